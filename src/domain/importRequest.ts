@@ -1,0 +1,159 @@
+// An import request and its life: the states it moves through, which moves are allowed, and what is
+// recorded about it. Pure data and rules; the store enforces each move as a compare-and-set.
+
+export const REQUEST_STATES = [
+  'pending_approval',
+  'approved',
+  'importing',
+  'succeeded',
+  'failed',
+  'outcome_unknown',
+  'rejected',
+  'expired',
+  'cancelled',
+] as const;
+export type RequestState = (typeof REQUEST_STATES)[number];
+
+/**
+ * Allowed moves. `outcome_unknown → succeeded | failed` exists for one case only: the recovery sweep
+ * gave up on a call that then answered after all; the real answer is better than "unknown".
+ */
+export const TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
+  pending_approval: ['approved', 'rejected', 'expired', 'cancelled'],
+  approved: ['importing'],
+  importing: ['succeeded', 'failed', 'outcome_unknown'],
+  outcome_unknown: ['succeeded', 'failed'],
+  succeeded: [],
+  failed: [],
+  rejected: [],
+  expired: [],
+  cancelled: [],
+};
+
+export function canTransition(from: RequestState, to: RequestState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** No further state change will ever come (`outcome_unknown` is final for people, see TRANSITIONS). */
+export function isFinal(state: RequestState): boolean {
+  return TRANSITIONS[state].length === 0 || state === 'outcome_unknown';
+}
+
+export const STATE_LABELS: Record<RequestState, string> = {
+  pending_approval: 'Waiting for approval',
+  approved: 'Approved',
+  importing: 'Importing',
+  succeeded: 'Imported',
+  failed: 'Failed',
+  outcome_unknown: 'Outcome unknown',
+  rejected: 'Rejected',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+};
+
+export const STATE_EMOJI: Record<RequestState, string> = {
+  pending_approval: ':hourglass_flowing_sand:',
+  approved: ':white_check_mark:',
+  importing: ':arrows_counterclockwise:',
+  succeeded: ':large_green_circle:',
+  failed: ':red_circle:',
+  outcome_unknown: ':warning:',
+  rejected: ':no_entry:',
+  expired: ':alarm_clock:',
+  cancelled: ':heavy_multiplication_x:',
+};
+
+/** A Slack message the bot posted and may update: the thread's parent or an approval card. */
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** The approval rule frozen into a request when it is submitted (later policy edits do not move it). */
+export interface ApprovalRequirement {
+  approvalsNeeded: number;
+  approverUserIds: string[];
+  approverGroupIds: string[];
+  approvalsChannelId: string | null;
+}
+
+/** What the API answered, kept for the thread, the history and the "Edit and retry" button. */
+export type ImportOutcome =
+  | {
+      kind: 'imported';
+      cluster: { uuid: string; name: string; status: string; provider: string; region: string | null };
+      /** Set when the API said 201 but its body could not be read: the import happened, details unknown. */
+      note?: string;
+    }
+  | {
+      /** The API refused or failed the import; nothing (documented) was created. */
+      kind: 'rejected';
+      code: string;
+      status: number | null;
+      apiMessage: string | null;
+      fieldErrors: Array<{ field: string; messages: string[] }>;
+    }
+  | {
+      /** The request may or may not have reached Simplismart: check before retrying. */
+      kind: 'unknown';
+      code: string;
+      status: number | null;
+      apiMessage: string | null;
+    }
+  | {
+      /** The request never left this machine (connection refused, DNS): safe to retry. */
+      kind: 'not_sent';
+      code: string;
+      detail: string;
+    };
+
+export interface ImportRequest {
+  /** Short, human-typable id, e.g. `ir-7k2m9x4q`; shown in messages and `/simplismart history <id>`. */
+  id: string;
+  teamId: string;
+  requesterId: string;
+  /** The channel where `/simplismart import` ran. */
+  channelId: string;
+  /** Idempotency key for the submission (the modal's view id): a redelivered submit finds this request. */
+  sourceKey: string;
+  /** The exact JSON body that is (or was) sent; frozen at submission. */
+  payload: string;
+  state: RequestState;
+  /** Incremented on every change that goes through the state machine; audit entries are keyed by it. */
+  version: number;
+  approval: ApprovalRequirement | null;
+  expiresAt: number | null;
+  /** The notification thread's parent message, once posted. */
+  thread: MessageRef | null;
+  threadPermalink: string | null;
+  /** Every posted copy of the approval card. */
+  cards: MessageRef[];
+  outcome: ImportOutcome | null;
+  /** A `response_url` from the slash command, to reach the requester when the channel is closed to the bot. */
+  responseUrl: string | null;
+  /** The request this one was edited from (that one is cancelled if it was still pending). */
+  replacesId: string | null;
+  /** While importing: after this instant no live process can still be waiting on the API call. */
+  importDeadline: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One line of a request's audit trail: who did what, when, from which state to which, and why. */
+export interface RequestEvent {
+  requestId: string;
+  /** The request's version after the event; orders the trail. */
+  seq: number;
+  at: number;
+  /** Slack user id, or null for the bot itself (sweeper, recovery). */
+  actorId: string | null;
+  fromState: RequestState | null;
+  toState: RequestState;
+  note: string | null;
+}
+
+export interface Approval {
+  requestId: string;
+  approverId: string;
+  at: number;
+}

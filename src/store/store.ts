@@ -1,0 +1,105 @@
+// The one storage interface. SQLite (embedded default) and PostgreSQL (several replicas) implement it
+// with the same schema and the same SQL; the contract suite in test/store runs against both.
+import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
+import type {
+  Approval,
+  ApprovalRequirement,
+  ImportOutcome,
+  ImportRequest,
+  MessageRef,
+  RequestEvent,
+  RequestState,
+} from '../domain/importRequest.js';
+import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
+
+export interface NewImportRequest {
+  id: string;
+  teamId: string;
+  requesterId: string;
+  channelId: string;
+  sourceKey: string;
+  payload: string;
+  state: Extract<RequestState, 'pending_approval' | 'approved'>;
+  approval: ApprovalRequirement | null;
+  expiresAt: number | null;
+  responseUrl: string | null;
+  replacesId: string | null;
+  at: number;
+  /** Why the request starts where it does, for the first audit entry. */
+  note: string;
+}
+
+/** Fields that may change alongside (or outside) a state transition. */
+export interface RequestPatch {
+  thread?: MessageRef | null;
+  threadPermalink?: string | null;
+  cards?: MessageRef[];
+  outcome?: ImportOutcome | null;
+  importDeadline?: number | null;
+}
+
+export interface TransitionArgs {
+  id: string;
+  /** The states the caller believes the request is in; the move happens only from one of these. */
+  from: readonly RequestState[];
+  to: RequestState;
+  actorId: string | null;
+  at: number;
+  note?: string | null;
+  patch?: RequestPatch;
+}
+
+export type ApprovalVote =
+  /** The vote was counted; `approvals` lists every vote so far, this one included. */
+  | { outcome: 'recorded'; request: ImportRequest; approvals: Approval[] }
+  /** This approver had already voted (double click, redelivery); nothing changed. */
+  | { outcome: 'duplicate'; request: ImportRequest; approvals: Approval[] }
+  /** The request is no longer waiting (decided, expired, cancelled) or does not exist. */
+  | { outcome: 'not_pending'; request: ImportRequest | undefined; approvals: Approval[] };
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+
+  /** Applies pending migrations; safe when several replicas start at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the store answers a write; throws StoreUnavailableError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  getConnection(teamId: string): Promise<WorkspaceConnection | undefined>;
+  saveConnection(connection: WorkspaceConnection): Promise<void>;
+  /** Resolves true when a connection was deleted. */
+  deleteConnection(teamId: string): Promise<boolean>;
+
+  getApprovalPolicy(teamId: string): Promise<StoredApprovalPolicy | undefined>;
+  saveApprovalPolicy(teamId: string, policy: ApprovalPolicy, updatedBy: string, at: number): Promise<void>;
+
+  /**
+   * Inserts the request and its first audit entry atomically. When (teamId, sourceKey) already exists
+   * (a redelivered submission), inserts nothing and returns the existing request with created=false.
+   */
+  createRequest(input: NewImportRequest): Promise<{ request: ImportRequest; created: boolean }>;
+  getRequest(id: string): Promise<ImportRequest | undefined>;
+  /** Newest first. */
+  listRequests(teamId: string, limit: number): Promise<ImportRequest[]>;
+  listEvents(requestId: string): Promise<RequestEvent[]>;
+  listApprovals(requestId: string): Promise<Approval[]>;
+
+  /**
+   * Compare-and-set: moves the request from one of `from` to `to`, bumps its version, applies the patch
+   * and appends an audit entry, all or nothing. Resolves undefined when another actor moved it first.
+   * Throws when `to` is not reachable from a state in `from` (a programming error).
+   */
+  transition(args: TransitionArgs): Promise<ImportRequest | undefined>;
+  /** Counts one approver's vote on a pending request, once (see ApprovalVote), with an audit entry. */
+  recordApproval(args: { id: string; approverId: string; at: number; note?: string | null }): Promise<ApprovalVote>;
+  /** Changes bookkeeping fields (messages, permalink) without a state change or an audit entry. */
+  updateRequest(id: string, patch: RequestPatch): Promise<void>;
+
+  /** Pending requests whose expiry has passed. */
+  listExpiredPending(now: number, limit: number): Promise<ImportRequest[]>;
+  /** Importing requests whose deadline has passed: no live process is still waiting on them. */
+  listAbandonedImports(now: number, limit: number): Promise<ImportRequest[]>;
+  /** Approved requests nobody started importing since `updatedBefore` (the process died in between). */
+  listStalledApproved(updatedBefore: number, limit: number): Promise<ImportRequest[]>;
+}

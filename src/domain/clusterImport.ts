@@ -253,11 +253,3 @@ export const importedClusterSchema = z.looseObject({
   cluster_hosted_on: z.string().optional(),
   region: z.string().nullable().optional(),
 });
-
-export interface ImportedCluster {
-  uuid: string;
-  name: string;
-  status: string;
-  provider: string;
-  region: string | null;
-}

@@ -81,7 +81,7 @@ export interface ApprovalRequirement {
 export type ImportOutcome =
   | {
       kind: 'imported';
-      cluster: { uuid: string; name: string; status: string; provider: string; region: string | null };
+      cluster: { uuid: string | null; name: string; status: string | null; provider: string; region: string | null };
       /** Set when the API said 201 but its body could not be read: the import happened, details unknown. */
       note?: string;
     }

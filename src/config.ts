@@ -1,0 +1,185 @@
+// The environment, validated once at start into one frozen Config; a bad variable stops the bot with
+// one line that names it and says what it expects, never its value.
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** `.env` files often hold `NAME=` for "unset"; treat empty strings as absent. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const httpUrl = (what: string) =>
+  z.url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` });
+
+const milliseconds = (min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int({ error: 'must be a whole number of milliseconds' })
+    .min(min, { error: `must be at least ${min} ms` })
+    .max(max, { error: `must be at most ${max} ms` });
+
+const envSchema = z
+  .object({
+    SLACK_SIGNING_SECRET: z
+      .string({ error: 'is required: the Signing Secret from your Slack app’s Basic Information page' })
+      .min(1, { error: 'is required: the Signing Secret from your Slack app’s Basic Information page' }),
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
+      .regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'must be a bot token starting with xoxb- (OAuth & Permissions)' }),
+    SLACK_APP_TOKEN: optional(
+      z.string().regex(/^xapp-[A-Za-z0-9-]+$/, {
+        error: 'must be an app-level token starting with xapp- with the connections:write scope (Basic Information → App-Level Tokens)',
+      }),
+    ),
+    SLACK_API_URL: optional(httpUrl('SLACK_API_URL')),
+    PORT: optional(
+      z.coerce
+        .number({ error: 'must be a port number' })
+        .int({ error: 'must be a whole number' })
+        .min(0, { error: 'must be between 0 and 65535' })
+        .max(65535, { error: 'must be between 0 and 65535' }),
+    ),
+    HOST: optional(z.string().min(1)),
+    SIMPLISMART_API_URL: optional(httpUrl('SIMPLISMART_API_URL')),
+    SIMPLISMART_TOKEN: optional(
+      z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, {
+        error: 'must be a Simplismart API token (a JWT: three dot-separated parts), without "Bearer"',
+      }),
+    ),
+    SIMPLISMART_ORG: optional(z.guid({ error: 'must be your Simplismart organisation UUID' })),
+    SIMPLISMART_TIMEOUT_MS: optional(milliseconds(100, 300_000)),
+    DATABASE_URL: optional(
+      z.string().refine((v) => !/^(mysql|mariadb|mongodb|redis)/i.test(v), {
+        error: 'must be postgres://… for PostgreSQL, or a file path (sqlite:./data/bot.db) for SQLite',
+      }),
+    ),
+    ENCRYPTION_KEY: optional(
+      z.string().refine((v) => decodeKey(v) !== undefined, {
+        error: 'must be 32 random bytes, as 64 hex characters or base64 (openssl rand -base64 32)',
+      }),
+    ),
+    DATA_DIR: optional(z.string().min(1)),
+    LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
+    SHUTDOWN_GRACE_MS: optional(milliseconds(0, 120_000)),
+  })
+  .superRefine((env, ctx) => {
+    if ((env.SIMPLISMART_TOKEN === undefined) !== (env.SIMPLISMART_ORG === undefined)) {
+      const missing = env.SIMPLISMART_TOKEN === undefined ? 'SIMPLISMART_TOKEN' : 'SIMPLISMART_ORG';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'is required together with its pair: the single-workspace fallback needs both SIMPLISMART_TOKEN and SIMPLISMART_ORG',
+      });
+    }
+    const databaseUrl = env.DATABASE_URL ?? '';
+    if (isPostgresUrl(databaseUrl) && env.ENCRYPTION_KEY === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ENCRYPTION_KEY'],
+        message: 'is required with PostgreSQL: every replica must share the same key (openssl rand -base64 32)',
+      });
+    }
+  });
+
+export interface Config {
+  slack: {
+    signingSecret: string;
+    botToken: string;
+    /** Set: Socket Mode. Unset: HTTP mode on `http.port`. */
+    appToken: string | undefined;
+    /** Base URL of Slack's Web API, ending in `/` (GovSlack, tests). */
+    apiUrl: string | undefined;
+  };
+  http: { port: number; host: string };
+  simplismart: {
+    apiUrl: string;
+    timeoutMs: number;
+    /** Single-workspace fallback for workspaces without their own connection. */
+    fallback: { token: string; orgId: string } | undefined;
+  };
+  database: { url: string; engine: 'sqlite' | 'postgres' };
+  /** 32-byte AES key; undefined on SQLite means "generate or read one in dataDir". */
+  encryptionKey: Buffer | undefined;
+  dataDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  shutdownGraceMs: number;
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Accepts 64 hex characters or base64/base64url of exactly 32 bytes. */
+export function decodeKey(value: string): Buffer | undefined {
+  const v = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(v)) {
+    const key = Buffer.from(v, v.includes('-') || v.includes('_') ? 'base64url' : 'base64');
+    if (key.length === 32) return key;
+  }
+  return undefined;
+}
+
+/** Validates `env` (process.env by default) into a Config, or throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      // zod's own message for a missing string says "expected string"; ours says what to set.
+      return `${name} ${issue.message}`;
+    });
+    throw new ConfigError(`Configuration error: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const dataDir = e.DATA_DIR ?? './data';
+  const databaseUrl = e.DATABASE_URL ?? `sqlite:${dataDir.replace(/\/$/, '')}/simplismart-slack.db`;
+  const apiUrl = e.SLACK_API_URL === undefined ? undefined : e.SLACK_API_URL.replace(/\/?$/, '/');
+  const config: Config = {
+    slack: {
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl,
+    },
+    http: { port: e.PORT ?? 3000, host: e.HOST ?? '0.0.0.0' },
+    simplismart: {
+      apiUrl: (e.SIMPLISMART_API_URL ?? 'https://api.app.simplismart.ai').replace(/\/+$/, ''),
+      timeoutMs: e.SIMPLISMART_TIMEOUT_MS ?? 30_000,
+      fallback:
+        e.SIMPLISMART_TOKEN !== undefined && e.SIMPLISMART_ORG !== undefined
+          ? { token: e.SIMPLISMART_TOKEN, orgId: e.SIMPLISMART_ORG }
+          : undefined,
+    },
+    database: { url: databaseUrl, engine: isPostgresUrl(databaseUrl) ? 'postgres' : 'sqlite' },
+    encryptionKey: e.ENCRYPTION_KEY === undefined ? undefined : decodeKey(e.ENCRYPTION_KEY),
+    dataDir,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 15_000,
+  };
+  return Object.freeze(config);
+}
+
+/** Every secret the config holds, for the log scrubber. */
+export function configSecrets(config: Config): string[] {
+  const secrets = [config.slack.signingSecret, config.slack.botToken];
+  if (config.slack.appToken !== undefined) secrets.push(config.slack.appToken);
+  if (config.simplismart.fallback !== undefined) secrets.push(config.simplismart.fallback.token);
+  if (config.encryptionKey !== undefined) {
+    secrets.push(config.encryptionKey.toString('hex'), config.encryptionKey.toString('base64'));
+  }
+  const password = passwordOf(config.database.url);
+  if (password !== undefined) secrets.push(password);
+  return secrets;
+}
+
+function passwordOf(url: string): string | undefined {
+  if (!isPostgresUrl(url)) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,108 @@
+// Logging: pino with redaction of secret-bearing fields, plus a last-line scrubber that removes any
+// known secret or token-shaped string from every line before it is written, whatever logged it.
+import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { TOKEN_SHAPES } from './domain/redact.js';
+
+export type { Logger } from 'pino';
+
+/** Known secret values (signing secret, encryption key, decrypted tokens) are replaced wherever they appear. */
+export class SecretScrubber {
+  private readonly secrets = new Set<string>();
+
+  add(...secrets: Array<string | undefined>): void {
+    for (const secret of secrets) {
+      // Short strings would censor ordinary words; real secrets here are all long.
+      if (secret !== undefined && secret.length >= 8) this.secrets.add(secret);
+    }
+  }
+
+  scrub(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+    }
+    for (const pattern of TOKEN_SHAPES) {
+      pattern.lastIndex = 0;
+      if (pattern.test(out)) {
+        pattern.lastIndex = 0;
+        out = out.replace(pattern, '[REDACTED]');
+      }
+    }
+    return out;
+  }
+}
+
+export interface LoggerOptions {
+  level: string;
+  scrubber: SecretScrubber;
+  /** Where lines go; stdout by default. Tests pass a capturing stream. */
+  destination?: DestinationStream;
+}
+
+const REDACT_PATHS = [
+  'token',
+  '*.token',
+  'apiToken',
+  '*.apiToken',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'headers.Authorization',
+  '*.headers.Authorization',
+  'kubeconfig',
+  '*.kubeconfig',
+  '*.*.kubeconfig',
+  'encryptionKey',
+  '*.encryptionKey',
+  'signingSecret',
+  '*.signingSecret',
+];
+
+export function createLogger(options: LoggerOptions): Logger {
+  const { scrubber } = options;
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'simplismart-slack' },
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      hooks: { streamWrite: (line) => scrubber.scrub(line) },
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    },
+    options.destination ?? pino.destination({ dest: 1, sync: false }),
+  );
+}
+
+/** Bolt and the Slack SDK log through this, so their lines get the same redaction as ours. */
+export function boltLogger(logger: Logger): BoltLogger {
+  const child = logger.child({ component: 'bolt' });
+  const line = (parts: unknown[]) =>
+    parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : safeJson(p))).join(' ');
+  return {
+    debug: (...msg: unknown[]) => child.debug(line(msg)),
+    info: (...msg: unknown[]) => child.info(line(msg)),
+    warn: (...msg: unknown[]) => child.warn(line(msg)),
+    error: (...msg: unknown[]) => {
+      const err = msg.find((m): m is Error => m instanceof Error);
+      child.error(err === undefined ? {} : { err }, line(msg));
+    },
+    setLevel: () => undefined,
+    getLevel: () => {
+      const level = child.level;
+      if (level === 'debug' || level === 'trace') return LogLevel.DEBUG;
+      if (level === 'warn') return LogLevel.WARN;
+      if (level === 'error' || level === 'fatal' || level === 'silent') return LogLevel.ERROR;
+      return LogLevel.INFO;
+    },
+    setName: () => undefined,
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,184 @@
+// Deciding on a pending import: approve (until the quorum), reject with a reason, cancel by the
+// requester, expire. Who may act is checked here, at the moment of the click; every decision is a
+// compare-and-set, so a double click, a redelivery or two replicas still end in one import.
+import type { WebClient } from '@slack/web-api';
+import { checkApprover, describeExpiry, quorumReached } from '../domain/approvalPolicy.js';
+import type { ImportRequest, MessageRef } from '../domain/importRequest.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import { approvalCard, decisionLine } from '../views/approvalCard.js';
+import { clip, escapeMrkdwn, userMention } from '../views/blocks.js';
+import { approversText, progressText } from '../views/importMessages.js';
+import type { Clock } from './clock.js';
+import type { ImportRunner } from './importRunner.js';
+import type { ImportThread } from './importThread.js';
+import { groupMembers } from './slackDirectory.js';
+import type { SlackPoster } from './slackPoster.js';
+
+/** What the person who clicked is told (ephemerally). */
+export interface DecisionReply {
+  ok: boolean;
+  text: string;
+}
+
+export class Approvals {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      thread: ImportThread;
+      poster: SlackPoster;
+      runner: ImportRunner;
+      clock: Clock;
+      logger: Logger;
+    },
+  ) {}
+
+  /** Posts the card in the approvals channel, or in the request's thread when there is none. */
+  async postCard(request: ImportRequest): Promise<void> {
+    const { poster, store } = this.deps;
+    const card = approvalCard(request, [], undefined);
+    const refs: MessageRef[] = [];
+    const channel = request.approval?.approvalsChannelId ?? null;
+    if (channel !== null) {
+      try {
+        refs.push(await poster.post(channel, card));
+      } catch (error) {
+        this.deps.logger.warn({ err: error, requestId: request.id, channel }, 'could not post the card in the approvals channel; using the thread');
+      }
+    }
+    if (refs.length === 0) {
+      const opened = request.thread === null ? await this.deps.thread.open(request) : request;
+      if (opened.thread !== null) refs.push(await poster.post(opened.thread.channel, card, opened.thread.ts));
+    }
+    await store.updateRequest(request.id, { cards: refs });
+    if (channel !== null && refs[0]?.channel === channel) {
+      const link = await poster.permalink(refs[0]);
+      await this.deps.thread.reply(request, `:raising_hand: Approval card posted in <#${channel}>${link === null ? '' : ` (<${link}|open it>)`}; approvers: ${approversText(request)}.`);
+    }
+  }
+
+  async approve(requestId: string, userId: string, teamId: string, client: WebClient): Promise<DecisionReply> {
+    const { store, clock, thread } = this.deps;
+    const request = await store.getRequest(requestId);
+    const refusal = await this.refuse(request, userId, teamId, client);
+    if (refusal !== undefined) return refusal;
+    const vote = await store.recordApproval({ id: requestId, approverId: userId, at: clock.now(), note: 'approved' });
+    if (vote.outcome === 'not_pending') return this.late(vote.request);
+    if (vote.outcome === 'duplicate') {
+      return { ok: true, text: `You already approved this import (${progressText(vote.request, vote.approvals)}).` };
+    }
+    const current = vote.request;
+    const requirement = current.approval;
+    if (requirement === null || !quorumReached(vote.approvals.length, requirement)) {
+      await thread.reply(current, `:+1: ${userMention(userId)} approved (${progressText(current, vote.approvals)}).`);
+      await thread.refresh(requestId);
+      return { ok: true, text: `Approved. ${progressText(current, vote.approvals)}; the import runs once the rest approve.` };
+    }
+    const approved = await store.transition({
+      id: requestId,
+      from: ['pending_approval'],
+      to: 'approved',
+      actorId: userId,
+      at: clock.now(),
+      note: `quorum reached (${vote.approvals.length} of ${requirement.approvalsNeeded})`,
+    });
+    if (approved === undefined) {
+      // Another approver's vote completed the quorum in the same instant; that process imports.
+      return this.late(await store.getRequest(requestId));
+    }
+    const names = vote.approvals.map((a) => userMention(a.approverId)).join(', ');
+    await thread.reply(approved, `:white_check_mark: Approved by ${names}.`);
+    await thread.refresh(requestId);
+    await this.deps.runner.run(requestId, userId);
+    return { ok: true, text: 'Approved: the import is running. Follow it in the request’s thread.' };
+  }
+
+  async reject(requestId: string, userId: string, teamId: string, reason: string, client: WebClient): Promise<DecisionReply> {
+    const { store, clock, thread } = this.deps;
+    const request = await store.getRequest(requestId);
+    const refusal = await this.refuse(request, userId, teamId, client);
+    if (refusal !== undefined) return refusal;
+    const rejected = await store.transition({
+      id: requestId,
+      from: ['pending_approval'],
+      to: 'rejected',
+      actorId: userId,
+      at: clock.now(),
+      note: reason,
+    });
+    if (rejected === undefined) return this.late(await store.getRequest(requestId));
+    await thread.reply(
+      rejected,
+      `:no_entry: ${userMention(userId)} rejected ${userMention(rejected.requesterId)}’s import: “${escapeMrkdwn(clip(reason, 1000))}”. Use *Edit and submit again* on the card to change it.`,
+    );
+    await thread.refresh(requestId);
+    return { ok: true, text: 'Rejected. The requester is told why in the thread.' };
+  }
+
+  async cancel(requestId: string, userId: string, teamId: string): Promise<DecisionReply> {
+    const { store, clock, thread } = this.deps;
+    const request = await store.getRequest(requestId);
+    if (request === undefined || request.teamId !== teamId) return { ok: false, text: 'That request no longer exists.' };
+    if (request.requesterId !== userId) {
+      return { ok: false, text: `Only ${userMention(request.requesterId)}, who asked for this import, can cancel it. Approvers can reject it instead.` };
+    }
+    if (request.state !== 'pending_approval') return this.late(request);
+    const cancelled = await store.transition({
+      id: requestId,
+      from: ['pending_approval'],
+      to: 'cancelled',
+      actorId: userId,
+      at: clock.now(),
+      note: 'cancelled by the requester',
+    });
+    if (cancelled === undefined) return this.late(await store.getRequest(requestId));
+    await thread.reply(cancelled, `:heavy_multiplication_x: ${userMention(userId)} cancelled the request.`);
+    await thread.refresh(requestId);
+    return { ok: true, text: 'Cancelled. Nothing will be imported.' };
+  }
+
+  /** Called by the sweeper for a pending request past its expiry. */
+  async expire(request: ImportRequest): Promise<boolean> {
+    const { store, clock, thread } = this.deps;
+    const expired = await store.transition({
+      id: request.id,
+      from: ['pending_approval'],
+      to: 'expired',
+      actorId: null,
+      at: clock.now(),
+      note: 'not approved in time',
+    });
+    if (expired === undefined) return false;
+    const waited = expired.expiresAt === null ? '' : ` within ${describeExpiry(Math.round((expired.expiresAt - expired.createdAt) / 1000))}`;
+    await thread.reply(
+      expired,
+      `:alarm_clock: Expired: not approved${waited}. ${userMention(expired.requesterId)}, use *Edit and submit again* on the card to ask again.`,
+    );
+    await thread.refresh(request.id);
+    return true;
+  }
+
+  /** Why `userId` may not decide on `request` right now, or undefined when they may. */
+  private async refuse(request: ImportRequest | undefined, userId: string, teamId: string, client: WebClient): Promise<DecisionReply | undefined> {
+    if (request === undefined || request.teamId !== teamId) return { ok: false, text: 'That request no longer exists.' };
+    if (request.state !== 'pending_approval') return this.late(request);
+    const requirement = request.approval;
+    if (requirement === null) return { ok: false, text: 'This request does not need approval.' };
+    const members = requirement.approverGroupIds.length > 0 ? await groupMembers(client, requirement.approverGroupIds) : [];
+    const check = checkApprover(userId, request.requesterId, requirement, members);
+    if (check.ok) return undefined;
+    if (check.reason === 'self_approval') {
+      return { ok: false, text: `You asked for this import, so you can’t approve it yourself. It needs ${progressText(request, [])} from ${approversText(request)}.` };
+    }
+    return { ok: false, text: `Only ${approversText(request)} can approve or reject this import. Ask one of them, or an admin to change \`/simplismart approvals\`.` };
+  }
+
+  /** "Already approved by @x at 14:02", and its siblings. */
+  private async late(request: ImportRequest | undefined): Promise<DecisionReply> {
+    if (request === undefined) return { ok: false, text: 'That request no longer exists.' };
+    const events = await this.deps.store.listEvents(request.id);
+    const decision = [...events].reverse().find((e) => e.fromState === 'pending_approval' && e.toState !== 'pending_approval');
+    const approvals = await this.deps.store.listApprovals(request.id);
+    return { ok: false, text: `Too late: ${decisionLine(request, approvals, decision)}` };
+  }
+}

@@ -1,0 +1,95 @@
+// From a validated form to a stored request, and from there to its thread, its approval card or its
+// import. Storing happens before Slack gets its ack (nothing is lost); everything else after.
+import { requirementFrom, DEFAULT_POLICY } from '../domain/approvalPolicy.js';
+import type { ImportClusterBody } from '../domain/clusterImport.js';
+import type { ImportRequest } from '../domain/importRequest.js';
+import { newRequestId } from '../domain/requestId.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import type { Approvals } from './approvals.js';
+import type { Clock } from './clock.js';
+import type { ImportRunner } from './importRunner.js';
+import type { ImportThread } from './importThread.js';
+
+export interface Submission {
+  teamId: string;
+  userId: string;
+  channelId: string;
+  /** The modal's view id: a redelivered submission carries the same one. */
+  sourceKey: string;
+  body: ImportClusterBody;
+  replacesId: string | null;
+  responseUrl: string | null;
+}
+
+export class ImportRequests {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      thread: ImportThread;
+      runner: ImportRunner;
+      approvals: Approvals;
+      clock: Clock;
+      logger: Logger;
+    },
+  ) {}
+
+  /** Stores the request (once per submission) with the workspace's approval rule frozen into it. */
+  async submit(submission: Submission): Promise<{ request: ImportRequest; created: boolean }> {
+    const { store, clock } = this.deps;
+    const policy = (await store.getApprovalPolicy(submission.teamId)) ?? DEFAULT_POLICY;
+    const requirement = requirementFrom(policy);
+    const now = clock.now();
+    return store.createRequest({
+      id: newRequestId(),
+      teamId: submission.teamId,
+      requesterId: submission.userId,
+      channelId: submission.channelId,
+      sourceKey: submission.sourceKey,
+      // Serialised once, here: these bytes are what approvers see and what is sent.
+      payload: JSON.stringify(submission.body),
+      state: requirement === null ? 'approved' : 'pending_approval',
+      approval: requirement,
+      expiresAt: requirement === null ? null : now + policy.expirySeconds * 1000,
+      responseUrl: submission.responseUrl,
+      replacesId: submission.replacesId,
+      at: now,
+      note: requirement === null ? 'submitted; approval not required' : 'submitted for approval',
+    });
+  }
+
+  /** After the ack: open the thread, retire the request this one replaces, then ask for approval or import. */
+  async launch(request: ImportRequest): Promise<void> {
+    const { thread, logger } = this.deps;
+    let current = request;
+    try {
+      current = await thread.open(request);
+    } catch (error) {
+      // Slack being unreachable must not hold up the import; later steps retry opening the thread.
+      logger.warn({ err: error, requestId: request.id }, 'could not open the notification thread');
+    }
+    if (request.replacesId !== null) await this.retire(request.replacesId, request);
+    if (current.state === 'pending_approval') {
+      await this.deps.approvals.postCard(current);
+    } else {
+      await this.deps.runner.run(current.id, current.requesterId);
+    }
+  }
+
+  /** "Editing creates a new request and cancels the old one" — when the old one is still waiting. */
+  private async retire(oldId: string, replacement: ImportRequest): Promise<void> {
+    const old = await this.deps.store.getRequest(oldId);
+    if (old === undefined || old.teamId !== replacement.teamId) return;
+    const cancelled = await this.deps.store.transition({
+      id: oldId,
+      from: ['pending_approval'],
+      to: 'cancelled',
+      actorId: replacement.requesterId,
+      at: this.deps.clock.now(),
+      note: `replaced by ${replacement.id}`,
+    });
+    if (cancelled === undefined) return;
+    await this.deps.thread.reply(cancelled, `:heavy_multiplication_x: Cancelled: replaced by the edited request \`${replacement.id}\`.`);
+    await this.deps.thread.refresh(oldId);
+  }
+}

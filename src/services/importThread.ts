@@ -1,0 +1,99 @@
+// One notification thread per import request: the parent in the requesting channel (or the
+// requester's DM when the bot cannot post there) always shows the current state; each step is a reply.
+import type { ImportRequest } from '../domain/importRequest.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import { approvalCard } from '../views/approvalCard.js';
+import { section } from '../views/blocks.js';
+import { describeOutcome, type OutcomeContext, type OutcomeDescription } from '../views/importOutcome.js';
+import { outcomeMessage, parentMessage, stepMessage, submittedLine, type SlackMessage } from '../views/importMessages.js';
+import { respondVia, type SlackPoster } from './slackPoster.js';
+
+export class ImportThread {
+  constructor(
+    private readonly store: Store,
+    private readonly poster: SlackPoster,
+    private readonly logger: Logger,
+    private readonly outcomeContext: (request: ImportRequest) => OutcomeContext,
+  ) {}
+
+  /**
+   * Posts the parent and the "submitted" reply, and records where the thread lives. Idempotent: a
+   * request that already has a thread keeps it.
+   */
+  async open(request: ImportRequest): Promise<ImportRequest> {
+    if (request.thread !== null) return request;
+    const { ref, fellBack } = await this.poster.postOrDm(request.channelId, request.requesterId, await this.parent(request));
+    const permalink = await this.poster.permalink(ref);
+    await this.store.updateRequest(request.id, { thread: ref, threadPermalink: permalink });
+    const opened = { ...request, thread: ref, threadPermalink: permalink };
+    if (fellBack) await this.tellRequesterAboutDm(opened);
+    await this.reply(opened, submittedLine(opened));
+    return opened;
+  }
+
+  /** One line in the thread. */
+  async reply(request: ImportRequest, line: string): Promise<void> {
+    await this.replyMessage(request, stepMessage(line));
+  }
+
+  async replyMessage(request: ImportRequest, message: SlackMessage): Promise<void> {
+    const opened = request.thread === null ? await this.open(request) : request;
+    if (opened.thread === null) return;
+    await this.poster.post(opened.thread.channel, message, opened.thread.ts);
+  }
+
+  /**
+   * Brings the parent and every copy of the approval card up to date with the stored request, so no
+   * stale button survives a decision. Reads the request fresh: concurrent writers converge on the truth.
+   */
+  async refresh(requestId: string): Promise<void> {
+    const request = await this.store.getRequest(requestId);
+    if (request === undefined) return;
+    const updates: Array<Promise<void>> = [];
+    if (request.thread !== null) updates.push(this.poster.update(request.thread, await this.parent(request)));
+    if (request.cards.length > 0) {
+      const [approvals, decision] = await Promise.all([this.store.listApprovals(request.id), this.lastDecision(request.id)]);
+      const card = approvalCard(request, approvals, decision);
+      for (const ref of request.cards) updates.push(this.poster.update(ref, card));
+    }
+    const results = await Promise.allSettled(updates);
+    for (const result of results) {
+      if (result.status === 'rejected') this.logger.warn({ err: result.reason, requestId }, 'could not update a message of the request');
+    }
+  }
+
+  /** The final reply: the outcome with its details, the requester mentioned; then the parent is updated. */
+  async announceOutcome(request: ImportRequest): Promise<void> {
+    const description = this.describe(request);
+    if (description !== undefined) await this.replyMessage(request, outcomeMessage(request, description));
+    await this.refresh(request.id);
+  }
+
+  describe(request: ImportRequest): OutcomeDescription | undefined {
+    return request.outcome === null ? undefined : describeOutcome(request.outcome, this.outcomeContext(request));
+  }
+
+  private async parent(request: ImportRequest): Promise<SlackMessage> {
+    const needsApprovals = request.approval !== null;
+    const [approvals, decision] = await Promise.all([
+      needsApprovals ? this.store.listApprovals(request.id) : Promise.resolve([]),
+      ['rejected', 'cancelled', 'expired'].includes(request.state) ? this.lastDecision(request.id) : Promise.resolve(undefined),
+    ]);
+    return parentMessage(request, approvals, decision, this.describe(request));
+  }
+
+  private async lastDecision(requestId: string) {
+    const events = await this.store.listEvents(requestId);
+    return [...events].reverse().find((e) => e.fromState !== e.toState);
+  }
+
+  private async tellRequesterAboutDm(request: ImportRequest): Promise<void> {
+    if (request.responseUrl === null) return;
+    const text = `I can’t post in this channel, so I’ll keep you posted about request \`${request.id}\` in a DM. Invite me with \`/invite @Simplismart\` to have imports told here.`;
+    await respondVia(request.responseUrl, { text, blocks: [section(text)] }).catch((error: unknown) => {
+      // The DM already carries everything; the ephemeral note is a courtesy.
+      this.logger.info({ err: error, requestId: request.id }, 'could not send the DM notice through response_url');
+    });
+  }
+}

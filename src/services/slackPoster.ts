@@ -1,0 +1,108 @@
+// Posting and updating the bot's messages, with the fallbacks people rely on: a channel closed to
+// the bot (private, DM, archived) falls back to a DM with the requester, and response_urls are used
+// for ephemeral notes.
+import type { WebClient } from '@slack/web-api';
+import type { MessageRef } from '../domain/importRequest.js';
+import type { Logger } from '../logger.js';
+import type { SlackMessage } from '../views/importMessages.js';
+
+/** Errors meaning "the bot cannot post here", as opposed to Slack being down or the message being bad. */
+const CHANNEL_CLOSED = new Set([
+  'not_in_channel',
+  'channel_not_found',
+  'is_archived',
+  'restricted_action',
+  'restricted_action_read_only_channel',
+  'restricted_action_thread_only_channel',
+  'restricted_action_non_threadable_channel',
+  'cannot_dm_bot',
+  'team_access_not_granted',
+  'ekm_access_denied',
+  'access_denied',
+]);
+
+export function slackErrorCode(error: unknown): string | undefined {
+  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+export function isChannelClosed(error: unknown): boolean {
+  const code = slackErrorCode(error);
+  return code !== undefined && CHANNEL_CLOSED.has(code);
+}
+
+export class SlackPoster {
+  constructor(
+    private readonly client: WebClient,
+    private readonly logger: Logger,
+  ) {}
+
+  async post(channel: string, message: SlackMessage, threadTs?: string): Promise<MessageRef> {
+    const result = await this.client.chat.postMessage({
+      channel,
+      text: message.text,
+      blocks: message.blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+      ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
+    });
+    if (result.ts === undefined) throw new Error('chat.postMessage answered without a ts');
+    return { channel: result.channel ?? channel, ts: result.ts };
+  }
+
+  /** Posts in `channel`, or, when the bot cannot post there, in a DM with `userId`. */
+  async postOrDm(channel: string, userId: string, message: SlackMessage): Promise<{ ref: MessageRef; fellBack: boolean }> {
+    try {
+      return { ref: await this.post(channel, message), fellBack: false };
+    } catch (error) {
+      if (!isChannelClosed(error)) throw error;
+      this.logger.info({ channel, reason: slackErrorCode(error) }, 'cannot post in channel; falling back to a DM');
+      // Posting to a user id lands in the app's DM with that person (chat:write is enough).
+      return { ref: await this.post(userId, message), fellBack: true };
+    }
+  }
+
+  async update(ref: MessageRef, message: SlackMessage): Promise<void> {
+    await this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks });
+  }
+
+  async permalink(ref: MessageRef): Promise<string | null> {
+    try {
+      const result = await this.client.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts });
+      return result.permalink ?? null;
+    } catch (error) {
+      this.logger.warn({ err: error, channel: ref.channel }, 'could not get a permalink');
+      return null;
+    }
+  }
+
+  /** A message only `userId` sees, in `channel` (falls back to a DM where ephemerals cannot go). */
+  async ephemeral(channel: string, userId: string, message: SlackMessage): Promise<void> {
+    try {
+      await this.client.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: message.blocks });
+    } catch (error) {
+      if (!isChannelClosed(error) && slackErrorCode(error) !== 'user_not_in_channel') throw error;
+      await this.post(userId, message);
+    }
+  }
+}
+
+/** POSTs to a response_url (valid 30 minutes, 5 uses): ephemeral replies where the bot may not post. */
+export async function respondVia(
+  responseUrl: string,
+  message: SlackMessage,
+  options: { replaceOriginal?: boolean; ephemeral?: boolean } = {},
+): Promise<void> {
+  const response = await fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      text: message.text,
+      blocks: message.blocks,
+      response_type: options.ephemeral === false ? 'in_channel' : 'ephemeral',
+      ...(options.replaceOriginal === undefined ? {} : { replace_original: options.replaceOriginal }),
+    }),
+    signal: AbortSignal.timeout(5000),
+  });
+  if (!response.ok) throw new Error(`response_url answered ${response.status}`);
+}

@@ -1,0 +1,158 @@
+// The approval card: what approvers need to decide (cluster, node groups, requester, expiry,
+// progress, the exact JSON on request) and the buttons, which give way to the decision once made.
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { Approval, ImportRequest, RequestEvent } from '../domain/importRequest.js';
+import {
+  actions,
+  button,
+  clip,
+  code,
+  confirmDialog,
+  context,
+  escapeMrkdwn,
+  fields,
+  plain,
+  section,
+  slackDate,
+  SLACK_LIMITS,
+  userMention,
+} from './blocks.js';
+import { ACTION, CALLBACK, REJECT_BLOCK } from './ids.js';
+import {
+  approversText,
+  clusterSummary,
+  editAndRetryButton,
+  nodeGroupLine,
+  parsePayload,
+  progressText,
+  type SlackMessage,
+} from './importMessages.js';
+
+export function approvalCard(request: ImportRequest, approvals: readonly Approval[], decision: RequestEvent | undefined): SlackMessage {
+  const body = parsePayload(request);
+  const pending = request.state === 'pending_approval';
+  const blocks: KnownBlock[] = [
+    section(
+      pending
+        ? `:raising_hand: *Approval needed* · ${approversText(request)}: ${userMention(request.requesterId)} wants to import ${clusterSummary(body)}.`
+        : `*Import approval* · ${userMention(request.requesterId)}’s import of ${clusterSummary(body)}.`,
+    ),
+    fields([
+      ['Provider', escapeMrkdwn(body.cluster_hosted_on)],
+      ['Region', body.region === null ? '—' : escapeMrkdwn(body.region)],
+      ['Requester', userMention(request.requesterId)],
+      ['Expires', request.expiresAt === null ? '—' : slackDate(request.expiresAt)],
+      ['Progress', `${progressText(request, approvals)}${approvals.length > 0 ? ` (${approvals.map((a) => userMention(a.approverId)).join(', ')})` : ''}`],
+      ['Org', code(body.org)],
+    ]),
+    section(`*Node groups*\n${body.nodegroup_labels.map(nodeGroupLine).join('\n')}`),
+  ];
+  if (pending) {
+    blocks.push(
+      actions(`card_${request.id}`, [
+        button('Approve', ACTION.approve, {
+          value: request.id,
+          style: 'primary',
+          confirm: confirmDialog(
+            'Approve this import?',
+            `Simplismart will take control of the cluster *${escapeMrkdwn(clip(body.name, 100))}*. The JSON that is sent is exactly what “View JSON” shows.`,
+            'Approve',
+          ),
+        }),
+        button('Reject…', ACTION.reject, { value: request.id, style: 'danger' }),
+        button('View JSON', ACTION.viewPayload, { value: request.id }),
+        button('Cancel (requester)', ACTION.cancel, {
+          value: request.id,
+          confirm: confirmDialog('Cancel this request?', 'Approvers will no longer be able to approve it.', 'Cancel request', 'Keep it'),
+        }),
+      ]),
+    );
+  } else {
+    blocks.push(section(decisionLine(request, approvals, decision)));
+    const again = request.state === 'rejected' || request.state === 'expired';
+    blocks.push(
+      actions(`card_${request.id}`, [
+        button('View JSON', ACTION.viewPayload, { value: request.id }),
+        ...(again ? [editAndRetryButton(request, false, 'Edit and submit again')] : []),
+      ]),
+    );
+  }
+  blocks.push(context(`Request ${code(request.id)} · approvers are checked when they click; requesters cannot approve their own imports`));
+  return {
+    text: clip(
+      pending
+        ? `Approval needed: ${body.name} (${body.cluster_hosted_on}) requested by the user ${request.requesterId}, request ${request.id}`
+        : `Import approval for ${body.name}: ${request.state}`,
+      SLACK_LIMITS.fallbackText,
+    ),
+    blocks,
+  };
+}
+
+/** "Approved by @x at 14:02" and its siblings: what a late clicker and the card both say. */
+export function decisionLine(request: ImportRequest, approvals: readonly Approval[], decision: RequestEvent | undefined): string {
+  const when = decision === undefined ? '' : ` at ${slackDate(decision.at, '{time}')} ${slackDate(decision.at, '{date_short}')}`;
+  const by = decision?.actorId === undefined || decision.actorId === null ? '' : ` by ${userMention(decision.actorId)}`;
+  const reason = decision?.note === undefined || decision.note === null ? '' : `: “${escapeMrkdwn(clip(decision.note, 500))}”`;
+  switch (request.state) {
+    case 'rejected':
+      return `:no_entry: Rejected${by}${when}${reason}`;
+    case 'expired':
+      return `:alarm_clock: Expired${when}: not enough approvals in time.`;
+    case 'cancelled':
+      return `:heavy_multiplication_x: Cancelled${by}${when}${reason}`;
+    case 'pending_approval':
+      return `:hourglass_flowing_sand: Waiting: ${progressText(request, approvals)}.`;
+    default: {
+      const approvers = approvals.map((a) => userMention(a.approverId)).join(', ');
+      const last = approvals.at(-1);
+      const at = last === undefined ? '' : ` at ${slackDate(last.at, '{time}')} ${slackDate(last.at, '{date_short}')}`;
+      return `:white_check_mark: Approved by ${approvers === '' ? 'policy' : approvers}${at}.`;
+    }
+  }
+}
+
+/** The exact JSON that is (or was) sent, pretty-printed, in a modal opened from the card. */
+export function payloadModal(request: ImportRequest): ModalView {
+  const pretty = JSON.stringify(JSON.parse(request.payload), null, 2);
+  const chunks: string[] = [];
+  for (let i = 0; i < pretty.length && chunks.length < 40; i += 2900) chunks.push(pretty.slice(i, i + 2900));
+  return {
+    type: 'modal',
+    title: plain('Request JSON', SLACK_LIMITS.modalTitle),
+    close: plain('Close', SLACK_LIMITS.modalButton),
+    blocks: [
+      context(`The body of \`POST /infrastructure/clusters/existing\` for request ${code(request.id)}, byte for byte what is sent (shown indented). It holds no secret: the kubeconfig stays in Simplismart’s secret.`),
+      ...chunks.map((chunk) => section(`\`\`\`${chunk}\`\`\``)),
+    ],
+  };
+}
+
+export function rejectModal(request: ImportRequest): ModalView {
+  const body = parsePayload(request);
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.rejectModal,
+    private_metadata: request.id,
+    title: plain('Reject import', SLACK_LIMITS.modalTitle),
+    submit: plain('Reject', SLACK_LIMITS.modalButton),
+    close: plain('Back', SLACK_LIMITS.modalButton),
+    blocks: [
+      section(`Reject ${userMention(request.requesterId)}’s import of ${clusterSummary(body)}?`),
+      {
+        type: 'input',
+        block_id: REJECT_BLOCK.reason,
+        label: plain('Reason'),
+        hint: plain('Shown to the requester and in the thread, so they can fix it and submit again.'),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          multiline: true,
+          min_length: 3,
+          max_length: 1000,
+          placeholder: plain('e.g. Use SPOT capacity for the gpu-pool'),
+        },
+      },
+    ],
+  };
+}

@@ -1,0 +1,153 @@
+// Ephemeral replies to `/simplismart …`: help, status, history, a request's audit trail, and the
+// notes that say why something cannot be done and what to do instead.
+import type { KnownBlock } from '@slack/types';
+import type { StoredApprovalPolicy } from '../domain/approvalPolicy.js';
+import { describeExpiry } from '../domain/approvalPolicy.js';
+import type { ImportRequest, RequestEvent } from '../domain/importRequest.js';
+import { STATE_EMOJI, STATE_LABELS } from '../domain/importRequest.js';
+import { tokenFreshness, type WorkspaceConnection } from '../domain/workspaceConnection.js';
+import { channelMention, clip, code, context, escapeMrkdwn, groupMention, section, slackDate, userMention } from './blocks.js';
+import type { SlackMessage } from './importMessages.js';
+import { parsePayload } from './importMessages.js';
+
+export function message(text: string, extra: KnownBlock[] = []): SlackMessage {
+  return { text: clip(text.replace(/[*_`]/g, ''), 3000), blocks: [section(text), ...extra] };
+}
+
+export function helpMessage(unknown?: string): SlackMessage {
+  const lines = [
+    unknown === undefined ? '*Simplismart for Slack*' : `I don’t know \`${escapeMrkdwn(clip(unknown, 40))}\`. Here is what I can do:`,
+    '• `/simplismart import` — import an existing Kubernetes cluster into Simplismart with a form. Pre-fill it: `/simplismart import name="Prod" provider=aws region=us-west-2 group=gpu-pool machine_type=g5.2xlarge`',
+    '• `/simplismart status` — is this workspace connected, to which org, and when does its token expire',
+    '• `/simplismart connect` — (admins) connect this workspace with a Simplismart API token',
+    '• `/simplismart disconnect` — (admins) remove the stored token',
+    '• `/simplismart approvals` — see the approval policy; admins can change it',
+    '• `/simplismart history` — recent import requests; `/simplismart history <request id>` — one request’s full audit trail',
+    '• `/simplismart help` — this message',
+  ];
+  return message(lines.join('\n'));
+}
+
+export function notConnectedMessage(): SlackMessage {
+  return message(
+    ':electric_plug: This workspace isn’t connected to Simplismart yet, so imports can’t be sent. A workspace admin must run `/simplismart connect` and paste an API token (Simplismart → Settings → API keys).',
+  );
+}
+
+export function notAdminMessage(what: string): SlackMessage {
+  return message(`:lock: Only Slack workspace admins and owners can ${what}. Ask one of them to do it.`);
+}
+
+export function storeUnavailableMessage(): SlackMessage {
+  return message(':warning: The bot’s database isn’t answering right now, so nothing was changed. Try again in a minute; if it persists, tell whoever runs this bot.');
+}
+
+export function unexpectedErrorMessage(reference: string): SlackMessage {
+  return message(
+    `:warning: Something went wrong on my side, so this didn’t go through (reference \`${reference}\`). Nothing was imported. Try again; if it keeps happening, give the reference to whoever runs this bot.`,
+  );
+}
+
+export function slackBusyMessage(retryAfterSeconds: number | undefined): SlackMessage {
+  const wait = retryAfterSeconds === undefined ? 'a few seconds' : `${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}`;
+  return message(`:hourglass: Slack is limiting how fast this app may open forms right now. Try the command again in ${wait}.`);
+}
+
+export function triggerExpiredMessage(): SlackMessage {
+  return message(':hourglass: Slack’s window for opening the form closed before it could open. Run the command again.');
+}
+
+export function statusMessage(args: {
+  connection: WorkspaceConnection | undefined;
+  fallback: { orgId: string; tokenHint: string; expiresAt: number | null } | undefined;
+  now: number;
+}): SlackMessage {
+  const { connection, fallback, now } = args;
+  if (connection === undefined && fallback === undefined) return notConnectedMessage();
+  const source = connection ?? fallback;
+  if (source === undefined) return notConnectedMessage();
+  const expiresAt = connection?.tokenExpiresAt ?? fallback?.expiresAt ?? null;
+  const freshness = tokenFreshness(expiresAt, now);
+  const expiry =
+    freshness === 'no_expiry'
+      ? 'never (no `exp` in the token)'
+      : freshness === 'expired'
+        ? `:rotating_light: *expired* ${slackDate(expiresAt ?? now)} — imports will fail until an admin runs \`/simplismart connect\` with a new token`
+        : freshness === 'expiring_soon'
+          ? `:warning: ${slackDate(expiresAt ?? now)} — *within 7 days*: an admin should run \`/simplismart connect\` with a new token soon`
+          : slackDate(expiresAt ?? now);
+  const lines = [
+    connection !== undefined
+      ? `:large_green_circle: *Connected* to Simplismart by ${userMention(connection.connectedBy)} on ${slackDate(connection.connectedAt)}.`
+      : ':large_green_circle: *Connected* through the bot’s own configuration (SIMPLISMART_TOKEN); an admin can give this workspace its own token with `/simplismart connect`.',
+    `• Organisation: ${code(connection?.orgId ?? fallback?.orgId ?? '')}`,
+    `• Token: ${code(connection?.tokenHint ?? fallback?.tokenHint ?? '')}`,
+    `• Expires: ${expiry}`,
+  ];
+  if (connection?.defaultHostedZone != null) lines.push(`• Default hosted zone: ${code(connection.defaultHostedZone)}`);
+  if (connection?.defaultSecretId != null) lines.push(`• Default secret: ${code(connection.defaultSecretId)}`);
+  return message(lines.join('\n'));
+}
+
+export function policyMessage(policy: StoredApprovalPolicy | undefined, canEdit: boolean): SlackMessage {
+  if (policy === undefined || !policy.required) {
+    return message(
+      `:unlock: Imports run straight away: approval is not required in this workspace.${canEdit ? '' : ' Workspace admins can require it with `/simplismart approvals`.'}`,
+    );
+  }
+  const approvers = [...policy.approverUserIds.map(userMention), ...policy.approverGroupIds.map(groupMention)].join(', ');
+  const lines = [
+    ':lock: *Approval is required* before an import runs.',
+    `• Approvers: ${approvers === '' ? '_none_' : approvers} (a requester never approves their own import)`,
+    `• Approvals needed: ${policy.approvalsNeeded}`,
+    `• Requests expire after ${describeExpiry(policy.expirySeconds)}`,
+    `• Approval cards go to ${policy.approvalsChannelId === null ? 'the request’s own thread' : channelMention(policy.approvalsChannelId)}`,
+    `_Last changed by ${userMention(policy.updatedBy)} on ${slackDate(policy.updatedAt)}._${canEdit ? '' : ' Only workspace admins can change it.'}`,
+  ];
+  return message(lines.join('\n'));
+}
+
+export function historyMessage(requests: readonly ImportRequest[]): SlackMessage {
+  if (requests.length === 0) return message('No import requests in this workspace yet. Start one with `/simplismart import`.');
+  const lines = requests.map((r) => {
+    const body = parsePayload(r);
+    const uuid = r.outcome?.kind === 'imported' && r.outcome.cluster.uuid !== null ? ` · ${code(r.outcome.cluster.uuid)}` : '';
+    const approvers =
+      r.approval === null
+        ? ''
+        : ` · approvers ${[...r.approval.approverUserIds.map(userMention), ...r.approval.approverGroupIds.map(groupMention)].join(', ')}`;
+    const link = r.threadPermalink === null ? '' : ` · <${r.threadPermalink}|thread>`;
+    return `${STATE_EMOJI[r.state]} ${code(r.id)} *${escapeMrkdwn(clip(body.name, 60))}* — ${STATE_LABELS[r.state]} · ${userMention(r.requesterId)} · ${slackDate(r.createdAt, '{date_short} {time}')}${approvers}${uuid}${link}`;
+  });
+  const blocks: KnownBlock[] = [section('*Recent import requests*'), ...sectionsFor(lines)];
+  blocks.push(context('`/simplismart history <request id>` shows one request’s full audit trail.'));
+  return { text: `Recent import requests: ${requests.map((r) => `${r.id} ${STATE_LABELS[r.state]}`).join(', ')}`, blocks: blocks.slice(0, 50) };
+}
+
+export function auditMessage(request: ImportRequest, events: readonly RequestEvent[]): SlackMessage {
+  const body = parsePayload(request);
+  const header = `${STATE_EMOJI[request.state]} Request ${code(request.id)}: *${escapeMrkdwn(body.name)}* — ${STATE_LABELS[request.state]}${request.threadPermalink === null ? '' : ` · <${request.threadPermalink}|thread>`}`;
+  const lines = events.map((e) => {
+    const who = e.actorId === null ? 'the bot' : userMention(e.actorId);
+    const move = e.fromState === null ? `created as _${STATE_LABELS[e.toState]}_` : e.fromState === e.toState ? `_${STATE_LABELS[e.toState]}_` : `_${STATE_LABELS[e.fromState]}_ → _${STATE_LABELS[e.toState]}_`;
+    const why = e.note === null ? '' : ` — ${escapeMrkdwn(clip(e.note, 300))}`;
+    return `${e.seq}. ${slackDate(e.at, '{date_short} {time_secs}')} · ${who} · ${move}${why}`;
+  });
+  const blocks: KnownBlock[] = [section(header), ...sectionsFor(lines)];
+  return { text: `Audit trail of ${request.id}: ${events.length} entries`, blocks: blocks.slice(0, 50) };
+}
+
+/** A section holds 3000 characters: lines go into as many sections as they need. */
+function sectionsFor(lines: readonly string[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  let chunk = '';
+  for (const line of lines) {
+    if (chunk !== '' && chunk.length + line.length + 1 > 2900) {
+      blocks.push(section(chunk));
+      chunk = '';
+    }
+    chunk += `${chunk === '' ? '' : '\n'}${line}`;
+  }
+  if (chunk !== '') blocks.push(section(chunk));
+  return blocks;
+}

@@ -1,0 +1,66 @@
+// Every callback_id, action_id and block_id the bot uses, in one place: listeners match on them and
+// views.update keeps typed values only when they are stable.
+import type { ClusterField, GroupField } from '../domain/importForm.js';
+
+export const CALLBACK = {
+  importModal: 'import_cluster',
+  connectModal: 'connect_workspace',
+  policyModal: 'approval_policy',
+  rejectModal: 'reject_import',
+} as const;
+
+export const ACTION = {
+  provider: 'provider_select',
+  serviceType: 'service_type_select',
+  addNodeGroup: 'nodegroup_add',
+  removeNodeGroup: 'nodegroup_remove',
+  acceleratorType: 'accelerator_type',
+  editAndRetry: 'request_edit',
+  approve: 'request_approve',
+  reject: 'request_reject',
+  cancel: 'request_cancel',
+  viewPayload: 'request_view_payload',
+} as const;
+
+/** Plain input action ids (not routed to listeners; read from view.state). */
+export const INPUT_ACTION = 'value';
+
+export function clusterBlockId(field: ClusterField): string {
+  return `cluster_${field}`;
+}
+
+export function groupBlockId(slot: number, field: GroupField): string {
+  return `ng_${slot}_${field}`;
+}
+
+export function groupHeaderBlockId(slot: number): string {
+  return `ng_${slot}_header`;
+}
+
+export const NODE_GROUP_ACTIONS_BLOCK = 'nodegroup_actions';
+
+const GROUP_BLOCK = /^ng_(\d+)_([A-Za-z]+)$/;
+
+export function parseGroupBlockId(blockId: string): { slot: number; field: string } | undefined {
+  const match = GROUP_BLOCK.exec(blockId);
+  if (match === null) return undefined;
+  return { slot: Number(match[1]), field: match[2] ?? '' };
+}
+
+export const CONNECT_BLOCK = {
+  token: 'connect_token',
+  org: 'connect_org',
+  hostedZone: 'connect_hosted_zone',
+  secretId: 'connect_secret_id',
+} as const;
+
+export const POLICY_BLOCK = {
+  required: 'policy_required',
+  users: 'policy_users',
+  groups: 'policy_groups',
+  approvalsNeeded: 'policy_approvals_needed',
+  expiryHours: 'policy_expiry_hours',
+  channel: 'policy_channel',
+} as const;
+
+export const REJECT_BLOCK = { reason: 'reject_reason' } as const;

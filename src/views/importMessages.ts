@@ -1,0 +1,203 @@
+// The messages of an import's notification thread: the parent (always the current state), one line
+// per step, and the final outcome with its details folded in; plus the modal shown after submit.
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { ImportClusterBody, NodeGroup } from '../domain/clusterImport.js';
+import type { Approval, ImportRequest, RequestEvent } from '../domain/importRequest.js';
+import { STATE_EMOJI, STATE_LABELS } from '../domain/importRequest.js';
+import {
+  actions,
+  button,
+  channelMention,
+  clip,
+  code,
+  confirmDialog,
+  context,
+  escapeMrkdwn,
+  fields,
+  groupMention,
+  plain,
+  section,
+  slackDate,
+  SLACK_LIMITS,
+  userMention,
+} from './blocks.js';
+import { ACTION } from './ids.js';
+import type { OutcomeDescription } from './importOutcome.js';
+
+export interface SlackMessage {
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export function parsePayload(request: Pick<ImportRequest, 'payload'>): ImportClusterBody {
+  return JSON.parse(request.payload) as ImportClusterBody;
+}
+
+/** `*Production Cluster* (aws · us-west-2 · 2 node groups)` */
+export function clusterSummary(body: ImportClusterBody): string {
+  const parts = [body.cluster_hosted_on, body.region, `${body.nodegroup_labels.length} node group${body.nodegroup_labels.length === 1 ? '' : 's'}`];
+  return `*${escapeMrkdwn(body.name)}* (${parts.filter((p): p is string => p !== null).map(escapeMrkdwn).join(' · ')})`;
+}
+
+/** `gpu-pool — g5.2xlarge, ON_DEMAND, 0–3 nodes (desired 1), 1 × nvidia-a10g per node` */
+export function nodeGroupLine(group: NodeGroup): string {
+  const c = group.node_config;
+  const parts: string[] = [];
+  if (c?.machine_type !== undefined) parts.push(escapeMrkdwn(c.machine_type));
+  if (c?.capacity_type !== undefined) parts.push(c.capacity_type);
+  if (c?.min_node_count !== undefined || c?.max_node_count !== undefined) {
+    parts.push(`${c.min_node_count ?? '?'}–${c.max_node_count ?? '?'} nodes`);
+  }
+  if (c?.desired_count !== undefined) parts.push(`desired ${c.desired_count}`);
+  if (c?.accelerator_type !== undefined) parts.push(`${c.accelerator_count ?? '?'} × ${escapeMrkdwn(c.accelerator_type)} per node`);
+  if (c?.vcpu !== undefined) parts.push(`${c.vcpu} vCPU`);
+  if (c?.memory !== undefined) parts.push(`${c.memory} GB`);
+  const role = group.is_auxilliary ? ' _(auxiliary)_' : '';
+  return `• ${code(group.name)}${role}${parts.length > 0 ? ` — ${parts.join(', ')}` : ''}`;
+}
+
+export function approversText(request: ImportRequest): string {
+  const a = request.approval;
+  if (a === null) return 'no one (approval not required)';
+  const who = [...a.approverUserIds.map(userMention), ...a.approverGroupIds.map(groupMention)];
+  return who.length === 0 ? 'no approvers configured' : who.join(', ');
+}
+
+export function progressText(request: ImportRequest, approvals: readonly Approval[]): string {
+  const needed = request.approval?.approvalsNeeded ?? 0;
+  return `${Math.min(approvals.length, needed)} of ${needed} approval${needed === 1 ? '' : 's'}`;
+}
+
+/** The parent message: always the request's current state, in one glance. */
+export function parentMessage(
+  request: ImportRequest,
+  approvals: readonly Approval[],
+  decision: RequestEvent | undefined,
+  outcome: OutcomeDescription | undefined,
+): SlackMessage {
+  const body = parsePayload(request);
+  const state = `${STATE_EMOJI[request.state]} *${STATE_LABELS[request.state]}*`;
+  const who = userMention(request.requesterId);
+  let line: string;
+  switch (request.state) {
+    case 'pending_approval':
+      line = `${state} · ${who} wants to import ${clusterSummary(body)} · ${progressText(request, approvals)} from ${approversText(request)}${request.expiresAt === null ? '' : `, expires ${slackDate(request.expiresAt)}`}`;
+      break;
+    case 'succeeded': {
+      const uuid = request.outcome?.kind === 'imported' ? request.outcome.cluster.uuid : null;
+      line = `${state} · ${clusterSummary(body)} for ${who}${uuid === null ? '' : ` · UUID ${code(uuid)}`}`;
+      break;
+    }
+    case 'failed':
+    case 'outcome_unknown':
+      line = `${state} · ${clusterSummary(body)} for ${who}${outcome === undefined ? '' : ` — ${outcome.headline}`}`;
+      break;
+    case 'rejected':
+    case 'cancelled':
+      line = `${state}${decision?.actorId === undefined || decision.actorId === null ? '' : ` by ${userMention(decision.actorId)}`} · ${who}’s import of ${clusterSummary(body)}${decision?.note === undefined || decision.note === null ? '' : ` — “${escapeMrkdwn(clip(decision.note, 300))}”`}`;
+      break;
+    case 'expired':
+      line = `${state} · ${who}’s import of ${clusterSummary(body)} was not approved in time`;
+      break;
+    default:
+      line = `${state} · ${who} is importing ${clusterSummary(body)}`;
+  }
+  return {
+    text: plainFallback(`${STATE_LABELS[request.state]}: ${body.name} (${request.id})`),
+    blocks: [section(line), context(`Request ${code(request.id)} · every step is in this thread`)],
+  };
+}
+
+/** A one-line thread reply for a step. */
+export function stepMessage(line: string): SlackMessage {
+  return { text: plainFallback(line), blocks: [section(line)] };
+}
+
+export function submittedLine(request: ImportRequest): string {
+  const body = parsePayload(request);
+  const base = `:memo: ${userMention(request.requesterId)} submitted the import of ${clusterSummary(body)}.`;
+  if (request.approval === null) return `${base} No approval is required.`;
+  const needed = request.approval.approvalsNeeded;
+  return `${base} Waiting for ${needed} approval${needed === 1 ? '' : 's'} from ${approversText(request)}${request.expiresAt === null ? '' : ` until ${slackDate(request.expiresAt)}`}.`;
+}
+
+/** The final message of the thread: the outcome, with everything people need folded into it. */
+export function outcomeMessage(request: ImportRequest, outcome: OutcomeDescription): SlackMessage {
+  const body = parsePayload(request);
+  const who = userMention(request.requesterId);
+  const blocks: KnownBlock[] = [];
+  const result = request.outcome;
+  if (outcome.tone === 'success' && result?.kind === 'imported') {
+    const c = result.cluster;
+    blocks.push(section(`:large_green_circle: ${who}, ${clusterSummary(body)} is imported into Simplismart.`));
+    blocks.push(
+      fields([
+        ['Cluster', escapeMrkdwn(c.name)],
+        ['UUID', c.uuid === null ? '_unknown_' : code(c.uuid)],
+        ['Status', c.status === null ? '_unknown_' : escapeMrkdwn(c.status)],
+        ['Provider', escapeMrkdwn(c.provider)],
+        ['Region', c.region === null ? '—' : escapeMrkdwn(c.region)],
+        ['Slug', code(body.slug)],
+      ]),
+    );
+    blocks.push(section(`*Node groups*\n${body.nodegroup_labels.map(nodeGroupLine).join('\n')}`));
+    blocks.push(context(`${outcome.nextStep} · Request ${code(request.id)}`));
+    return { text: plainFallback(`${body.name} is imported into Simplismart${c.uuid === null ? '' : ` (${c.uuid})`}.`), blocks };
+  }
+  const icon = outcome.tone === 'unknown' ? ':warning:' : ':red_circle:';
+  const title = outcome.tone === 'unknown' ? 'Outcome unknown' : 'Import failed';
+  blocks.push(section(`${icon} ${who}, *${title}* for ${clusterSummary(body)}: ${outcome.headline}`));
+  if (outcome.apiMessage !== null) blocks.push(section(`*Simplismart said:*\n>${escapeMrkdwn(clip(outcome.apiMessage, 1500)).replace(/\n/g, '\n>')}`));
+  if (outcome.fieldErrors.length > 0) {
+    const list = outcome.fieldErrors
+      .slice(0, 15)
+      .map((f) => `• ${code(f.field)}: ${escapeMrkdwn(clip(f.messages.join(' '), 300))}`)
+      .join('\n');
+    blocks.push(section(`*Fields*\n${list}`));
+  }
+  blocks.push(section(`*Next step:* ${outcome.nextStep}`));
+  blocks.push(actions(undefined, [editAndRetryButton(request, outcome.retryNeedsCare)]));
+  blocks.push(context(`Request ${code(request.id)}`));
+  return { text: plainFallback(`${title} for ${body.name}: ${outcome.headline} ${stripMarkup(outcome.nextStep)}`), blocks };
+}
+
+export function editAndRetryButton(request: ImportRequest, needsCare: boolean, label = 'Edit and retry') {
+  return button(label, ACTION.editAndRetry, {
+    value: request.id,
+    ...(needsCare
+      ? {
+          confirm: confirmDialog(
+            'Retry this import?',
+            'Check the Simplismart console first: if the cluster is already there, retrying can import it twice.',
+            'I checked, edit it',
+          ),
+        }
+      : {}),
+  });
+}
+
+/** What the modal turns into once submitted: where to follow along, and the request id. */
+export function submittedModal(request: ImportRequest): ModalView {
+  const body = parsePayload(request);
+  const pending = request.state === 'pending_approval';
+  const lines = [
+    pending
+      ? `:hourglass_flowing_sand: Your import of ${clusterSummary(body)} is waiting for approval from ${approversText(request)}.`
+      : `:arrows_counterclockwise: Importing ${clusterSummary(body)} now.`,
+    `Follow every step in the thread I start in ${channelMention(request.channelId)} (or in a DM if I can’t post there). Request ${code(request.id)}.`,
+  ];
+  return {
+    type: 'modal',
+    title: plain(pending ? 'Sent for approval' : 'Import started', SLACK_LIMITS.modalTitle),
+    close: plain('Done', SLACK_LIMITS.modalButton),
+    blocks: lines.map((l) => section(l)),
+  };
+}
+
+function plainFallback(text: string): string {
+  return clip(stripMarkup(text), SLACK_LIMITS.fallbackText);
+}
+
+function stripMarkup(text: string): string {
+  return text.replace(/[*_`]/g, '');
+}

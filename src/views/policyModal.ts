@@ -1,0 +1,188 @@
+// The approval policy form (admins), its reading and checking, and the confirmation that follows.
+import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
+import { DEFAULT_POLICY, describeExpiry, POLICY_LIMITS, type ApprovalPolicy } from '../domain/approvalPolicy.js';
+import { channelMention, context, groupMention, input, option, plain, section, SLACK_LIMITS, userMention } from './blocks.js';
+import { CALLBACK, INPUT_ACTION, POLICY_BLOCK } from './ids.js';
+
+export interface UserGroupChoice {
+  id: string;
+  handle: string;
+  name: string;
+}
+
+interface PolicyInputState {
+  value?: string | null;
+  selected_options?: Array<{ value?: string }> | null;
+  selected_users?: string[] | null;
+  selected_conversation?: string | null;
+}
+export type PolicyStateValues = Record<string, Record<string, PolicyInputState | undefined> | undefined>;
+
+const REQUIRED_OPTION = option('Require approval before an import runs', 'required');
+
+export function policyModal(policy: ApprovalPolicy, groups: readonly UserGroupChoice[]): ModalView {
+  const groupOption = (g: UserGroupChoice): PlainTextOption => option(`@${g.handle} (${g.name})`, g.id);
+  const knownGroups = groups.slice(0, 100);
+  const initialGroups = knownGroups.filter((g) => policy.approverGroupIds.includes(g.id)).map(groupOption);
+  const blocks: KnownBlock[] = [
+    input({
+      blockId: POLICY_BLOCK.required,
+      label: 'Approval',
+      optional: true,
+      element: {
+        type: 'checkboxes',
+        action_id: INPUT_ACTION,
+        options: [REQUIRED_OPTION],
+        ...(policy.required ? { initial_options: [REQUIRED_OPTION] } : {}),
+      },
+    }),
+    input({
+      blockId: POLICY_BLOCK.users,
+      label: 'Approvers',
+      optional: true,
+      hint: 'People who may approve. A requester never approves their own import: if only one person can approve, their own imports need a second approver.',
+      element: {
+        type: 'multi_users_select',
+        action_id: INPUT_ACTION,
+        max_selected_items: POLICY_LIMITS.approvers,
+        placeholder: plain('Choose people'),
+        ...(policy.approverUserIds.length > 0 ? { initial_users: policy.approverUserIds } : {}),
+      },
+    }),
+  ];
+  if (knownGroups.length > 0) {
+    blocks.push(
+      input({
+        blockId: POLICY_BLOCK.groups,
+        label: 'Approver user groups',
+        optional: true,
+        hint: 'Members are looked up when someone clicks Approve, so joining or leaving a group takes effect at once.',
+        element: {
+          type: 'multi_static_select',
+          action_id: INPUT_ACTION,
+          max_selected_items: POLICY_LIMITS.groups,
+          placeholder: plain('Choose user groups'),
+          options: knownGroups.map(groupOption),
+          ...(initialGroups.length > 0 ? { initial_options: initialGroups } : {}),
+        },
+      }),
+    );
+  }
+  blocks.push(
+    input({
+      blockId: POLICY_BLOCK.approvalsNeeded,
+      label: 'Approvals needed',
+      element: {
+        type: 'number_input',
+        action_id: INPUT_ACTION,
+        is_decimal_allowed: false,
+        min_value: String(POLICY_LIMITS.approvalsNeeded.min),
+        max_value: String(POLICY_LIMITS.approvalsNeeded.max),
+        initial_value: String(policy.approvalsNeeded),
+      },
+    }),
+    input({
+      blockId: POLICY_BLOCK.expiryHours,
+      label: 'Requests expire after (hours)',
+      hint: 'A request nobody approves in time expires; its requester can submit it again from the card.',
+      element: {
+        type: 'number_input',
+        action_id: INPUT_ACTION,
+        is_decimal_allowed: true,
+        min_value: '0.25',
+        max_value: String(POLICY_LIMITS.expirySeconds.max / 3600),
+        initial_value: String(Math.round((policy.expirySeconds / 3600) * 100) / 100),
+      },
+    }),
+    input({
+      blockId: POLICY_BLOCK.channel,
+      label: 'Approvals channel',
+      optional: true,
+      hint: 'Where approval cards are posted. Leave empty to post them in each request’s own thread.',
+      element: {
+        type: 'conversations_select',
+        action_id: INPUT_ACTION,
+        placeholder: plain('Choose a channel'),
+        filter: { include: ['public', 'private'], exclude_bot_users: true },
+        ...(policy.approvalsChannelId === null ? {} : { initial_conversation: policy.approvalsChannelId }),
+      },
+    }),
+    context('Only workspace admins can change this; everyone can read it with `/simplismart approvals`.'),
+  );
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.policyModal,
+    title: plain('Import approvals', SLACK_LIMITS.modalTitle),
+    submit: plain('Save', SLACK_LIMITS.modalButton),
+    close: plain('Cancel', SLACK_LIMITS.modalButton),
+    blocks,
+  };
+}
+
+export type PolicyFormResult = { ok: true; policy: ApprovalPolicy } | { ok: false; errors: Record<string, string> };
+
+export function readPolicyForm(values: PolicyStateValues): PolicyFormResult {
+  const get = (blockId: string) => values[blockId]?.[INPUT_ACTION];
+  const errors: Record<string, string> = {};
+  const required = (get(POLICY_BLOCK.required)?.selected_options ?? []).some((o) => o.value === 'required');
+  const users = [...new Set(get(POLICY_BLOCK.users)?.selected_users ?? [])].filter((u) => /^[UW][A-Z0-9]+$/.test(u));
+  const groups = [...new Set((get(POLICY_BLOCK.groups)?.selected_options ?? []).map((o) => o.value ?? ''))].filter((g) => /^S[A-Z0-9]+$/.test(g));
+  const neededText = (get(POLICY_BLOCK.approvalsNeeded)?.value ?? '').trim();
+  const needed = /^\d+$/.test(neededText) ? Number(neededText) : NaN;
+  const hoursText = (get(POLICY_BLOCK.expiryHours)?.value ?? '').trim();
+  const hours = /^\d+(\.\d+)?$/.test(hoursText) ? Number(hoursText) : NaN;
+  const channel = get(POLICY_BLOCK.channel)?.selected_conversation ?? null;
+
+  const { approvalsNeeded: n, expirySeconds: e } = POLICY_LIMITS;
+  if (!Number.isInteger(needed) || needed < n.min || needed > n.max) {
+    errors[POLICY_BLOCK.approvalsNeeded] = `Enter a whole number from ${n.min} to ${n.max}.`;
+  }
+  const expirySeconds = Math.round(hours * 3600);
+  if (!Number.isFinite(hours) || expirySeconds < e.min || expirySeconds > e.max) {
+    errors[POLICY_BLOCK.expiryHours] = `Enter between 0.25 and ${e.max / 3600} hours.`;
+  }
+  if (users.length > POLICY_LIMITS.approvers) errors[POLICY_BLOCK.users] = `Choose at most ${POLICY_LIMITS.approvers} people.`;
+  if (required && users.length === 0 && groups.length === 0) {
+    errors[POLICY_BLOCK.users] = 'Choose at least one approver (or a user group), or untick “Require approval”.';
+  } else if (required && groups.length === 0 && Number.isInteger(needed) && needed > users.length) {
+    errors[POLICY_BLOCK.approvalsNeeded] = `Only ${users.length} approver${users.length === 1 ? ' is' : 's are'} chosen, so at most ${users.length} approval${users.length === 1 ? '' : 's'} can be needed.`;
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    policy: {
+      required,
+      approverUserIds: users,
+      approverGroupIds: groups,
+      approvalsNeeded: needed,
+      expirySeconds,
+      approvalsChannelId: channel !== null && /^[CG][A-Z0-9]+$/.test(channel) ? channel : null,
+    },
+  };
+}
+
+export function policySavedModal(policy: ApprovalPolicy): ModalView {
+  const lines: string[] = [];
+  if (!policy.required) {
+    lines.push(':unlock: Saved. Imports run straight away, without approval.');
+  } else {
+    const who = [...policy.approverUserIds.map(userMention), ...policy.approverGroupIds.map(groupMention)].join(', ');
+    lines.push(
+      `:lock: Saved. Each import now needs ${policy.approvalsNeeded} approval${policy.approvalsNeeded === 1 ? '' : 's'} from ${who}, and expires after ${describeExpiry(policy.expirySeconds)}.`,
+      `Approval cards go to ${policy.approvalsChannelId === null ? 'each request’s thread' : channelMention(policy.approvalsChannelId)}.`,
+    );
+    if (policy.approverGroupIds.length === 0 && policy.approverUserIds.length <= policy.approvalsNeeded) {
+      lines.push(
+        `:warning: Requesters never approve their own imports: an import requested by ${policy.approverUserIds.length === 1 ? 'the only approver' : 'one of these approvers'} will need another approver. Add one so those can pass.`,
+      );
+    }
+  }
+  return {
+    type: 'modal',
+    title: plain('Import approvals', SLACK_LIMITS.modalTitle),
+    close: plain('Done', SLACK_LIMITS.modalButton),
+    blocks: lines.map((l) => section(l)),
+  };
+}
+
+export { DEFAULT_POLICY };

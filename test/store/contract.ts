@@ -1,0 +1,573 @@
+// The Store contract, written once and run against every engine (sqlite.test.ts, postgres.test.ts):
+// exact row mapping, compare-and-set moves under concurrency, votes, sweeper listings, migrations.
+import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
+import type { ImportOutcome, ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
+import type { WorkspaceConnection } from '../../src/domain/workspaceConnection.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
+import { openSqlDriver, openStore } from '../../src/store/openStore.js';
+import type { SqlDriver } from '../../src/store/sqlDriver.js';
+import type { NewImportRequest, Store } from '../../src/store/store.js';
+
+export interface ContractTarget {
+  /** DATABASE_URL of an empty database reserved for this suite. */
+  url: string;
+  cleanup(): Promise<void>;
+}
+
+/** Beyond 2^31 on purpose: BIGINT columns must come back as exact numbers. */
+const T0 = 1_900_000_000_000;
+
+const DATA_TABLES = ['request_events', 'request_approvals', 'import_requests', 'approval_policies', 'workspace_connections', 'store_health'];
+
+export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: () => Promise<ContractTarget>): void {
+  describe(`Store contract (${engine})`, () => {
+    let target: ContractTarget | undefined;
+    let store: Store;
+    /** A second connection for looking under the hood and for emptying tables between tests. */
+    let raw: SqlDriver;
+    let seq = 0;
+
+    beforeAll(async () => {
+      target = await prepare();
+      store = await openStore(target.url);
+      await store.migrate();
+      raw = await openSqlDriver(target.url);
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await raw?.close();
+      await target?.cleanup();
+    });
+
+    beforeEach(async () => {
+      for (const table of DATA_TABLES) await raw.run(`DELETE FROM ${table}`);
+    });
+
+    function newRequest(overrides: Partial<NewImportRequest> = {}): NewImportRequest {
+      seq += 1;
+      return {
+        id: `ir-${engine}-${seq}`,
+        teamId: 'T1',
+        requesterId: 'U_REQ',
+        channelId: 'C_CHAN',
+        sourceKey: `view-${seq}`,
+        payload: JSON.stringify({ name: `cluster-${seq}`, region: 'us-east-1' }),
+        state: 'pending_approval',
+        approval: { approvalsNeeded: 2, approverUserIds: ['U_A', 'U_B'], approverGroupIds: ['S_OPS'], approvalsChannelId: 'C_APPR' },
+        expiresAt: T0 + 86_400_000,
+        responseUrl: 'https://hooks.slack.com/commands/T1/1/abc',
+        replacesId: null,
+        at: T0,
+        note: 'submitted',
+        ...overrides,
+      };
+    }
+
+    function expectedRequest(input: NewImportRequest): ImportRequest {
+      return {
+        id: input.id,
+        teamId: input.teamId,
+        requesterId: input.requesterId,
+        channelId: input.channelId,
+        sourceKey: input.sourceKey,
+        payload: input.payload,
+        state: input.state,
+        version: 1,
+        approval: input.approval,
+        expiresAt: input.expiresAt,
+        thread: null,
+        threadPermalink: null,
+        cards: [],
+        outcome: null,
+        responseUrl: input.responseUrl,
+        replacesId: input.replacesId,
+        importDeadline: null,
+        createdAt: input.at,
+        updatedAt: input.at,
+      };
+    }
+
+    async function create(overrides: Partial<NewImportRequest> = {}): Promise<ImportRequest> {
+      const { request, created } = await store.createRequest(newRequest(overrides));
+      expect(created).toBe(true);
+      return request;
+    }
+
+    /** A request driven through the state machine to `state` (via approved → importing where needed). */
+    async function createIn(
+      state: 'pending_approval' | 'approved' | 'importing' | 'rejected' | 'failed',
+      options: { at?: number; expiresAt?: number | null; importDeadline?: number | null } = {},
+    ): Promise<ImportRequest> {
+      const at = options.at ?? T0;
+      const startsPending = state === 'pending_approval' || state === 'rejected';
+      const request = await create({
+        state: startsPending ? 'pending_approval' : 'approved',
+        at,
+        expiresAt: options.expiresAt === undefined ? null : options.expiresAt,
+      });
+      if (state === 'rejected') return (await move(request.id, ['pending_approval'], 'rejected', at))!;
+      if (state === 'importing' || state === 'failed') {
+        const importing = await store.transition({
+          id: request.id,
+          from: ['approved'],
+          to: 'importing',
+          actorId: null,
+          at,
+          patch: { importDeadline: options.importDeadline ?? null },
+        });
+        if (state === 'failed') return (await move(request.id, ['importing'], 'failed', at))!;
+        return importing!;
+      }
+      return request;
+    }
+
+    function move(id: string, from: RequestState[], to: RequestState, at = T0 + 1000): Promise<ImportRequest | undefined> {
+      return store.transition({ id, from, to, actorId: 'U_ACT', at });
+    }
+
+    const ids = (requests: ImportRequest[]): string[] => requests.map((r) => r.id);
+
+    describe('migrations and health', () => {
+      test('records every migration once; migrating again changes nothing', async () => {
+        const before = await raw.query<{ version: number; name: string; applied_at: number }>(
+          'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
+        );
+        expect(before.map((row) => [row.version, row.name])).toEqual(MIGRATIONS.map((m) => [m.version, m.name]));
+        expect(typeof before[0]!.applied_at).toBe('number');
+
+        await store.migrate();
+        await store.migrate();
+
+        const after = await raw.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
+        expect(after).toEqual(before);
+      });
+
+      test('ping writes the health row', async () => {
+        const before = Date.now();
+        await store.ping();
+        const [row] = await raw.query<{ id: number; pinged_at: number }>('SELECT id, pinged_at FROM store_health');
+        expect(row?.pinged_at).toBeGreaterThanOrEqual(before);
+        await store.ping();
+        expect(await raw.query('SELECT id FROM store_health')).toHaveLength(1);
+      });
+    });
+
+    describe('workspace connections', () => {
+      const connection: WorkspaceConnection = {
+        teamId: 'T1',
+        tokenCiphertext: 'v1:iv:cipher:tag',
+        tokenHint: 'eyJh…Q2xz',
+        tokenExpiresAt: T0 + 5,
+        orgId: 'org-1',
+        defaultHostedZone: 'example.com',
+        defaultSecretId: null,
+        connectedBy: 'U_ADMIN',
+        connectedAt: T0,
+      };
+
+      test('round-trips exactly, upserts, deletes', async () => {
+        expect(await store.getConnection('T1')).toBeUndefined();
+        await store.saveConnection(connection);
+        expect(await store.getConnection('T1')).toStrictEqual(connection);
+
+        const replaced: WorkspaceConnection = {
+          ...connection,
+          tokenExpiresAt: null,
+          defaultHostedZone: null,
+          defaultSecretId: 'sec-9',
+          connectedAt: T0 + 7,
+        };
+        await store.saveConnection(replaced);
+        expect(await store.getConnection('T1')).toStrictEqual(replaced);
+        expect(await store.getConnection('T2')).toBeUndefined();
+
+        expect(await store.deleteConnection('T1')).toBe(true);
+        expect(await store.deleteConnection('T1')).toBe(false);
+        expect(await store.getConnection('T1')).toBeUndefined();
+      });
+    });
+
+    describe('approval policies', () => {
+      test('round-trips exactly (booleans, arrays) and upserts', async () => {
+        const policy: ApprovalPolicy = {
+          required: true,
+          approverUserIds: ['U_A', 'U_B'],
+          approverGroupIds: ['S_OPS'],
+          approvalsNeeded: 2,
+          expirySeconds: 3600,
+          approvalsChannelId: 'C_APPR',
+        };
+        expect(await store.getApprovalPolicy('T1')).toBeUndefined();
+        await store.saveApprovalPolicy('T1', policy, 'U_ADMIN', T0);
+        expect(await store.getApprovalPolicy('T1')).toStrictEqual({ ...policy, updatedBy: 'U_ADMIN', updatedAt: T0 });
+
+        const relaxed: ApprovalPolicy = { ...policy, required: false, approverUserIds: [], approverGroupIds: [], approvalsChannelId: null };
+        await store.saveApprovalPolicy('T1', relaxed, 'U_OTHER', T0 + 1);
+        expect(await store.getApprovalPolicy('T1')).toStrictEqual({ ...relaxed, updatedBy: 'U_OTHER', updatedAt: T0 + 1 });
+      });
+    });
+
+    describe('createRequest', () => {
+      test('inserts the request and its first audit entry', async () => {
+        const input = newRequest();
+        const result = await store.createRequest(input);
+        expect(result).toStrictEqual({ request: expectedRequest(input), created: true });
+        expect(await store.getRequest(input.id)).toStrictEqual(expectedRequest(input));
+        expect(await store.listEvents(input.id)).toStrictEqual<RequestEvent[]>([
+          { requestId: input.id, seq: 1, at: T0, actorId: 'U_REQ', fromState: null, toState: 'pending_approval', note: 'submitted' },
+        ]);
+      });
+
+      test('keeps nulls as nulls for a request that needs no approval', async () => {
+        const input = newRequest({ state: 'approved', approval: null, expiresAt: null, responseUrl: null, replacesId: 'ir-old', note: 'no approval needed' });
+        expect((await store.createRequest(input)).request).toStrictEqual(expectedRequest(input));
+        expect((await store.listEvents(input.id))[0]).toMatchObject({ fromState: null, toState: 'approved', note: 'no approval needed' });
+      });
+
+      test('a redelivered submission returns the existing request and inserts nothing', async () => {
+        const first = newRequest();
+        await store.createRequest(first);
+        const again = { ...newRequest(), sourceKey: first.sourceKey, payload: '{"other":true}' };
+
+        const result = await store.createRequest(again);
+
+        expect(result).toStrictEqual({ request: expectedRequest(first), created: false });
+        expect(await store.getRequest(again.id)).toBeUndefined();
+        expect(await store.listEvents(again.id)).toEqual([]);
+        expect(await store.listEvents(first.id)).toHaveLength(1);
+      });
+
+      test('the same source key in another workspace is a different request', async () => {
+        const first = newRequest();
+        await store.createRequest(first);
+        const result = await store.createRequest({ ...newRequest(), teamId: 'T2', sourceKey: first.sourceKey });
+        expect(result.created).toBe(true);
+      });
+
+      test('concurrent submissions with one key create exactly one request', async () => {
+        const key = 'view-concurrent';
+        const inputs = Array.from({ length: 10 }, () => newRequest({ sourceKey: key }));
+
+        const results = await Promise.all(inputs.map((input) => store.createRequest(input)));
+
+        const created = results.filter((r) => r.created);
+        expect(created).toHaveLength(1);
+        const winner = created[0]!.request.id;
+        expect(new Set(results.map((r) => r.request.id))).toEqual(new Set([winner]));
+        expect(ids(await store.listRequests('T1', 50))).toEqual([winner]);
+        expect(await store.listEvents(winner)).toHaveLength(1);
+      });
+    });
+
+    describe('reading requests', () => {
+      test('getRequest of an unknown id is undefined', async () => {
+        expect(await store.getRequest('ir-nope')).toBeUndefined();
+      });
+
+      test('listRequests: one workspace, newest first, at most `limit`', async () => {
+        const a = await create({ at: T0 });
+        const b = await create({ at: T0 + 1 });
+        const c = await create({ at: T0 + 2 });
+        await create({ teamId: 'T2', at: T0 + 3 });
+
+        expect(ids(await store.listRequests('T1', 10))).toEqual([c.id, b.id, a.id]);
+        expect(ids(await store.listRequests('T1', 2))).toEqual([c.id, b.id]);
+        expect(await store.listRequests('T1', 0)).toEqual([]);
+      });
+    });
+
+    describe('transition', () => {
+      test('moves the request, bumps its version, applies the patch and appends an audit entry', async () => {
+        const request = await create();
+        const moved = await store.transition({
+          id: request.id,
+          from: ['pending_approval'],
+          to: 'approved',
+          actorId: 'U_A',
+          at: T0 + 60_000,
+          note: 'quorum reached',
+          patch: { cards: [{ channel: 'C_APPR', ts: '1700000000.000100' }] },
+        });
+
+        const expected: ImportRequest = {
+          ...request,
+          state: 'approved',
+          version: 2,
+          updatedAt: T0 + 60_000,
+          cards: [{ channel: 'C_APPR', ts: '1700000000.000100' }],
+        };
+        expect(moved).toStrictEqual(expected);
+        expect(await store.getRequest(request.id)).toStrictEqual(expected);
+        expect((await store.listEvents(request.id))[1]).toStrictEqual<RequestEvent>({
+          requestId: request.id,
+          seq: 2,
+          at: T0 + 60_000,
+          actorId: 'U_A',
+          fromState: 'pending_approval',
+          toState: 'approved',
+          note: 'quorum reached',
+        });
+      });
+
+      test('records the state the request was actually in, whichever of `from` it was', async () => {
+        const importing = await createIn('importing', { importDeadline: T0 + 10 });
+        const unknown = await createIn('importing');
+        await move(unknown.id, ['importing'], 'outcome_unknown');
+
+        await store.transition({ id: importing.id, from: ['outcome_unknown', 'importing'], to: 'failed', actorId: null, at: T0 + 5000 });
+        await store.transition({ id: unknown.id, from: ['importing', 'outcome_unknown'], to: 'succeeded', actorId: null, at: T0 + 5000 });
+
+        const last = async (id: string) => (await store.listEvents(id)).at(-1);
+        expect(await last(importing.id)).toMatchObject({ fromState: 'importing', toState: 'failed', actorId: null, note: null });
+        expect(await last(unknown.id)).toMatchObject({ fromState: 'outcome_unknown', toState: 'succeeded' });
+      });
+
+      test('a request no longer in `from` is left alone (lost race)', async () => {
+        const request = await create();
+        expect(await move(request.id, ['approved'], 'importing')).toBeUndefined();
+        expect(await store.getRequest(request.id)).toStrictEqual(request);
+        expect(await store.listEvents(request.id)).toHaveLength(1);
+        expect(await move('ir-missing', ['pending_approval'], 'approved')).toBeUndefined();
+      });
+
+      test('an impossible move throws and writes nothing', async () => {
+        const request = await create();
+        await expect(move(request.id, ['pending_approval'], 'importing')).rejects.toThrow(/pending_approval to importing/);
+        // One allowed origin is not enough: approved → cancelled does not exist.
+        await expect(move(request.id, ['pending_approval', 'approved'], 'cancelled')).rejects.toThrow(/approved to cancelled/);
+        await expect(move(request.id, [], 'approved')).rejects.toThrow();
+        expect(await store.getRequest(request.id)).toStrictEqual(request);
+        expect(await store.listEvents(request.id)).toHaveLength(1);
+      });
+
+      test('patch: null clears a field, an absent key leaves it alone', async () => {
+        const request = await createIn('importing', { importDeadline: T0 + 30_000 });
+        await store.updateRequest(request.id, { thread: { channel: 'C1', ts: '1.2' }, threadPermalink: 'https://x/p1' });
+        const outcome: ImportOutcome = {
+          kind: 'imported',
+          cluster: { uuid: 'c-uuid', name: 'prod', status: 'ACTIVE', provider: 'aws', region: null },
+        };
+
+        const moved = await store.transition({
+          id: request.id,
+          from: ['importing'],
+          to: 'succeeded',
+          actorId: null,
+          at: T0 + 9,
+          patch: { thread: null, outcome, importDeadline: null },
+        });
+
+        expect(moved).toStrictEqual<ImportRequest>({
+          ...request,
+          state: 'succeeded',
+          version: request.version + 1,
+          updatedAt: T0 + 9,
+          thread: null,
+          threadPermalink: 'https://x/p1',
+          outcome,
+          importDeadline: null,
+        });
+      });
+
+      test('of 20 concurrent moves out of pending_approval exactly one wins, with one audit entry', async () => {
+        const request = await create();
+        const targets: RequestState[] = ['approved', 'rejected', 'expired', 'cancelled'];
+        const attempts = Array.from({ length: 20 }, (_, i) =>
+          store.transition({ id: request.id, from: ['pending_approval'], to: targets[i % 4]!, actorId: `U_${i}`, at: T0 + i }),
+        );
+
+        const results = await Promise.all(attempts);
+
+        const winners = results.flatMap((r, i) => (r === undefined ? [] : [{ r, i }]));
+        expect(winners).toHaveLength(1);
+        const { r: winner, i } = winners[0]!;
+        expect(winner.version).toBe(2);
+        expect(await store.getRequest(request.id)).toStrictEqual(winner);
+        const events = await store.listEvents(request.id);
+        expect(events).toHaveLength(2);
+        expect(events[1]).toMatchObject({ seq: 2, fromState: 'pending_approval', toState: targets[i % 4], actorId: `U_${i}` });
+      });
+    });
+
+    describe('recordApproval', () => {
+      test('counts a vote with an audit entry and lists the votes so far', async () => {
+        const request = await create();
+        const vote = await store.recordApproval({ id: request.id, approverId: 'U_A', at: T0 + 10, note: 'lgtm' });
+
+        expect(vote).toStrictEqual({
+          outcome: 'recorded',
+          request: { ...request, version: 2, updatedAt: T0 + 10 },
+          approvals: [{ requestId: request.id, approverId: 'U_A', at: T0 + 10 }],
+        });
+        expect((await store.listEvents(request.id))[1]).toStrictEqual<RequestEvent>({
+          requestId: request.id,
+          seq: 2,
+          at: T0 + 10,
+          actorId: 'U_A',
+          fromState: 'pending_approval',
+          toState: 'pending_approval',
+          note: 'lgtm',
+        });
+      });
+
+      test('a second vote by the same approver changes nothing', async () => {
+        const request = await create();
+        await store.recordApproval({ id: request.id, approverId: 'U_A', at: T0 + 10 });
+
+        const again = await store.recordApproval({ id: request.id, approverId: 'U_A', at: T0 + 20 });
+
+        const stored = { ...request, version: 2, updatedAt: T0 + 10 };
+        expect(again).toStrictEqual({
+          outcome: 'duplicate',
+          request: stored,
+          approvals: [{ requestId: request.id, approverId: 'U_A', at: T0 + 10 }],
+        });
+        // The version bump taken before the duplicate was noticed has been rolled back.
+        expect(await store.getRequest(request.id)).toStrictEqual(stored);
+        expect(await store.listEvents(request.id)).toHaveLength(2);
+      });
+
+      test('approvals are listed by time, not by arrival', async () => {
+        const request = await create();
+        await store.recordApproval({ id: request.id, approverId: 'U_B', at: T0 + 20 });
+        const vote = await store.recordApproval({ id: request.id, approverId: 'U_A', at: T0 + 10 });
+        const expected = [
+          { requestId: request.id, approverId: 'U_A', at: T0 + 10 },
+          { requestId: request.id, approverId: 'U_B', at: T0 + 20 },
+        ];
+        expect(vote.approvals).toStrictEqual(expected);
+        expect(await store.listApprovals(request.id)).toStrictEqual(expected);
+      });
+
+      test('a request that is no longer pending takes no votes', async () => {
+        const request = await create();
+        await store.recordApproval({ id: request.id, approverId: 'U_A', at: T0 + 1 });
+        const approved = await move(request.id, ['pending_approval'], 'approved');
+
+        const vote = await store.recordApproval({ id: request.id, approverId: 'U_B', at: T0 + 2 });
+
+        expect(vote).toStrictEqual({
+          outcome: 'not_pending',
+          request: approved,
+          approvals: [{ requestId: request.id, approverId: 'U_A', at: T0 + 1 }],
+        });
+        expect(await store.getRequest(request.id)).toStrictEqual(approved);
+        expect(await store.listEvents(request.id)).toHaveLength(3);
+      });
+
+      test('an unknown request is not pending', async () => {
+        expect(await store.recordApproval({ id: 'ir-missing', approverId: 'U_A', at: T0 })).toStrictEqual({
+          outcome: 'not_pending',
+          request: undefined,
+          approvals: [],
+        });
+      });
+
+      test('10 concurrent votes by one approver count once', async () => {
+        const request = await create();
+        const votes = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => store.recordApproval({ id: request.id, approverId: 'U_A', at: T0 + i })),
+        );
+
+        expect(votes.filter((v) => v.outcome === 'recorded')).toHaveLength(1);
+        expect(votes.filter((v) => v.outcome === 'duplicate')).toHaveLength(9);
+        expect(await store.listApprovals(request.id)).toHaveLength(1);
+        expect((await store.getRequest(request.id))?.version).toBe(2);
+        expect(await store.listEvents(request.id)).toHaveLength(2);
+      });
+
+      test('concurrent votes by two approvers are both counted, each with its own version', async () => {
+        const request = await create();
+        const votes = await Promise.all([
+          store.recordApproval({ id: request.id, approverId: 'U_A', at: T0 + 1 }),
+          store.recordApproval({ id: request.id, approverId: 'U_B', at: T0 + 2 }),
+        ]);
+
+        expect(votes.map((v) => v.outcome)).toEqual(['recorded', 'recorded']);
+        expect(new Set(votes.map((v) => v.request?.version))).toEqual(new Set([2, 3]));
+        expect(await store.listApprovals(request.id)).toHaveLength(2);
+        expect((await store.listEvents(request.id)).map((e) => e.seq)).toEqual([1, 2, 3]);
+      });
+    });
+
+    describe('updateRequest', () => {
+      test('changes only the present keys, without a version bump or audit entry', async () => {
+        const request = await create();
+        await store.updateRequest(request.id, {
+          thread: { channel: 'C1', ts: '1.1' },
+          threadPermalink: 'https://x/p',
+          cards: [{ channel: 'C2', ts: '2.2' }, { channel: 'C3', ts: '3.3' }],
+        });
+        const updated: ImportRequest = {
+          ...request,
+          thread: { channel: 'C1', ts: '1.1' },
+          threadPermalink: 'https://x/p',
+          cards: [{ channel: 'C2', ts: '2.2' }, { channel: 'C3', ts: '3.3' }],
+        };
+        expect(await store.getRequest(request.id)).toStrictEqual(updated);
+
+        await store.updateRequest(request.id, { threadPermalink: null, thread: undefined });
+        expect(await store.getRequest(request.id)).toStrictEqual({ ...updated, threadPermalink: null });
+
+        await store.updateRequest(request.id, {});
+        expect(await store.getRequest(request.id)).toStrictEqual({ ...updated, threadPermalink: null });
+        expect(await store.listEvents(request.id)).toHaveLength(1);
+      });
+
+      test('stores every outcome shape as given', async () => {
+        const request = await create();
+        const outcomes: ImportOutcome[] = [
+          { kind: 'rejected', code: 'validation', status: 400, apiMessage: 'bad', fieldErrors: [{ field: 'name', messages: ['taken'] }] },
+          { kind: 'unknown', code: 'timeout', status: null, apiMessage: null },
+          { kind: 'not_sent', code: 'ECONNREFUSED', detail: 'refused' },
+          { kind: 'imported', cluster: { uuid: 'u', name: 'n', status: 's', provider: 'p', region: 'r' }, note: 'body unreadable' },
+        ];
+        for (const outcome of outcomes) {
+          await store.updateRequest(request.id, { outcome });
+          expect((await store.getRequest(request.id))?.outcome).toStrictEqual(outcome);
+        }
+      });
+    });
+
+    describe('sweeper listings', () => {
+      const NOW = T0 + 100;
+
+      test('listExpiredPending: pending requests whose expiry has come, oldest first', async () => {
+        const a = await createIn('pending_approval', { expiresAt: NOW - 50 });
+        const atNow = await createIn('pending_approval', { expiresAt: NOW });
+        const c = await createIn('pending_approval', { expiresAt: NOW - 90 });
+        await createIn('pending_approval', { expiresAt: NOW + 1 });
+        await createIn('pending_approval', { expiresAt: null });
+        await createIn('approved', { expiresAt: NOW - 99 });
+        await createIn('rejected', { expiresAt: NOW - 99 });
+
+        expect(ids(await store.listExpiredPending(NOW, 10))).toEqual([c.id, a.id, atNow.id]);
+        expect(ids(await store.listExpiredPending(NOW, 2))).toEqual([c.id, a.id]);
+      });
+
+      test('listAbandonedImports: importing requests past their deadline, oldest first', async () => {
+        const late = await createIn('importing', { importDeadline: NOW - 10 });
+        const later = await createIn('importing', { importDeadline: NOW - 60 });
+        await createIn('importing', { importDeadline: NOW + 1 });
+        await createIn('importing', { importDeadline: null });
+        await createIn('failed', { importDeadline: NOW - 99 });
+
+        expect(ids(await store.listAbandonedImports(NOW, 10))).toEqual([later.id, late.id]);
+        expect(ids(await store.listAbandonedImports(NOW, 1))).toEqual([later.id]);
+      });
+
+      test('listStalledApproved: approved requests untouched since before the cut-off, oldest first', async () => {
+        const old = await createIn('approved', { at: NOW - 10 });
+        const older = await createIn('approved', { at: NOW - 70 });
+        await createIn('approved', { at: NOW });
+        await createIn('approved', { at: NOW + 5 });
+        await createIn('importing', { at: NOW - 99 });
+        await createIn('pending_approval', { at: NOW - 99 });
+
+        expect(ids(await store.listStalledApproved(NOW, 10))).toEqual([older.id, old.id]);
+        expect(ids(await store.listStalledApproved(NOW, 1))).toEqual([older.id]);
+      });
+    });
+  });
+}

@@ -1,0 +1,145 @@
+// Runs the Store contract on SQLite, plus what only SQLite has: pragmas, the transaction mutex,
+// placeholder rewriting, and lock contention with another connection turning into StoreUnavailableError.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { openStore } from '../../src/store/openStore.js';
+import { openSqliteDriver, toSqlitePlaceholders } from '../../src/store/sqliteDriver.js';
+import { describeStoreContract } from './contract.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ss-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeStoreContract('sqlite', async () => ({ url: `sqlite:${join(dir, 'contract.db')}`, cleanup: async () => undefined }));
+
+describe('SQLite driver', () => {
+  test('creates missing folders and sets WAL, foreign keys, synchronous NORMAL, busy_timeout 0', async () => {
+    const driver = await openSqliteDriver(join(dir, 'nested', 'deeper', 'pragmas.db'));
+    try {
+      const pragma = async (name: string) => Object.values((await driver.query(`PRAGMA ${name}`))[0] ?? {})[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(await pragma('synchronous')).toBe(1);
+      expect(await pragma('busy_timeout')).toBe(0);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  test('rewrites $n to ?n outside quotes, binding by number', async () => {
+    expect(toSqlitePlaceholders(`SELECT $2, '$1', "$3", $1, 'it''s $4'`)).toBe(`SELECT ?2, '$1', "$3", ?1, 'it''s $4'`);
+    const driver = await openSqliteDriver(':memory:');
+    try {
+      expect(await driver.query(`SELECT $2 AS b, $1 AS a, '$1' AS lit`, ['x', 'y'])).toEqual([{ b: 'y', a: 'x', lit: '$1' }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  test('a statement issued while a transaction awaits runs after it, not inside it', async () => {
+    const driver = await openSqliteDriver(join(dir, 'mutex.db'));
+    try {
+      await driver.exec('CREATE TABLE t (v TEXT PRIMARY KEY)');
+      let outside: Promise<number> | undefined;
+      const failing = driver.transaction(async (tx) => {
+        await tx.run('INSERT INTO t (v) VALUES ($1)', ['inside']);
+        outside = driver.run('INSERT INTO t (v) VALUES ($1)', ['outside']);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('roll back');
+      });
+      await expect(failing).rejects.toThrow('roll back');
+      expect(await outside).toBe(1);
+      expect(await driver.query('SELECT v FROM t')).toEqual([{ v: 'outside' }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  test('constraint violations stay ordinary errors (they are bugs, not outages)', async () => {
+    const driver = await openSqliteDriver(':memory:');
+    try {
+      await driver.exec('CREATE TABLE t (v TEXT PRIMARY KEY)');
+      await driver.run('INSERT INTO t (v) VALUES ($1)', ['a']);
+      const failure = driver.run('INSERT INTO t (v) VALUES ($1)', ['a']);
+      await expect(failure).rejects.toThrow(/UNIQUE/);
+      await expect(failure).rejects.not.toBeInstanceOf(StoreUnavailableError);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  test('a closed database is unavailable', async () => {
+    const driver = await openSqliteDriver(':memory:');
+    await driver.close();
+    await expect(driver.query('SELECT 1')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  test('a file that cannot be created is unavailable', async () => {
+    const blocker = join(dir, 'not-a-folder');
+    writeFileSync(blocker, 'x');
+    await expect(openStore(join(blocker, 'bot.db'))).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});
+
+describe('SQLite under lock contention', () => {
+  const file = join(dir, 'busy.db');
+  let other: DatabaseSync;
+
+  beforeAll(async () => {
+    const store = await openStore(`sqlite:${file}`);
+    await store.migrate();
+    await store.close();
+    other = new DatabaseSync(file);
+  });
+  afterAll(() => other.close());
+  afterEach(() => {
+    if (other.isTransaction) other.exec('ROLLBACK');
+  });
+
+  test('a write waits (without blocking the event loop) for a lock released within the window', async () => {
+    const store = await openStore(file);
+    try {
+      other.exec('BEGIN EXCLUSIVE');
+      const started = Date.now();
+      setTimeout(() => other.exec('ROLLBACK'), 300);
+      await store.ping();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('reads still answer while another connection holds the write lock', async () => {
+    const store = await openStore(file);
+    try {
+      other.exec('BEGIN EXCLUSIVE');
+      const started = Date.now();
+      expect(await store.getRequest('ir-none')).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(500);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a lock held past the ~2 s window becomes StoreUnavailableError', async () => {
+    const store = await openStore(file);
+    try {
+      other.exec('BEGIN EXCLUSIVE');
+      const started = Date.now();
+      const error: unknown = await store.ping().catch((e: unknown) => e);
+      const elapsed = Date.now() - started;
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect((error as StoreUnavailableError).message).toMatch(/locked/);
+      expect(((error as StoreUnavailableError).cause as { errcode?: number }).errcode).toBe(5);
+      expect(elapsed).toBeGreaterThanOrEqual(1900);
+      expect(elapsed).toBeLessThan(4000);
+
+      other.exec('ROLLBACK');
+      await expect(store.ping()).resolves.toBeUndefined();
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,543 @@
+// A local Simplismart API (POST /infrastructure/clusters/existing) over real HTTP: documented answers, recorded requests, injectable faults.
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- request bodies are arbitrary JSON. */
+type Json = any;
+
+export const IMPORT_PATH = '/infrastructure/clusters/existing';
+
+/** Appears in every kubeconfig the fake returns (as the user token): it must never reach Slack or the logs. */
+export const FAKE_KUBECONFIG_SECRET = 'fake-kubeconfig-token-7Qm2xV9pLr4sZ8wK-NEVER-POST-THIS';
+
+export const PROVIDERS = ['aws', 'gcp', 'azure', 'oci', 'kubernetes', 'e2e', 'shakti-cloud'] as const;
+
+export interface SimplismartRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Raw body text. */
+  body: string;
+  /** Parsed body; undefined when it is not JSON. */
+  json: Json;
+  at: number;
+  /** What happened: answered with `status`, left hanging, or the socket was reset. */
+  outcome?: 'answered' | 'hung' | 'reset';
+  status?: number;
+  /** Body sent back (raw text). */
+  responseBody?: string;
+}
+
+export interface ImportedCluster {
+  uuid: string;
+  org: string;
+  slug: string;
+  name: string;
+  body: Json;
+  at: number;
+}
+
+/** A fault or a canned answer. `commit: true` = also perform the import (if it would have succeeded) before faulting. */
+export type SimplismartBehaviour =
+  /** Answer this instead of the normal response (body as JSON, or rawBody verbatim). */
+  | {
+      kind: 'respond';
+      status: number;
+      body?: unknown;
+      rawBody?: string;
+      contentType?: string;
+      headers?: Record<string, string>;
+      delayMs?: number;
+      commit?: boolean;
+    }
+  /** Handle normally (the import is committed on arrival) but answer only after delayMs: a client timeout leaves the outcome unknown. */
+  | { kind: 'delay'; delayMs: number }
+  /** Read the body, never answer. */
+  | { kind: 'hang'; commit?: boolean }
+  /** Read the body, then destroy the socket without answering (ECONNRESET / "socket hang up"). */
+  | { kind: 'reset'; commit?: boolean; delayMs?: number };
+
+/** Ready-made behaviours for the failure shapes Simplismart (and the proxies in front of it) produce. */
+export const simplismartFaults = {
+  serverError: (reason = 'internal error'): SimplismartBehaviour => ({
+    kind: 'respond',
+    status: 500,
+    body: { error: `Failed to import cluster: ${reason}` },
+  }),
+  /** The documented trap: a 500 although the cluster was in fact created (a retry then says "already exists"). */
+  serverErrorButCreated: (reason = 'internal error'): SimplismartBehaviour => ({
+    kind: 'respond',
+    status: 500,
+    body: { error: `Failed to import cluster: ${reason}` },
+    commit: true,
+  }),
+  badGatewayHtml: (): SimplismartBehaviour => ({
+    kind: 'respond',
+    status: 502,
+    contentType: 'text/html',
+    rawBody:
+      '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n',
+  }),
+  serviceUnavailable: (): SimplismartBehaviour => ({
+    kind: 'respond',
+    status: 503,
+    contentType: 'text/plain',
+    rawBody: 'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+  }),
+  /** 201 whose body is cut off mid-JSON (created, but the answer cannot be read). */
+  createdInvalidJson: (): SimplismartBehaviour => ({
+    kind: 'respond',
+    status: 201,
+    contentType: 'application/json',
+    rawBody: '{"uuid": "1e99a854-26de-4c19-b6b6-68c7e03c39c3", "name": "Produ',
+    commit: true,
+  }),
+  /** 201 with JSON that is not the documented shape. */
+  createdUnexpectedBody: (body: unknown = { message: 'Cluster import queued' }): SimplismartBehaviour => ({
+    kind: 'respond',
+    status: 201,
+    body,
+    commit: true,
+  }),
+  fieldErrors: (errors: Record<string, string[]> = { name: ['This field may not be blank.'] }, status = 422): SimplismartBehaviour => ({
+    kind: 'respond',
+    status,
+    body: errors,
+  }),
+  nonFieldErrors: (messages: string[] = ['Only one node group can be auxiliary.'], status = 400): SimplismartBehaviour => ({
+    kind: 'respond',
+    status,
+    body: { non_field_errors: messages },
+  }),
+  detailFieldErrors: (errors: Record<string, string[]> = { slug: ['cluster with this slug already exists.'] }, status = 422): SimplismartBehaviour => ({
+    kind: 'respond',
+    status,
+    body: { detail: errors },
+  }),
+  slow: (delayMs: number): SimplismartBehaviour => ({ kind: 'delay', delayMs }),
+  hang: (commit = false): SimplismartBehaviour => ({ kind: 'hang', commit }),
+  reset: (commit = false): SimplismartBehaviour => ({ kind: 'reset', commit }),
+};
+
+export interface FakeSimplismartOptions {
+  /** token → org UUID */
+  tokens?: Record<string, string>;
+}
+
+export interface FakeSimplismart {
+  /** Base URL (no trailing slash), e.g. http://127.0.0.1:12345 */
+  readonly url: string;
+  readonly requests: SimplismartRequest[];
+  /** Clusters created so far (including ones created behind a fault with commit). */
+  readonly clusters: ImportedCluster[];
+  addToken(token: string, orgUuid: string): void;
+  /** Forget a token: it then answers 401 Invalid token (as an expired or deleted API key does). */
+  removeToken(token: string): void;
+  /** Number of clusters created. */
+  importCount(): number;
+  /** Requests to the import endpoint. */
+  importRequests(): SimplismartRequest[];
+  /** Persistent behaviour for every request until changed; null restores normal behaviour. */
+  setBehaviour(behaviour: SimplismartBehaviour | null): void;
+  /** One-shot behaviour for the next request (queued; takes precedence over setBehaviour). */
+  nextResponse(behaviour: SimplismartBehaviour): void;
+  /** Resolves once `count` (default 1) requests matching `predicate` have arrived; rejects after timeoutMs (default 2000). */
+  waitForRequest(predicate?: (r: SimplismartRequest) => boolean, options?: { timeoutMs?: number; count?: number }): Promise<SimplismartRequest[]>;
+  /** Forget requests, clusters, behaviours; tokens back to the start options. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** A URL on 127.0.0.1 whose port was just bound and released: connecting is refused (ECONNREFUSED). */
+export async function refusedUrl(): Promise<string> {
+  const server = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** The documented example body (docs' "Example Request"), for the given org, with overrides merged shallowly. */
+export function exampleImportBody(org: string, overrides: Json = {}): Json {
+  return {
+    org,
+    name: 'Production Cluster',
+    slug: 'prod-cluster',
+    hosted_zone: 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f',
+    cluster_hosted_on: 'aws',
+    region: 'us-west-2',
+    secret_id: '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1',
+    avatar: {
+      image_url: 'https://ui-avatars.com/api/?name=Production',
+      font_color: '#FFFFFF',
+      background_color: '#2563EB',
+    },
+    nodegroup_labels: [
+      {
+        name: 'gpu-pool',
+        is_auxilliary: false,
+        node_config: {
+          machine_type: 'g5.2xlarge',
+          capacity_type: 'ON_DEMAND',
+          min_node_count: 0,
+          max_node_count: 3,
+          desired_count: 1,
+          accelerator_type: 'nvidia-a10g',
+          accelerator_count: 1,
+        },
+      },
+    ],
+    ...overrides,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SLUG = /^[-a-zA-Z0-9_]+$/;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+function nodeConfigErrors(config: unknown, path: string): string[] {
+  if (!isObject(config)) return [`${path}: Expected an object.`];
+  const errors: string[] = [];
+  const str = (key: string) => {
+    if (config[key] !== undefined && typeof config[key] !== 'string') errors.push(`${path}.${key}: Not a valid string.`);
+  };
+  const int = (key: string) => {
+    if (config[key] !== undefined && (!isInt(config[key]) || config[key] < 0)) {
+      errors.push(`${path}.${key}: A valid non-negative integer is required.`);
+    }
+  };
+  str('machine_type');
+  str('accelerator_type');
+  if (config.capacity_type !== undefined && config.capacity_type !== 'ON_DEMAND' && config.capacity_type !== 'SPOT') {
+    errors.push(`${path}.capacity_type: ${JSON.stringify(config.capacity_type)} is not a valid choice.`);
+  }
+  for (const key of ['min_node_count', 'max_node_count', 'desired_count', 'accelerator_count', 'vcpu', 'memory']) int(key);
+  return errors;
+}
+
+/** Field errors for an import body whose region check already passed (Django REST-style messages). */
+function importBodyErrors(body: Record<string, unknown>): string[] {
+  const errors: string[] = [];
+  const required = (key: string): boolean => {
+    if (body[key] === undefined || body[key] === null) {
+      errors.push(`${key}: This field is required.`);
+      return false;
+    }
+    return true;
+  };
+  if (required('org') && (typeof body.org !== 'string' || !UUID.test(body.org))) errors.push('org: Must be a valid UUID.');
+  if (required('name') && (typeof body.name !== 'string' || body.name.trim() === '')) errors.push('name: This field may not be blank.');
+  if (required('slug') && (typeof body.slug !== 'string' || !SLUG.test(body.slug))) {
+    errors.push('slug: Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.');
+  }
+  for (const key of ['hosted_zone', 'secret_id']) {
+    if (required(key) && (typeof body[key] !== 'string' || !UUID.test(body[key]))) errors.push(`${key}: Must be a valid UUID.`);
+  }
+  if (required('cluster_hosted_on') && !(PROVIDERS as readonly unknown[]).includes(body.cluster_hosted_on)) {
+    errors.push(`cluster_hosted_on: ${JSON.stringify(body.cluster_hosted_on)} is not a valid choice.`);
+  }
+  if (!('region' in body)) errors.push('region: This field is required.');
+  else if (body.region !== null && typeof body.region !== 'string') errors.push('region: Not a valid string.');
+  if (required('avatar')) {
+    if (!isObject(body.avatar)) errors.push('avatar: Expected an object.');
+    else {
+      for (const key of ['image_url', 'font_color', 'background_color']) {
+        if (typeof body.avatar[key] !== 'string' || body.avatar[key] === '') errors.push(`avatar.${key}: This field is required.`);
+      }
+    }
+  }
+  if (required('nodegroup_labels')) {
+    const groups = body.nodegroup_labels;
+    if (!Array.isArray(groups)) errors.push('nodegroup_labels: Expected a list of items.');
+    else if (groups.length === 0) errors.push('nodegroup_labels: At least one node group is required.');
+    else {
+      const names = new Set<string>();
+      let auxiliaries = 0;
+      groups.forEach((group: unknown, i: number) => {
+        const path = `nodegroup_labels[${i}]`;
+        if (!isObject(group)) {
+          errors.push(`${path}: Expected an object.`);
+          return;
+        }
+        if (typeof group.name !== 'string' || group.name === '') errors.push(`${path}.name: This field is required.`);
+        else if (names.has(group.name)) errors.push(`${path}.name: Node group names must be unique ('${group.name}').`);
+        else names.add(group.name);
+        if (typeof group.is_auxilliary !== 'boolean') errors.push(`${path}.is_auxilliary: This field is required (a boolean).`);
+        else if (group.is_auxilliary) auxiliaries += 1;
+        if (group.node_config !== undefined && group.node_config !== null) errors.push(...nodeConfigErrors(group.node_config, `${path}.node_config`));
+      });
+      if (auxiliaries > 1) errors.push('nodegroup_labels: Only one node group can be auxiliary.');
+    }
+  }
+  if (body.service_type !== undefined && body.service_type !== 'LoadBalancer' && body.service_type !== 'NodePort') {
+    errors.push(`service_type: ${JSON.stringify(body.service_type)} is not a valid choice.`);
+  }
+  if (body.service_type === 'NodePort') {
+    if (typeof body.public_ip !== 'string' || body.public_ip === '') errors.push('public_ip: This field is required for NodePort.');
+    for (const key of ['node_port_http', 'node_port_https']) {
+      if (!isInt(body[key])) errors.push(`${key}: A valid integer is required for NodePort.`);
+    }
+  } else {
+    for (const key of ['node_port_http', 'node_port_https']) {
+      if (body[key] !== undefined && body[key] !== null && !isInt(body[key])) errors.push(`${key}: A valid integer is required.`);
+    }
+  }
+  if (body.node_config !== undefined && body.node_config !== null) errors.push(...nodeConfigErrors(body.node_config, 'node_config'));
+  if (body.cluster_tools !== undefined && body.cluster_tools !== null) {
+    if (!isObject(body.cluster_tools)) errors.push('cluster_tools: Expected an object.');
+    else {
+      for (const [category, ids] of Object.entries(body.cluster_tools)) {
+        if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || !UUID.test(id))) {
+          errors.push(`cluster_tools.${category}: Expected a list of UUIDs.`);
+        }
+      }
+    }
+  }
+  return errors;
+}
+
+function kubeconfigFor(slug: string, region: string | null): Json {
+  const user = `${slug}-admin`;
+  return {
+    apiVersion: 'v1',
+    kind: 'Config',
+    'current-context': slug,
+    clusters: [
+      {
+        name: slug,
+        cluster: {
+          server: `https://4F1D2C9E7B3A.gr7.${region ?? 'us-west-2'}.eks.amazonaws.com`,
+          'certificate-authority-data': 'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUZBS0VDQV9OT1RfUkVBTAotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==',
+        },
+      },
+    ],
+    contexts: [{ name: slug, context: { cluster: slug, user } }],
+    users: [{ name: user, user: { token: FAKE_KUBECONFIG_SECRET } }],
+    preferences: {},
+  };
+}
+
+/** Starts a fake Simplismart API on 127.0.0.1 (free port). */
+export async function startFakeSimplismart(options: FakeSimplismartOptions = {}): Promise<FakeSimplismart> {
+  const requests: SimplismartRequest[] = [];
+  const clusters: ImportedCluster[] = [];
+  let tokens = new Map(Object.entries(options.tokens ?? {}));
+  let persistent: SimplismartBehaviour | null = null;
+  let queue: SimplismartBehaviour[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  const waiters = new Map<() => void, (error: Error) => void>();
+
+  const notify = () => {
+    for (const check of [...waiters.keys()]) check();
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  /** The normal answer; creates the cluster when it succeeds. */
+  const normalAnswer = (req: IncomingMessage, record: SimplismartRequest): { status: number; body: Json } => {
+    const path = record.path;
+    if (path !== IMPORT_PATH) return { status: 404, body: { detail: 'Not found.' } };
+    if (req.method !== 'POST') return { status: 405, body: { detail: `Method "${String(req.method)}" not allowed.` } };
+
+    const auth = String(req.headers.authorization ?? '');
+    const token = /^Bearer ([^\s]+)$/.exec(auth)?.[1];
+    if (!token) return { status: 401, body: { detail: 'Authentication credentials were not provided.' } };
+    const org = tokens.get(token);
+    if (org === undefined) return { status: 401, body: { detail: 'Invalid token.' } };
+
+    if (record.json === undefined) return { status: 400, body: { error: 'Invalid JSON' } };
+    if (!isObject(record.json)) return { status: 422, body: { error: 'Failed to import cluster: Expected a JSON object.' } };
+    const body = record.json;
+    if (typeof body.org === 'string' && body.org.toLowerCase() !== org.toLowerCase()) {
+      return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
+    }
+    if ((body.cluster_hosted_on === 'aws' || body.cluster_hosted_on === 'gcp') && (typeof body.region !== 'string' || body.region.trim() === '')) {
+      return { status: 400, body: { error: 'Region is required' } };
+    }
+    const errors = importBodyErrors(body);
+    if (errors.length > 0) return { status: 422, body: { error: `Failed to import cluster: ${errors.join('; ')}` } };
+    const slug = String(body.slug);
+    if (clusters.some((c) => c.org.toLowerCase() === org.toLowerCase() && c.slug === slug)) {
+      return { status: 422, body: { error: `Failed to import cluster: cluster with slug '${slug}' already exists` } };
+    }
+    const cluster: ImportedCluster = { uuid: randomUUID(), org, slug, name: String(body.name), body: structuredClone(body), at: Date.now() };
+    clusters.push(cluster);
+    const groups = body.nodegroup_labels as Json[];
+    return {
+      status: 201,
+      body: {
+        uuid: cluster.uuid,
+        name: cluster.name,
+        status: 'active',
+        cluster_hosted_on: body.cluster_hosted_on,
+        region: body.region ?? null,
+        node_config: body.node_config ?? groups[0]?.node_config ?? {},
+        kubeconfig: kubeconfigFor(slug, typeof body.region === 'string' ? body.region : null),
+      },
+    };
+  };
+
+  const answer = (res: ServerResponse, record: SimplismartRequest, status: number, text: string, contentType: string, headers: Record<string, string> = {}) => {
+    record.outcome = 'answered';
+    record.status = status;
+    record.responseBody = text;
+    if (res.destroyed) return;
+    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text).toString(), ...headers });
+    res.end(text);
+    notify();
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, raw: string) => {
+    let json: Json;
+    try {
+      json = raw.trim() === '' ? undefined : JSON.parse(raw);
+    } catch {
+      json = undefined;
+    }
+    const record: SimplismartRequest = {
+      method: String(req.method),
+      path: new URL(req.url ?? '/', 'http://127.0.0.1').pathname,
+      headers: { ...req.headers },
+      body: raw,
+      json,
+      at: Date.now(),
+    };
+    requests.push(record);
+    notify();
+
+    const behaviour = queue.shift() ?? persistent;
+    if (!behaviour) {
+      const { status, body } = normalAnswer(req, record);
+      answer(res, record, status, JSON.stringify(body), 'application/json');
+      return;
+    }
+    switch (behaviour.kind) {
+      case 'delay': {
+        const { status, body } = normalAnswer(req, record);
+        await sleep(behaviour.delayMs);
+        answer(res, record, status, JSON.stringify(body), 'application/json');
+        return;
+      }
+      case 'hang':
+        if (behaviour.commit) normalAnswer(req, record);
+        record.outcome = 'hung';
+        notify();
+        return;
+      case 'reset':
+        if (behaviour.commit) normalAnswer(req, record);
+        if (behaviour.delayMs) await sleep(behaviour.delayMs);
+        record.outcome = 'reset';
+        req.socket.destroy();
+        notify();
+        return;
+      case 'respond': {
+        if (behaviour.commit) normalAnswer(req, record);
+        if (behaviour.delayMs) await sleep(behaviour.delayMs);
+        const text = behaviour.rawBody ?? JSON.stringify(behaviour.body ?? {});
+        const type = behaviour.contentType ?? (behaviour.rawBody !== undefined ? 'text/plain' : 'application/json');
+        answer(res, record, behaviour.status, text, type, behaviour.headers);
+        return;
+      }
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(`fake simplismart error: ${String(error)}`);
+        }
+      });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    clusters,
+    addToken(token, orgUuid) {
+      tokens.set(token, orgUuid);
+    },
+    removeToken(token) {
+      tokens.delete(token);
+    },
+    importCount: () => clusters.length,
+    importRequests: () => requests.filter((r) => r.path === IMPORT_PATH),
+    setBehaviour(behaviour) {
+      persistent = behaviour;
+    },
+    nextResponse(behaviour) {
+      queue.push(behaviour);
+    },
+    waitForRequest(predicate, opts = {}) {
+      const count = opts.count ?? 1;
+      const timeoutMs = opts.timeoutMs ?? 2000;
+      const matching = () => requests.filter((r) => !predicate || predicate(r));
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = matching();
+          if (found.length >= count) {
+            cleanup();
+            resolve(found.slice(0, count));
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          const seen = requests.map((r) => `  ${r.method} ${r.path} → ${r.outcome ?? 'pending'}${r.status ? ` ${r.status}` : ''}`).join('\n');
+          reject(new Error(`fakeSimplismart.waitForRequest timed out after ${timeoutMs} ms: ${matching().length} of ${count}. Requests:\n${seen || '(none)'}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.set(check, (error) => {
+          cleanup();
+          reject(error);
+        });
+        check();
+      });
+    },
+    reset() {
+      requests.length = 0;
+      clusters.length = 0;
+      tokens = new Map(Object.entries(options.tokens ?? {}));
+      persistent = null;
+      queue = [];
+    },
+    close() {
+      for (const fail of [...waiters.values()]) fail(new Error('fakeSimplismart closed while a waitForRequest was pending'));
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -338,7 +338,7 @@ export function parseClusterToolsText(text: string): TextParse<Record<string, st
       if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) {
         return { ok: false, message: `${clipForMessage(category)}: give a list of catalog UUIDs.` };
       }
-      tools[category] = list as string[];
+      tools[category] = list;
     }
     return { ok: true, value: tools };
   }

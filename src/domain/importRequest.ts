@@ -92,6 +92,8 @@ export type ImportOutcome =
       status: number | null;
       apiMessage: string | null;
       fieldErrors: Array<{ field: string; messages: string[] }>;
+      /** Whose token was refused matters for the fix: the workspace's own, or the bot's SIMPLISMART_TOKEN. */
+      tokenSource?: 'workspace' | 'fallback';
     }
   | {
       /** The request may or may not have reached Simplismart: check before retrying. */

@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { approvalCard, decisionLine } from '../views/approvalCard.js';
 import { clip, escapeMrkdwn, userMention } from '../views/blocks.js';
 import { approversText, progressText } from '../views/importMessages.js';
+import type { BackgroundWork } from './backgroundWork.js';
 import type { Clock } from './clock.js';
 import type { ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
@@ -28,6 +29,7 @@ export class Approvals {
       thread: ImportThread;
       poster: SlackPoster;
       runner: ImportRunner;
+      background: BackgroundWork;
       clock: Clock;
       logger: Logger;
     },
@@ -89,7 +91,8 @@ export class Approvals {
     const names = vote.approvals.map((a) => userMention(a.approverId)).join(', ');
     await thread.reply(approved, `:white_check_mark: Approved by ${names}.`);
     await thread.refresh(requestId);
-    await this.deps.runner.run(requestId, userId);
+    // The API call can take its whole timeout; the approver hears back now, the thread tells the rest.
+    this.deps.background.run('import', () => this.deps.runner.run(requestId, userId), { requestId });
     return { ok: true, text: 'Approved: the import is running. Follow it in the request’s thread.' };
   }
 
@@ -156,6 +159,15 @@ export class Approvals {
     );
     await thread.refresh(request.id);
     return true;
+  }
+
+  /** Whether `userId` may decide on the request now: the Reject button asks before opening its form. */
+  async mayDecide(requestId: string, userId: string, teamId: string, client: WebClient): Promise<{ request: ImportRequest; refusal: undefined } | { request: ImportRequest | undefined; refusal: DecisionReply }> {
+    const request = await this.deps.store.getRequest(requestId);
+    const refusal = await this.refuse(request, userId, teamId, client);
+    if (refusal !== undefined) return { request, refusal };
+    if (request === undefined) return { request, refusal: { ok: false, text: 'That request no longer exists.' } };
+    return { request, refusal: undefined };
   }
 
   /** Why `userId` may not decide on `request` right now, or undefined when they may. */

@@ -49,6 +49,15 @@ export class Connections {
     return undefined;
   }
 
+  /** What the import form starts from; undefined when imports cannot be sent for this workspace. */
+  async formDefaults(teamId: string): Promise<{ orgId: string; hostedZone: string | null; secretId: string | null } | undefined> {
+    const connection = await this.store.getConnection(teamId);
+    if (connection !== undefined) {
+      return { orgId: connection.orgId, hostedZone: connection.defaultHostedZone, secretId: connection.defaultSecretId };
+    }
+    return this.fallback === undefined ? undefined : { orgId: this.fallback.orgId, hostedZone: null, secretId: null };
+  }
+
   /** Whether imports can be sent for this workspace, without decrypting anything. */
   async isConnected(teamId: string): Promise<boolean> {
     return this.fallback !== undefined || (await this.store.getConnection(teamId)) !== undefined;

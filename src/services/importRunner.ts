@@ -8,7 +8,7 @@ import { TokenDecryptionError } from '../secrets/tokenCipher.js';
 import type { SimplismartClient } from '../simplismart/client.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
-import type { Connections } from './connections.js';
+import type { Credentials } from './connections.js';
 import type { ImportThread } from './importThread.js';
 
 /** Time allowed after the API timeout for storing the answer before recovery may call it abandoned. */
@@ -29,7 +29,7 @@ export class ImportRunner {
   constructor(
     private readonly deps: {
       store: Store;
-      connections: Connections;
+      connections: { credentialsFor(teamId: string): Promise<Credentials | undefined> };
       simplismart: SimplismartClient;
       thread: ImportThread;
       clock: Clock;
@@ -87,7 +87,8 @@ export class ImportRunner {
       throw error;
     }
     if (credentials === undefined) return { kind: 'not_sent', code: 'not_connected', detail: 'no token' };
-    return this.deps.simplismart.importCluster(credentials.token, request.payload);
+    const outcome = await this.deps.simplismart.importCluster(credentials.token, request.payload);
+    return outcome.kind === 'rejected' ? { ...outcome, tokenSource: credentials.source } : outcome;
   }
 
   /**

@@ -14,7 +14,7 @@ export class ImportThread {
     private readonly store: Store,
     private readonly poster: SlackPoster,
     private readonly logger: Logger,
-    private readonly outcomeContext: (request: ImportRequest) => OutcomeContext,
+    private readonly outcomeContext: OutcomeContext,
   ) {}
 
   /**
@@ -71,7 +71,7 @@ export class ImportThread {
   }
 
   describe(request: ImportRequest): OutcomeDescription | undefined {
-    return request.outcome === null ? undefined : describeOutcome(request.outcome, this.outcomeContext(request));
+    return request.outcome === null ? undefined : describeOutcome(request.outcome, this.outcomeContext);
   }
 
   private async parent(request: ImportRequest): Promise<SlackMessage> {

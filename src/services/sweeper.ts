@@ -41,6 +41,21 @@ export class Sweeper {
     await this.running;
   }
 
+  /**
+   * At start: SQLite serves exactly one process, so whatever it shows as importing was cut off by
+   * the last stop. On PostgreSQL another replica may still be mid-call; those wait for their deadline.
+   */
+  async recoverAtStart(): Promise<void> {
+    if (this.deps.store.engine === 'sqlite') {
+      for (;;) {
+        const cutOff = await this.deps.store.listAbandonedImports(Number.MAX_SAFE_INTEGER, BATCH);
+        if (cutOff.length === 0) break;
+        for (const request of cutOff) await this.guard('recover', request.id, () => this.recover(request.id));
+      }
+    }
+    await this.sweep();
+  }
+
   /** One pass; concurrent calls share the pass in progress. Errors are logged, never thrown. */
   sweep(): Promise<void> {
     this.running ??= this.pass().finally(() => {

@@ -15,7 +15,8 @@ export function describeApiProblem(data: unknown): ApiProblem {
   if (data === undefined || data === null || data === '') return { message: null, fieldErrors: [] };
   if (typeof data === 'string') return { message: describeText(data), fieldErrors: [] };
   if (typeof data !== 'object' || Array.isArray(data)) {
-    return { message: clip(Array.isArray(data) ? messagesOf(data).join(' ') : String(data)), fieldErrors: [] };
+    const words = messagesOf(data).join(' ');
+    return { message: words === '' ? null : clip(words), fieldErrors: [] };
   }
   const body = data as Record<string, unknown>;
   const messages: string[] = [];

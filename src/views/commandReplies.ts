@@ -8,10 +8,10 @@ import { STATE_EMOJI, STATE_LABELS } from '../domain/importRequest.js';
 import { tokenFreshness, type WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { channelMention, clip, code, context, escapeMrkdwn, groupMention, section, slackDate, userMention } from './blocks.js';
 import type { SlackMessage } from './importMessages.js';
-import { parsePayload } from './importMessages.js';
+import { parsePayload, stripMarkup } from './importMessages.js';
 
 export function message(text: string, extra: KnownBlock[] = []): SlackMessage {
-  return { text: clip(text.replace(/[*_`]/g, ''), 3000), blocks: [section(text), ...extra] };
+  return { text: clip(stripMarkup(text), 3000), blocks: [section(text), ...extra] };
 }
 
 export function helpMessage(unknown?: string): SlackMessage {
@@ -84,8 +84,8 @@ export function statusMessage(args: {
     `• Token: ${code(connection?.tokenHint ?? fallback?.tokenHint ?? '')}`,
     `• Expires: ${expiry}`,
   ];
-  if (connection?.defaultHostedZone != null) lines.push(`• Default hosted zone: ${code(connection.defaultHostedZone)}`);
-  if (connection?.defaultSecretId != null) lines.push(`• Default secret: ${code(connection.defaultSecretId)}`);
+  if (connection !== undefined && connection.defaultHostedZone !== null) lines.push(`• Default hosted zone: ${code(connection.defaultHostedZone)}`);
+  if (connection !== undefined && connection.defaultSecretId !== null) lines.push(`• Default secret: ${code(connection.defaultSecretId)}`);
   return message(lines.join('\n'));
 }
 

@@ -99,6 +99,12 @@ export function parentMessage(
     case 'expired':
       line = `${state} · ${who}’s import of ${clusterSummary(body)} was not approved in time`;
       break;
+    case 'approved':
+      line =
+        request.approval === null
+          ? `${STATE_EMOJI.importing} *Starting* · ${who} is importing ${clusterSummary(body)}`
+          : `${state} · ${who}’s import of ${clusterSummary(body)} is about to start`;
+      break;
     default:
       line = `${state} · ${who} is importing ${clusterSummary(body)}`;
   }
@@ -198,6 +204,10 @@ function plainFallback(text: string): string {
   return clip(stripMarkup(text), SLACK_LIMITS.fallbackText);
 }
 
-function stripMarkup(text: string): string {
-  return text.replace(/[*_`]/g, '');
+/** Notification text has no formatting: drop emoji codes, bold and code marks (underscores stay: they are in names). */
+export function stripMarkup(text: string): string {
+  return text
+    .replace(/:[a-z0-9_+-]+:\s?/g, '')
+    .replace(/[*`]/g, '')
+    .trim();
 }

@@ -62,6 +62,8 @@ const metaSchema = z.object({
   r: z.string().max(40).optional(),
   /** The command's response_url, to reach the person if the channel is closed to the bot. */
   u: z.string().max(500).optional(),
+  /** The approval note shown on top, kept so that form updates need no policy lookup. */
+  a: z.string().max(600).optional(),
 });
 export type ImportModalMeta = z.infer<typeof metaSchema>;
 
@@ -80,29 +82,31 @@ export function decodeMeta(raw: string | undefined): ImportModalMeta | undefined
   }
 }
 
-export function metaFor(form: ImportForm, channelId: string, extra: { replacesId?: string; responseUrl?: string } = {}): ImportModalMeta {
+export function metaFor(
+  form: ImportForm,
+  channelId: string,
+  extra: { replacesId?: string; responseUrl?: string; approvalNote?: string } = {},
+): ImportModalMeta {
   const slots = form.nodeGroups.map((g) => g.slot);
   return {
     c: channelId,
     s: slots,
     n: Math.max(...slots) + 1,
     ...(extra.replacesId === undefined ? {} : { r: extra.replacesId }),
-    ...(extra.responseUrl === undefined ? {} : { u: extra.responseUrl }),
+    ...(extra.responseUrl === undefined || extra.responseUrl.length > 500 ? {} : { u: extra.responseUrl }),
+    ...(extra.approvalNote === undefined ? {} : { a: clip(extra.approvalNote, 600) }),
   };
 }
 
-export interface ImportModalNotes {
-  /** Lines shown on top, e.g. what the command pre-filled or could not use. */
-  notes?: string[];
-  /** Who must approve, when the workspace requires approval. */
-  approval?: string;
-}
-
-export function renderImportModal(form: ImportForm, meta: ImportModalMeta, extras: ImportModalNotes = {}): ModalView {
+/**
+ * `notes` are shown once on top (what the command pre-filled or could not use); the approval note in
+ * `meta` stays on every update.
+ */
+export function renderImportModal(form: ImportForm, meta: ImportModalMeta, notes: readonly string[] = []): ModalView {
   const blocks: KnownBlock[] = [];
-  const notes = [...(extras.notes ?? [])];
-  if (extras.approval !== undefined) notes.push(extras.approval);
-  if (notes.length > 0) blocks.push(context(...notes.map((n) => clip(n, 600)).slice(0, 5)));
+  const approval = meta.a;
+  const lines = [...notes, ...(approval === undefined ? [] : [approval])];
+  if (lines.length > 0) blocks.push(context(...lines.map((n) => clip(n, 600)).slice(0, 5)));
   blocks.push(...clusterBlocks(form));
   blocks.push(header('Node groups'));
   form.nodeGroups.forEach((g, index) => blocks.push(...nodeGroupBlocks(g, index, form.nodeGroups.length)));
@@ -119,7 +123,7 @@ export function renderImportModal(form: ImportForm, meta: ImportModalMeta, extra
     type: 'modal',
     callback_id: CALLBACK.importModal,
     title: plain('Import a cluster', SLACK_LIMITS.modalTitle),
-    submit: plain(extras.approval === undefined ? 'Import' : 'Submit for approval', SLACK_LIMITS.modalButton),
+    submit: plain(approval === undefined ? 'Import' : 'Submit for approval', SLACK_LIMITS.modalButton),
     close: plain('Cancel', SLACK_LIMITS.modalButton),
     private_metadata: encodeMeta(meta),
     blocks,

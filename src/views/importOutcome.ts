@@ -18,8 +18,7 @@ export interface OutcomeDescription {
 }
 
 export interface OutcomeContext {
-  /** The token came from SIMPLISMART_TOKEN rather than this workspace's own connection. */
-  usedFallbackToken: boolean;
+  /** The API call's timeout, to say how long the bot waited. */
   timeoutMs: number;
 }
 
@@ -38,17 +37,17 @@ export function describeOutcome(outcome: ImportOutcome, ctx: OutcomeContext): Ou
         retryNeedsCare: false,
       };
     case 'rejected':
-      return { tone: 'failure', retryNeedsCare: outcome.code === 'server_error', ...describeRejection(outcome, ctx) };
+      return { tone: 'failure', retryNeedsCare: outcome.code === 'server_error', ...describeRejection(outcome) };
     case 'unknown':
       return { tone: 'unknown', retryNeedsCare: true, fieldErrors: [], apiMessage: outcome.apiMessage, ...describeUnknown(outcome, ctx) };
     case 'not_sent':
-      return { tone: 'failure', retryNeedsCare: false, fieldErrors: [], apiMessage: null, ...describeNotSent(outcome, ctx) };
+      return { tone: 'failure', retryNeedsCare: false, fieldErrors: [], apiMessage: null, ...describeNotSent(outcome) };
   }
 }
 
 type Rejected = Extract<ImportOutcome, { kind: 'rejected' }>;
 
-function describeRejection(o: Rejected, ctx: OutcomeContext): Pick<OutcomeDescription, 'headline' | 'apiMessage' | 'fieldErrors' | 'nextStep'> {
+function describeRejection(o: Rejected): Pick<OutcomeDescription, 'headline' | 'apiMessage' | 'fieldErrors' | 'nextStep'> {
   const base = { apiMessage: o.apiMessage, fieldErrors: o.fieldErrors };
   const status = o.status === null ? '' : ` (${o.status})`;
   switch (o.code) {
@@ -77,7 +76,7 @@ function describeRejection(o: Rejected, ctx: OutcomeContext): Pick<OutcomeDescri
       return {
         ...base,
         headline: `Simplismart did not accept the API token${status}: it has expired, was deleted, or is wrong.`,
-        nextStep: ctx.usedFallbackToken
+        nextStep: o.tokenSource === 'fallback'
           ? 'A workspace admin can connect this workspace with a fresh token using `/simplismart connect` (Simplismart → Settings → API keys), or whoever runs the bot can update SIMPLISMART_TOKEN.'
           : 'A workspace admin must reconnect with a fresh token: `/simplismart connect` (Simplismart → Settings → API keys). Then use *Edit and retry*.',
       };
@@ -158,7 +157,7 @@ function describeUnknown(o: Unknown, ctx: OutcomeContext): Pick<OutcomeDescripti
 
 type NotSent = Extract<ImportOutcome, { kind: 'not_sent' }>;
 
-function describeNotSent(o: NotSent, _ctx: OutcomeContext): Pick<OutcomeDescription, 'headline' | 'nextStep'> {
+function describeNotSent(o: NotSent): Pick<OutcomeDescription, 'headline' | 'nextStep'> {
   switch (o.code) {
     case 'not_connected':
       return {

@@ -1,0 +1,37 @@
+// Changes inside the open import form (provider, service type, add/remove a node group): the form
+// is re-rendered from what is typed, with the same block ids, so nothing typed is lost.
+import type { Services } from '../../services/index.js';
+import { slackErrorCode } from '../../services/slackPoster.js';
+import {
+  decodeMeta,
+  readImportForm,
+  renderImportModal,
+  withAddedGroup,
+  withRemovedGroup,
+} from '../../views/importModal.js';
+import type { ElementArgs } from '../types.js';
+
+export type FormChange = 'refresh' | 'add' | 'remove';
+
+export async function changeImportForm(change: FormChange, args: ElementArgs, services: Services): Promise<void> {
+  const { ack, body, client, action } = args;
+  await ack();
+  const view = body.view;
+  const meta = decodeMeta(view?.private_metadata);
+  if (view === undefined || meta === undefined) return;
+  let form = readImportForm(view.state.values, meta);
+  let next = meta;
+  if (change === 'add') ({ form, meta: next } = withAddedGroup(form, meta));
+  if (change === 'remove') {
+    const slot = Number('value' in action ? action.value : NaN);
+    if (Number.isInteger(slot)) ({ form, meta: next } = withRemovedGroup(form, meta, slot));
+  }
+  try {
+    // The hash makes Slack refuse this update if the view changed since this click was sent.
+    await client.views.update({ view_id: view.id, hash: view.hash, view: renderImportModal(form, next) });
+  } catch (error) {
+    if (slackErrorCode(error) !== 'hash_conflict') throw error;
+    // A newer update (another click) already went through and carries the person's latest input.
+    services.logger.debug({ viewId: view.id }, 'form update superseded by a newer one');
+  }
+}

@@ -1,0 +1,115 @@
+// Buttons on an import's messages and approval card: Edit and retry, Approve, Reject, Cancel,
+// View JSON. Who may press what is decided on the server at the moment of the click.
+import { z } from 'zod';
+import { formFromBody } from '../../domain/importForm.js';
+import { STATE_LABELS } from '../../domain/importRequest.js';
+import { approvalGate } from '../../services/approvalGate.js';
+import type { Services } from '../../services/index.js';
+import { payloadModal, rejectModal } from '../../views/approvalCard.js';
+import { userMention } from '../../views/blocks.js';
+import { message, notConnectedMessage } from '../../views/commandReplies.js';
+import { parsePayload, type SlackMessage } from '../../views/importMessages.js';
+import { metaFor, renderImportModal } from '../../views/importModal.js';
+import { openModal } from '../openModal.js';
+import { teamOf, type ButtonArgs } from '../types.js';
+
+function teller(args: ButtonArgs, services: Services) {
+  const userId = args.body.user.id;
+  return async (note: SlackMessage) => {
+    if (args.body.response_url !== undefined) {
+      await args.respond({ response_type: 'ephemeral', replace_original: false, text: note.text, blocks: note.blocks });
+    } else {
+      await services.poster.post(userId, note);
+    }
+  };
+}
+
+async function requestFor(args: ButtonArgs, services: Services) {
+  const request = await services.store.getRequest(args.action.value ?? '');
+  return request !== undefined && request.teamId === teamOf(args.body) ? request : undefined;
+}
+
+export async function editAndRetry(args: ButtonArgs, services: Services): Promise<void> {
+  const { ack, body, client } = args;
+  await ack();
+  const tell = teller(args, services);
+  const request = await requestFor(args, services);
+  if (request === undefined) {
+    await tell(message('That request no longer exists.'));
+    return;
+  }
+  if (request.state === 'pending_approval' && request.requesterId !== body.user.id) {
+    await tell(message(`Only ${userMention(request.requesterId)} can edit their request while it waits for approval.`));
+    return;
+  }
+  const teamId = teamOf(body);
+  if (!(await services.connections.isConnected(teamId))) {
+    await tell(notConnectedMessage());
+    return;
+  }
+  const gate = await approvalGate(services.store, client, teamId, body.user.id);
+  if (gate.kind === 'blocked') {
+    await tell(message(`:lock: ${gate.reason}`));
+    return;
+  }
+  const form = formFromBody(parsePayload(request));
+  const meta = metaFor(form, request.channelId, {
+    replacesId: request.id,
+    ...(body.response_url === undefined ? {} : { responseUrl: body.response_url }),
+    ...(gate.kind === 'approval' ? { approvalNote: gate.note } : {}),
+  });
+  const note =
+    request.state === 'pending_approval'
+      ? `Editing request \`${request.id}\`: submitting sends a new request and cancels this one.`
+      : `Edited from request \`${request.id}\` (${STATE_LABELS[request.state]}). Submitting sends a new request.`;
+  await openModal(client, body.trigger_id, renderImportModal(form, meta, [note]), tell);
+}
+
+export async function approve(args: ButtonArgs, services: Services): Promise<void> {
+  await args.ack();
+  const reply = await services.approvals.approve(args.action.value ?? '', args.body.user.id, teamOf(args.body), args.client);
+  await teller(args, services)(message(reply.text));
+}
+
+export async function cancel(args: ButtonArgs, services: Services): Promise<void> {
+  await args.ack();
+  const reply = await services.approvals.cancel(args.action.value ?? '', args.body.user.id, teamOf(args.body));
+  await teller(args, services)(message(reply.text));
+}
+
+const rejectMetaSchema = z.object({ id: z.string().max(40), u: z.string().max(500).optional() });
+
+export function decodeRejectMeta(raw: string | undefined): z.infer<typeof rejectMetaSchema> | undefined {
+  try {
+    const parsed = rejectMetaSchema.safeParse(JSON.parse(raw ?? ''));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks that the clicker may decide before asking them for a reason. */
+export async function reject(args: ButtonArgs, services: Services): Promise<void> {
+  const { ack, body, client } = args;
+  await ack();
+  const tell = teller(args, services);
+  const decision = await services.approvals.mayDecide(args.action.value ?? '', body.user.id, teamOf(body), client);
+  if (decision.refusal !== undefined) {
+    await tell(message(decision.refusal.text));
+    return;
+  }
+  const view = rejectModal(decision.request);
+  view.private_metadata = JSON.stringify({ id: decision.request.id, ...(body.response_url === undefined ? {} : { u: body.response_url }) });
+  await openModal(client, body.trigger_id, view, tell);
+}
+
+export async function viewPayload(args: ButtonArgs, services: Services): Promise<void> {
+  await args.ack();
+  const request = await requestFor(args, services);
+  const tell = teller(args, services);
+  if (request === undefined) {
+    await tell(message('That request no longer exists.'));
+    return;
+  }
+  await openModal(args.client, args.body.trigger_id, payloadModal(request), tell);
+}

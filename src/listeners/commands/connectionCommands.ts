@@ -1,0 +1,42 @@
+// `/simplismart connect | disconnect | status`: a workspace's Simplismart token, managed by admins.
+import type { Services } from '../../services/index.js';
+import { isWorkspaceAdmin } from '../../services/slackDirectory.js';
+import { message, notAdminMessage, statusMessage } from '../../views/commandReplies.js';
+import { connectModal } from '../../views/connectModal.js';
+import { openModal } from '../openModal.js';
+import type { CommandArgs } from '../types.js';
+import { replier } from './reply.js';
+
+export async function connectCommand(args: CommandArgs, services: Services): Promise<void> {
+  const { command, client } = args;
+  const tell = replier(args.respond);
+  if (!(await isWorkspaceAdmin(client, command.user_id))) {
+    await tell(notAdminMessage('connect this workspace to Simplismart'));
+    return;
+  }
+  const existing = await services.store.getConnection(command.team_id);
+  await openModal(client, command.trigger_id, connectModal(existing), tell);
+}
+
+export async function disconnectCommand(args: CommandArgs, services: Services): Promise<void> {
+  const { command, client } = args;
+  const tell = replier(args.respond);
+  if (!(await isWorkspaceAdmin(client, command.user_id))) {
+    await tell(notAdminMessage('disconnect this workspace from Simplismart'));
+    return;
+  }
+  const removed = await services.connections.disconnect(command.team_id);
+  const fallback = services.config.simplismart.fallback !== undefined;
+  await tell(
+    message(
+      removed
+        ? `:electric_plug: Disconnected: the workspace’s Simplismart token is deleted.${fallback ? ' Imports now use the bot’s own SIMPLISMART_TOKEN.' : ' Imports are off until an admin runs `/simplismart connect` again.'}`
+        : `This workspace had no token of its own to remove.${fallback ? ' Imports use the bot’s own SIMPLISMART_TOKEN, set by whoever runs the bot.' : ''}`,
+    ),
+  );
+}
+
+export async function statusCommand(args: CommandArgs, services: Services): Promise<void> {
+  const { connection, fallback } = await services.connections.describe(args.command.team_id);
+  await replier(args.respond)(statusMessage({ connection, fallback, now: services.clock.now() }));
+}

@@ -1,0 +1,33 @@
+// `/simplismart <subcommand>`: acks at once and hands each subcommand to its handler.
+import { parseCommand } from '../../domain/commandText.js';
+import type { Services } from '../../services/index.js';
+import { helpMessage } from '../../views/commandReplies.js';
+import type { CommandArgs } from '../types.js';
+import { approvalsCommand } from './approvalsCommand.js';
+import { connectCommand, disconnectCommand, statusCommand } from './connectionCommands.js';
+import { historyCommand } from './historyCommand.js';
+import { importCommand } from './importCommand.js';
+
+type Handler = (args: CommandArgs, services: Services, rest: string) => Promise<void>;
+
+const HANDLERS: Record<string, Handler> = {
+  import: importCommand,
+  connect: connectCommand,
+  disconnect: disconnectCommand,
+  status: statusCommand,
+  approvals: approvalsCommand,
+  history: historyCommand,
+};
+
+export async function simplismartCommand(args: CommandArgs, services: Services): Promise<void> {
+  const { subcommand, rest } = parseCommand(args.command.text);
+  const handler = HANDLERS[subcommand];
+  if (handler === undefined) {
+    // Help needs nothing but the text, so it rides on the ack itself.
+    const help = helpMessage(subcommand === '' || subcommand === 'help' ? undefined : subcommand);
+    await args.ack({ response_type: 'ephemeral', text: help.text, blocks: help.blocks });
+    return;
+  }
+  await args.ack();
+  await handler(args, services, rest);
+}

@@ -1,0 +1,37 @@
+// Every listener, registered in one place: one line per Slack surface the bot answers.
+import type { App, BlockAction, BlockElementAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import type { Services } from '../services/index.js';
+import { ACTION, CALLBACK } from '../views/ids.js';
+import { changeImportForm } from './actions/importForm.js';
+import { approve, cancel, editAndRetry, reject, viewPayload } from './actions/requestButtons.js';
+import { simplismartCommand } from './commands/simplismart.js';
+import { COMMAND, ignoreUnknownPayloads, reportErrorsToPeople } from './middleware.js';
+import { acceleratorTypeOptions } from './options/acceleratorTypes.js';
+import { connectSubmission } from './views/connectSubmission.js';
+import { importSubmission } from './views/importSubmission.js';
+import { policySubmission } from './views/policySubmission.js';
+import { rejectSubmission } from './views/rejectSubmission.js';
+
+export function registerListeners(app: App, services: Services): void {
+  app.use(reportErrorsToPeople(services));
+  app.use(ignoreUnknownPayloads(services));
+
+  app.command(COMMAND, (args) => simplismartCommand(args, services));
+
+  app.view<ViewSubmitAction>({ callback_id: CALLBACK.importModal, type: 'view_submission' }, (args) => importSubmission(args, services));
+  app.view<ViewSubmitAction>({ callback_id: CALLBACK.connectModal, type: 'view_submission' }, (args) => connectSubmission(args, services));
+  app.view<ViewSubmitAction>({ callback_id: CALLBACK.policyModal, type: 'view_submission' }, (args) => policySubmission(args, services));
+  app.view<ViewSubmitAction>({ callback_id: CALLBACK.rejectModal, type: 'view_submission' }, (args) => rejectSubmission(args, services));
+
+  app.action<BlockAction<BlockElementAction>>(ACTION.provider, (args) => changeImportForm('refresh', args, services));
+  app.action<BlockAction<BlockElementAction>>(ACTION.serviceType, (args) => changeImportForm('refresh', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.addNodeGroup, (args) => changeImportForm('add', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.removeNodeGroup, (args) => changeImportForm('remove', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.editAndRetry, (args) => editAndRetry(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.approve, (args) => approve(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.reject, (args) => reject(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.cancel, (args) => cancel(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.viewPayload, (args) => viewPayload(args, services));
+
+  app.options<'block_suggestion'>(ACTION.acceleratorType, (args) => acceleratorTypeOptions(args));
+}

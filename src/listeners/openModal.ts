@@ -1,0 +1,33 @@
+// Opening a modal on a trigger that lives 3 seconds: when Slack refuses (rate limit, expired
+// trigger), the person is told what happened and to try again, instead of seeing nothing.
+import type { View } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { slackErrorCode } from '../services/slackPoster.js';
+import type { SlackMessage } from '../views/importMessages.js';
+import { slackBusyMessage, triggerExpiredMessage } from '../views/commandReplies.js';
+
+const TRIGGER_ERRORS = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'invalid_trigger_id']);
+
+export async function openModal(
+  client: WebClient,
+  triggerId: string,
+  view: View,
+  tell: (message: SlackMessage) => Promise<unknown>,
+): Promise<boolean> {
+  try {
+    await client.views.open({ trigger_id: triggerId, view });
+    return true;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'slack_webapi_rate_limited_error') {
+      const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
+      await tell(slackBusyMessage(typeof retryAfter === 'number' ? retryAfter : undefined));
+      return false;
+    }
+    if (TRIGGER_ERRORS.has(slackErrorCode(error) ?? '')) {
+      await tell(triggerExpiredMessage());
+      return false;
+    }
+    throw error;
+  }
+}

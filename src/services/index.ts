@@ -1,0 +1,63 @@
+// Wires the services together once per process; listeners receive this object and nothing else.
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../config.js';
+import type { Logger, SecretScrubber } from '../logger.js';
+import { TokenCipher } from '../secrets/tokenCipher.js';
+import { SimplismartClient } from '../simplismart/client.js';
+import type { Store } from '../store/store.js';
+import { Approvals } from './approvals.js';
+import { BackgroundWork } from './backgroundWork.js';
+import type { Clock } from './clock.js';
+import { Connections } from './connections.js';
+import { ImportRequests } from './importRequests.js';
+import { ImportRunner } from './importRunner.js';
+import { ImportThread } from './importThread.js';
+import { SlackPoster } from './slackPoster.js';
+import { Sweeper } from './sweeper.js';
+
+export interface Services {
+  config: Readonly<Config>;
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  connections: Connections;
+  requests: ImportRequests;
+  approvals: Approvals;
+  runner: ImportRunner;
+  thread: ImportThread;
+  poster: SlackPoster;
+  background: BackgroundWork;
+  sweeper: Sweeper;
+}
+
+export function createServices(args: {
+  config: Readonly<Config>;
+  store: Store;
+  logger: Logger;
+  scrubber: SecretScrubber;
+  clock: Clock;
+  encryptionKey: Buffer;
+  /** The Web API client for work nobody waits on (bounded retries, 429s waited out). */
+  slack: WebClient;
+  sweepIntervalMs: number;
+}): Services {
+  const { config, store, logger, clock } = args;
+  const connections = new Connections(store, new TokenCipher(args.encryptionKey), config.simplismart.fallback, args.scrubber);
+  const poster = new SlackPoster(args.slack, logger);
+  const thread = new ImportThread(store, poster, logger, { timeoutMs: config.simplismart.timeoutMs });
+  const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs });
+  const runner = new ImportRunner({
+    store,
+    connections,
+    simplismart,
+    thread,
+    clock,
+    logger,
+    apiTimeoutMs: config.simplismart.timeoutMs,
+  });
+  const background = new BackgroundWork(logger);
+  const approvals = new Approvals({ store, thread, poster, runner, background, clock, logger });
+  const requests = new ImportRequests({ store, thread, runner, approvals, clock, logger });
+  const sweeper = new Sweeper({ store, approvals, runner, thread, clock, logger, intervalMs: args.sweepIntervalMs });
+  return { config, store, logger, clock, connections, requests, approvals, runner, thread, poster, background, sweeper };
+}

@@ -1,0 +1,251 @@
+// Starts the real bot in-process (HTTP mode, real Bolt, real store) against the local Slack and
+// Simplismart fakes, captures every log line, and offers the few steps most tests share.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { startBot, type RunningBot } from '../../src/app.js';
+import { configSecrets, loadConfig, type Config } from '../../src/config.js';
+import { createLogger, SecretScrubber } from '../../src/logger.js';
+import type { Clock } from '../../src/services/clock.js';
+import type { Services } from '../../src/services/index.js';
+import { openStore } from '../../src/store/openStore.js';
+import type { Store } from '../../src/store/store.js';
+import type { FakeSimplismart } from './fakeSimplismart.js';
+import type { FakeSlack } from './fakeSlack.js';
+import { fillModal, type FillValue } from './modalState.js';
+import { blockActions, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
+
+export const SIGNING_SECRET = 'test-signing-secret-4f9a1c7e2b8d';
+export const BOT_TOKEN = 'xoxb-1111111111-2222222222-testbottokenvalue';
+export const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+export const TEAM = 'T0TEAMONE1';
+export const TEAM_TWO = 'T0TEAMTWO2';
+export const CHANNEL = 'C0IMPORTS1';
+export const ALICE = 'U0ALICE001';
+export const BOB = 'U0BOB00002';
+export const CAROL = 'U0CAROL003';
+export const ADMIN = 'U0ADMIN004';
+export const ORG = '54360212-2263-44c6-afaf-1333544854f7';
+export const ORG_TWO = '11111111-2222-4333-8444-555555555555';
+export const HOSTED_ZONE = 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f';
+export const SECRET_ID = '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1';
+
+/** A JWT-shaped Simplismart token (header.payload.signature), expiring far in the future. */
+export function fakeJwt(claims: Record<string, unknown> = {}): string {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const signature = Buffer.from(`sig-${Math.random()}`).toString('base64url');
+  return `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub: 'api-key', exp: 4102444800, ...claims })}.${signature}`;
+}
+
+/** Time that tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private current = Date.UTC(2026, 10, 26, 9, 0, 0)) {}
+  now(): number {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export interface TestBot {
+  url: string;
+  services: Services;
+  store: Store;
+  config: Readonly<Config>;
+  clock: ManualClock;
+  /** Every log line written, as emitted (after redaction). */
+  logs: string[];
+  /** Stops the bot; the store too unless it was passed in. */
+  stop(): Promise<void>;
+  send(request: SlackRequest | string, options?: { signature?: string; timestamp?: number }): Promise<BotResponse>;
+}
+
+export interface TestBotOptions {
+  slack: FakeSlack;
+  simplismart: FakeSimplismart;
+  /** Default: a fresh SQLite file. */
+  databaseUrl?: string;
+  /** A store shared with another bot (several replicas on one database). */
+  store?: Store;
+  env?: Record<string, string>;
+  clock?: ManualClock;
+  sweepIntervalMs?: number;
+}
+
+export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
+  let tempDir: string | undefined;
+  let databaseUrl = options.databaseUrl;
+  if (databaseUrl === undefined && options.store === undefined) {
+    tempDir = mkdtempSync(join(tmpdir(), 'ss-bot-'));
+    databaseUrl = `sqlite:${join(tempDir, 'bot.db')}`;
+  }
+  const config = loadConfig({
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_API_URL: options.slack.apiUrl,
+    SIMPLISMART_API_URL: options.simplismart.url,
+    SIMPLISMART_TIMEOUT_MS: '1500',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl ?? 'postgres://shared-store-unused',
+    ENCRYPTION_KEY,
+    DATA_DIR: tempDir ?? tmpdir(),
+    LOG_LEVEL: 'debug',
+    SHUTDOWN_GRACE_MS: '5000',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+      callback();
+    },
+  });
+  const scrubber = new SecretScrubber();
+  scrubber.add(...configSecrets(config));
+  const logger = createLogger({ level: config.logLevel, scrubber, destination });
+  const ownsStore = options.store === undefined;
+  const store = options.store ?? (await openStore(config.database.url));
+  if (ownsStore) await store.migrate();
+  const clock = options.clock ?? new ManualClock();
+  let bot: RunningBot;
+  try {
+    bot = await startBot({
+      config,
+      logger,
+      scrubber,
+      store,
+      encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'),
+      clock,
+      sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
+    });
+  } catch (error) {
+    if (ownsStore) await store.close();
+    throw error;
+  }
+  return {
+    url: bot.url,
+    services: bot.services,
+    store,
+    config,
+    clock,
+    logs,
+    stop: async () => {
+      await bot.stop();
+      if (ownsStore) await store.close();
+      if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+    },
+    send: (request, o = {}) => postToBot(bot.url, request, { signingSecret: SIGNING_SECRET, ...o }),
+  };
+}
+
+/** Connects a workspace the way an admin would, minus the form: straight through the service. */
+export async function connectWorkspace(bot: TestBot, teamId: string, token: string, orgId: string): Promise<void> {
+  await bot.services.connections.connect(
+    teamId,
+    { token, orgId, defaultHostedZone: HOSTED_ZONE, defaultSecretId: SECRET_ID },
+    ADMIN,
+    bot.clock.now(),
+  );
+}
+
+/** The values of a complete, valid import form (one GPU node group), keyed by block id. */
+export function validImportValues(overrides: Record<string, FillValue> = {}): Record<string, FillValue> {
+  return {
+    cluster_name: 'Production Cluster',
+    cluster_provider: 'aws',
+    ng_0_name: 'gpu-pool',
+    ng_0_machineType: 'g5.2xlarge',
+    ng_0_capacityType: 'ON_DEMAND',
+    ng_0_minNodes: '0',
+    ng_0_maxNodes: '3',
+    ng_0_desiredNodes: '1',
+    ng_0_acceleratorType: 'nvidia-a10g',
+    ng_0_acceleratorCount: '1',
+    ...overrides,
+  };
+}
+
+/**
+ * Runs `/simplismart import` and returns the modal the bot opened (as the fake Slack holds it, with
+ * its id and hash).
+ */
+export async function openImportModal(
+  bot: TestBot,
+  slack: FakeSlack,
+  who: { teamId?: string; userId?: string; channelId?: string; text?: string } = {},
+): Promise<Record<string, unknown> & { id: string; hash: string }> {
+  const before = slack.callsTo('views.open').length;
+  const response = await bot.send(
+    slashCommand({ teamId: who.teamId ?? TEAM, userId: who.userId ?? ALICE, channelId: who.channelId ?? CHANNEL, text: `import ${who.text ?? ''}`.trim() }),
+  );
+  expect(response.status).toBe(200);
+  const calls = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
+  const view = calls.response as { view: Record<string, unknown> & { id: string; hash: string } };
+  return slack.view(view.view.id) as Record<string, unknown> & { id: string; hash: string };
+}
+
+/** Submits a modal filled with `values` (on top of what it holds) and returns the bot's answer. */
+export async function submitModal(
+  bot: TestBot,
+  view: Record<string, unknown>,
+  values: Record<string, FillValue>,
+  who: { teamId?: string; userId?: string } = {},
+): Promise<BotResponse> {
+  return bot.send(
+    viewSubmission({
+      teamId: who.teamId ?? TEAM,
+      userId: who.userId ?? ALICE,
+      view,
+      stateValues: fillModal(view as never, values),
+    }),
+  );
+}
+
+/** Clicks a button on a message the bot posted. */
+export async function clickMessageButton(
+  bot: TestBot,
+  message: { channel: string; ts: string; blocks: unknown[] },
+  actionId: string,
+  who: { teamId?: string; userId: string; responseUrl?: string },
+): Promise<BotResponse> {
+  const { blockId } = findButton(message.blocks, actionId);
+  return bot.send(
+    blockActions({
+      teamId: who.teamId ?? TEAM,
+      userId: who.userId,
+      actionId,
+      blockId,
+      message: { ...message, ts: message.ts },
+      channelId: message.channel,
+      ...(who.responseUrl === undefined ? {} : { responseUrl: who.responseUrl }),
+    }),
+  );
+}
+
+export function findButton(blocks: unknown[], actionId: string): { blockId: string; value: string | undefined } {
+  for (const block of blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string; value?: string }>; accessory?: { action_id?: string; value?: string } }>) {
+    for (const element of [...(block.elements ?? []), ...(block.accessory ? [block.accessory] : [])]) {
+      if (element.action_id === actionId) return { blockId: block.block_id ?? '', value: element.value };
+    }
+  }
+  throw new Error(`no button ${actionId} in ${JSON.stringify(blocks).slice(0, 400)}`);
+}
+
+/** Waits until `check` passes (polling), for async effects after an ack. */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await check();
+      return;
+    } catch (error) {
+      last = error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+  throw last;
+}

@@ -1,0 +1,532 @@
+// Approval-gated imports over signed HTTP, on SQLite and on PostgreSQL: quorum, rejection, who may
+// click, double clicks and redeliveries, expiry, cancel, restarts, and group membership changes.
+import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
+import type { ImportRequest } from '../../src/domain/importRequest.js';
+import { openStore } from '../../src/store/openStore.js';
+import type { Store } from '../../src/store/store.js';
+import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { blockActions } from '../support/slackRequests.js';
+import {
+  ADMIN,
+  ALICE,
+  BOB,
+  CAROL,
+  CHANNEL,
+  connectWorkspace,
+  eventually,
+  fakeJwt,
+  findButton,
+  ManualClock,
+  openImportModal,
+  ORG,
+  startTestBot,
+  submitModal,
+  TEAM,
+  validImportValues,
+  type TestBot,
+} from '../support/bot.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TOKEN = fakeJwt();
+const DAVE = 'U0DAVE0005';
+const APPROVERS_GROUP = 'S0LEADS001';
+const APPROVALS_CHANNEL = 'C0APPROVAL';
+
+interface Engine {
+  name: 'sqlite' | 'postgres';
+  url: string;
+  cleanup(): Promise<void>;
+}
+
+async function sqliteEngine(): Promise<Engine> {
+  const dir = mkdtempSync(join(tmpdir(), 'ss-approvals-'));
+  return { name: 'sqlite', url: `sqlite:${join(dir, 'bot.db')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function postgresEngine(): Promise<Engine> {
+  const db: TestDatabase = await createTestDatabase();
+  return { name: 'postgres', url: db.url, cleanup: () => db.drop() };
+}
+
+describe.each([
+  ['sqlite', sqliteEngine],
+  ['postgres', postgresEngine],
+] as const)('approvals on %s', (_name, makeEngine) => {
+  let engine: Engine;
+  let slack: FakeSlack;
+  let simplismart: FakeSimplismart;
+  let store: Store;
+  let bot: TestBot;
+  let clock: ManualClock;
+  let clusterNumber = 0;
+
+  beforeAll(async () => {
+    engine = await makeEngine();
+    slack = await startFakeSlack({ teamId: TEAM });
+    simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+    for (const id of [ALICE, BOB, CAROL, DAVE]) slack.setUser(id, { team_id: TEAM });
+    slack.setUser(ADMIN, { team_id: TEAM, is_admin: true });
+    store = await openStore(engine.url);
+    await store.migrate();
+    clock = new ManualClock();
+    bot = await startTestBot({ slack, simplismart, store, clock });
+    await connectWorkspace(bot, TEAM, TOKEN, ORG);
+  });
+
+  afterAll(async () => {
+    await bot?.stop();
+    await store?.close();
+    await slack?.close();
+    await simplismart?.close();
+    await engine?.cleanup();
+  });
+
+  beforeEach(() => {
+    simplismart.setBehaviour(null);
+  });
+
+  async function setPolicy(policy: Partial<ApprovalPolicy>): Promise<void> {
+    await store.saveApprovalPolicy(
+      TEAM,
+      {
+        required: true,
+        approverUserIds: [BOB, CAROL],
+        approverGroupIds: [],
+        approvalsNeeded: 1,
+        expirySeconds: 3600,
+        approvalsChannelId: null,
+        ...policy,
+      },
+      ADMIN,
+      clock.now(),
+    );
+  }
+
+  /** Alice submits a valid import; resolves once its approval card is posted. */
+  async function submitForApproval(requester = ALICE): Promise<ImportRequest> {
+    clusterNumber += 1;
+    const view = await openImportModal(bot, slack, { userId: requester, text: 'provider=aws' });
+    const response = await submitModal(
+      bot,
+      view,
+      validImportValues({ cluster_region: 'us-west-2', cluster_name: `Cluster ${engine.name} ${clusterNumber}` }),
+      { userId: requester },
+    );
+    expect(response.json).toMatchObject({ response_action: 'update' });
+    clock.advance(1000);
+    let request: ImportRequest | undefined;
+    await eventually(async () => {
+      request = (await store.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
+      expect(request?.cards).toHaveLength(1);
+    });
+    return request!;
+  }
+
+  function card(request: ImportRequest) {
+    const ref = request.cards[0]!;
+    return slack.message(ref.channel, ref.ts) as { channel: string; ts: string; blocks: unknown[] };
+  }
+
+  let clickNumber = 0;
+  /** Clicks a button on the request's card as `userId`; resolves with what the clicker was told. */
+  async function click(request: ImportRequest, actionId: string, userId: string, staleCopy?: ReturnType<typeof card>): Promise<string> {
+    clickNumber += 1;
+    const replyId = `${engine.name}-${userId}-${clickNumber}`;
+    const message = staleCopy ?? card(request);
+    const { blockId } = findButton(message.blocks, actionId);
+    const response = await bot.send(
+      blockActions({
+        teamId: TEAM,
+        userId,
+        actionId,
+        blockId,
+        message,
+        channelId: message.channel,
+        responseUrl: slack.responseUrl(replyId),
+      }),
+    );
+    expect(response.status).toBe(200);
+    const reply = await slack.waitFor('response_url', (c) => c.responseUrlId === replyId, { timeoutMs: 4000 });
+    // What the person sees: the message's blocks (the `text` is the notification fallback).
+    const blocks = reply.args['blocks'] as Array<{ text?: { text?: string } }>;
+    return blocks.map((b) => b.text?.text ?? '').join('\n');
+  }
+
+  async function waitForState(id: string, state: ImportRequest['state']): Promise<ImportRequest> {
+    let request: ImportRequest | undefined;
+    await eventually(async () => {
+      request = await store.getRequest(id);
+      expect(request?.state).toBe(state);
+    });
+    return request!;
+  }
+
+  function postsFor(request: ImportRequest): number {
+    const name = (JSON.parse(request.payload) as { name: string }).name;
+    return simplismart.importRequests().filter((r) => (r.json as { name?: string } | undefined)?.name === name).length;
+  }
+
+  test('approve → exactly one import, told in one thread; the requester is mentioned on the outcome', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    expect(request.state).toBe('pending_approval');
+    expect(postsFor(request)).toBe(0);
+    const text = await click(request, 'request_approve', BOB);
+    expect(text).toMatch(/Approved/);
+    const done = await waitForState(request.id, 'succeeded');
+    expect(postsFor(request)).toBe(1);
+    await eventually(() => {
+      const thread = slack.messages().filter((m) => m.thread_ts === done.thread!.ts);
+      const all = JSON.stringify(thread.map((m) => m.blocks));
+      expect(all).toContain('submitted the import');
+      expect(all).toContain(`Approved by <@${BOB}>`);
+      expect(all).toContain('Importing');
+      expect(all).toContain('is imported into Simplismart');
+      expect(JSON.stringify(thread.at(-1)!.blocks)).toContain(`<@${ALICE}>`);
+    });
+    // The card lost its buttons: no stale Approve survives the decision.
+    await eventually(() => {
+      const blocks = JSON.stringify(card(done).blocks);
+      expect(blocks).not.toContain('request_approve');
+      expect(blocks).toContain('Approved by');
+    });
+    const events = await store.listEvents(request.id);
+    expect(events.map((e) => [e.fromState, e.toState])).toEqual([
+      [null, 'pending_approval'],
+      ['pending_approval', 'pending_approval'],
+      ['pending_approval', 'approved'],
+      ['approved', 'importing'],
+      ['importing', 'succeeded'],
+    ]);
+    expect(events[1]!.actorId).toBe(BOB);
+  });
+
+  test('the payload approved is byte for byte the payload sent', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    await click(request, 'request_approve', CAROL);
+    await waitForState(request.id, 'succeeded');
+    const sent = simplismart.importRequests().filter((r) => r.body.includes((JSON.parse(request.payload) as { name: string }).name));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body).toBe(request.payload);
+  });
+
+  test('a quorum of 2: one approval waits, the second imports', async () => {
+    await setPolicy({ approvalsNeeded: 2 });
+    const request = await submitForApproval();
+    expect(await click(request, 'request_approve', BOB)).toMatch(/1 of 2/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await store.getRequest(request.id))?.state).toBe('pending_approval');
+    expect(postsFor(request)).toBe(0);
+    await eventually(() => expect(JSON.stringify(card(request).blocks)).toContain('1 of 2'));
+    await click(request, 'request_approve', CAROL);
+    await waitForState(request.id, 'succeeded');
+    expect(postsFor(request)).toBe(1);
+  });
+
+  test('reject with a reason: nothing is imported, the reason is in the thread and on the card', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    // The Reject button asks for a reason in a modal, opened with the click's trigger.
+    const message = card(request);
+    const { blockId } = findButton(message.blocks, 'request_reject');
+    const opened = slack.callsTo('views.open').length;
+    await bot.send(blockActions({ teamId: TEAM, userId: BOB, actionId: 'request_reject', blockId, message, channelId: message.channel, responseUrl: slack.responseUrl(`rej-${engine.name}`) }));
+    await eventually(() => expect(slack.callsTo('views.open').length).toBe(opened + 1));
+    const modal = slack.lastView() as Record<string, unknown>;
+    const response = await submitModal(bot, modal, { reject_reason: 'Use SPOT capacity for gpu-pool' }, { userId: BOB });
+    expect(response.json).toMatchObject({ response_action: 'clear' });
+    const rejected = await waitForState(request.id, 'rejected');
+    await eventually(() => {
+      const thread = JSON.stringify(slack.messages().filter((m) => m.thread_ts === rejected.thread!.ts).map((m) => m.blocks));
+      expect(thread).toContain('Use SPOT capacity for gpu-pool');
+      const cardBlocks = JSON.stringify(card(rejected).blocks);
+      expect(cardBlocks).toContain('Rejected');
+      expect(cardBlocks).not.toContain('request_approve');
+      expect(cardBlocks).toContain('request_edit');
+    });
+    expect(postsFor(request)).toBe(0);
+    const events = await store.listEvents(request.id);
+    expect(events.at(-1)).toMatchObject({ fromState: 'pending_approval', toState: 'rejected', actorId: BOB, note: 'Use SPOT capacity for gpu-pool' });
+  });
+
+  test('a non-approver is told who can approve; nothing changes', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    const text = await click(request, 'request_approve', DAVE);
+    expect(text).toContain(`<@${BOB}>`);
+    expect(text).toMatch(/Only/);
+    expect((await store.getRequest(request.id))?.state).toBe('pending_approval');
+    expect(await store.listApprovals(request.id)).toHaveLength(0);
+    await click(request, 'request_cancel', ALICE);
+  });
+
+  test('a requester never approves their own import, even as an approver', async () => {
+    await setPolicy({ approverUserIds: [ALICE, BOB] });
+    const request = await submitForApproval(ALICE);
+    const text = await click(request, 'request_approve', ALICE);
+    expect(text).toMatch(/can’t approve it yourself/);
+    expect(await store.listApprovals(request.id)).toHaveLength(0);
+    await click(request, 'request_cancel', ALICE);
+  });
+
+  test('a sole approver cannot even open the form for their own import', async () => {
+    await setPolicy({ approverUserIds: [ALICE] });
+    const opened = slack.callsTo('views.open').length;
+    const replyId = `sole-${engine.name}`;
+    const { slashCommand } = await import('../support/slackRequests.js');
+    await bot.send(slashCommand({ teamId: TEAM, userId: ALICE, channelId: CHANNEL, text: 'import', responseUrl: slack.responseUrl(replyId) }));
+    const reply = await slack.waitFor('response_url', (c) => c.responseUrlId === replyId);
+    expect(String(reply.args['text'])).toMatch(/another approver is needed/);
+    expect(slack.callsTo('views.open').length).toBe(opened);
+  });
+
+  test('a double click and a redelivered payload count once and import once', async () => {
+    await setPolicy({ approvalsNeeded: 2 });
+    const request = await submitForApproval();
+    const message = card(request);
+    const { blockId } = findButton(message.blocks, 'request_approve');
+    const payload = blockActions({ teamId: TEAM, userId: BOB, actionId: 'request_approve', blockId, message, channelId: message.channel, responseUrl: slack.responseUrl(`dup-${engine.name}`) });
+    // The same payload twice at once (redelivery) and once more later (a second click).
+    await Promise.all([bot.send(payload), bot.send(payload)]);
+    await bot.send(payload);
+    await eventually(async () => expect(slack.callsTo('response_url').filter((c) => c.responseUrlId === `dup-${engine.name}`)).toHaveLength(3));
+    expect(await store.listApprovals(request.id)).toHaveLength(1);
+    expect((await store.getRequest(request.id))?.state).toBe('pending_approval');
+    await click(request, 'request_approve', CAROL);
+    await waitForState(request.id, 'succeeded');
+    expect(postsFor(request)).toBe(1);
+  });
+
+  test('two approvers clicking in the same instant: one import', async () => {
+    await setPolicy({});
+    simplismart.setBehaviour({ kind: 'delay', delayMs: 200 });
+    const request = await submitForApproval();
+    const replies = await Promise.all([click(request, 'request_approve', BOB), click(request, 'request_approve', CAROL)]);
+    await waitForState(request.id, 'succeeded');
+    expect(postsFor(request)).toBe(1);
+    // One of them was first; the other is told it was already approved (or counted before the quorum closed).
+    expect(replies.some((t) => /the import is running/.test(t))).toBe(true);
+  });
+
+  test('a late click is told who decided and when', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    const stale = card(request);
+    await click(request, 'request_approve', BOB);
+    await waitForState(request.id, 'succeeded');
+    const text = await click(request, 'request_approve', CAROL, stale);
+    expect(text).toMatch(/Too late/);
+    expect(text).toContain(`Approved by <@${BOB}>`);
+    expect(text).toMatch(/<!date\^\d+\^/);
+  });
+
+  test('expiry: the sweeper expires a pending request on time; cards and thread are updated; a late click is refused', async () => {
+    await setPolicy({ expirySeconds: 600 });
+    const request = await submitForApproval();
+    const stale = card(request);
+    // Submission took one (simulated) second; 598 more leave one second to go.
+    clock.advance(598_000);
+    await bot.services.sweeper.sweep();
+    expect((await store.getRequest(request.id))?.state).toBe('pending_approval');
+    clock.advance(2_000);
+    await bot.services.sweeper.sweep();
+    const expired = await waitForState(request.id, 'expired');
+    await eventually(() => {
+      const cardBlocks = JSON.stringify(card(expired).blocks);
+      expect(cardBlocks).toContain('Expired');
+      expect(cardBlocks).not.toContain('request_approve');
+      expect(JSON.stringify(slack.messages().filter((m) => m.thread_ts === expired.thread!.ts).map((m) => m.blocks))).toContain('Expired');
+    });
+    // Someone clicks Approve on a copy of the card that had not refreshed yet.
+    expect(await click(expired, 'request_approve', BOB, stale)).toMatch(/Too late: :alarm_clock: Expired/);
+    expect(postsFor(request)).toBe(0);
+  });
+
+  test('"Edit and submit again" on an expired card opens the form pre-filled', async () => {
+    await setPolicy({ expirySeconds: 600 });
+    const request = await submitForApproval();
+    clock.advance(601_000);
+    await bot.services.sweeper.sweep();
+    const expired = await waitForState(request.id, 'expired');
+    await eventually(() => expect(JSON.stringify(card(expired).blocks)).toContain('request_edit'));
+    const message = card(expired);
+    const { blockId } = findButton(message.blocks, 'request_edit');
+    const before = slack.callsTo('views.open').length;
+    await bot.send(blockActions({ teamId: TEAM, userId: ALICE, actionId: 'request_edit', blockId, message, channelId: message.channel }));
+    await eventually(() => expect(slack.callsTo('views.open').length).toBe(before + 1));
+    const view = slack.lastView() as { blocks: Array<{ block_id?: string; element?: { initial_value?: string } }> };
+    const name = view.blocks.find((b) => b.block_id === 'cluster_name');
+    expect(name?.element?.initial_value).toBe((JSON.parse(request.payload) as { name: string }).name);
+  });
+
+  test('the requester cancels; others cannot', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    const stale = card(request);
+    expect(await click(request, 'request_cancel', BOB)).toMatch(/Only <@U0ALICE001>/);
+    expect(await click(request, 'request_cancel', ALICE)).toMatch(/Cancelled/);
+    const cancelled = await waitForState(request.id, 'cancelled');
+    await eventually(() => expect(JSON.stringify(card(cancelled).blocks)).toContain('Cancelled'));
+    expect(await click(cancelled, 'request_approve', BOB, stale)).toMatch(/Too late: :heavy_multiplication_x: Cancelled by <@U0ALICE001>/);
+    expect(postsFor(request)).toBe(0);
+  });
+
+  test('a user group’s membership is read at the moment of the click', async () => {
+    slack.setGroupMembers(APPROVERS_GROUP, [BOB]);
+    await setPolicy({ approverUserIds: [], approverGroupIds: [APPROVERS_GROUP] });
+    const request = await submitForApproval();
+    // Bob leaves the group, Dave joins, between submission and decision.
+    slack.setGroupMembers(APPROVERS_GROUP, [DAVE]);
+    expect(await click(request, 'request_approve', BOB)).toMatch(/Only/);
+    expect(await click(request, 'request_approve', DAVE)).toMatch(/Approved/);
+    await waitForState(request.id, 'succeeded');
+    expect(postsFor(request)).toBe(1);
+  });
+
+  test('cards go to the approvals channel when one is set, and the thread links to it', async () => {
+    await setPolicy({ approvalsChannelId: APPROVALS_CHANNEL });
+    const request = await submitForApproval();
+    expect(request.cards[0]!.channel).toBe(APPROVALS_CHANNEL);
+    const cardText = JSON.stringify(card(request).blocks);
+    expect(cardText).toContain(`<@${BOB}>`);
+    expect(cardText).toContain(`<@${CAROL}>`);
+    await click(request, 'request_approve', BOB);
+    const done = await waitForState(request.id, 'succeeded');
+    await eventually(() => expect(JSON.stringify(card(done).blocks)).toContain('Approved by'));
+  });
+
+  test('a restart finds a request mid-import: outcome unknown, told in the thread, never re-sent', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    // What a process that died during the API call leaves behind: importing, deadline not yet passed.
+    const importing = await store.transition({
+      id: request.id,
+      from: ['pending_approval'],
+      to: 'approved',
+      actorId: BOB,
+      at: clock.now(),
+    }).then(() =>
+      store.transition({ id: request.id, from: ['approved'], to: 'importing', actorId: BOB, at: clock.now(), patch: { importDeadline: clock.now() + 90_000 } }),
+    );
+    expect(importing?.state).toBe('importing');
+    const posts = simplismart.importRequests().length;
+    // The restarted process (a second bot on the same database).
+    const restarted = await startTestBot({ slack, simplismart, store, clock });
+    try {
+      if (engine.name === 'postgres') {
+        // Another replica may still be mid-call until the deadline; after it, recovery settles it.
+        expect((await store.getRequest(request.id))?.state).toBe('importing');
+        clock.advance(91_000);
+        await restarted.services.sweeper.sweep();
+      }
+      const recovered = await waitForState(request.id, 'outcome_unknown');
+      await eventually(() => {
+        const thread = JSON.stringify(slack.messages().filter((m) => m.thread_ts === recovered.thread!.ts).map((m) => m.blocks));
+        expect(thread).toContain('check the Simplismart console before retrying');
+      });
+      await restarted.services.sweeper.sweep();
+      expect(simplismart.importRequests().length).toBe(posts);
+    } finally {
+      await restarted.stop();
+    }
+  });
+
+  test('history lists requests with state and thread; one request shows its audit trail', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    await click(request, 'request_approve', BOB);
+    await waitForState(request.id, 'succeeded');
+    const { slashCommand } = await import('../support/slackRequests.js');
+    await bot.send(slashCommand({ teamId: TEAM, userId: DAVE, channelId: CHANNEL, text: 'history', responseUrl: slack.responseUrl(`hist-${engine.name}`) }));
+    const list = await slack.waitFor('response_url', (c) => c.responseUrlId === `hist-${engine.name}`);
+    const listText = JSON.stringify(list.args['blocks']);
+    expect(listText).toContain(request.id);
+    expect(listText).toContain('Imported');
+    expect(listText).toContain('|thread>');
+    await bot.send(slashCommand({ teamId: TEAM, userId: DAVE, channelId: CHANNEL, text: `history ${request.id}`, responseUrl: slack.responseUrl(`audit-${engine.name}`) }));
+    const audit = await slack.waitFor('response_url', (c) => c.responseUrlId === `audit-${engine.name}`);
+    const auditText = JSON.stringify(audit.args['blocks']);
+    expect(auditText).toContain(`<@${BOB}>`);
+    expect(auditText).toContain('Waiting for approval_ → _Approved');
+  });
+});
+
+describe('two app instances on one PostgreSQL database', () => {
+  let db: TestDatabase;
+  let slack: FakeSlack;
+  let simplismart: FakeSimplismart;
+  let storeA: Store;
+  let storeB: Store;
+  let a: TestBot;
+  let b: TestBot;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    slack = await startFakeSlack({ teamId: TEAM });
+    simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+    // Two pools, as two processes would have.
+    storeA = await openStore(db.url);
+    storeB = await openStore(db.url);
+    await Promise.all([storeA.migrate(), storeB.migrate()]);
+    const clock = new ManualClock();
+    a = await startTestBot({ slack, simplismart, store: storeA, clock });
+    b = await startTestBot({ slack, simplismart, store: storeB, clock });
+    await connectWorkspace(a, TEAM, TOKEN, ORG);
+    await storeA.saveApprovalPolicy(
+      TEAM,
+      { required: true, approverUserIds: [BOB, CAROL], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null },
+      ADMIN,
+      clock.now(),
+    );
+  });
+
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await storeA?.close();
+    await storeB?.close();
+    await slack?.close();
+    await simplismart?.close();
+    await db?.drop();
+  });
+
+  test('concurrent approvals racing through both instances end in one POST per request', async () => {
+    simplismart.setBehaviour({ kind: 'delay', delayMs: 100 });
+    const requests: ImportRequest[] = [];
+    for (let i = 0; i < 8; i += 1) {
+      const view = await openImportModal(a, slack, { text: 'provider=aws' });
+      await submitModal(a, view, validImportValues({ cluster_region: 'us-west-2', cluster_name: `Race ${i}` }));
+      let latest: ImportRequest | undefined;
+      await eventually(async () => {
+        latest = (await storeA.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
+        expect(latest?.cards).toHaveLength(1);
+      });
+      requests.push(latest!);
+    }
+    // For each request: Bob through A, Carol through B, and Bob again through B, all at once.
+    await Promise.all(
+      requests.flatMap((request) => {
+        const ref = request.cards[0]!;
+        const message = slack.message(ref.channel, ref.ts) as { channel: string; ts: string; blocks: unknown[] };
+        const { blockId } = findButton(message.blocks, 'request_approve');
+        const click = (userId: string) =>
+          blockActions({ teamId: TEAM, userId, actionId: 'request_approve', blockId, message, channelId: message.channel, responseUrl: slack.responseUrl(`race-${request.id}-${userId}-${Math.random()}`) });
+        return [a.send(click(BOB)), b.send(click(CAROL)), b.send(click(BOB))];
+      }),
+    );
+    for (const request of requests) {
+      await eventually(async () => expect((await storeA.getRequest(request.id))?.state).toBe('succeeded'), 8000);
+    }
+    for (const request of requests) {
+      const name = (JSON.parse(request.payload) as { name: string }).name;
+      expect(simplismart.importRequests().filter((r) => (r.json as { name?: string } | undefined)?.name === name)).toHaveLength(1);
+      const events = await storeA.listEvents(request.id);
+      expect(events.filter((e) => e.toState === 'importing')).toHaveLength(1);
+    }
+  }, 30_000);
+});

@@ -1,0 +1,327 @@
+// `npm run bench`: the bot (built, HTTP mode, SQLite default, a child process) against the plainest
+// Bolt app doing the same first step (the peer, another child), both driven over loopback with signed
+// requests at fixed rates, with a local Slack Web API and a local Simplismart API. Prints a table with
+// bot/peer ratios and the targets, and writes the same as JSON.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { emptyForm, emptyNodeGroup, type ImportForm } from '../src/domain/importForm.js';
+import { metaFor, renderImportModal } from '../src/views/importModal.js';
+import { startFakeSimplismart } from '../test/support/fakeSimplismart.js';
+import { fillModal } from '../test/support/modalState.js';
+import { slashCommand, viewSubmission } from '../test/support/slackRequests.js';
+import { openLoop, percentile, round, type Prepared, type Shot } from './load.js';
+import { startBenchSlack, type BenchSlack } from './slackServer.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SIGNING_SECRET = 'bench-signing-secret-0123456789';
+const BOT_TOKEN = 'xoxb-1-2-benchtoken';
+const ORG = '54360212-2263-44c6-afaf-1333544854f7';
+const HOSTED_ZONE = 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f';
+const SECRET_ID = '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1';
+const TEAM = 'TBENCH';
+const CHANNEL = 'CBENCH';
+const USER = 'UBENCHUSER';
+const jwt = (() => {
+  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${enc({ alg: 'HS256' })}.${enc({ sub: 'bench', exp: 4102444800 })}.${randomBytes(16).toString('base64url')}`;
+})();
+
+const COMMAND_RATES = (process.env['BENCH_RATES'] ?? '100,300,600').split(',').map(Number);
+const PHASE_MS = Number(process.env['BENCH_PHASE_MS'] ?? 10_000);
+const SUBMIT_RATE = 100;
+const IN_FLIGHT = 200;
+
+interface Target {
+  name: 'bot' | 'peer';
+  process: ChildProcess;
+  url: string;
+  readyMs: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function launch(name: Target['name'], script: string, env: Record<string, string>): Promise<Target> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', script], {
+    env: { PATH: process.env['PATH'] ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): ${stderr}`);
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) break;
+    if (performance.now() - started > 20_000) throw new Error(`${name} not ready after 20 s: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return { name, process: child, url, readyMs: performance.now() - started };
+}
+
+function sign(body: string): Record<string, string> {
+  const ts = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
+  return { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature };
+}
+
+function commands(count: number, tag: string): Prepared[] {
+  return Array.from({ length: count }, (_, i) => {
+    const triggerId = `${tag}.${i}.${randomBytes(6).toString('hex')}`;
+    const { body } = slashCommand({ teamId: TEAM, userId: USER, channelId: CHANNEL, text: 'import', triggerId });
+    return { id: triggerId, body, headers: sign(body) };
+  });
+}
+
+/** A full import form: every cluster field and six node groups (the form's maximum). */
+function fullForm(name: string): { view: Record<string, unknown>; values: Record<string, string> } {
+  const form: ImportForm = {
+    ...emptyForm(),
+    provider: 'aws',
+    serviceType: 'NodePort',
+    nodeGroups: Array.from({ length: 6 }, (_, slot) => emptyNodeGroup(slot)),
+  };
+  const view = renderImportModal(form, metaFor(form, CHANNEL));
+  const values: Record<string, string> = {
+    cluster_name: name,
+    cluster_region: 'us-west-2',
+    cluster_org: ORG,
+    cluster_hostedZone: HOSTED_ZONE,
+    cluster_secretId: SECRET_ID,
+    cluster_publicIp: '203.0.113.10',
+    cluster_nodePortHttp: '30080',
+    cluster_nodePortHttps: '30443',
+    cluster_clusterNodeConfig: 'machine_type=m5.xlarge\ncapacity_type=ON_DEMAND',
+  };
+  for (let slot = 0; slot < 6; slot += 1) {
+    Object.assign(values, {
+      [`ng_${slot}_name`]: `pool-${slot}`,
+      [`ng_${slot}_machineType`]: 'g5.2xlarge',
+      [`ng_${slot}_capacityType`]: slot % 2 === 0 ? 'ON_DEMAND' : 'SPOT',
+      [`ng_${slot}_minNodes`]: '0',
+      [`ng_${slot}_maxNodes`]: '4',
+      [`ng_${slot}_desiredNodes`]: '1',
+      [`ng_${slot}_acceleratorType`]: 'nvidia-a10g',
+      [`ng_${slot}_acceleratorCount`]: '1',
+      [`ng_${slot}_vcpu`]: '8',
+      [`ng_${slot}_memory`]: '32',
+    });
+  }
+  return { view: view as unknown as Record<string, unknown>, values };
+}
+
+function submissions(count: number, tag: string): Prepared[] {
+  const template = fullForm('template');
+  return Array.from({ length: count }, (_, i) => {
+    const name = `Bench ${tag} ${i}`;
+    const view = { ...template.view, id: `V${tag}${i}`.toUpperCase(), hash: `h${i}` };
+    const { body } = viewSubmission({ teamId: TEAM, userId: USER, view, stateValues: fillModal(view as never, { ...template.values, cluster_name: name }) });
+    return { id: name, body, headers: sign(body) };
+  });
+}
+
+interface CommandResult {
+  rate: number;
+  sent: number;
+  ackP50: number;
+  ackP99: number;
+  openP50: number;
+  openP99: number;
+  errors: number;
+}
+
+async function commandPhase(target: Target, slack: BenchSlack, rate: number): Promise<CommandResult> {
+  slack.reset();
+  const prepared = commands(Math.round((rate * PHASE_MS) / 1000), `${target.name}-${rate}`);
+  const shots = await openLoop(new URL(`${target.url}/slack/events`), rate, prepared);
+  await new Promise((r) => setTimeout(r, 3000));
+  const acks = shots.filter((s) => s.status === 200 && s.done !== undefined).map((s) => s.done! - s.scheduled);
+  const opens = shots.flatMap((s) => {
+    const at = slack.viewsOpened.get(s.id);
+    return at === undefined ? [] : [at - s.scheduled];
+  });
+  const errors = shots.filter((s) => s.status !== 200 || !slack.viewsOpened.has(s.id) || slack.viewsOpened.get(s.id)! - s.scheduled > 3000).length;
+  return {
+    rate,
+    sent: shots.length,
+    ackP50: round(percentile(acks, 50)),
+    ackP99: round(percentile(acks, 99)),
+    openP50: round(percentile(opens, 50)),
+    openP99: round(percentile(opens, 99)),
+    errors,
+  };
+}
+
+async function submitPhase(target: Target): Promise<{ sent: number; ackP50: number; ackP99: number; errors: number; responses: Shot[] }> {
+  const prepared = submissions(Math.round((SUBMIT_RATE * PHASE_MS) / 1000), `${target.name}sub`);
+  const shots = await openLoop(new URL(`${target.url}/slack/events`), SUBMIT_RATE, prepared);
+  const acks = shots.filter((s) => s.status === 200 && s.done !== undefined).map((s) => s.done! - s.scheduled);
+  return { sent: shots.length, ackP50: round(percentile(acks, 50)), ackP99: round(percentile(acks, 99)), errors: shots.filter((s) => s.status !== 200).length, responses: shots };
+}
+
+function peakRssMb(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return round(kb / 1024);
+}
+
+async function stop(target: Target): Promise<void> {
+  if (target.process.exitCode !== null) return;
+  const exited = new Promise((r) => target.process.once('exit', r));
+  target.process.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+  if (target.process.exitCode === null) target.process.kill('SIGKILL');
+}
+
+async function main(): Promise<void> {
+  const slack = await startBenchSlack();
+  const simplismart = await startFakeSimplismart({ tokens: { [jwt]: ORG } });
+  const dataDir = mkdtempSync(join(tmpdir(), 'ss-bench-'));
+  const common = { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl };
+  const results: Record<string, unknown> = {
+    when: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    phaseMs: PHASE_MS,
+  };
+  try {
+    const bot = await launch('bot', join(ROOT, 'dist', 'main.js'), {
+      ...common,
+      SIMPLISMART_API_URL: simplismart.url,
+      SIMPLISMART_TOKEN: jwt,
+      SIMPLISMART_ORG: ORG,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    });
+    const peer = await launch('peer', join(ROOT, '.bench-build', 'bench', 'peer.js'), common);
+    for (const target of [bot, peer]) {
+      process.stdout.write(`${target.name}: ready in ${round(target.readyMs)} ms\n`);
+      // Warm-up, not measured: a fresh process runs its first requests through the interpreter.
+      await openLoop(new URL(`${target.url}/slack/events`), 100, commands(300, `${target.name}-warm`));
+      await openLoop(new URL(`${target.url}/slack/events`), 50, submissions(50, `${target.name}warm`));
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+
+    const commandResults: Record<string, CommandResult[]> = { bot: [], peer: [] };
+    for (const rate of COMMAND_RATES) {
+      for (const target of [bot, peer]) {
+        const result = await commandPhase(target, slack, rate);
+        commandResults[target.name]!.push(result);
+        process.stdout.write(`${target.name} commands @${rate}/s: ack p99 ${result.ackP99} ms, views.open p99 ${result.openP99} ms, errors ${result.errors}\n`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+
+    const submitResults: Record<string, Awaited<ReturnType<typeof submitPhase>>> = {};
+    for (const target of [bot, peer]) {
+      submitResults[target.name] = await submitPhase(target);
+      process.stdout.write(`${target.name} view_submission @${SUBMIT_RATE}/s: ack p99 ${submitResults[target.name]!.ackP99} ms\n`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+
+    // 200 imports in flight against an API that answers in 500 ms.
+    simplismart.setBehaviour({ kind: 'delay', delayMs: 500 });
+    slack.reset();
+    const burst = submissions(IN_FLIGHT, 'burst');
+    const names = new Set(burst.map((p) => p.id));
+    const burstStart = performance.now();
+    const burstShots = await openLoop(new URL(`${bot.url}/slack/events`), 1000, burst);
+    let outcomes = 0;
+    while (performance.now() - burstStart < 60_000) {
+      outcomes = slack.posts.filter((t) => t.includes('is imported into Simplismart') && [...names].some((n) => t.startsWith(n))).length;
+      if (outcomes >= IN_FLIGHT) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const burstMs = performance.now() - burstStart;
+    const postsPerCluster = [...names].map((n) => simplismart.importRequests().filter((r) => (r.json as { name?: string } | undefined)?.name === n).length);
+    const inFlight = {
+      imports: IN_FLIGHT,
+      completed: outcomes,
+      exactlyOnePostEach: postsPerCluster.every((c) => c === 1),
+      posts: postsPerCluster.reduce((a, b) => a + b, 0),
+      totalMs: round(burstMs),
+      ackErrors: burstShots.filter((s) => s.status !== 200).length,
+    };
+    process.stdout.write(`200 imports in flight: ${inFlight.completed} completed in ${inFlight.totalMs} ms, one POST each: ${inFlight.exactlyOnePostEach}\n`);
+
+    const rss = { bot: peakRssMb(bot.process.pid), peer: peakRssMb(peer.process.pid) };
+    await stop(bot);
+    await stop(peer);
+
+    const at300 = (name: string) => commandResults[name]!.find((r) => r.rate === 300);
+    const ratio = (a: number, b: number) => round(a / b, 2);
+    const b300 = at300('bot');
+    const p300 = at300('peer');
+    const targets = {
+      openP99At300WithinPeerRatio: b300 !== undefined && p300 !== undefined ? b300.openP99 <= 1.5 * p300.openP99 : null,
+      openP99At300Under50ms: b300 !== undefined ? b300.openP99 <= 50 : null,
+      submitAckP99Under25ms: submitResults['bot']!.ackP99 <= 25,
+      noErrors:
+        commandResults['bot']!.every((r) => r.errors === 0) && submitResults['bot']!.errors === 0 && inFlight.completed === IN_FLIGHT && inFlight.exactlyOnePostEach,
+      peakRssUnder200MB: rss.bot <= 200,
+      readyUnder1s: bot.readyMs <= 1000,
+    };
+    Object.assign(results, {
+      readyMs: { bot: round(bot.readyMs), peer: round(peer.readyMs) },
+      commands: commandResults,
+      ratios: commandResults['bot']!.map((r, i) => {
+        const p = commandResults['peer']![i]!;
+        return { rate: r.rate, ackP99: ratio(r.ackP99, p.ackP99), openP99: ratio(r.openP99, p.openP99) };
+      }),
+      viewSubmission: Object.fromEntries(Object.entries(submitResults).map(([k, v]) => [k, { rate: SUBMIT_RATE, sent: v.sent, ackP50: v.ackP50, ackP99: v.ackP99, errors: v.errors }])),
+      inFlight,
+      peakRssMb: rss,
+      targets,
+    });
+    printTable(results);
+    const out = join(ROOT, 'bench', 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`\nwritten: bench/results/latest.json\n`);
+  } finally {
+    await slack.close();
+    await simplismart.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printTable(r: Record<string, unknown>): void {
+  const commandsByApp = r['commands'] as Record<string, CommandResult[]>;
+  const lines = ['', '| measure | bot | peer | bot/peer |', '| --- | ---: | ---: | ---: |'];
+  const ready = r['readyMs'] as { bot: number; peer: number };
+  lines.push(`| start → /readyz (ms) | ${ready.bot} | ${ready.peer} | ${round(ready.bot / ready.peer, 2)} |`);
+  commandsByApp['bot']!.forEach((b, i) => {
+    const p = commandsByApp['peer']![i]!;
+    lines.push(`| command ack p50 / p99 @${b.rate}/s (ms) | ${b.ackP50} / ${b.ackP99} | ${p.ackP50} / ${p.ackP99} | ${round(b.ackP99 / p.ackP99, 2)} |`);
+    lines.push(`| command → views.open p50 / p99 @${b.rate}/s (ms) | ${b.openP50} / ${b.openP99} | ${p.openP50} / ${p.openP99} | ${round(b.openP99 / p.openP99, 2)} |`);
+    lines.push(`| errors @${b.rate}/s | ${b.errors} | ${p.errors} | |`);
+  });
+  const submit = r['viewSubmission'] as Record<string, { ackP50: number; ackP99: number; errors: number }>;
+  lines.push(`| view_submission (6 node groups) ack p50 / p99 @${SUBMIT_RATE}/s (ms) | ${submit['bot']!.ackP50} / ${submit['bot']!.ackP99} | ${submit['peer']!.ackP50} / ${submit['peer']!.ackP99} | ${round(submit['bot']!.ackP99 / submit['peer']!.ackP99, 2)} |`);
+  const inFlight = r['inFlight'] as { completed: number; totalMs: number; exactlyOnePostEach: boolean };
+  lines.push(`| 200 imports in flight (API 500 ms): completed, total ms, one POST each | ${inFlight.completed}, ${inFlight.totalMs}, ${inFlight.exactlyOnePostEach ? 'yes' : 'NO'} | n/a | |`);
+  const rss = r['peakRssMb'] as { bot: number; peer: number };
+  lines.push(`| peak RSS (MB) | ${rss.bot} | ${rss.peer} | ${round(rss.bot / rss.peer, 2)} |`);
+  lines.push('', 'Targets:');
+  for (const [k, v] of Object.entries(r['targets'] as Record<string, boolean | null>)) lines.push(`  ${v === true ? 'met   ' : v === false ? 'MISSED' : 'n/a   '} ${k}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

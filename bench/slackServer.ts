@@ -1,0 +1,83 @@
+// A lean local Slack Web API for the benchmark: answers what the bot and the peer call, and notes
+// when each views.open arrives (by trigger_id) and every message posted — without the test fake's
+// validation and bookkeeping, so the harness stays light next to what it measures.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface BenchSlack {
+  url: string;
+  apiUrl: string;
+  /** trigger_id → arrival time (performance.now()) of its views.open. */
+  viewsOpened: Map<string, number>;
+  /** Texts of chat.postMessage calls, in arrival order. */
+  posts: string[];
+  calls: Map<string, number>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startBenchSlack(): Promise<BenchSlack> {
+  const viewsOpened = new Map<string, number>();
+  const posts: string[] = [];
+  const calls = new Map<string, number>();
+  let ts = 0;
+  let view = 0;
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+      calls.set(method, (calls.get(method) ?? 0) + 1);
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const params = req.headers['content-type']?.includes('json') ? (JSON.parse(raw || '{}') as Record<string, string>) : Object.fromEntries(new URLSearchParams(raw));
+      const answer = (body: unknown) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      switch (method) {
+        case 'auth.test':
+          return answer({ ok: true, user_id: 'UBENCHBOT', bot_id: 'BBENCHBOT', team_id: 'TBENCH', user: 'bench' });
+        case 'views.open': {
+          viewsOpened.set(params['trigger_id'] ?? '', performance.now());
+          view += 1;
+          return answer({ ok: true, view: { id: `VB${view}`, hash: `h${view}` } });
+        }
+        case 'views.update':
+          return answer({ ok: true, view: { id: params['view_id'], hash: `h${++view}` } });
+        case 'chat.postMessage':
+          ts += 1;
+          posts.push(String(params['text'] ?? ''));
+          return answer({ ok: true, channel: params['channel'], ts: `1700000000.${String(ts).padStart(6, '0')}` });
+        case 'chat.update':
+          return answer({ ok: true, channel: params['channel'], ts: params['ts'] });
+        case 'chat.getPermalink':
+          return answer({ ok: true, permalink: `https://bench.slack.com/archives/${params['channel']}/p${String(params['message_ts']).replace('.', '')}` });
+        case 'users.info':
+          return answer({ ok: true, user: { id: params['user'], is_admin: false } });
+        default:
+          if ((req.url ?? '').startsWith('/response/')) return answer({ ok: true });
+          return answer({ ok: false, error: 'unknown_method' });
+      }
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    viewsOpened,
+    posts,
+    calls,
+    reset: () => {
+      viewsOpened.clear();
+      posts.length = 0;
+      calls.clear();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

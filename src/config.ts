@@ -9,8 +9,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-const httpUrl = (what: string) =>
-  z.url({ protocol: /^https?$/, error: `${what} must be an http(s) URL` });
+// The message follows the variable's name (see loadConfig), so it does not repeat it.
+const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 const milliseconds = (min: number, max: number) =>
   z.coerce
@@ -32,7 +32,7 @@ const envSchema = z
         error: 'must be an app-level token starting with xapp- with the connections:write scope (Basic Information → App-Level Tokens)',
       }),
     ),
-    SLACK_API_URL: optional(httpUrl('SLACK_API_URL')),
+    SLACK_API_URL: optional(httpUrl()),
     PORT: optional(
       z.coerce
         .number({ error: 'must be a port number' })
@@ -41,7 +41,7 @@ const envSchema = z
         .max(65535, { error: 'must be between 0 and 65535' }),
     ),
     HOST: optional(z.string().min(1)),
-    SIMPLISMART_API_URL: optional(httpUrl('SIMPLISMART_API_URL')),
+    SIMPLISMART_API_URL: optional(httpUrl()),
     SIMPLISMART_TOKEN: optional(
       z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, {
         error: 'must be a Simplismart API token (a JWT: three dot-separated parts), without "Bearer"',
@@ -72,7 +72,7 @@ const envSchema = z
         message: 'is required together with its pair: the single-workspace fallback needs both SIMPLISMART_TOKEN and SIMPLISMART_ORG',
       });
     }
-    const databaseUrl = env.DATABASE_URL ?? '';
+    const databaseUrl = typeof env.DATABASE_URL === 'string' ? env.DATABASE_URL : '';
     if (isPostgresUrl(databaseUrl) && env.ENCRYPTION_KEY === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -80,7 +80,11 @@ const envSchema = z
         message: 'is required with PostgreSQL: every replica must share the same key (openssl rand -base64 32)',
       });
     }
-  });
+    // Also when another variable is missing: every problem is told in the one line, not one per start.
+  }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });
+
+/** Every variable the bot reads (`.env.example` lists each of them). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 export interface Config {
   slack: {

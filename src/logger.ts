@@ -60,6 +60,28 @@ const REDACT_PATHS = [
   '*.signingSecret',
 ];
 
+/** Fields whose value is a secret wherever they sit (the paths above only reach a few levels down). */
+const SECRET_FIELDS = new Set(['token', 'apitoken', 'authorization', 'kubeconfig', 'encryptionkey', 'signingsecret']);
+const SECRET_FIELD_IN_LINE = /"(?:token|apiToken|authorization|kubeconfig|encryptionKey|signingSecret)"\s*:/i;
+
+/** A JSON log line with every secret field replaced, at any depth (errors' own properties included). */
+function redactSecretFields(line: string): string {
+  if (!SECRET_FIELD_IN_LINE.test(line)) return line;
+  try {
+    return `${JSON.stringify(redactDeep(JSON.parse(line)))}\n`;
+  } catch {
+    return line;
+  }
+}
+
+function redactDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactDeep);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, v]) => [key, SECRET_FIELDS.has(key.toLowerCase()) ? '[REDACTED]' : redactDeep(v)]),
+  );
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const { scrubber } = options;
   return pino(
@@ -67,7 +89,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { service: 'simplismart-slack' },
       redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
-      hooks: { streamWrite: (line) => scrubber.scrub(line) },
+      hooks: { streamWrite: (line) => scrubber.scrub(redactSecretFields(line)) },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     },
     options.destination ?? pino.destination({ dest: 1, sync: false }),

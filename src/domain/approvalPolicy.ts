@@ -27,8 +27,8 @@ export const DEFAULT_POLICY: ApprovalPolicy = {
 
 export const POLICY_LIMITS = {
   approvalsNeeded: { min: 1, max: 10 },
-  /** One minute to thirty days. */
-  expirySeconds: { min: 60, max: 30 * 24 * 60 * 60 },
+  /** A quarter of an hour to thirty days. */
+  expirySeconds: { min: 15 * 60, max: 30 * 24 * 60 * 60 },
   approvers: 50,
   groups: 20,
 } as const;

@@ -71,6 +71,14 @@ const httpUrl = z
 
 const color = z.string().regex(COLOR_PATTERN, { error: 'Enter a colour as #RRGGBB, e.g. #2563EB.' });
 
+/**
+ * Cross-field rules run even when a field already failed with an "aborting" issue (a bad enum value or
+ * IP address), so that a form shows every problem at once instead of one round at a time.
+ */
+const RUN_EVEN_WHEN_INVALID = {
+  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
+};
+
 const port = z
   .int({ error: 'A port is a whole number.' })
   .min(1, { error: 'Ports run from 1 to 65535.' })
@@ -112,7 +120,9 @@ export const nodeConfigSchema = z
       .optional(),
   })
   .superRefine((config, ctx) => {
-    const { min_node_count: min, max_node_count: max, desired_count: desired } = config;
+    // Counts that already failed their own check (a string, say) are not compared.
+    const number = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    const [min, max, desired] = [config.min_node_count, config.max_node_count, config.desired_count].map(number);
     if (min !== undefined && max !== undefined && min > max) {
       ctx.addIssue({ code: 'custom', path: ['max_node_count'], message: `Max nodes (${max}) is below min nodes (${min}).` });
     }
@@ -130,7 +140,7 @@ export const nodeConfigSchema = z
     if (hasCount && !hasType) {
       ctx.addIssue({ code: 'custom', path: ['accelerator_type'], message: 'Choose the accelerator type for these GPUs.' });
     }
-  });
+  }, RUN_EVEN_WHEN_INVALID);
 export type NodeConfig = z.infer<typeof nodeConfigSchema>;
 
 export const nodeGroupSchema = z.strictObject({
@@ -192,12 +202,14 @@ export const importClusterBodySchema = z
       .optional(),
   })
   .superRefine((body, ctx) => {
-    const needsRegion = REGION_PROVIDERS.includes(body.cluster_hosted_on);
+    // Also runs when other fields already failed (see `when` below), so nothing here trusts their types.
+    const provider = (PROVIDERS as readonly string[]).includes(body.cluster_hosted_on) ? body.cluster_hosted_on : undefined;
+    const needsRegion = provider !== undefined && REGION_PROVIDERS.includes(provider);
     if (needsRegion && body.region === null) {
-      ctx.addIssue({ code: 'custom', path: ['region'], message: `Region is required for ${body.cluster_hosted_on}, e.g. us-west-2.` });
+      ctx.addIssue({ code: 'custom', path: ['region'], message: `Region is required for ${provider}, e.g. us-west-2.` });
     }
-    if (!needsRegion && body.region !== null) {
-      ctx.addIssue({ code: 'custom', path: ['region'], message: `Leave region empty for ${body.cluster_hosted_on}: the API expects null.` });
+    if (provider !== undefined && !needsRegion && body.region !== null && body.region !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: `Leave region empty for ${provider}: the API expects null.` });
     }
     if (body.service_type === 'NodePort') {
       const missing = (['public_ip', 'node_port_http', 'node_port_https'] as const).filter((k) => body[k] === undefined);
@@ -217,8 +229,11 @@ export const importClusterBodySchema = z
         }
       }
     }
+    const groups: unknown[] = Array.isArray(body.nodegroup_labels) ? body.nodegroup_labels : [];
     const seen = new Map<string, number>();
-    body.nodegroup_labels.forEach((group, index) => {
+    groups.forEach((value, index) => {
+      const group = value as Partial<NodeGroup> | null;
+      if (typeof group?.name !== 'string' || group.name === '') return;
       const first = seen.get(group.name);
       if (first !== undefined) {
         ctx.addIssue({
@@ -230,7 +245,7 @@ export const importClusterBodySchema = z
         seen.set(group.name, index);
       }
     });
-    const auxiliary = body.nodegroup_labels.flatMap((g, i) => (g.is_auxilliary ? [i] : []));
+    const auxiliary = groups.flatMap((g, i) => ((g as Partial<NodeGroup> | null)?.is_auxilliary === true ? [i] : []));
     for (const index of auxiliary.slice(1)) {
       ctx.addIssue({
         code: 'custom',
@@ -238,10 +253,10 @@ export const importClusterBodySchema = z
         message: `Only one node group can be auxiliary; node group ${(auxiliary[0] ?? 0) + 1} already is.`,
       });
     }
-    if (body.cluster_tools !== undefined && Object.keys(body.cluster_tools).length > LIMITS.toolCategories) {
+    if (typeof body.cluster_tools === 'object' && body.cluster_tools !== null && Object.keys(body.cluster_tools).length > LIMITS.toolCategories) {
       ctx.addIssue({ code: 'custom', path: ['cluster_tools'], message: `At most ${LIMITS.toolCategories} tool categories.` });
     }
-  });
+  }, RUN_EVEN_WHEN_INVALID);
 
 export type ImportClusterBody = z.infer<typeof importClusterBodySchema>;
 

@@ -1,6 +1,6 @@
 // What people type after `/simplismart`: the subcommand, and for `import` the `key=value` pairs that
 // pre-fill the form. Unknown keys and unusable values are collected to be told back, never dropped.
-import { CAPACITY_TYPES, PROVIDERS, SERVICE_TYPES } from './clusterImport.js';
+import { CAPACITY_TYPES, LIMITS, PROVIDERS, SERVICE_TYPES } from './clusterImport.js';
 import type { ImportForm, NodeGroupForm } from './importForm.js';
 
 export interface ParsedCommand {
@@ -131,14 +131,29 @@ function applyGroupValue(prefill: ImportPrefill, field: GroupKey, key: string, v
     else prefill.firstGroup.auxiliary = yes;
     return;
   }
-  if (NUMERIC_GROUP_KEYS.has(field) && !/^\d{1,7}$/.test(value)) {
-    prefill.problems.push(`${key}=${clip(value)} is not a whole number.`);
-    return;
+  const bounds = NUMERIC_GROUP_BOUNDS[field];
+  if (bounds !== undefined) {
+    if (!/^\d{1,7}$/.test(value)) {
+      prefill.problems.push(`${key}=${clip(value)} is not a whole number.`);
+      return;
+    }
+    if (Number(value) < bounds[0] || Number(value) > bounds[1]) {
+      prefill.problems.push(`${key}=${clip(value)} is out of range: use ${bounds[0]} to ${bounds[1]}.`);
+      return;
+    }
   }
   prefill.firstGroup[field] = value;
 }
 
-const NUMERIC_GROUP_KEYS = new Set<GroupKey>(['minNodes', 'maxNodes', 'desiredNodes', 'acceleratorCount', 'vcpu', 'memory']);
+/** The same bounds the form's number inputs have: a value outside them could not be shown in the form. */
+const NUMERIC_GROUP_BOUNDS: Partial<Record<GroupKey, readonly [number, number]>> = {
+  minNodes: [0, LIMITS.nodeCount],
+  maxNodes: [0, LIMITS.nodeCount],
+  desiredNodes: [0, LIMITS.nodeCount],
+  acceleratorCount: [1, LIMITS.acceleratorCount],
+  vcpu: [1, LIMITS.vcpu],
+  memory: [1, LIMITS.memoryGb],
+};
 
 /** The form a command opens: connection defaults first, then what the command said. */
 export function applyPrefill(form: ImportForm, prefill: ImportPrefill): ImportForm {
@@ -175,7 +190,9 @@ export function tokenize(text: string): string[] {
       else current += ch;
       continue;
     }
-    if (ch in closing) {
+    // A quote opens a value only at its start (`"a b"`, `name="a b"`): an apostrophe inside a word
+    // (`name=Bob's`) is a letter, not the start of a value that would swallow the rest of the line.
+    if (ch in closing && (current === '' || current.endsWith('='))) {
       quote = ch;
       started = true;
       continue;

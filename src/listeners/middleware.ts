@@ -3,11 +3,13 @@
 // that the person who clicked is given, along with what to do.
 import { randomBytes } from 'node:crypto';
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
 import { isAppError, StoreUnavailableError } from '../errors.js';
 import type { Services } from '../services/index.js';
 import { respondVia } from '../services/slackPoster.js';
 import { message, storeUnavailableMessage, unexpectedErrorMessage } from '../views/commandReplies.js';
 import type { SlackMessage } from '../views/importMessages.js';
+import { plain, section, SLACK_LIMITS } from '../views/blocks.js';
 import { ACTION, CALLBACK } from '../views/ids.js';
 
 export const COMMAND = '/simplismart';
@@ -71,6 +73,11 @@ export function ignoreUnknownPayloads(services: Services): Middleware<AnyMiddlew
       await ack({ options: [] });
       return;
     }
+    if (kind === 'view_submission') {
+      // A form from a version of this app that no longer exists: say so in the modal instead of closing it silently.
+      await ack({ response_action: 'update', view: staleFormView() });
+      return;
+    }
     await ack();
     if (kind === 'block_actions') {
       await tell(body, services, message('That button belongs to a version of this app that no longer exists. Run `/simplismart help` to start again.')).catch(
@@ -93,10 +100,54 @@ export function reportErrorsToPeople(services: Services): Middleware<AnyMiddlewa
         'a listener failed; the person was told',
       );
       const note = error instanceof StoreUnavailableError ? storeUnavailableMessage() : unexpectedErrorMessage(reference);
+      // A listener that failed before its ack would leave Slack waiting (a 404 after 3 s, "trouble
+      // connecting" on a modal): ack here, carrying the note where the ack can show it.
+      if (await ackWithNote(args, body, kind, note)) return;
       await tell(body, services, note).catch((failure: unknown) =>
         services.logger.warn({ err: failure, reference }, 'could not tell the person about the failure either'),
       );
     }
+  };
+}
+
+/**
+ * Acks a payload whose listener failed, unless it was acked already (a second ack is refused by the
+ * HTTP receiver, ignored by Socket Mode). True when the ack itself showed `note` to the person: as
+ * the ephemeral answer to a command, or inline on the first input of a submitted form (which stays open).
+ */
+async function ackWithNote(args: Args, body: PayloadShape, kind: string, note: SlackMessage): Promise<boolean> {
+  const ack = 'ack' in args ? (args.ack as ((response?: unknown) => Promise<void>) | undefined) : undefined;
+  if (ack === undefined) return false;
+  let response: unknown;
+  let shown = false;
+  if (kind === 'command') {
+    response = { response_type: 'ephemeral', text: note.text, blocks: note.blocks };
+    shown = true;
+  } else if (kind === 'view_submission') {
+    const blocks = (body.view as { blocks?: Array<{ type?: string; block_id?: string }> } | undefined)?.blocks ?? [];
+    const firstInput = blocks.find((b) => b.type === 'input' && typeof b.block_id === 'string')?.block_id;
+    if (firstInput !== undefined) {
+      response = { response_action: 'errors', errors: { [firstInput]: note.text } };
+      shown = true;
+    }
+  } else if (kind === 'block_suggestion') {
+    response = { options: [] };
+  }
+  try {
+    await ack(response);
+    return shown;
+  } catch {
+    // Already acked by the listener before it failed: the note goes by response_url or DM instead.
+    return false;
+  }
+}
+
+function staleFormView(): ModalView {
+  return {
+    type: 'modal',
+    title: plain('Simplismart', SLACK_LIMITS.modalTitle),
+    close: plain('Close', SLACK_LIMITS.modalButton),
+    blocks: [section(`:hourglass: This form belongs to a version of this app that no longer exists, so nothing was done. Run \`${COMMAND} help\` to start again.`)],
   };
 }
 

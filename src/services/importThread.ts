@@ -17,12 +17,31 @@ export class ImportThread {
     private readonly outcomeContext: OutcomeContext,
   ) {}
 
+  /** Threads being opened by this process, so that concurrent steps of one request share one. */
+  private readonly opening = new Map<string, Promise<ImportRequest>>();
+
   /**
    * Posts the parent and the "submitted" reply, and records where the thread lives. Idempotent: a
-   * request that already has a thread keeps it.
+   * request that already has a thread keeps it — also when `request` was read before another step
+   * (e.g. a retry after Slack refused the first post) opened it.
    */
   async open(request: ImportRequest): Promise<ImportRequest> {
     if (request.thread !== null) return request;
+    const inFlight = this.opening.get(request.id);
+    if (inFlight !== undefined) {
+      const opened = await inFlight;
+      return { ...request, thread: opened.thread, threadPermalink: opened.threadPermalink };
+    }
+    const opening = this.openOnce(request).finally(() => this.opening.delete(request.id));
+    this.opening.set(request.id, opening);
+    return opening;
+  }
+
+  private async openOnce(request: ImportRequest): Promise<ImportRequest> {
+    const stored = await this.store.getRequest(request.id);
+    if (stored !== undefined && stored.thread !== null) {
+      return { ...request, thread: stored.thread, threadPermalink: stored.threadPermalink };
+    }
     const { ref, fellBack } = await this.poster.postOrDm(request.channelId, request.requesterId, await this.parent(request));
     const permalink = await this.poster.permalink(ref);
     await this.store.updateRequest(request.id, { thread: ref, threadPermalink: permalink });

@@ -13,7 +13,11 @@ const MAX_MESSAGE = 500;
 
 export function describeApiProblem(data: unknown): ApiProblem {
   if (data === undefined || data === null || data === '') return { message: null, fieldErrors: [] };
-  if (typeof data === 'string') return { message: describeText(data), fieldErrors: [] };
+  if (typeof data === 'string') {
+    // A JSON body sent with another content type (ky then hands over text) is still read as JSON.
+    const json = parseJsonObject(data);
+    return json === undefined ? { message: describeText(data), fieldErrors: [] } : describeApiProblem(json);
+  }
   if (typeof data !== 'object' || Array.isArray(data)) {
     const words = messagesOf(data).join(' ');
     return { message: words === '' ? null : clip(words), fieldErrors: [] };
@@ -57,6 +61,16 @@ function messagesOf(value: unknown, depth = 0): string[] {
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
     messagesOf(v, depth + 1).map((m) => `${k}: ${m}`),
   );
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  if (!text.trimStart().startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A non-JSON body: an HTML page's <title>, or its first line of text, never the whole page. */

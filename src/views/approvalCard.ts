@@ -81,8 +81,8 @@ export function approvalCard(request: ImportRequest, approvals: readonly Approva
   return {
     text: clip(
       pending
-        ? `Approval needed: ${body.name} (${body.cluster_hosted_on}) requested by the user ${request.requesterId}, request ${request.id}`
-        : `Import approval for ${body.name}: ${request.state}`,
+        ? `Approval needed: ${escapeMrkdwn(body.name)} (${body.cluster_hosted_on}) requested by the user ${request.requesterId}, request ${request.id}`
+        : `Import approval for ${escapeMrkdwn(body.name)}: ${request.state}`,
       SLACK_LIMITS.fallbackText,
     ),
     blocks,
@@ -115,8 +115,17 @@ export function decisionLine(request: ImportRequest, approvals: readonly Approva
 /** The exact JSON that is (or was) sent, pretty-printed, in a modal opened from the card. */
 export function payloadModal(request: ImportRequest): ModalView {
   const pretty = JSON.stringify(JSON.parse(request.payload), null, 2);
-  const chunks: string[] = [];
-  for (let i = 0; i < pretty.length && chunks.length < 40; i += 2900) chunks.push(pretty.slice(i, i + 2900));
+  // Escaped (a name must not turn into a mention or a disguised link), then cut between characters,
+  // never inside an entity, into sections that hold 3000 characters with the backticks.
+  const chunks: string[] = [''];
+  for (const ch of pretty) {
+    const escaped = escapeMrkdwn(ch);
+    if ((chunks.at(-1) ?? '').length + escaped.length > 2900) {
+      if (chunks.length >= 40) break;
+      chunks.push('');
+    }
+    chunks[chunks.length - 1] += escaped;
+  }
   return {
     type: 'modal',
     title: plain('Request JSON', SLACK_LIMITS.modalTitle),

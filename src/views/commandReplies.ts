@@ -66,7 +66,7 @@ export function statusMessage(args: {
   if (connection === undefined && fallback === undefined) return notConnectedMessage();
   const source = connection ?? fallback;
   if (source === undefined) return notConnectedMessage();
-  const expiresAt = connection?.tokenExpiresAt ?? fallback?.expiresAt ?? null;
+  const expiresAt = connection !== undefined ? connection.tokenExpiresAt : (fallback?.expiresAt ?? null);
   const freshness = tokenFreshness(expiresAt, now);
   const expiry =
     freshness === 'no_expiry'
@@ -137,11 +137,20 @@ export function auditMessage(request: ImportRequest, events: readonly RequestEve
   return { text: `Audit trail of ${request.id}: ${events.length} entries`, blocks: blocks.slice(0, 50) };
 }
 
-/** A section holds 3000 characters: lines go into as many sections as they need. */
-function sectionsFor(lines: readonly string[]): KnownBlock[] {
+/**
+ * A section holds 3000 characters and Slack refuses a message with much more than 13 000 in all
+ * (`msg_blocks_too_long`): lines go into as many sections as they need, up to that budget.
+ */
+function sectionsFor(lines: readonly string[], budget = 11_000): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   let chunk = '';
-  for (const line of lines) {
+  let used = 0;
+  for (const [index, line] of lines.entries()) {
+    used += line.length + 1;
+    if (used > budget) {
+      chunk += `${chunk === '' ? '' : '\n'}_…and ${lines.length - index} more not shown._`;
+      break;
+    }
     if (chunk !== '' && chunk.length + line.length + 1 > 2900) {
       blocks.push(section(chunk));
       chunk = '';

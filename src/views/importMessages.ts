@@ -109,7 +109,7 @@ export function parentMessage(
       line = `${state} · ${who} is importing ${clusterSummary(body)}`;
   }
   return {
-    text: plainFallback(`${STATE_LABELS[request.state]}: ${body.name} (${request.id})`),
+    text: clip(`${STATE_LABELS[request.state]}: ${escapeMrkdwn(body.name)} (${request.id})`, SLACK_LIMITS.fallbackText),
     blocks: [section(line), context(`Request ${code(request.id)} · every step is in this thread`)],
   };
 }
@@ -148,7 +148,8 @@ export function outcomeMessage(request: ImportRequest, outcome: OutcomeDescripti
     );
     blocks.push(section(`*Node groups*\n${body.nodegroup_labels.map(nodeGroupLine).join('\n')}`));
     blocks.push(context(`${outcome.nextStep} · Request ${code(request.id)}`));
-    return { text: plainFallback(`${body.name} is imported into Simplismart${c.uuid === null ? '' : ` (${c.uuid})`}.`), blocks };
+    const uuid = c.uuid === null ? '' : ` (${escapeMrkdwn(c.uuid)})`;
+    return { text: clip(`${escapeMrkdwn(body.name)} is imported into Simplismart${uuid}.`, SLACK_LIMITS.fallbackText), blocks };
   }
   const icon = outcome.tone === 'unknown' ? ':warning:' : ':red_circle:';
   const title = outcome.tone === 'unknown' ? 'Outcome unknown' : 'Import failed';
@@ -164,7 +165,8 @@ export function outcomeMessage(request: ImportRequest, outcome: OutcomeDescripti
   blocks.push(section(`*Next step:* ${outcome.nextStep}`));
   blocks.push(actions(undefined, [editAndRetryButton(request, outcome.retryNeedsCare)]));
   blocks.push(context(`Request ${code(request.id)}`));
-  return { text: plainFallback(`${title} for ${body.name}: ${outcome.headline} ${stripMarkup(outcome.nextStep)}`), blocks };
+  const fallback = `${title} for ${escapeMrkdwn(body.name)}: ${stripMarkup(outcome.headline)} ${stripMarkup(outcome.nextStep)}`;
+  return { text: clip(fallback, SLACK_LIMITS.fallbackText), blocks };
 }
 
 export function editAndRetryButton(request: ImportRequest, needsCare: boolean, label = 'Edit and retry') {
@@ -200,6 +202,10 @@ export function submittedModal(request: ImportRequest): ModalView {
   };
 }
 
+/**
+ * Our own text, without markup. Names and other values people or the API supplied are added to a
+ * fallback escaped instead (escapeMrkdwn), never stripped: in `text` too, `<!channel>` would notify.
+ */
 function plainFallback(text: string): string {
   return clip(stripMarkup(text), SLACK_LIMITS.fallbackText);
 }

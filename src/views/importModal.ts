@@ -76,7 +76,10 @@ export function decodeMeta(raw: string | undefined): ImportModalMeta | undefined
   if (raw === undefined || raw === '') return undefined;
   try {
     const parsed = metaSchema.safeParse(JSON.parse(raw));
-    return parsed.success && new Set(parsed.data.s).size === parsed.data.s.length ? parsed.data : undefined;
+    if (!parsed.success) return undefined;
+    const { s: slots, n: next } = parsed.data;
+    // Slots are distinct and below the next unused one: otherwise an added group would reuse block ids.
+    return new Set(slots).size === slots.length && slots.every((slot) => slot < next) ? parsed.data : undefined;
   } catch {
     return undefined;
   }

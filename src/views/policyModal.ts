@@ -89,9 +89,10 @@ export function policyModal(policy: ApprovalPolicy, groups: readonly UserGroupCh
         type: 'number_input',
         action_id: INPUT_ACTION,
         is_decimal_allowed: true,
-        min_value: '0.25',
+        min_value: String(POLICY_LIMITS.expirySeconds.min / 3600),
         max_value: String(POLICY_LIMITS.expirySeconds.max / 3600),
-        initial_value: String(Math.round((policy.expirySeconds / 3600) * 100) / 100),
+        // Slack refuses an initial value outside the bounds; a stored value is shown clamped to them.
+        initial_value: String(Math.round((clampExpiry(policy.expirySeconds) / 3600) * 100) / 100),
       },
     }),
     input({
@@ -139,7 +140,7 @@ export function readPolicyForm(values: PolicyStateValues): PolicyFormResult {
   }
   const expirySeconds = Math.round(hours * 3600);
   if (!Number.isFinite(hours) || expirySeconds < e.min || expirySeconds > e.max) {
-    errors[POLICY_BLOCK.expiryHours] = `Enter between 0.25 and ${e.max / 3600} hours.`;
+    errors[POLICY_BLOCK.expiryHours] = `Enter between ${e.min / 3600} and ${e.max / 3600} hours.`;
   }
   if (users.length > POLICY_LIMITS.approvers) errors[POLICY_BLOCK.users] = `Choose at most ${POLICY_LIMITS.approvers} people.`;
   if (required && users.length === 0 && groups.length === 0) {
@@ -183,6 +184,11 @@ export function policySavedModal(policy: ApprovalPolicy): ModalView {
     close: plain('Done', SLACK_LIMITS.modalButton),
     blocks: lines.map((l) => section(l)),
   };
+}
+
+function clampExpiry(seconds: number): number {
+  const { min, max } = POLICY_LIMITS.expirySeconds;
+  return Math.min(max, Math.max(min, seconds));
 }
 
 export { DEFAULT_POLICY };

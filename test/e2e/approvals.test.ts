@@ -326,11 +326,11 @@ describe.each([
   });
 
   test('expiry: the sweeper expires a pending request on time; cards and thread are updated; a late click is refused', async () => {
-    await setPolicy({ expirySeconds: 600 });
+    await setPolicy({ expirySeconds: 900 });
     const request = await submitForApproval();
     const stale = card(request);
-    // Submission took one (simulated) second; 598 more leave one second to go.
-    clock.advance(598_000);
+    // Submission took one (simulated) second; 898 more leave one second to go.
+    clock.advance(898_000);
     await bot.services.sweeper.sweep();
     expect((await store.getRequest(request.id))?.state).toBe('pending_approval');
     clock.advance(2_000);
@@ -348,9 +348,9 @@ describe.each([
   });
 
   test('"Edit and submit again" on an expired card opens the form pre-filled', async () => {
-    await setPolicy({ expirySeconds: 600 });
+    await setPolicy({ expirySeconds: 900 });
     const request = await submitForApproval();
-    clock.advance(601_000);
+    clock.advance(901_000);
     await bot.services.sweeper.sweep();
     const expired = await waitForState(request.id, 'expired');
     await eventually(() => expect(JSON.stringify(card(expired).blocks)).toContain('request_edit'));

@@ -9,7 +9,8 @@ import { configSecrets, loadConfig, type Config } from '../../src/config.js';
 import { createLogger, SecretScrubber } from '../../src/logger.js';
 import type { Clock } from '../../src/services/clock.js';
 import type { Services } from '../../src/services/index.js';
-import { openStore } from '../../src/store/openStore.js';
+import { openSqlDriver, openStore } from '../../src/store/openStore.js';
+import type { SqlParams } from '../../src/store/sqlDriver.js';
 import type { Store } from '../../src/store/store.js';
 import type { FakeSimplismart } from './fakeSimplismart.js';
 import type { FakeSlack } from './fakeSlack.js';
@@ -199,7 +200,7 @@ export async function submitModal(
       teamId: who.teamId ?? TEAM,
       userId: who.userId ?? ALICE,
       view,
-      stateValues: fillModal(view as never, values),
+      stateValues: fillModal(view, values),
     }),
   );
 }
@@ -248,4 +249,44 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
     }
   }
   throw last;
+}
+
+/** Runs `/simplismart <text>` (or `command`) as Slack would, by default as ALICE in CHANNEL of TEAM. */
+export async function runCommand(
+  bot: TestBot,
+  text: string,
+  who: { teamId?: string; userId?: string; channelId?: string; responseUrl?: string; triggerId?: string; command?: string } = {},
+): Promise<BotResponse> {
+  return bot.send(
+    slashCommand({
+      teamId: who.teamId ?? TEAM,
+      userId: who.userId ?? ALICE,
+      channelId: who.channelId ?? CHANNEL,
+      text,
+      ...(who.command === undefined ? {} : { command: who.command }),
+      ...(who.responseUrl === undefined ? {} : { responseUrl: who.responseUrl }),
+      ...(who.triggerId === undefined ? {} : { triggerId: who.triggerId }),
+    }),
+  );
+}
+
+/** Waits for the bot to answer through `responseUrl` (one of `slack.responseUrl()`) and returns what it posted. */
+export async function responseTo(
+  slack: FakeSlack,
+  responseUrl: string,
+  options: { timeoutMs?: number } = {},
+): Promise<{ text: string; blocks: unknown[]; response_type?: string; [key: string]: unknown }> {
+  const id = decodeURIComponent(responseUrl.slice(responseUrl.lastIndexOf('/') + 1));
+  const call = await slack.waitFor('response_url', (c) => c.responseUrlId === id, { timeoutMs: options.timeoutMs ?? 3000 });
+  return call.args as { text: string; blocks: unknown[] };
+}
+
+/** Raw rows of the bot's SQLite database, read over a second connection (what is really stored). */
+export async function rawRows(bot: TestBot, sql: string, params: SqlParams = []): Promise<Array<Record<string, unknown>>> {
+  const driver = await openSqlDriver(bot.config.database.url);
+  try {
+    return await driver.query<Record<string, unknown>>(sql, params);
+  } finally {
+    await driver.close();
+  }
 }

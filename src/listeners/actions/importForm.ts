@@ -30,8 +30,17 @@ export async function changeImportForm(change: FormChange, args: ElementArgs, se
     // The hash makes Slack refuse this update if the view changed since this click was sent.
     await client.views.update({ view_id: view.id, hash: view.hash, view: renderImportModal(form, next) });
   } catch (error) {
-    if (slackErrorCode(error) !== 'hash_conflict') throw error;
-    // A newer update (another click) already went through and carries the person's latest input.
-    services.logger.debug({ viewId: view.id }, 'form update superseded by a newer one');
+    const code = slackErrorCode(error);
+    if (code === 'hash_conflict') {
+      // Another update of this view (another click) went through first; this click can be repeated.
+      services.logger.debug({ viewId: view.id }, 'form update superseded by another one');
+      return;
+    }
+    // The person closed (or submitted) the form before this update landed: nothing left to update.
+    if (code === 'not_found') {
+      services.logger.debug({ viewId: view.id }, 'form closed before its update');
+      return;
+    }
+    throw error;
   }
 }

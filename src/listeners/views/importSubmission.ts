@@ -4,6 +4,7 @@ import { buildImportBody } from '../../domain/importForm.js';
 import { StoreUnavailableError } from '../../errors.js';
 import { approvalGate } from '../../services/approvalGate.js';
 import type { Services } from '../../services/index.js';
+import { clip } from '../../views/blocks.js';
 import { clusterBlockId } from '../../views/ids.js';
 import { submittedModal } from '../../views/importMessages.js';
 import { decodeMeta, errorsByBlock, readImportForm } from '../../views/importModal.js';
@@ -11,6 +12,38 @@ import { teamOf, type SubmissionArgs } from '../types.js';
 
 /** Problems that concern the whole form appear under its first field. */
 const FORM_LEVEL_BLOCK = clusterBlockId('name');
+
+/**
+ * Fields that only appear once another field is set (via dispatch_action and views.update). A submit
+ * that races that update sends e.g. provider=aws from a view without the Region field: its error then
+ * goes under the field that reveals it, since Slack refuses an errors map naming a block the view lacks.
+ */
+const REVEALED_BY: Partial<Record<string, { label: string; blockId: string }>> = {
+  [clusterBlockId('region')]: { label: 'Region', blockId: clusterBlockId('provider') },
+  [clusterBlockId('publicIp')]: { label: 'Public IP', blockId: clusterBlockId('serviceType') },
+  [clusterBlockId('nodePortHttp')]: { label: 'NodePort for HTTP', blockId: clusterBlockId('serviceType') },
+  [clusterBlockId('nodePortHttps')]: { label: 'NodePort for HTTPS', blockId: clusterBlockId('serviceType') },
+};
+
+/** Keeps every error under an input block of the submitted view (the only place Slack can show it). */
+export function errorsForView(
+  errors: Record<string, string>,
+  blocks: ReadonlyArray<{ type: string; block_id?: string }> | undefined,
+): Record<string, string> {
+  const inputs = new Set((blocks ?? []).flatMap((b) => (b.type === 'input' && b.block_id !== undefined ? [b.block_id] : [])));
+  const out: Record<string, string> = {};
+  const moved: Array<[string, string]> = [];
+  for (const [blockId, message] of Object.entries(errors)) {
+    if (inputs.has(blockId)) out[blockId] = message;
+    else {
+      const revealer = REVEALED_BY[blockId];
+      const target = revealer !== undefined && inputs.has(revealer.blockId) ? revealer.blockId : FORM_LEVEL_BLOCK;
+      moved.push([target, `${revealer?.label ?? 'Form'}: ${message}`]);
+    }
+  }
+  for (const [target, message] of moved) out[target] = clip(out[target] === undefined ? message : `${out[target]} ${message}`, 300);
+  return out;
+}
 
 export async function importSubmission(args: SubmissionArgs, services: Services): Promise<void> {
   const { ack, body, view, client } = args;
@@ -22,7 +55,7 @@ export async function importSubmission(args: SubmissionArgs, services: Services)
   }
   const built = buildImportBody(readImportForm(view.state.values, meta));
   if (!built.ok) {
-    await ack({ response_action: 'errors', errors: errorsByBlock(built.errors) });
+    await ack({ response_action: 'errors', errors: errorsForView(errorsByBlock(built.errors), view.blocks) });
     return;
   }
   const teamId = teamOf(body);

@@ -1,0 +1,140 @@
+// manifest.yml against Slack's own app-manifest JSON Schema (draft-07, its $refs mapped to the local
+// copies), and against what the code needs: the command, interactivity, Socket Mode, and exactly the
+// bot scopes the Web API methods it calls require.
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- manifests are free-form JSON. */
+type Json = any;
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const SCHEMA_DIR = resolve(ROOT, '../shared/slack-manifest-schema');
+const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8'));
+
+/** Every `$ref` URL in a schema that points outside it. */
+function externalRefs(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => externalRefs(n, found));
+  else if (node !== null && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && /^https?:\/\//.test(value)) found.add(value.split('#')[0]!);
+      else externalRefs(value, found);
+    }
+  }
+  return found;
+}
+
+function manifestValidator(): ValidateFunction {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  ajv.addFormat('uri', (value: string) => {
+    try {
+      new URL(value);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const root = readJson(join(SCHEMA_DIR, 'manifest.schema.json'));
+  expect(root.$schema).toBe('http://json-schema.org/draft-07/schema#');
+  const refs = externalRefs(root);
+  expect(refs.size).toBeGreaterThan(0);
+  for (const url of refs) ajv.addSchema(readJson(join(SCHEMA_DIR, 'schemas', basename(new URL(url).pathname))), url);
+  return ajv.compile(root);
+}
+
+const validate = manifestValidator();
+const manifest: Json = parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8'));
+const describeErrors = () => JSON.stringify(validate.errors?.slice(0, 5), null, 1);
+
+describe('Slack’s manifest schema', () => {
+  test('manifest.yml is valid', () => {
+    const ok = validate(manifest);
+    if (!ok) throw new Error(`manifest.yml is invalid: ${describeErrors()}`);
+    expect(ok).toBe(true);
+  });
+
+  const examples = readdirSync(join(SCHEMA_DIR, 'examples')).filter((f) => f.endsWith('.json'));
+
+  test.each(examples.filter((f) => f.includes('invalid')))('the validator rejects Slack’s own %s', (file) => {
+    expect(validate(readJson(join(SCHEMA_DIR, 'examples', file)))).toBe(false);
+    expect(validate.errors?.length).toBeGreaterThan(0);
+  });
+
+  test.each(examples.filter((f) => !f.includes('invalid')))('the validator accepts Slack’s own %s', (file) => {
+    const ok = validate(readJson(join(SCHEMA_DIR, 'examples', file)));
+    if (!ok) throw new Error(`${file}: ${describeErrors()}`);
+  });
+
+  test('the validator rejects our manifest with an unknown setting or a bad command', () => {
+    expect(validate({ ...manifest, settings: { ...manifest.settings, bad_param: true } })).toBe(false);
+    const badCommand = structuredClone(manifest);
+    badCommand.features.slash_commands[0].command = 'simplismart';
+    expect(validate(badCommand)).toBe(false);
+  });
+});
+
+describe('what the bot needs, and no more', () => {
+  test('the /simplismart slash command', () => {
+    const commands = manifest.features.slash_commands as Json[];
+    expect(commands.map((c) => c.command)).toEqual(['/simplismart']);
+    expect(commands[0].description).toEqual(expect.any(String));
+    expect(commands[0].should_escape).toBe(false);
+  });
+
+  test('interactivity on, Socket Mode on, no event subscriptions', () => {
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions).toBeUndefined();
+    expect(manifest.features.bot_user).toBeDefined();
+  });
+
+  // The bot scope each Web API method needs (null: none). A method the code starts calling that is
+  // not listed here fails the test below until its scope is decided.
+  const SCOPE_OF_METHOD: Record<string, string | null> = {
+    'auth.test': null,
+    'views.open': null,
+    'views.update': null,
+    'views.push': null,
+    'chat.getPermalink': null,
+    'chat.postMessage': 'chat:write',
+    'chat.update': 'chat:write',
+    'chat.postEphemeral': 'chat:write',
+    'users.info': 'users:read',
+    'usergroups.list': 'usergroups:read',
+    'usergroups.users.list': 'usergroups:read',
+  };
+
+  function sourceFiles(dir: string): string[] {
+    return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
+  }
+
+  test('exactly the bot scopes the code uses', () => {
+    const called = new Set<string>();
+    for (const file of sourceFiles(join(ROOT, 'src'))) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/\b(?:client|slack)\.((?:[a-z]+\.)+[a-zA-Z]+)\(/g)) called.add(match[1]!);
+      expect(text).not.toMatch(/\.apiCall\(/);
+    }
+    expect(called.size).toBeGreaterThan(5);
+    const unknown = [...called].filter((m) => !(m in SCOPE_OF_METHOD));
+    expect(unknown).toEqual([]);
+
+    const needed = new Set<string>(['commands']); // the slash command itself
+    for (const method of called) {
+      const scope = SCOPE_OF_METHOD[method];
+      if (scope !== null && scope !== undefined) needed.add(scope);
+    }
+    // Posting the thread in a public channel the bot was never invited to.
+    if (needed.has('chat:write')) needed.add('chat:write.public');
+
+    const declared = manifest.oauth_config.scopes.bot as string[];
+    expect(new Set(declared).size).toBe(declared.length);
+    expect([...declared].sort()).toEqual([...needed].sort());
+    expect([...declared].sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'usergroups:read', 'users:read']);
+    expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+});

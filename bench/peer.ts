@@ -39,3 +39,6 @@ app.view(/.*/, async ({ ack }) => {
 });
 
 await app.start({ port, host: '127.0.0.1' });
+
+// Exit normally on SIGTERM (so that diagnostics such as --cpu-prof are written), as the bot does.
+process.on('SIGTERM', () => process.exit(0));

@@ -15,7 +15,7 @@ import { startFakeSimplismart } from '../test/support/fakeSimplismart.js';
 import { fillModal } from '../test/support/modalState.js';
 import { slashCommand, viewSubmission } from '../test/support/slackRequests.js';
 import { openLoop, percentile, round, type Prepared, type Shot } from './load.js';
-import { startBenchSlack, type BenchSlack } from './slackServer.js';
+import { now } from './slackServer.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SIGNING_SECRET = 'bench-signing-secret-0123456789';
@@ -34,7 +34,47 @@ const jwt = (() => {
 const COMMAND_RATES = (process.env['BENCH_RATES'] ?? '100,300,600').split(',').map(Number);
 const PHASE_MS = Number(process.env['BENCH_PHASE_MS'] ?? 10_000);
 const SUBMIT_RATE = 100;
+const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
 const IN_FLIGHT = 200;
+
+/** The local Slack Web API runs in its own process, so that parsing the bot's larger requests does
+ * not delay the load generator's own clock; this is the handle on it. */
+interface RemoteSlack {
+  url: string;
+  apiUrl: string;
+  process: ChildProcess;
+  stats(): Promise<{ viewsOpened: Map<string, number>; posts: string[]; calls: number }>;
+  reset(): Promise<void>;
+}
+
+async function startRemoteSlack(): Promise<RemoteSlack> {
+  const child = spawn(process.execPath, [join(ROOT, '.bench-build', 'bench', 'slackServer.js')], {
+    env: { PATH: process.env['PATH'] ?? '', BENCH_SLACK_PROCESS: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let buffer = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const line = buffer.split('\n')[0];
+      if (buffer.includes('\n') && line !== undefined) resolveUrl((JSON.parse(line) as { url: string }).url);
+    });
+    child.once('exit', (code) => reject(new Error(`slack server exited ${code}`)));
+  });
+  const get = async <T>(path: string): Promise<T> => (await fetch(`${url}${path}`)).json() as Promise<T>;
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    process: child,
+    stats: async () => {
+      const s = await get<{ viewsOpened: Array<[string, number]>; posts: string[]; calls: Record<string, number> }>('/__stats');
+      return { viewsOpened: new Map(s.viewsOpened), posts: s.posts, calls: Object.values(s.calls).reduce((a, b) => a + b, 0) };
+    },
+    reset: async () => {
+      await get('/__reset');
+    },
+  };
+}
 
 interface Target {
   name: 'bot' | 'peer';
@@ -56,7 +96,11 @@ function freePort(): Promise<number> {
 async function launch(name: Target['name'], script: string, env: Record<string, string>): Promise<Target> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', script], {
+  const profile = [
+    ...(process.env['BENCH_PROFILE'] === name ? ['--cpu-prof', `--cpu-prof-dir=${join(ROOT, 'bench', 'results')}`] : []),
+    ...(process.env['BENCH_HEAPSNAPSHOT'] === '1' && name === 'bot' ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${join(ROOT, 'bench', 'results')}`] : []),
+  ];
+  const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', ...profile, ...nodeFlags(name), script], {
     env: { PATH: process.env['PATH'] ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -73,10 +117,28 @@ async function launch(name: Target['name'], script: string, env: Record<string, 
   return { name, process: child, url, readyMs: performance.now() - started };
 }
 
+/** Extra V8 flags for a target, e.g. BENCH_BOT_FLAGS="--max-semi-space-size=4". */
+function nodeFlags(name: Target['name']): string[] {
+  const flags = process.env[`BENCH_${name.toUpperCase()}_FLAGS`];
+  return flags === undefined || flags === '' ? [] : flags.split(' ');
+}
+
 function sign(body: string): Record<string, string> {
   const ts = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
   return { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature };
+}
+
+/** Offset of the Slack process's clock from ours, from the round trip with the smallest delay. */
+async function clockSkewMs(url: string): Promise<number> {
+  let best = { rtt: Infinity, offset: 0 };
+  for (let i = 0; i < 20; i += 1) {
+    const t0 = now();
+    const { now: remote } = (await (await fetch(`${url}/__now`)).json()) as { now: number };
+    const t1 = now();
+    if (t1 - t0 < best.rtt) best = { rtt: t1 - t0, offset: remote - (t0 + t1) / 2 };
+  }
+  return best.offset;
 }
 
 function commands(count: number, tag: string): Prepared[] {
@@ -95,7 +157,8 @@ function fullForm(name: string): { view: Record<string, unknown>; values: Record
     serviceType: 'NodePort',
     nodeGroups: Array.from({ length: 6 }, (_, slot) => emptyNodeGroup(slot)),
   };
-  const view = renderImportModal(form, metaFor(form, CHANNEL));
+  // "More settings" open: the fullest form a person can submit.
+  const view = renderImportModal(form, { ...metaFor(form, CHANNEL), x: 1 });
   const values: Record<string, string> = {
     cluster_name: name,
     cluster_region: 'us-west-2',
@@ -137,32 +200,85 @@ function submissions(count: number, tag: string): Prepared[] {
 interface CommandResult {
   rate: number;
   sent: number;
+  /** CPU time the target process spent per command (user + system), in ms. */
+  cpuMsPerRequest: number;
   ackP50: number;
   ackP99: number;
   openP50: number;
   openP99: number;
+  /** The tail beyond p99, for reading the runs: p90, p95, p99.9 and max of command → views.open. */
+  openTail: { p90: number; p95: number; p999: number; max: number };
   errors: number;
 }
 
-async function commandPhase(target: Target, slack: BenchSlack, rate: number): Promise<CommandResult> {
-  slack.reset();
-  const prepared = commands(Math.round((rate * PHASE_MS) / 1000), `${target.name}-${rate}`);
+async function commandPhase(target: Target, slack: RemoteSlack, rate: number): Promise<CommandResult> {
+  await slack.reset();
+  const prepared = commands(Math.round((rate * PHASE_MS) / 1000), `${target.name}-${rate}-${randomBytes(3).toString('hex')}`);
+  const cpuBefore = cpuMs(target.process.pid);
   const shots = await openLoop(new URL(`${target.url}/slack/events`), rate, prepared);
   await new Promise((r) => setTimeout(r, 3000));
+  const cpuPerRequest = (cpuMs(target.process.pid) - cpuBefore) / shots.length;
+  const { viewsOpened } = await slack.stats();
+  const origin = performance.timeOrigin;
   const acks = shots.filter((s) => s.status === 200 && s.done !== undefined).map((s) => s.done! - s.scheduled);
   const opens = shots.flatMap((s) => {
-    const at = slack.viewsOpened.get(s.id);
-    return at === undefined ? [] : [at - s.scheduled];
+    const at = viewsOpened.get(s.id);
+    return at === undefined ? [] : [at - (origin + s.scheduled)];
   });
-  const errors = shots.filter((s) => s.status !== 200 || !slack.viewsOpened.has(s.id) || slack.viewsOpened.get(s.id)! - s.scheduled > 3000).length;
+  const errors = shots.filter((s) => s.status !== 200 || !viewsOpened.has(s.id) || viewsOpened.get(s.id)! - (origin + s.scheduled) > 3000).length;
   return {
     rate,
     sent: shots.length,
+    cpuMsPerRequest: round(cpuPerRequest, 3),
     ackP50: round(percentile(acks, 50)),
     ackP99: round(percentile(acks, 99)),
     openP50: round(percentile(opens, 50)),
     openP99: round(percentile(opens, 99)),
+    openTail: {
+      p90: round(percentile(opens, 90)),
+      p95: round(percentile(opens, 95)),
+      p999: round(percentile(opens, 99.9)),
+      max: round(Math.max(...opens)),
+    },
     errors,
+  };
+}
+
+/** Waits until the local Slack has seen no call for 750 ms: the previous phase's work is done. */
+async function quiesce(slack: RemoteSlack): Promise<void> {
+  const total = async () => (await slack.stats()).calls;
+  const deadline = performance.now() + 120_000;
+  let last = await total();
+  let quietSince = performance.now();
+  while (performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const current = await total();
+    if (current !== last) {
+      last = current;
+      quietSince = performance.now();
+    } else if (performance.now() - quietSince >= 750) {
+      return;
+    }
+  }
+}
+
+function medianRun(runs: CommandResult[]): CommandResult {
+  const median = (pick: (r: CommandResult) => number) => round(percentile(runs.map(pick), 50));
+  return {
+    rate: runs[0]!.rate,
+    sent: runs.reduce((a, r) => a + r.sent, 0),
+    cpuMsPerRequest: round(percentile(runs.map((r) => r.cpuMsPerRequest), 50), 3),
+    ackP50: median((r) => r.ackP50),
+    ackP99: median((r) => r.ackP99),
+    openP50: median((r) => r.openP50),
+    openP99: median((r) => r.openP99),
+    openTail: {
+      p90: median((r) => r.openTail.p90),
+      p95: median((r) => r.openTail.p95),
+      p999: median((r) => r.openTail.p999),
+      max: median((r) => r.openTail.max),
+    },
+    errors: runs.reduce((a, r) => a + r.errors, 0),
   };
 }
 
@@ -171,6 +287,13 @@ async function submitPhase(target: Target): Promise<{ sent: number; ackP50: numb
   const shots = await openLoop(new URL(`${target.url}/slack/events`), SUBMIT_RATE, prepared);
   const acks = shots.filter((s) => s.status === 200 && s.done !== undefined).map((s) => s.done! - s.scheduled);
   return { sent: shots.length, ackP50: round(percentile(acks, 50)), ackP99: round(percentile(acks, 99)), errors: shots.filter((s) => s.status !== 200).length, responses: shots };
+}
+
+/** utime + stime of a process, in ms (from /proc; clock ticks are 100 per second on Linux). */
+function cpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 function peakRssMb(pid: number | undefined): number {
@@ -189,7 +312,9 @@ async function stop(target: Target): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const slack = await startBenchSlack();
+  const slack = await startRemoteSlack();
+  // The two processes' clocks share the wall-clock origin; check that they agree.
+  const skew = await clockSkewMs(slack.url);
   const simplismart = await startFakeSimplismart({ tokens: { [jwt]: ORG } });
   const dataDir = mkdtempSync(join(tmpdir(), 'ss-bench-'));
   const common = { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: slack.apiUrl };
@@ -198,6 +323,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
     phaseMs: PHASE_MS,
   };
+  results['clockSkewMs'] = round(skew, 3);
   try {
     const bot = await launch('bot', join(ROOT, 'dist', 'main.js'), {
       ...common,
@@ -211,38 +337,62 @@ async function main(): Promise<void> {
     for (const target of [bot, peer]) {
       process.stdout.write(`${target.name}: ready in ${round(target.readyMs)} ms\n`);
       // Warm-up, not measured: a fresh process runs its first requests through the interpreter.
-      await openLoop(new URL(`${target.url}/slack/events`), 100, commands(300, `${target.name}-warm`));
-      await openLoop(new URL(`${target.url}/slack/events`), 50, submissions(50, `${target.name}warm`));
+      await openLoop(new URL(`${target.url}/slack/events`), 200, commands(2000, `${target.name}-warm`));
+      if (process.env['BENCH_ONLY'] !== 'commands') await openLoop(new URL(`${target.url}/slack/events`), 50, submissions(50, `${target.name}warm`));
     }
     await new Promise((r) => setTimeout(r, 2000));
 
+    // Each rate runs REPEATS times per target, alternating, each after the system went quiet; the
+    // median of the runs is reported (one 10-second run on a 2-core machine is at the mercy of noise).
     const commandResults: Record<string, CommandResult[]> = { bot: [], peer: [] };
+    const commandRuns: Record<string, CommandResult[]> = { bot: [], peer: [] };
     for (const rate of COMMAND_RATES) {
-      for (const target of [bot, peer]) {
-        const result = await commandPhase(target, slack, rate);
-        commandResults[target.name]!.push(result);
-        process.stdout.write(`${target.name} commands @${rate}/s: ack p99 ${result.ackP99} ms, views.open p99 ${result.openP99} ms, errors ${result.errors}\n`);
-        await new Promise((r) => setTimeout(r, 1000));
+      const runs: Record<string, CommandResult[]> = { bot: [], peer: [] };
+      for (let repeat = 0; repeat < REPEATS; repeat += 1) {
+        for (const target of [bot, peer]) {
+          await quiesce(slack);
+          const result = await commandPhase(target, slack, rate);
+          runs[target.name]!.push(result);
+          commandRuns[target.name]!.push(result);
+          const t = result.openTail;
+        process.stdout.write(
+          `${target.name} commands @${rate}/s: ack p99 ${result.ackP99} ms, views.open p50/p90/p95/p99/p99.9/max ${result.openP50}/${t.p90}/${t.p95}/${result.openP99}/${t.p999}/${t.max} ms, errors ${result.errors}, CPU ${result.cpuMsPerRequest} ms/command\n`,
+        );
+        }
       }
+      for (const name of ['bot', 'peer']) commandResults[name]!.push(medianRun(runs[name]!));
+    }
+
+    if (process.env['BENCH_ONLY'] === 'commands') {
+      // Diagnostics (profiling the command path alone): stop here.
+      await stop(bot);
+      await stop(peer);
+      return;
+    }
+    if (process.env['BENCH_HEAPSNAPSHOT'] === '1') {
+      // Diagnostics: a heap snapshot of the bot after the command phases (written into bench/results).
+      bot.process.kill('SIGUSR2');
+      await new Promise((r) => setTimeout(r, 8000));
     }
 
     const submitResults: Record<string, Awaited<ReturnType<typeof submitPhase>>> = {};
     for (const target of [bot, peer]) {
+      await quiesce(slack);
       submitResults[target.name] = await submitPhase(target);
       process.stdout.write(`${target.name} view_submission @${SUBMIT_RATE}/s: ack p99 ${submitResults[target.name]!.ackP99} ms\n`);
-      await new Promise((r) => setTimeout(r, 2000));
     }
+    await quiesce(slack);
 
     // 200 imports in flight against an API that answers in 500 ms.
     simplismart.setBehaviour({ kind: 'delay', delayMs: 500 });
-    slack.reset();
+    await slack.reset();
     const burst = submissions(IN_FLIGHT, 'burst');
     const names = new Set(burst.map((p) => p.id));
     const burstStart = performance.now();
     const burstShots = await openLoop(new URL(`${bot.url}/slack/events`), 1000, burst);
     let outcomes = 0;
     while (performance.now() - burstStart < 60_000) {
-      outcomes = slack.posts.filter((t) => t.includes('is imported into Simplismart') && [...names].some((n) => t.startsWith(n))).length;
+      outcomes = (await slack.stats()).posts.filter((t) => t.includes('is imported into Simplismart') && [...names].some((n) => t.startsWith(n))).length;
       if (outcomes >= IN_FLIGHT) break;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -277,7 +427,9 @@ async function main(): Promise<void> {
     };
     Object.assign(results, {
       readyMs: { bot: round(bot.readyMs), peer: round(peer.readyMs) },
+      repeats: REPEATS,
       commands: commandResults,
+      commandRuns,
       ratios: commandResults['bot']!.map((r, i) => {
         const p = commandResults['peer']![i]!;
         return { rate: r.rate, ackP99: ratio(r.ackP99, p.ackP99), openP99: ratio(r.openP99, p.openP99) };
@@ -293,7 +445,7 @@ async function main(): Promise<void> {
     writeFileSync(join(out, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
     process.stdout.write(`\nwritten: bench/results/latest.json\n`);
   } finally {
-    await slack.close();
+    slack.process.kill('SIGTERM');
     await simplismart.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -309,6 +461,7 @@ function printTable(r: Record<string, unknown>): void {
     lines.push(`| command ack p50 / p99 @${b.rate}/s (ms) | ${b.ackP50} / ${b.ackP99} | ${p.ackP50} / ${p.ackP99} | ${round(b.ackP99 / p.ackP99, 2)} |`);
     lines.push(`| command → views.open p50 / p99 @${b.rate}/s (ms) | ${b.openP50} / ${b.openP99} | ${p.openP50} / ${p.openP99} | ${round(b.openP99 / p.openP99, 2)} |`);
     lines.push(`| errors @${b.rate}/s | ${b.errors} | ${p.errors} | |`);
+    lines.push(`| CPU per command @${b.rate}/s (ms) | ${b.cpuMsPerRequest} | ${p.cpuMsPerRequest} | ${round(b.cpuMsPerRequest / p.cpuMsPerRequest, 2)} |`);
   });
   const submit = r['viewSubmission'] as Record<string, { ackP50: number; ackP99: number; errors: number }>;
   lines.push(`| view_submission (6 node groups) ack p50 / p99 @${SUBMIT_RATE}/s (ms) | ${submit['bot']!.ackP50} / ${submit['bot']!.ackP99} | ${submit['peer']!.ackP50} / ${submit['peer']!.ackP99} | ${round(submit['bot']!.ackP99 / submit['peer']!.ackP99, 2)} |`);

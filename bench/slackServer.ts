@@ -7,13 +7,18 @@ import type { AddressInfo } from 'node:net';
 export interface BenchSlack {
   url: string;
   apiUrl: string;
-  /** trigger_id → arrival time (performance.now()) of its views.open. */
+  /** trigger_id → arrival time (now()) of its views.open. */
   viewsOpened: Map<string, number>;
   /** Texts of chat.postMessage calls, in arrival order. */
   posts: string[];
   calls: Map<string, number>;
   reset(): void;
   close(): Promise<void>;
+}
+
+/** Milliseconds on a clock shared by processes on this machine (wall-clock origin, monotonic since). */
+export function now(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 export async function startBenchSlack(): Promise<BenchSlack> {
@@ -26,8 +31,9 @@ export async function startBenchSlack(): Promise<BenchSlack> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
-      calls.set(method, (calls.get(method) ?? 0) + 1);
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const method = path.startsWith('/api/') ? path.slice('/api/'.length) : path.slice(1);
+      if (path.startsWith('/api/')) calls.set(method, (calls.get(method) ?? 0) + 1);
       const raw = Buffer.concat(chunks).toString('utf8');
       const params = req.headers['content-type']?.includes('json') ? (JSON.parse(raw || '{}') as Record<string, string>) : Object.fromEntries(new URLSearchParams(raw));
       const answer = (body: unknown) => {
@@ -38,7 +44,7 @@ export async function startBenchSlack(): Promise<BenchSlack> {
         case 'auth.test':
           return answer({ ok: true, user_id: 'UBENCHBOT', bot_id: 'BBENCHBOT', team_id: 'TBENCH', user: 'bench' });
         case 'views.open': {
-          viewsOpened.set(params['trigger_id'] ?? '', performance.now());
+          viewsOpened.set(params['trigger_id'] ?? '', now());
           view += 1;
           return answer({ ok: true, view: { id: `VB${view}`, hash: `h${view}` } });
         }
@@ -54,8 +60,17 @@ export async function startBenchSlack(): Promise<BenchSlack> {
           return answer({ ok: true, permalink: `https://bench.slack.com/archives/${params['channel']}/p${String(params['message_ts']).replace('.', '')}` });
         case 'users.info':
           return answer({ ok: true, user: { id: params['user'], is_admin: false } });
+        case '__stats':
+          return answer({ viewsOpened: [...viewsOpened.entries()], posts, calls: Object.fromEntries(calls) });
+        case '__reset':
+          viewsOpened.clear();
+          posts.length = 0;
+          calls.clear();
+          return answer({ ok: true });
+        case '__now':
+          return answer({ now: now() });
         default:
-          if ((req.url ?? '').startsWith('/response/')) return answer({ ok: true });
+          if (path.startsWith('/response/')) return answer({ ok: true });
           return answer({ ok: false, error: 'unknown_method' });
       }
     });
@@ -80,4 +95,10 @@ export async function startBenchSlack(): Promise<BenchSlack> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Run on its own process (`BENCH_SLACK_PROCESS=1 node slackServer.js`): prints its URL as the first line. */
+if (process.env['BENCH_SLACK_PROCESS'] === '1') {
+  const slack = await startBenchSlack();
+  process.stdout.write(`${JSON.stringify({ url: slack.url })}\n`);
 }

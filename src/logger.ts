@@ -101,9 +101,14 @@ export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'bolt' });
   const line = (parts: unknown[]) =>
     parts.map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : safeJson(p))).join(' ');
+  // Bolt and the Web API client log on every request; build the line only when it will be written.
   return {
-    debug: (...msg: unknown[]) => child.debug(line(msg)),
-    info: (...msg: unknown[]) => child.info(line(msg)),
+    debug: (...msg: unknown[]) => {
+      if (child.isLevelEnabled('debug')) child.debug(line(msg));
+    },
+    info: (...msg: unknown[]) => {
+      if (child.isLevelEnabled('info')) child.info(line(msg));
+    },
     warn: (...msg: unknown[]) => child.warn(line(msg)),
     error: (...msg: unknown[]) => {
       const err = msg.find((m): m is Error => m instanceof Error);

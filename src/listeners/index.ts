@@ -26,6 +26,7 @@ export function registerListeners(app: App, services: Services): void {
   app.action<BlockAction<BlockElementAction>>(ACTION.provider, (args) => changeImportForm('refresh', args, services));
   app.action<BlockAction<BlockElementAction>>(ACTION.serviceType, (args) => changeImportForm('refresh', args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.addNodeGroup, (args) => changeImportForm('add', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.showMoreSettings, (args) => changeImportForm('more', args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.removeNodeGroup, (args) => changeImportForm('remove', args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.editAndRetry, (args) => editAndRetry(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.approve, (args) => approve(args, services));

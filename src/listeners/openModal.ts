@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import { slackErrorCode } from '../services/slackPoster.js';
 import type { SlackMessage } from '../views/importMessages.js';
 import { slackBusyMessage, triggerExpiredMessage } from '../views/commandReplies.js';
+import { wireView } from '../views/wire.js';
 
 const TRIGGER_ERRORS = new Set(['expired_trigger_id', 'exchanged_trigger_id', 'invalid_trigger_id']);
 
@@ -15,7 +16,7 @@ export async function openModal(
   tell: (message: SlackMessage) => Promise<unknown>,
 ): Promise<boolean> {
   try {
-    await client.views.open({ trigger_id: triggerId, view });
+    await client.views.open({ trigger_id: triggerId, view: wireView(view) });
     return true;
   } catch (error) {
     const code = (error as { code?: unknown }).code;

@@ -5,6 +5,7 @@ import type { WebClient } from '@slack/web-api';
 import type { MessageRef } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessage } from '../views/importMessages.js';
+import { wireBlocks } from '../views/wire.js';
 
 /** Errors meaning "the bot cannot post here", as opposed to Slack being down or the message being bad. */
 const CHANNEL_CLOSED = new Set([
@@ -41,7 +42,7 @@ export class SlackPoster {
     const result = await this.client.chat.postMessage({
       channel,
       text: message.text,
-      blocks: message.blocks,
+      blocks: wireBlocks(message.blocks),
       unfurl_links: false,
       unfurl_media: false,
       ...(threadTs === undefined ? {} : { thread_ts: threadTs }),
@@ -63,7 +64,7 @@ export class SlackPoster {
   }
 
   async update(ref: MessageRef, message: SlackMessage): Promise<void> {
-    await this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: message.blocks });
+    await this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: wireBlocks(message.blocks) });
   }
 
   async permalink(ref: MessageRef): Promise<string | null> {
@@ -79,7 +80,7 @@ export class SlackPoster {
   /** A message only `userId` sees, in `channel` (falls back to a DM where ephemerals cannot go). */
   async ephemeral(channel: string, userId: string, message: SlackMessage): Promise<void> {
     try {
-      await this.client.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: message.blocks });
+      await this.client.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: wireBlocks(message.blocks) });
     } catch (error) {
       if (!isChannelClosed(error) && slackErrorCode(error) !== 'user_not_in_channel') throw error;
       await this.post(userId, message);

@@ -13,6 +13,7 @@ export const ACTION = {
   provider: 'provider_select',
   serviceType: 'service_type_select',
   addNodeGroup: 'nodegroup_add',
+  showMoreSettings: 'more_settings_show',
   removeNodeGroup: 'nodegroup_remove',
   acceleratorType: 'accelerator_type',
   editAndRetry: 'request_edit',
@@ -38,6 +39,7 @@ export function groupHeaderBlockId(slot: number): string {
 }
 
 export const NODE_GROUP_ACTIONS_BLOCK = 'nodegroup_actions';
+export const MORE_SETTINGS_BLOCK = 'more_settings';
 
 const GROUP_BLOCK = /^ng_(\d+)_([A-Za-z]+)$/;
 

@@ -42,12 +42,14 @@ import {
   groupBlockId,
   groupHeaderBlockId,
   INPUT_ACTION,
+  MORE_SETTINGS_BLOCK,
   NODE_GROUP_ACTIONS_BLOCK,
 } from './ids.js';
 
 /**
- * Slack allows 100 blocks in a modal. The cluster part takes at most 21, each node group 12, so six
- * groups fit with room to spare; more can be added to the cluster after the import.
+ * Slack allows 100 blocks in a modal. The cluster part takes at most 20 (notes, 16 fields, the node
+ * groups header and the add button), each node group 12, so six groups fit with room to spare; more
+ * can be added to the cluster after the import.
  */
 export const MAX_NODE_GROUPS = 6;
 
@@ -64,6 +66,8 @@ const metaSchema = z.object({
   u: z.string().max(500).optional(),
   /** The approval note shown on top, kept so that form updates need no policy lookup. */
   a: z.string().max(600).optional(),
+  /** 1 once "More settings" (avatar, default node config, cluster tools) was opened. */
+  x: z.literal(1).optional(),
 });
 export type ImportModalMeta = z.infer<typeof metaSchema>;
 
@@ -83,6 +87,13 @@ export function decodeMeta(raw: string | undefined): ImportModalMeta | undefined
   } catch {
     return undefined;
   }
+}
+
+/** Settings most imports leave to their defaults; the form shows them on request (or once one is set). */
+const MORE_SETTINGS: readonly ClusterField[] = ['avatarUrl', 'fontColor', 'backgroundColor', 'clusterNodeConfig', 'clusterTools'];
+
+export function showsMoreSettings(form: ImportForm, meta: ImportModalMeta): boolean {
+  return meta.x === 1 || MORE_SETTINGS.some((field) => form[field].trim() !== '');
 }
 
 export function metaFor(
@@ -110,7 +121,7 @@ export function renderImportModal(form: ImportForm, meta: ImportModalMeta, notes
   const approval = meta.a;
   const lines = [...notes, ...(approval === undefined ? [] : [approval])];
   if (lines.length > 0) blocks.push(context(...lines.map((n) => clip(n, 600)).slice(0, 5)));
-  blocks.push(...clusterBlocks(form));
+  blocks.push(...clusterBlocks(form, showsMoreSettings(form, meta)));
   blocks.push(header('Node groups'));
   form.nodeGroups.forEach((g, index) => blocks.push(...nodeGroupBlocks(g, index, form.nodeGroups.length)));
   if (form.nodeGroups.length < MAX_NODE_GROUPS) {
@@ -133,7 +144,7 @@ export function renderImportModal(form: ImportForm, meta: ImportModalMeta, notes
   };
 }
 
-function clusterBlocks(form: ImportForm): KnownBlock[] {
+function clusterBlocks(form: ImportForm, moreSettings: boolean): KnownBlock[] {
   const name = form.name.trim();
   const derivedSlug = deriveSlug(name);
   const slug = form.slug.trim() === '' ? derivedSlug : form.slug.trim();
@@ -177,6 +188,7 @@ function clusterBlocks(form: ImportForm): KnownBlock[] {
     input({
       blockId: clusterBlockId('serviceType'),
       label: 'Service type',
+      hint: 'LoadBalancer (default): a cloud load balancer exposes services. NodePort: a node’s public IP and two ports.',
       dispatchAction: true,
       element: {
         type: 'radio_buttons',
@@ -192,6 +204,14 @@ function clusterBlocks(form: ImportForm): KnownBlock[] {
       numberInput(clusterBlockId('nodePortHttp'), 'NodePort for HTTP', form.nodePortHttp, { min: 1, max: 65535, hint: 'Kubernetes assigns NodePorts from 30000–32767 by default.' }),
       numberInput(clusterBlockId('nodePortHttps'), 'NodePort for HTTPS', form.nodePortHttps, { min: 1, max: 65535 }),
     );
+  }
+  if (!moreSettings) {
+    blocks.push(
+      actions(MORE_SETTINGS_BLOCK, [
+        button('More settings: avatar, default node config, cluster tools', ACTION.showMoreSettings, { value: 'show' }),
+      ]),
+    );
+    return blocks;
   }
   blocks.push(
     input({
@@ -341,9 +361,7 @@ export function acceleratorOptions(query: string): PlainTextOption[] {
 }
 
 function serviceTypeOption(serviceType: (typeof SERVICE_TYPES)[number]): PlainTextOption {
-  return serviceType === 'LoadBalancer'
-    ? option('LoadBalancer', 'LoadBalancer', 'Default: a cloud load balancer exposes services')
-    : option('NodePort', 'NodePort', 'Expose services on a node’s public IP and two ports');
+  return option(serviceType, serviceType);
 }
 
 function textInput(
@@ -474,6 +492,11 @@ export function errorsByBlock(errors: FieldError[]): Record<string, string> {
     out[blockId] ??= clip(error.message, 300);
   }
   return out;
+}
+
+/** Opens the "More settings" part of the form. */
+export function withMoreSettings(form: ImportForm, meta: ImportModalMeta): { form: ImportForm; meta: ImportModalMeta } {
+  return { form, meta: { ...meta, x: 1 } };
 }
 
 /** Adds a node group (a fresh slot) unless the form is full. */

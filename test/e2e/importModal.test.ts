@@ -220,7 +220,8 @@ describe('node groups: add and remove keep what was typed', () => {
   }
 
   test('Add node group: views.update on the same view with its hash, every input keeps its ids and value', async () => {
-    const view = await openModal();
+    // A set colour opens "More settings" from the start, so its fields are part of what must be kept.
+    const view = await openModal('font_color=#111111');
     const state = fillModal(view, typed);
     const { response, update, view: after } = await actInModal(view, 'nodegroup_actions', 'nodegroup_add', state);
     expect(response.status).toBe(200);
@@ -245,7 +246,7 @@ describe('node groups: add and remove keep what was typed', () => {
   });
 
   test('Remove the middle of three groups: the third keeps its block ids and values', async () => {
-    const v0 = await openModal();
+    const v0 = await openModal('font_color=#111111');
     const s0 = fillModal(v0, typed);
     const { view: v1, state: s1base } = await actInModal(v0, 'nodegroup_actions', 'nodegroup_add', s0);
     const s1 = fillModal(v1, { ng_1_name: 'cpu-pool', ng_1_machineType: 'm5.xlarge' }, s1base);
@@ -322,6 +323,19 @@ describe('node groups: add and remove keep what was typed', () => {
 });
 
 describe('fields that depend on other fields', () => {
+  test('"More settings" reveals avatar, default node config and cluster tools, keeping what was typed', async () => {
+    const view = await openModal();
+    expect(blockIdsOf(view)).not.toContain('cluster_avatarUrl');
+    const state = fillModal(view, { cluster_name: 'Kept Name', ng_0_name: 'kept-pool' });
+    const { update, view: after } = await actInModal(view, 'more_settings', 'more_settings_show', state);
+    expect(update.args.hash).toBe(view.hash);
+    expect(blockIdsOf(after)).toEqual(expect.arrayContaining(['cluster_avatarUrl', 'cluster_fontColor', 'cluster_backgroundColor', 'cluster_clusterNodeConfig', 'cluster_clusterTools']));
+    expect(blockIdsOf(after)).not.toContain('more_settings');
+    expect(initialOf(block(after, 'cluster_name').element)).toBe('Kept Name');
+    expect(initialOf(block(after, 'ng_0_name').element)).toBe('kept-pool');
+    expect(JSON.parse(after.private_metadata)).toMatchObject({ x: 1 });
+  });
+
   test('choosing a provider shows or hides the region (dispatch_action → views.update)', async () => {
     const v0 = await openModal();
     expect(block(v0, 'cluster_provider').dispatch_action).toBe(true);
@@ -426,13 +440,13 @@ describe('an invalid submit answers errors under the exact fields and sends noth
     ['desired below min', '', { ng_0_minNodes: '2', ng_0_maxNodes: '3', ng_0_desiredNodes: '1' }, ['ng_0_desiredNodes']],
     ['an accelerator type without a count', '', { ng_0_acceleratorCount: null }, ['ng_0_acceleratorCount']],
     ['an accelerator count without a type', '', { ng_0_acceleratorType: null }, ['ng_0_acceleratorType']],
-    ['a bad background colour', '', { cluster_backgroundColor: 'blue' }, ['cluster_backgroundColor']],
-    ['a bad text colour', '', { cluster_fontColor: '#12345G' }, ['cluster_fontColor']],
-    ['a non-http avatar URL', '', { cluster_avatarUrl: 'ftp://example.com/logo.png' }, ['cluster_avatarUrl']],
+    ['a bad background colour', 'more', { cluster_backgroundColor: 'blue' }, ['cluster_backgroundColor']],
+    ['a bad text colour', 'more', { cluster_fontColor: '#12345G' }, ['cluster_fontColor']],
+    ['a non-http avatar URL', 'more', { cluster_avatarUrl: 'ftp://example.com/logo.png' }, ['cluster_avatarUrl']],
     ['an IP that is not one', 'nodeport', { cluster_publicIp: '203.0.113', cluster_nodePortHttp: '30080', cluster_nodePortHttps: '30443' }, ['cluster_publicIp']],
     ['the same port twice', 'nodeport', { cluster_publicIp: '203.0.113.10', cluster_nodePortHttp: '30080', cluster_nodePortHttps: '30080' }, ['cluster_nodePortHttps']],
-    ['unknown cluster node config keys', '', { cluster_clusterNodeConfig: 'machine_type=m5.xlarge\ngpus=2' }, ['cluster_clusterNodeConfig']],
-    ['a cluster tool that is not a UUID', '', { cluster_clusterTools: 'MONITORING: prometheus' }, ['cluster_clusterTools']],
+    ['unknown cluster node config keys', 'more', { cluster_clusterNodeConfig: 'machine_type=m5.xlarge\ngpus=2' }, ['cluster_clusterNodeConfig']],
+    ['a cluster tool that is not a UUID', 'more', { cluster_clusterTools: 'MONITORING: prometheus' }, ['cluster_clusterTools']],
   ];
 
   /** Opens the form in the shape a case needs, with the valid values typed. */
@@ -440,6 +454,12 @@ describe('an invalid submit answers errors under the exact fields and sends noth
     if (shape === 'two') {
       const v0 = await openModal('provider=aws region=us-west-2');
       const { view } = await actInModal(v0, 'nodegroup_actions', 'nodegroup_add', fillModal(v0, validImportValues({ cluster_region: 'us-west-2' })));
+      return { view, base: validImportValues({ cluster_region: 'us-west-2' }) };
+    }
+    if (shape === 'more') {
+      // "More settings" opened with a click, as a person would.
+      const v0 = await openModal('provider=aws region=us-west-2');
+      const { view } = await actInModal(v0, 'more_settings', 'more_settings_show', fillModal(v0, validImportValues({ cluster_region: 'us-west-2' })));
       return { view, base: validImportValues({ cluster_region: 'us-west-2' }) };
     }
     if (shape === 'nodeport') {

@@ -198,7 +198,7 @@ describe('a valid submit', () => {
   });
 
   test('every field filled → the body has exactly the documented fields, with their API names', async () => {
-    const v0 = await openModal('provider=azure service_type=NodePort');
+    const v0 = await openModal('provider=azure service_type=NodePort font_color=#111111');
     const s0 = fillModal(v0, {});
     const add = blockActions({ teamId: TEAM, userId: ALICE, actionId: 'nodegroup_add', blockId: 'nodegroup_actions', view: v0, stateValues: s0 });
     await bot.send(add);

@@ -14,6 +14,7 @@ import {
   readImportForm,
   renderImportModal,
   withAddedGroup,
+  withMoreSettings,
   withRemovedGroup,
   type ImportModalMeta,
   type InputState,
@@ -279,8 +280,28 @@ describe('renderImportModal: the view', () => {
 describe('renderImportModal: ids stay put across updates', () => {
   it('re-rendering with other values keeps every block id', () => {
     const empty = { ...fullForm([emptyNodeGroup(0)]), ...emptyForm(), provider: 'aws' as const, serviceType: 'NodePort' as const };
-    expect(blockIdsOf(render(empty))).toEqual(blockIdsOf(render(fullForm())));
+    const emptyWithMore = (form: ImportForm) => renderImportModal(form, { ...metaFor(form, 'C0123456789'), x: 1 });
+    expect(blockIdsOf(emptyWithMore(empty))).toEqual(blockIdsOf(render(fullForm())));
     expect(blockIdsOf(render(fullForm()))).toEqual(blockIdsOf(render(fullForm())));
+  });
+
+  it('"More settings" (avatar, default node config, tools) is a button until opened or until one of them is set', () => {
+    const plainForm = { ...emptyForm(), provider: 'aws' as const };
+    const closed = render(plainForm);
+    for (const id of ['cluster_avatarUrl', 'cluster_fontColor', 'cluster_backgroundColor', 'cluster_clusterNodeConfig', 'cluster_clusterTools']) {
+      expect(blockIdsOf(closed)).not.toContain(id);
+    }
+    expect(JSON.stringify(closed.blocks)).toContain('more_settings_show');
+    const meta = metaFor(plainForm, 'C0123456789');
+    const opened = withMoreSettings(plainForm, meta);
+    const shown = renderImportModal(opened.form, opened.meta);
+    expect(blockIdsOf(shown)).toEqual(expect.arrayContaining(['cluster_avatarUrl', 'cluster_clusterTools']));
+    expect(JSON.stringify(shown.blocks)).not.toContain('more_settings_show');
+    // The other inputs keep their ids (Slack keeps what was typed in them).
+    for (const id of inputIdsOf(closed)) expect(inputIdsOf(shown)).toContain(id);
+    // A value set elsewhere (pre-fill, Edit and retry) shows the section without a click.
+    expect(blockIdsOf(render({ ...plainForm, clusterTools: 'MONITORING: x' }))).toContain('cluster_clusterTools');
+    expect(decodeMeta(encodeMeta(opened.meta))?.x).toBe(1);
   });
 
   it('every input keeps its action id across re-renders', () => {

@@ -7,11 +7,13 @@ import {
   readImportForm,
   renderImportModal,
   withAddedGroup,
+  withMoreSettings,
   withRemovedGroup,
 } from '../../views/importModal.js';
+import { wireView } from '../../views/wire.js';
 import type { ElementArgs } from '../types.js';
 
-export type FormChange = 'refresh' | 'add' | 'remove';
+export type FormChange = 'refresh' | 'add' | 'remove' | 'more';
 
 export async function changeImportForm(change: FormChange, args: ElementArgs, services: Services): Promise<void> {
   const { ack, body, client, action } = args;
@@ -22,13 +24,14 @@ export async function changeImportForm(change: FormChange, args: ElementArgs, se
   let form = readImportForm(view.state.values, meta);
   let next = meta;
   if (change === 'add') ({ form, meta: next } = withAddedGroup(form, meta));
+  if (change === 'more') ({ form, meta: next } = withMoreSettings(form, meta));
   if (change === 'remove') {
     const slot = Number('value' in action ? action.value : NaN);
     if (Number.isInteger(slot)) ({ form, meta: next } = withRemovedGroup(form, meta, slot));
   }
   try {
     // The hash makes Slack refuse this update if the view changed since this click was sent.
-    await client.views.update({ view_id: view.id, hash: view.hash, view: renderImportModal(form, next) });
+    await client.views.update({ view_id: view.id, hash: view.hash, view: wireView(renderImportModal(form, next)) });
   } catch (error) {
     const code = slackErrorCode(error);
     if (code === 'hash_conflict') {

@@ -4,7 +4,7 @@
 // bot/peer ratios and the targets, and writes the same as JSON.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -102,7 +102,8 @@ async function launch(name: Target['name'], script: string, env: Record<string, 
   ];
   const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', ...profile, ...nodeFlags(name), script], {
     env: { PATH: process.env['PATH'] ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    // BENCH_BOT_STDOUT=<file> keeps the bot's output (e.g. with BENCH_BOT_FLAGS=--trace-gc) for diagnosis.
+    stdio: ['ignore', name === 'bot' && process.env['BENCH_BOT_STDOUT'] !== undefined ? openSync(process.env['BENCH_BOT_STDOUT'], 'w') : 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -117,10 +118,21 @@ async function launch(name: Target['name'], script: string, env: Record<string, 
   return { name, process: child, url, readyMs: performance.now() - started };
 }
 
-/** Extra V8 flags for a target, e.g. BENCH_BOT_FLAGS="--max-semi-space-size=4". */
+/**
+ * V8 flags for a target: the bot runs with those of `npm start` (what production runs); the peer with
+ * none. BENCH_BOT_FLAGS / BENCH_PEER_FLAGS override them for experiments.
+ */
 function nodeFlags(name: Target['name']): string[] {
-  const flags = process.env[`BENCH_${name.toUpperCase()}_FLAGS`];
-  return flags === undefined || flags === '' ? [] : flags.split(' ');
+  const override = process.env[`BENCH_${name.toUpperCase()}_FLAGS`];
+  if (override !== undefined) return override === '' ? [] : override.split(' ');
+  if (name === 'peer') return [];
+  return productionNodeFlags();
+}
+
+export function productionNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = (pkg.scripts['start'] ?? '').split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js')).filter((w) => w.startsWith('--'));
 }
 
 function sign(body: string): Record<string, string> {
@@ -286,6 +298,9 @@ async function submitPhase(target: Target): Promise<{ sent: number; ackP50: numb
   const prepared = submissions(Math.round((SUBMIT_RATE * PHASE_MS) / 1000), `${target.name}sub`);
   const shots = await openLoop(new URL(`${target.url}/slack/events`), SUBMIT_RATE, prepared);
   const acks = shots.filter((s) => s.status === 200 && s.done !== undefined).map((s) => s.done! - s.scheduled);
+  process.stdout.write(
+    `${target.name} view_submission ack p90/p95/p99/p99.9/max ${[90, 95, 99, 99.9].map((q) => round(percentile(acks, q))).join('/')}/${round(Math.max(...acks))} ms\n`,
+  );
   return { sent: shots.length, ackP50: round(percentile(acks, 50)), ackP99: round(percentile(acks, 99)), errors: shots.filter((s) => s.status !== 200).length, responses: shots };
 }
 
@@ -321,6 +336,7 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {
     when: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    botNodeFlags: nodeFlags('bot'),
     phaseMs: PHASE_MS,
   };
   results['clockSkewMs'] = round(skew, 3);

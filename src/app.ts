@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { registerListeners } from './listeners/index.js';
@@ -41,7 +41,7 @@ function interactiveClientOptions(config: Config, logger: Logger): WebClientOpti
     logger: boltLogger(logger),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
-    timeout: 2500,
+    fetch: boundedFetch(2500),
   };
 }
 
@@ -51,8 +51,26 @@ function backgroundClient(config: Config, logger: Logger): WebClient {
     ...(config.slack.apiUrl === undefined ? {} : { slackApiUrl: config.slack.apiUrl }),
     logger: boltLogger(logger),
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000, maxRetryTime: 120_000 },
-    timeout: 15_000,
+    fetch: boundedFetch(15_000),
   });
+}
+
+/**
+ * fetch that gives up after `ms`. Not the client's own `timeout` option: that one uses
+ * AbortSignal.timeout, whose timer keeps every request (body included) alive for the full period
+ * after it has long been answered — at a few hundred calls a second, megabytes promoted to the old
+ * generation every second. Here the timer is cleared as soon as the answer arrives.
+ */
+export function boundedFetch(ms: number): FetchFunction {
+  return async (url, init) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`Slack did not answer within ${ms} ms`)), ms);
+    try {
+      return await fetch(url, { ...(init as RequestInit), signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 export async function startBot(options: BotOptions): Promise<RunningBot> {

@@ -1,11 +1,14 @@
-// Open-loop load: requests leave on a fixed schedule whatever the answers do, and latency is measured
-// from the scheduled instant (so a slow server cannot hide its backlog). Plus percentiles.
+// Open-loop load: requests leave on a fixed schedule whatever the answers do (a slow server cannot
+// slow the sending down and so hide its backlog). Latency is measured from the moment a request left;
+// how late the generator itself was against its schedule is reported apart, as the harness's health.
 import { Agent, request } from 'node:http';
 
 export interface Shot {
   id: string;
   /** performance.now() when it was due to leave. */
   scheduled: number;
+  /** performance.now() when it actually left (the generator's own lateness is fired − scheduled). */
+  fired: number;
   /** performance.now() when the full answer had arrived; undefined if none. */
   done: number | undefined;
   status: number | undefined;
@@ -26,7 +29,7 @@ export async function openLoop(target: URL, rate: number, prepared: readonly Pre
   const start = performance.now() + 5;
   let i = 0;
   const fire = (p: Prepared, scheduled: number) => {
-    const shot: Shot = { id: p.id, scheduled, done: undefined, status: undefined };
+    const shot: Shot = { id: p.id, scheduled, fired: performance.now(), done: undefined, status: undefined };
     shots.push(shot);
     pending.push(
       new Promise<void>((resolve) => {

@@ -86,6 +86,14 @@ async function startRemoteSimplismart(): Promise<RemoteSimplismart> {
 
 async function startRemoteSlack(): Promise<RemoteSlack> {
   const { child, info } = await spawnServer<{ url: string }>('slackServer.js', { BENCH_SLACK_PROCESS: '1' });
+  // Slack's servers are not on the bot's machine: where arrivals are timed must not wait behind it.
+  if (child.pid !== undefined) {
+    try {
+      setPriority(child.pid, -10);
+    } catch {
+      // Reported with the generator's lateness; the measurement still runs.
+    }
+  }
   const url = info.url;
   const get = async <T>(path: string): Promise<T> => (await fetch(`${url}${path}`)).json() as Promise<T>;
   return {
@@ -362,7 +370,7 @@ async function stop(target: Target): Promise<void> {
 async function main(): Promise<void> {
   // The load generator must keep its schedule while the servers it drives keep the cores busy.
   try {
-    setPriority(process.pid, -10);
+    setPriority(process.pid, -15);
   } catch {
     process.stdout.write('(could not raise the load generator’s priority; its lateness is reported)\n');
   }

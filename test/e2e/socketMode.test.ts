@@ -1,0 +1,85 @@
+// Socket Mode (the manifest's default): the bot asks Slack for a WebSocket URL, receives payloads as
+// envelopes over it and acks each one on it; /healthz and /readyz are served on PORT all the while.
+import { createServer } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { slashCommand } from '../support/slackRequests.js';
+import { ALICE, CHANNEL, connectWorkspace, eventually, fakeJwt, ORG, startTestBot, TEAM, type TestBot } from '../support/bot.js';
+
+const APP_TOKEN = 'xapp-1-A0FAKEAPP01-1234567890-socketmodetesttoken';
+
+let slack: FakeSlack;
+let simplismart: FakeSimplismart;
+let wss: WebSocketServer;
+let bot: TestBot;
+let port: number;
+const sockets: WebSocket[] = [];
+const fromBot: Array<{ envelope_id?: string; payload?: unknown }> = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+beforeAll(async () => {
+  wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  wss.on('connection', (socket) => {
+    sockets.push(socket);
+    socket.on('message', (data) => fromBot.push(JSON.parse(String(data)) as { envelope_id?: string }));
+    socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0FAKEAPP01' } }));
+  });
+  const wsPort = (wss.address() as { port: number }).port;
+  slack = await startFakeSlack({ teamId: TEAM });
+  slack.onCall('apps.connections.open', () => ({ ok: true, url: `ws://127.0.0.1:${wsPort}/link/?ticket=test` }));
+  simplismart = await startFakeSimplismart({ tokens: {} });
+  port = await freePort();
+  bot = await startTestBot({ slack, simplismart, env: { SLACK_APP_TOKEN: APP_TOKEN, PORT: String(port) } });
+  await connectWorkspace(bot, TEAM, fakeJwt(), ORG);
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  for (const socket of sockets) socket.terminate();
+  await new Promise((resolve) => wss.close(resolve));
+  await slack?.close();
+  await simplismart?.close();
+});
+
+/** Slack sends a slash command as an envelope; resolves with the bot's ack envelope. */
+async function sendCommand(text: string, envelopeId: string): Promise<{ envelope_id?: string; payload?: unknown }> {
+  const { payload } = slashCommand({ teamId: TEAM, userId: ALICE, channelId: CHANNEL, text });
+  sockets.at(-1)!.send(JSON.stringify({ envelope_id: envelopeId, type: 'slash_commands', accepts_response_payload: true, payload }));
+  let ack: { envelope_id?: string; payload?: unknown } | undefined;
+  await eventually(() => {
+    ack = fromBot.find((m) => m.envelope_id === envelopeId);
+    expect(ack).toBeDefined();
+  });
+  return ack!;
+}
+
+test('connects with the app token and serves /healthz and /readyz on PORT', async () => {
+  const open = slack.callsTo('apps.connections.open');
+  expect(open.length).toBeGreaterThan(0);
+  expect(open[0]!.token).toBe(APP_TOKEN);
+  expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+  expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+});
+
+test('a command over the socket is acked on the socket with its answer', async () => {
+  const ack = await sendCommand('help', 'env-help-1');
+  expect(JSON.stringify(ack.payload)).toContain('/simplismart import');
+});
+
+test('`/simplismart import` over the socket opens the form with the command’s trigger', async () => {
+  const before = slack.callsTo('views.open').length;
+  await sendCommand('import provider=gcp', 'env-import-1');
+  const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
+  expect(JSON.stringify(call.args['view'])).toContain('cluster_region');
+});

@@ -32,7 +32,7 @@ beforeAll(async () => {
   await new Promise((resolve) => wss.once('listening', resolve));
   wss.on('connection', (socket) => {
     sockets.push(socket);
-    socket.on('message', (data) => fromBot.push(JSON.parse(String(data)) as { envelope_id?: string }));
+    socket.on('message', (data: Buffer) => fromBot.push(JSON.parse(data.toString('utf8')) as { envelope_id?: string }));
     socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0FAKEAPP01' } }));
   });
   const wsPort = (wss.address() as { port: number }).port;
@@ -46,7 +46,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bot?.stop();
-  for (const socket of sockets) socket.terminate();
+  // The bot closes with a close frame; let that handshake finish (answered by the server) before tearing down.
+  await Promise.all(
+    sockets.map((socket) =>
+      socket.readyState === socket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    ),
+  );
   await new Promise((resolve) => wss.close(resolve));
   await slack?.close();
   await simplismart?.close();

@@ -137,6 +137,36 @@ export function input(args: {
   };
 }
 
+/** A plain text input in an input block; an empty value leaves the field empty (Slack rejects an empty initial value). */
+export function textInput(args: {
+  blockId: string;
+  actionId: string;
+  label: string;
+  value?: string | null;
+  optional?: boolean;
+  placeholder?: string;
+  hint?: string;
+  maxLength?: number;
+  multiline?: boolean;
+}): InputBlock {
+  const maxLength = args.maxLength ?? 3000;
+  const value = args.value ?? '';
+  return input({
+    blockId: args.blockId,
+    label: args.label,
+    optional: args.optional ?? false,
+    ...(args.hint === undefined ? {} : { hint: args.hint }),
+    element: {
+      type: 'plain_text_input',
+      action_id: args.actionId,
+      max_length: maxLength,
+      ...(args.multiline === true ? { multiline: true } : {}),
+      ...(args.placeholder === undefined ? {} : { placeholder: plain(args.placeholder, SLACK_LIMITS.placeholder) }),
+      ...(value === '' ? {} : { initial_value: clip(value, maxLength) }),
+    },
+  });
+}
+
 /** `<!date^…>`: shown in each reader's own time zone, with a plain fallback for notifications. */
 export function slackDate(ms: number, format = '{date_short_pretty} at {time}'): string {
   const seconds = Math.floor(ms / 1000);

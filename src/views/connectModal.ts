@@ -3,7 +3,7 @@
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import { inspectToken, tokenFreshness, type WorkspaceConnection } from '../domain/workspaceConnection.js';
-import { code, context, input, plain, section, slackDate, SLACK_LIMITS } from './blocks.js';
+import { code, context, plain, section, slackDate, SLACK_LIMITS, textInput } from './blocks.js';
 import { CALLBACK, CONNECT_BLOCK, INPUT_ACTION } from './ids.js';
 import type { StateValues } from './importModal.js';
 
@@ -12,18 +12,15 @@ export function connectModal(existing: WorkspaceConnection | undefined): ModalVi
     ? 'Paste a Simplismart API token (Simplismart → Settings → API keys). It is stored encrypted and never shown again except masked.'
     : `Connected to org ${code(existing.orgId)} with token ${code(existing.tokenHint)}. Paste a new token to replace it.`;
   const text = (blockId: string, label: string, options: { optional?: boolean; hint?: string; initial?: string | null; placeholder?: string; maxLength?: number }) =>
-    input({
+    textInput({
       blockId,
+      actionId: INPUT_ACTION,
       label,
-      optional: options.optional ?? false,
+      value: options.initial ?? null,
+      maxLength: options.maxLength ?? 36,
+      ...(options.optional === undefined ? {} : { optional: options.optional }),
       ...(options.hint === undefined ? {} : { hint: options.hint }),
-      element: {
-        type: 'plain_text_input',
-        action_id: INPUT_ACTION,
-        max_length: options.maxLength ?? 36,
-        ...(options.placeholder === undefined ? {} : { placeholder: plain(options.placeholder) }),
-        ...(options.initial === undefined || options.initial === null ? {} : { initial_value: options.initial }),
-      },
+      ...(options.placeholder === undefined ? {} : { placeholder: options.placeholder }),
     });
   return {
     type: 'modal',

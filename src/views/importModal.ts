@@ -34,6 +34,7 @@ import {
   plain,
   section,
   SLACK_LIMITS,
+  textInput as plainTextInput,
 } from './blocks.js';
 import {
   ACTION,
@@ -370,21 +371,7 @@ function textInput(
   value: string,
   options: { optional?: boolean; placeholder?: string; hint?: string; maxLength?: number; multiline?: boolean },
 ): KnownBlock {
-  const maxLength = options.maxLength ?? 3000;
-  return input({
-    blockId: clusterBlockId(field),
-    label,
-    optional: options.optional ?? false,
-    ...(options.hint === undefined ? {} : { hint: options.hint }),
-    element: {
-      type: 'plain_text_input',
-      action_id: INPUT_ACTION,
-      max_length: maxLength,
-      ...(options.multiline === true ? { multiline: true } : {}),
-      ...(options.placeholder === undefined ? {} : { placeholder: plain(options.placeholder, SLACK_LIMITS.placeholder) }),
-      ...(value === '' ? {} : { initial_value: clip(value, maxLength) }),
-    },
-  });
+  return plainTextInput({ blockId: clusterBlockId(field), actionId: INPUT_ACTION, label, value, ...options });
 }
 
 function numberInput(

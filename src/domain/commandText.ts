@@ -88,8 +88,9 @@ export function parseImportArgs(text: string): ImportPrefill {
     }
     const key = token.slice(0, eq).toLowerCase().replace(/-/g, '_');
     const value = token.slice(eq + 1).slice(0, MAX_VALUE_LENGTH);
-    const clusterKey = CLUSTER_KEYS[key];
-    const groupKey = GROUP_KEYS[key];
+    // Own keys only: `constructor=x` or `__proto__=x` must read as unknown keys, not Object's members.
+    const clusterKey = Object.hasOwn(CLUSTER_KEYS, key) ? CLUSTER_KEYS[key] : undefined;
+    const groupKey = Object.hasOwn(GROUP_KEYS, key) ? GROUP_KEYS[key] : undefined;
     if (clusterKey !== undefined) applyClusterValue(prefill, clusterKey, key, value);
     else if (groupKey !== undefined) applyGroupValue(prefill, groupKey, key, value);
     else prefill.unknownKeys.push(clip(token.slice(0, eq)));
@@ -133,7 +134,8 @@ function applyGroupValue(prefill: ImportPrefill, field: GroupKey, key: string, v
   }
   const bounds = NUMERIC_GROUP_BOUNDS[field];
   if (bounds !== undefined) {
-    if (!/^\d{1,7}$/.test(value)) {
+    // Any run of digits is a whole number, however long: the bounds check says it is too large.
+    if (!/^\d+$/.test(value)) {
       prefill.problems.push(`${key}=${clip(value)} is not a whole number.`);
       return;
     }

@@ -90,6 +90,24 @@ export function decodeMeta(raw: string | undefined): ImportModalMeta | undefined
   }
 }
 
+/**
+ * What to tell the person whose form carries metadata this bot could not have written. A form naming
+ * more node groups than fit (a forged or hand-built payload) gets the limit named; anything else is
+ * an out-of-date form.
+ */
+export function unusableMetaMessage(raw: string | undefined): string {
+  let slots: unknown;
+  try {
+    slots = (JSON.parse(raw ?? '') as { s?: unknown } | null)?.s;
+  } catch {
+    slots = undefined;
+  }
+  if (Array.isArray(slots) && slots.length > MAX_NODE_GROUPS) {
+    return `This form holds ${slots.length} node groups; at most ${MAX_NODE_GROUPS} node groups fit in one import form. Close it, run \`/simplismart import\` again, and add the other groups in Simplismart after the import.`;
+  }
+  return 'This form is out of date. Close it and run `/simplismart import` again.';
+}
+
 /** Settings most imports leave to their defaults; the form shows them on request (or once one is set). */
 const MORE_SETTINGS: readonly ClusterField[] = ['avatarUrl', 'fontColor', 'backgroundColor', 'clusterNodeConfig', 'clusterTools'];
 

@@ -96,13 +96,14 @@ describe('/simplismart help and unknown subcommands', () => {
     expect(textOf(response.json)).toContain('/simplismart connect');
   });
 
-  test('an unknown subcommand is named back, with the help', async () => {
+  // Object's own member names included: a lookup table must not find `constructor` in Object.prototype.
+  test.each(['frobnicate the cluster', 'constructor', '__proto__ x'])('an unknown subcommand (%s) is named back, with the help', async (typed) => {
     const before = (await requests()).length;
-    const response = await runCommand(bot, 'frobnicate the cluster');
+    const response = await runCommand(bot, typed);
     expect(response.status).toBe(200);
     expect(response.json.response_type).toBe('ephemeral');
     const text = textOf(response.json);
-    expect(text).toContain('I don’t know `frobnicate`');
+    expect(text).toContain(`I don’t know \`${typed.split(' ')[0]!.toLowerCase()}\``);
     expect(text).toContain('/simplismart import');
     expect(text).toContain('/simplismart status');
     expect(slack.callsTo('views.open')).toHaveLength(0);

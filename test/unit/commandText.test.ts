@@ -159,12 +159,20 @@ describe('parseImportArgs', () => {
     ['max=3.5', 'maxNodes', 'is not a whole number'],
     ['desired=two', 'desiredNodes', 'is not a whole number'],
     ['gpus=', 'acceleratorCount', 'is not a whole number'],
-    ['vcpu=12345678', 'vcpu', 'is not a whole number'],
+    ['vcpu=12345678', 'vcpu', 'is out of range: use 1 to'],
+    ['max=99999999999999999999', 'maxNodes', 'is out of range: use 0 to 1000'],
     ['memory=1e3', 'memory', 'is not a whole number'],
   ])('reports %s as a problem and does not apply it', (text, field, problem) => {
     const prefill = parseImportArgs(text);
     expect(prefill.problems).toEqual([expect.stringContaining(problem)]);
     expect(prefill.firstGroup).not.toHaveProperty(field);
+  });
+
+  it('names of Object members are unknown keys, not fields', () => {
+    const prefill = parseImportArgs('constructor=x __proto__=y toString=z hasOwnProperty=1 name=ok');
+    expect(prefill.unknownKeys).toEqual(['constructor', '__proto__', 'toString', 'hasOwnProperty']);
+    expect(prefill.cluster).toEqual({ name: 'ok' });
+    expect(prefill.firstGroup).toEqual({});
   });
 
   it('the last value of a repeated key wins', () => {

@@ -19,6 +19,7 @@ import {
   type ImportModalMeta,
   type InputState,
   type StateValues,
+  unusableMetaMessage,
 } from '../../src/views/importModal.js';
 import { ACTION, CALLBACK, INPUT_ACTION } from '../../src/views/ids.js';
 
@@ -509,6 +510,14 @@ describe('metadata', () => {
     ['a long request id', `{"c":"C1","s":[0],"n":1,"r":"${'r'.repeat(41)}"}`],
   ])('rejects %s', (_what, raw) => {
     expect(decodeMeta(raw)).toBeUndefined();
+  });
+
+  it('tells an out-of-date form apart from one naming more node groups than fit', () => {
+    expect(unusableMetaMessage('garbage')).toMatch(/out of date/);
+    expect(unusableMetaMessage(undefined)).toMatch(/out of date/);
+    expect(unusableMetaMessage('{"c":"C1","s":[0,1],"n":1}')).toMatch(/out of date/);
+    const hundred = JSON.stringify({ c: 'C1', s: Array.from({ length: 100 }, (_, i) => i), n: 100 });
+    expect(unusableMetaMessage(hundred)).toMatch(new RegExp(`holds 100 node groups; at most ${MAX_NODE_GROUPS} node groups fit`));
   });
 });
 

@@ -10,18 +10,20 @@ import { importCommand } from './importCommand.js';
 
 type Handler = (args: CommandArgs, services: Services, rest: string) => Promise<void>;
 
-const HANDLERS: Record<string, Handler> = {
-  import: importCommand,
-  connect: connectCommand,
-  disconnect: disconnectCommand,
-  status: statusCommand,
-  approvals: approvalsCommand,
-  history: historyCommand,
-};
+// A Map, not an object literal: the subcommand is whatever was typed, and `/simplismart constructor`
+// must find no handler rather than Object's constructor.
+const HANDLERS: ReadonlyMap<string, Handler> = new Map([
+  ['import', importCommand],
+  ['connect', connectCommand],
+  ['disconnect', disconnectCommand],
+  ['status', statusCommand],
+  ['approvals', approvalsCommand],
+  ['history', historyCommand],
+]);
 
 export async function simplismartCommand(args: CommandArgs, services: Services): Promise<void> {
   const { subcommand, rest } = parseCommand(args.command.text);
-  const handler = HANDLERS[subcommand];
+  const handler = HANDLERS.get(subcommand);
   if (handler === undefined) {
     // Help needs nothing but the text, so it rides on the ack itself.
     const help = helpMessage(subcommand === '' || subcommand === 'help' ? undefined : subcommand);

@@ -7,7 +7,7 @@ import type { Services } from '../../services/index.js';
 import { clip } from '../../views/blocks.js';
 import { clusterBlockId } from '../../views/ids.js';
 import { submittedModal } from '../../views/importMessages.js';
-import { decodeMeta, errorsByBlock, readImportForm } from '../../views/importModal.js';
+import { decodeMeta, errorsByBlock, readImportForm, unusableMetaMessage } from '../../views/importModal.js';
 import { teamOf, type SubmissionArgs } from '../types.js';
 
 /** Problems that concern the whole form appear under its first field. */
@@ -50,7 +50,7 @@ export async function importSubmission(args: SubmissionArgs, services: Services)
   const formError = (text: string) => ack({ response_action: 'errors', errors: { [FORM_LEVEL_BLOCK]: text } });
   const meta = decodeMeta(view.private_metadata);
   if (meta === undefined) {
-    await formError('This form is out of date. Close it and run `/simplismart import` again.');
+    await formError(unusableMetaMessage(view.private_metadata));
     return;
   }
   const built = buildImportBody(readImportForm(view.state.values, meta));

@@ -1,0 +1,194 @@
+// Each way the Simplismart API can fail, held open while other people use the bot: the faulty import
+// is sent exactly once and ends in the right stored state with a clear thread message, and meanwhile
+// another person's command opens a form and their import runs to the end. A fault costs its own
+// request, never anyone else's.
+import { STATE_LABELS, type RequestState } from '../../src/domain/importRequest.js';
+import { refusedUrl, simplismartFaults, startFakeSimplismart, type FakeSimplismart, type SimplismartBehaviour } from '../support/fakeSimplismart.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { fillModal } from '../support/modalState.js';
+import { slashCommand, viewSubmission, type BotResponse } from '../support/slackRequests.js';
+import {
+  ALICE,
+  BOB,
+  CHANNEL,
+  connectWorkspace,
+  eventually,
+  fakeJwt,
+  openImportModal,
+  ORG,
+  startTestBot,
+  TEAM,
+  validImportValues,
+  type TestBot,
+} from '../support/bot.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Slack JSON as the fake recorded it. */
+type Json = any;
+type View = Record<string, unknown> & { id: string; hash: string; blocks: Json[]; private_metadata: string };
+
+let slack: FakeSlack;
+let simplismart: FakeSimplismart;
+let bot: TestBot;
+const TOKEN = fakeJwt();
+
+beforeAll(async () => {
+  slack = await startFakeSlack({ teamId: TEAM, users: { [ALICE]: {}, [BOB]: {} } });
+  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+  // The default test timeout (1.5 s) leaves the faulty call in flight long enough for the others.
+  bot = await startTestBot({ slack, simplismart });
+  await connectWorkspace(bot, TEAM, TOKEN, ORG);
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await slack?.close();
+  await simplismart?.close();
+});
+
+beforeEach(() => {
+  slack.reset();
+  simplismart.reset();
+  bot.clock.advance(1000);
+});
+
+function requestIdIn(response: BotResponse): string {
+  expect(response.status).toBe(200);
+  expect(response.json?.response_action).toBe('update');
+  const id = /ir-[a-z2-9]{8}/.exec(JSON.stringify(response.json.view))?.[0];
+  expect(id).toBeDefined();
+  return id!;
+}
+
+async function submitImport(target: TestBot, user: string, name: string): Promise<string> {
+  const view = (await openImportModal(target, slack, { userId: user, text: 'provider=aws' })) as View;
+  const values = validImportValues({ cluster_name: name, cluster_region: 'us-west-2' });
+  return requestIdIn(await target.send(viewSubmission({ teamId: TEAM, userId: user, view, stateValues: fillModal(view, values) })));
+}
+
+/** The thread's replies, as text (with blocks) to search. */
+function threadText(thread: { channel: string; ts: string }): string {
+  return slack
+    .messages()
+    .filter((m: Json) => m.thread_ts === thread.ts && m.channel === thread.channel)
+    .map((m: Json) => `${String(m.text)}\n${JSON.stringify(m.blocks ?? [])}`)
+    .join('\n');
+}
+
+/** Waits for `state` and for the parent message to say so; returns the stored request and its thread's text. */
+async function settled(target: TestBot, id: string, state: RequestState, timeoutMs = 6000): Promise<{ request: Json; said: string }> {
+  let request: Json;
+  await eventually(async () => {
+    request = await target.store.getRequest(id);
+    expect(request?.state).toBe(state);
+    expect(request.thread).not.toBeNull();
+    expect(String(slack.message(request.thread.channel, request.thread.ts)?.text)).toMatch(new RegExp(`^${STATE_LABELS[state]}:`));
+  }, timeoutMs);
+  return { request, said: threadText(request.thread) };
+}
+
+const postsNamed = (name: string) => simplismart.importRequests().filter((r) => r.json?.name === name);
+
+interface FaultCase {
+  name: string;
+  /** Holds the call for about a second before failing, so that it is in flight while others work. */
+  fault: SimplismartBehaviour;
+  state: RequestState;
+  says: RegExp[];
+  never?: RegExp[];
+}
+
+const HOLD_MS = 1000;
+
+/** A canned answer given only after HOLD_MS. */
+function held(behaviour: SimplismartBehaviour): SimplismartBehaviour {
+  if (behaviour.kind !== 'respond') throw new Error(`only canned answers can be held, not ${behaviour.kind}`);
+  return { ...behaviour, delayMs: HOLD_MS };
+}
+
+const FAULTS: FaultCase[] = [
+  {
+    name: '500 with an error body',
+    fault: held(simplismartFaults.serverError('database is locked')),
+    state: 'failed',
+    says: [/internal error \(500\)/, /Failed to import cluster: database is locked/, /Check the Simplismart console first/],
+  },
+  {
+    name: '502 with an HTML body',
+    fault: held(simplismartFaults.badGatewayHtml()),
+    state: 'outcome_unknown',
+    says: [/answered 502/, /check the Simplismart console before retrying/],
+    never: [/<html|<center>|nginx/],
+  },
+  {
+    name: 'slower than the timeout',
+    fault: simplismartFaults.slow(2500),
+    state: 'outcome_unknown',
+    says: [/did not answer within 1\.5 s/, /check the Simplismart console before retrying/],
+  },
+  {
+    name: 'the connection reset after the request was read',
+    fault: { kind: 'reset', commit: true, delayMs: HOLD_MS },
+    state: 'outcome_unknown',
+    says: [/connection to Simplismart broke after the request was sent/, /check the Simplismart console before retrying/],
+  },
+  {
+    name: 'invalid JSON in a 201',
+    fault: held(simplismartFaults.createdInvalidJson()),
+    state: 'succeeded',
+    says: [/is imported into Simplismart/, /its answer was not JSON/, /find it in the Simplismart console/],
+  },
+  {
+    name: '201 with an unexpected body',
+    fault: held(simplismartFaults.createdUnexpectedBody({ status: 'queued', id: 42 })),
+    state: 'succeeded',
+    says: [/is imported into Simplismart/, /did not include the cluster’s UUID/],
+  },
+];
+
+describe('a fault on one import; everyone else is served meanwhile', () => {
+  test.each(FAULTS.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    simplismart.nextResponse(c.fault);
+    const faulty = `Faulty ${c.name.replace(/[^A-Za-z0-9 ]/g, '')}`.slice(0, 60);
+    const aliceId = await submitImport(bot, ALICE, faulty);
+    await simplismart.waitForRequest((r) => r.json?.name === faulty, { timeoutMs: 3000 });
+
+    // While Alice's call is held: health answers, Bob's command opens a form, and his import runs to the end.
+    expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+    const bobId = await submitImport(bot, BOB, 'Bob Meanwhile');
+    await settled(bot, bobId, 'succeeded', 3000);
+    expect((await bot.store.getRequest(aliceId))?.state).toBe('importing');
+
+    const { request, said } = await settled(bot, aliceId, c.state);
+    for (const pattern of c.says) expect(said).toMatch(pattern);
+    for (const pattern of c.never ?? []) expect(said).not.toMatch(pattern);
+    expect(request.outcome).not.toBeNull();
+    // Exactly one POST each, also after the fault's own time has passed.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(postsNamed(faulty)).toHaveLength(1);
+    expect(postsNamed('Bob Meanwhile')).toHaveLength(1);
+    expect(bot.logs.filter((line) => /"level":(5\d|6\d)/.test(line))).toEqual([]);
+  });
+
+  test('the API refusing connections: each import fails once with nothing sent, and commands keep answering', async () => {
+    const offline = await startTestBot({ slack, simplismart, env: { SIMPLISMART_API_URL: await refusedUrl() } });
+    try {
+      await connectWorkspace(offline, TEAM, TOKEN, ORG);
+      const ids = await Promise.all([submitImport(offline, ALICE, 'Refused A'), submitImport(offline, BOB, 'Refused B')]);
+      // Meanwhile, commands still answer.
+      const help = await offline.send(slashCommand({ teamId: TEAM, userId: BOB, channelId: CHANNEL, text: 'help' }));
+      expect(help.status).toBe(200);
+      expect(help.json.response_type).toBe('ephemeral');
+      for (const id of ids) {
+        const { request, said } = await settled(offline, id, 'failed');
+        expect(said).toMatch(/nothing was sent/);
+        expect(said).toMatch(/ECONNREFUSED/);
+        expect(request.outcome).toMatchObject({ kind: 'not_sent', code: 'connection_failed' });
+      }
+      expect(simplismart.requests).toHaveLength(0);
+      expect((await fetch(`${offline.url}/readyz`)).status).toBe(200);
+      expect(offline.logs.filter((line) => /"level":(5\d|6\d)/.test(line))).toEqual([]);
+    } finally {
+      await offline.stop();
+    }
+  });
+});

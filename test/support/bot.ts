@@ -12,9 +12,10 @@ import type { Services } from '../../src/services/index.js';
 import { openSqlDriver, openStore } from '../../src/store/openStore.js';
 import type { SqlParams } from '../../src/store/sqlDriver.js';
 import type { Store } from '../../src/store/store.js';
-import type { FakeSimplismart } from './fakeSimplismart.js';
+import { FAKE_KUBECONFIG_SECRET, type FakeSimplismart } from './fakeSimplismart.js';
 import type { FakeSlack } from './fakeSlack.js';
 import { fillModal, type FillValue } from './modalState.js';
+import { findLeaks, secretForms, type Secret } from './secretsAudit.js';
 import { blockActions, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-4f9a1c7e2b8d';
@@ -58,8 +59,17 @@ export interface TestBot {
   clock: ManualClock;
   /** Every log line written, as emitted (after redaction). */
   logs: string[];
-  /** Stops the bot; the store too unless it was passed in. */
+  /** Every answer the bot gave to a request sent through `send` (status and body). */
+  answers: string[];
+  /**
+   * Stops the bot (the store too unless it was passed in), then audits everything it logged, sent to
+   * the local Slack and answered to Slack's requests: any secret in them fails the test that stops it.
+   */
   stop(): Promise<void>;
+  /** The secrets audit so far: one line per secret found in the logs, the calls to Slack or the answers. */
+  leaks(): string[];
+  /** Simplismart tokens this bot was given (connectWorkspace, or any JWT sent through `send`), for the audit. */
+  readonly tokens: Set<string>;
   send(request: SlackRequest | string, options?: { signature?: string; timestamp?: number }): Promise<BotResponse>;
 }
 
@@ -126,6 +136,26 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     if (ownsStore) await store.close();
     throw error;
   }
+  const answers: string[] = [];
+  const tokens = new Set<string>();
+  const leaks = (): string[] => {
+    const secrets: Secret[] = [
+      ...secretForms('the signing secret', SIGNING_SECRET),
+      ...secretForms('the bot token', BOT_TOKEN),
+      ...secretForms('ENCRYPTION_KEY', ENCRYPTION_KEY),
+      ...secretForms('the kubeconfig token', FAKE_KUBECONFIG_SECRET),
+      ...[...configSecrets(config)].flatMap((value) => secretForms('a configured secret', value)),
+      ...[...tokens, ...options.simplismart.everyToken()].flatMap((value) => secretForms('a Simplismart token', value)),
+    ];
+    return findLeaks(
+      [
+        { where: 'the logs', texts: logs },
+        { where: 'a call to Slack', texts: options.slack.transcript },
+        { where: 'an answer to Slack', texts: answers },
+      ],
+      secrets,
+    );
+  };
   return {
     url: bot.url,
     services: bot.services,
@@ -133,17 +163,30 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     config,
     clock,
     logs,
+    answers,
+    tokens,
     stop: async () => {
       await bot.stop();
       if (ownsStore) await store.close();
       if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+      const found = leaks();
+      if (found.length > 0) throw new Error(`Secrets leaked:\n${found.slice(0, 10).join('\n')}`);
     },
-    send: (request, o = {}) => postToBot(bot.url, request, { signingSecret: SIGNING_SECRET, ...o }),
+    leaks,
+    send: async (request, o = {}) => {
+      // Any JWT a test types into Slack (a token pasted into the connect form, valid or not) joins the audit.
+      const typed = typeof request === 'string' ? request : JSON.stringify(request.payload);
+      for (const jwt of typed.match(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/g) ?? []) tokens.add(jwt);
+      const response = await postToBot(bot.url, request, { signingSecret: SIGNING_SECRET, ...o });
+      answers.push(`${response.status} ${response.text}`);
+      return response;
+    },
   };
 }
 
 /** Connects a workspace the way an admin would, minus the form: straight through the service. */
 export async function connectWorkspace(bot: TestBot, teamId: string, token: string, orgId: string): Promise<void> {
+  bot.tokens.add(token);
   await bot.services.connections.connect(
     teamId,
     { token, orgId, defaultHostedZone: HOSTED_ZONE, defaultSecretId: SECRET_ID },

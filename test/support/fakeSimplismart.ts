@@ -132,6 +132,8 @@ export interface FakeSimplismart {
   /** Clusters created so far (including ones created behind a fault with commit). */
   readonly clusters: ImportedCluster[];
   addToken(token: string, orgUuid: string): void;
+  /** Every token this API ever accepted (start options and added), for the secrets audit. */
+  everyToken(): string[];
   /** Forget a token: it then answers 401 Invalid token (as an expired or deleted API key does). */
   removeToken(token: string): void;
   /** Number of clusters created. */
@@ -328,6 +330,7 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
   const requests: SimplismartRequest[] = [];
   const clusters: ImportedCluster[] = [];
   let tokens = new Map(Object.entries(options.tokens ?? {}));
+  const everToken = new Set(tokens.keys());
   let persistent: SimplismartBehaviour | null = null;
   let queue: SimplismartBehaviour[] = [];
   const sockets = new Set<Socket>();
@@ -480,7 +483,9 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
     url: `http://127.0.0.1:${port}`,
     requests,
     clusters,
+    everyToken: () => [...everToken],
     addToken(token, orgUuid) {
+      everToken.add(token);
       tokens.set(token, orgUuid);
     },
     removeToken(token) {

@@ -115,6 +115,11 @@ export interface FakeSlack {
   /** What to give WebClient / Bolt as `slackApiUrl`: `<url>/api/`. */
   readonly apiUrl: string;
   readonly calls: SlackCall[];
+  /**
+   * Everything the bot sent (method and arguments, the auth token aside), kept across reset() and
+   * clearCalls(): what the secrets audit reads.
+   */
+  readonly transcript: string[];
   callsTo(method: string): SlackCall[];
   /** Resolves once `count` (default 1) answered calls to `method` match; rejects after timeoutMs (default 2000) listing every call. */
   waitFor(method: string, predicate?: (call: SlackCall) => boolean, options?: WaitOptions): Promise<SlackCall>;
@@ -370,6 +375,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const validate = options.validate ?? true;
 
   const calls: SlackCall[] = [];
+  const transcript: string[] = [];
   let users = new Map<string, SlackUser>();
   let groups = new Map<string, Usergroup>();
   let channels = new Map<string, Partial<SlackChannel>>();
@@ -738,6 +744,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (!apiMatch && !(responseMatch && req.method === 'POST')) {
       const stray: SlackCall = { method: `(no route) ${String(req.method)} ${url.pathname}`, token: undefined, args: { raw }, at: Date.now(), contentType };
       calls.push(stray);
+      transcript.push(`${stray.method} ${raw}`);
       send(res, stray, 404, 'not_found', { 'content-type': 'text/plain' });
       return;
     }
@@ -762,6 +769,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       ...(responseMatch ? { responseUrlId: decodeURIComponent(responseMatch[1]!) } : {}),
     };
     calls.push(call);
+    transcript.push(`${call.method} ${parseError ? raw : JSON.stringify(args)}`);
 
     const fault = faults.get(call.method)?.shift();
     if (fault?.delayMs) await delay(fault.delayMs);
@@ -904,6 +912,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     url: baseUrl,
     apiUrl: `${baseUrl}/api/`,
     calls,
+    transcript,
     callsTo: (method) => calls.filter((c) => c.method === method),
     waitFor,
     reset() {

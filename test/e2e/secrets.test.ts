@@ -1,0 +1,148 @@
+// The secrets audit, end to end. Every bot the tests start is audited when it stops (test/support/bot.ts):
+// its logs, every call it made to Slack and every answer it gave to Slack's requests are searched for
+// the signing secret, the bot and app tokens, ENCRYPTION_KEY, every Simplismart token it was given or
+// a test typed, and the kubeconfig the API returns. This suite proves the audit catches a leak, then
+// walks the paths where secrets pass through the bot at the most verbose log level and also checks
+// the database file itself: tokens encrypted at rest, no kubeconfig stored.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { FAKE_KUBECONFIG_SECRET, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import {
+  ADMIN,
+  ALICE,
+  BOT_TOKEN,
+  ENCRYPTION_KEY,
+  eventually,
+  fakeJwt,
+  HOSTED_ZONE,
+  openImportModal,
+  ORG,
+  runCommand,
+  SECRET_ID,
+  SIGNING_SECRET,
+  startTestBot,
+  submitModal,
+  TEAM,
+  validImportValues,
+  type TestBot,
+} from '../support/bot.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Slack JSON as the fake recorded it. */
+type Json = any;
+
+let slack: FakeSlack;
+let simplismart: FakeSimplismart;
+const TOKEN = fakeJwt();
+
+beforeAll(async () => {
+  slack = await startFakeSlack({ teamId: TEAM, users: { [ADMIN]: { is_admin: true }, [ALICE]: {} } });
+  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+});
+
+afterAll(async () => {
+  await slack?.close();
+  await simplismart?.close();
+});
+
+describe('the audit itself', () => {
+  let bot: TestBot;
+  beforeEach(async () => {
+    bot = await startTestBot({ slack, simplismart });
+  });
+
+  test.each([
+    ['a Simplismart token', () => TOKEN, /a Simplismart token in the logs/],
+    ['a JWT’s signature alone', () => TOKEN.split('.')[2]!, /a Simplismart token \(JWT signature\) in the logs/],
+    ['the signing secret', () => SIGNING_SECRET, /the signing secret in the logs/],
+    ['the bot token', () => BOT_TOKEN, /the bot token in the logs/],
+    ['ENCRYPTION_KEY in hex', () => Buffer.from(ENCRYPTION_KEY, 'base64').toString('hex'), /ENCRYPTION_KEY \(hex\) in the logs/],
+    ['the kubeconfig token', () => FAKE_KUBECONFIG_SECRET, /the kubeconfig token in the logs/],
+  ])('finds %s planted in a log line, and stopping the bot then fails', async (_what, secret, report) => {
+    expect(bot.leaks()).toEqual([]);
+    bot.logs.push(`{"level":30,"msg":"oops ${secret()}"}`);
+    expect(bot.leaks()).toEqual([expect.stringMatching(report)]);
+    // The report masks the secret it names.
+    expect(bot.leaks().join('\n')).not.toContain(secret());
+    await expect(bot.stop()).rejects.toThrow(/Secrets leaked/);
+  });
+
+  test('finds a token in an answer to Slack and in a call to Slack', async () => {
+    bot.answers.push(`200 {"text":"your token is ${TOKEN}"}`);
+    slack.transcript.push(`chat.postMessage {"text":"${TOKEN}"}`);
+    try {
+      expect(bot.leaks()).toEqual([expect.stringMatching(/in a call to Slack/), expect.stringMatching(/in an answer to Slack/)]);
+    } finally {
+      slack.transcript.pop();
+      bot.answers.length = 0;
+    }
+    await bot.stop();
+  });
+});
+
+describe('where secrets pass through the bot, logged at trace level', () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await startTestBot({ slack, simplismart, env: { LOG_LEVEL: 'trace' } });
+  });
+  afterAll(async () => {
+    // Throws if anything below leaked.
+    await bot?.stop();
+  });
+
+  /** Every byte of the SQLite database (main file, WAL and shared memory), as latin1 text to search. */
+  function databaseBytes(): string {
+    const file = bot.config.database.url.replace(/^sqlite:/, '');
+    return readdirSync(dirname(file))
+      .filter((name) => name.startsWith('bot.db'))
+      .map((name) => readFileSync(join(dirname(file), name)).toString('latin1'))
+      .join('\n');
+  }
+
+  test('connect through the form, status, imports (created, an error echoing the token, 401), disconnect: nothing leaks', async () => {
+    // An admin pastes a token that has expired, then the good one.
+    await runCommand(bot, 'connect', { userId: ADMIN, responseUrl: slack.responseUrl() });
+    const opened = await slack.waitFor('views.open');
+    const form = slack.view(opened.response.view.id);
+    const expiredToken = fakeJwt({ exp: 1_000_000 });
+    const refused = await submitModal(bot, form, { connect_token: expiredToken, connect_org: ORG }, { userId: ADMIN });
+    expect(refused.json.response_action).toBe('errors');
+    const accepted = await submitModal(bot, form, { connect_token: TOKEN, connect_org: ORG, connect_hosted_zone: HOSTED_ZONE, connect_secret_id: SECRET_ID }, { userId: ADMIN });
+    expect(accepted.json.response_action).toBe('update');
+    expect(bot.tokens).toContain(expiredToken);
+    await runCommand(bot, 'status', { responseUrl: slack.responseUrl() });
+
+    // Created: the API's answer carries a kubeconfig with a live token.
+    const created = await submitModal(bot, await openImportModal(bot, slack, { text: 'provider=aws' }), validImportValues({ cluster_region: 'us-west-2' }));
+    expect(created.json.response_action).toBe('update');
+    await eventually(() => expect(simplismart.importCount()).toBe(1));
+    expect(simplismart.importRequests()[0]!.responseBody).toContain(FAKE_KUBECONFIG_SECRET);
+
+    // Refused with a message that echoes the Authorization header.
+    simplismart.nextResponse({ kind: 'respond', status: 400, body: { error: `bad header Authorization: Bearer ${TOKEN}` } });
+    await submitModal(bot, await openImportModal(bot, slack, { text: 'provider=aws' }), validImportValues({ cluster_name: 'Echo', cluster_region: 'us-west-2' }));
+    // The token revoked in Simplismart: 401.
+    simplismart.removeToken(TOKEN);
+    await submitModal(bot, await openImportModal(bot, slack, { text: 'provider=aws' }), validImportValues({ cluster_name: 'Revoked', cluster_region: 'us-west-2' }));
+    await eventually(async () => {
+      const states = (await bot.store.listRequests(TEAM, 10)).map((r) => r.state).sort();
+      expect(states).toEqual(['failed', 'failed', 'succeeded']);
+    });
+    await eventually(() => expect(bot.services.background.size).toBe(0));
+
+    // At rest, while connected: the token is in no byte of the database (it is stored encrypted), nor
+    // the key; the kubeconfig was never stored.
+    const bytes = databaseBytes();
+    expect(bytes).toContain(ORG);
+    for (const secret of [TOKEN, TOKEN.split('.')[2]!, FAKE_KUBECONFIG_SECRET, ENCRYPTION_KEY]) expect(bytes).not.toContain(secret);
+
+    await runCommand(bot, 'disconnect', { userId: ADMIN, responseUrl: slack.responseUrl() });
+    await eventually(async () => expect(await bot.store.getConnection(TEAM)).toBeUndefined());
+
+    // Trace level really logged the traffic (so the audit had something to read).
+    expect(bot.logs.length).toBeGreaterThan(50);
+    expect(bot.logs.some((line) => /"level":(10|20),/.test(line))).toBe(true);
+    expect(bot.leaks()).toEqual([]);
+    simplismart.addToken(TOKEN, ORG);
+  });
+});

@@ -28,9 +28,6 @@ import {
   type TestBot,
 } from '../support/bot.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- Slack JSON as the fake recorded it. */
-type Json = any;
-
 let slack: FakeSlack;
 let simplismart: FakeSimplismart;
 const TOKEN = fakeJwt();

@@ -6,7 +6,7 @@ import { STATE_LABELS, type RequestState } from '../../src/domain/importRequest.
 import { refusedUrl, simplismartFaults, startFakeSimplismart, type FakeSimplismart, type SimplismartBehaviour } from '../support/fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import { fillModal } from '../support/modalState.js';
-import { slashCommand, viewSubmission, type BotResponse } from '../support/slackRequests.js';
+import { slashCommand, viewSubmission } from '../support/slackRequests.js';
 import {
   ALICE,
   BOB,
@@ -20,6 +20,7 @@ import {
   TEAM,
   validImportValues,
   type TestBot,
+  requestIdIn,
 } from '../support/bot.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack JSON as the fake recorded it. */
@@ -50,14 +51,6 @@ beforeEach(() => {
   simplismart.reset();
   bot.clock.advance(1000);
 });
-
-function requestIdIn(response: BotResponse): string {
-  expect(response.status).toBe(200);
-  expect(response.json?.response_action).toBe('update');
-  const id = /ir-[a-z2-9]{8}/.exec(JSON.stringify(response.json.view))?.[0];
-  expect(id).toBeDefined();
-  return id!;
-}
 
 async function submitImport(target: TestBot, user: string, name: string): Promise<string> {
   const view = (await openImportModal(target, slack, { userId: user, text: 'provider=aws' })) as View;

@@ -32,6 +32,7 @@ import {
   TEAM,
   validImportValues,
   type TestBot,
+  requestIdIn,
 } from '../support/bot.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack and API JSON as the fakes recorded it. */
@@ -70,14 +71,6 @@ const AWS_VALUES = validImportValues({ cluster_region: 'us-west-2' });
 
 async function openModal(text = 'provider=aws', who: { bot?: TestBot } = {}): Promise<View> {
   return (await openImportModal(who.bot ?? bot, slack, { text })) as View;
-}
-
-function requestIdIn(response: BotResponse): string {
-  expect(response.status).toBe(200);
-  expect(response.json?.response_action).toBe('update');
-  const id = /ir-[a-z2-9]{8}/.exec(JSON.stringify(response.json.view))?.[0];
-  expect(id).toBeDefined();
-  return id!;
 }
 
 /** Opens the form, submits `values` and returns the request id the bot answered with. */

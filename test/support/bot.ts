@@ -324,6 +324,15 @@ export async function responseTo(
   return call.args as { text: string; blocks: unknown[] };
 }
 
+/** The id of the request a view_submission created, from the bot's answer (which must accept the form). */
+export function requestIdIn(response: BotResponse): string {
+  expect(response.status).toBe(200);
+  expect(response.json?.response_action).toBe('update');
+  const id = /ir-[a-z2-9]{8}/.exec(JSON.stringify(response.json.view))?.[0];
+  expect(id).toBeDefined();
+  return id!;
+}
+
 /** Raw rows of the bot's SQLite database, read over a second connection (what is really stored). */
 export async function rawRows(bot: TestBot, sql: string, params: SqlParams = []): Promise<Array<Record<string, unknown>>> {
   const driver = await openSqlDriver(bot.config.database.url);

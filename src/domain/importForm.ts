@@ -303,14 +303,16 @@ export function parseNodeConfigText(text: string): TextParse<NodeConfig> {
     if (json === undefined) return { ok: false, message: 'That is not a valid JSON object; or use key=value lines.' };
     record = json;
   } else {
-    record = {};
+    // A Map, then own properties: a typed `__proto__=x` must be an unknown key, not a prototype change.
+    const pairs = new Map<string, unknown>();
     for (const pair of trimmed.split(/[\s,]+/).filter((p) => p !== '')) {
       const eq = pair.indexOf('=');
       if (eq <= 0) return { ok: false, message: `Write each setting as key=value (“${clipForMessage(pair)}” has no “=”).` };
       const key = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      record[key] = INTEGER_NODE_FIELDS.has(key as keyof NodeConfig) && /^[+-]?\d+$/.test(value) ? Number(value) : value;
+      pairs.set(key, INTEGER_NODE_FIELDS.has(key as keyof NodeConfig) && /^[+-]?\d+$/.test(value) ? Number(value) : value);
     }
+    record = Object.fromEntries(pairs);
   }
   const unknown = Object.keys(record).filter((k) => !NODE_CONFIG_KEYS.includes(k as keyof NodeConfig));
   if (unknown.length > 0) {
@@ -333,16 +335,18 @@ export function parseClusterToolsText(text: string): TextParse<Record<string, st
   if (trimmed.startsWith('{')) {
     const json = parseJsonObject(trimmed);
     if (json === undefined) return { ok: false, message: 'That is not a valid JSON object; or use “CATEGORY: uuid, uuid” lines.' };
-    const tools: Record<string, string[]> = {};
+    const tools = new Map<string, string[]>();
     for (const [category, list] of Object.entries(json)) {
       if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) {
         return { ok: false, message: `${clipForMessage(category)}: give a list of catalog UUIDs.` };
       }
-      tools[category] = list;
+      tools.set(category, list);
     }
-    return { ok: true, value: tools };
+    return toolsByCategory(tools);
   }
-  const tools: Record<string, string[]> = {};
+  // Categories are whatever was typed: collected in a Map, so that `constructor:` or `__proto__:` are
+  // plain names rather than Object's members.
+  const tools = new Map<string, string[]>();
   for (const line of trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')) {
     const colon = line.indexOf(':');
     if (colon <= 0) return { ok: false, message: `Write each line as “CATEGORY: uuid, uuid” (“${clipForMessage(line)}” has no category).` };
@@ -351,9 +355,15 @@ export function parseClusterToolsText(text: string): TextParse<Record<string, st
       .slice(colon + 1)
       .split(/[\s,]+/)
       .filter((id) => id !== '');
-    tools[category] = [...(tools[category] ?? []), ...ids];
+    tools.set(category, [...(tools.get(category) ?? []), ...ids]);
   }
-  return { ok: true, value: tools };
+  return toolsByCategory(tools);
+}
+
+function toolsByCategory(tools: Map<string, string[]>): TextParse<Record<string, string[]>> {
+  // No API category is called __proto__, and an object cannot carry it as a plain key on its way through JSON tooling.
+  if (tools.has('__proto__')) return { ok: false, message: '“__proto__” is not a tool category: use the category names of the Simplismart catalog, such as MONITORING.' };
+  return { ok: true, value: Object.fromEntries(tools) };
 }
 
 /** API body → form, for "Edit and retry": derived values (slug, avatar) are left empty to re-derive. */

@@ -365,6 +365,12 @@ describe('buildImportBody: node group errors use the slot, not the position', ()
 });
 
 describe('parseNodeConfigText', () => {
+  it.each(['__proto__=x', 'constructor=x', 'machine_type=m5.xlarge __proto__=1'])('names Object members typed as keys (%s) as unknown keys', (text) => {
+    const parsed = parseNodeConfigText(text);
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? '' : parsed.message).toMatch(/^Unknown key “(__proto__|constructor)”/);
+  });
+
   it('empty text means no node_config', () => {
     expect(parseNodeConfigText('  \n ')).toEqual({ ok: true, value: undefined });
   });
@@ -413,6 +419,18 @@ describe('parseClusterToolsText', () => {
       ok: true,
       value: { MONITORING: [TOOL_A, TOOL_B, TOOL_A], 'ASYNC TOOLS': [TOOL_A] },
     });
+  });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty'])('a category named like an Object member (%s) is a plain category, in lines and in JSON', (name) => {
+    expect(parseClusterToolsText(`${name}: ${TOOL_A}\n${name}: ${TOOL_B}`)).toEqual({ ok: true, value: { [name]: [TOOL_A, TOOL_B] } });
+    const parsed = parseClusterToolsText(JSON.stringify({ [name]: [TOOL_A] }));
+    expect(parsed).toEqual({ ok: true, value: { [name]: [TOOL_A] } });
+  });
+
+  it('a __proto__ category is refused by name, typed or in JSON', () => {
+    for (const text of [`__proto__: ${TOOL_A}`, `{"__proto__": ["${TOOL_A}"]}`]) {
+      expect(parseClusterToolsText(text)).toEqual({ ok: false, message: expect.stringContaining('“__proto__” is not a tool category') });
+    }
   });
 
   it('reads a JSON object of lists', () => {

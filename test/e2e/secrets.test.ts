@@ -1,7 +1,8 @@
 // The secrets audit, end to end. Every bot the tests start is audited when it stops (test/support/bot.ts):
-// its logs, every call it made to Slack and every answer it gave to Slack's requests are searched for
-// the signing secret, the bot and app tokens, ENCRYPTION_KEY, every Simplismart token it was given or
-// a test typed, and the kubeconfig the API returns. This suite proves the audit catches a leak, then
+// its logs, every call it made to Slack, every answer it gave to Slack's requests and every request it
+// sent to Simplismart (its Authorization header aside) are searched for the signing secret, the bot and
+// app tokens, ENCRYPTION_KEY, every Simplismart token it was given or a test typed, and the kubeconfig
+// the API returns — each also hex-, base64url- or percent-encoded, and a JWT's signature alone. This suite proves the audit catches a leak, then
 // walks the paths where secrets pass through the bot at the most verbose log level and also checks
 // the database file itself: tokens encrypted at rest, no kubeconfig stored.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -64,6 +65,21 @@ describe('the audit itself', () => {
     await expect(bot.stop()).rejects.toThrow(/Secrets leaked/);
   });
 
+  test('finds the bot token in a request to Simplismart, and the key percent-encoded in a call to Slack', async () => {
+    simplismart.transcript.push(`POST /x {} {"note":"${BOT_TOKEN}"}`);
+    slack.transcript.push(`chat.postMessage text=${encodeURIComponent(ENCRYPTION_KEY)}`);
+    try {
+      expect(bot.leaks()).toEqual([
+        expect.stringMatching(/^ENCRYPTION_KEY \(percent-encoded\) in a call to Slack/),
+        expect.stringMatching(/^the bot token in a request to Simplismart/),
+      ]);
+    } finally {
+      simplismart.transcript.pop();
+      slack.transcript.pop();
+    }
+    await bot.stop();
+  });
+
   test('finds a token in an answer to Slack and in a call to Slack', async () => {
     bot.answers.push(`200 {"text":"your token is ${TOKEN}"}`);
     slack.transcript.push(`chat.postMessage {"text":"${TOKEN}"}`);
@@ -101,6 +117,10 @@ describe('where secrets pass through the bot, logged at trace level', () => {
     await runCommand(bot, 'connect', { userId: ADMIN, responseUrl: slack.responseUrl() });
     const opened = await slack.waitFor('views.open');
     const form = slack.view(opened.response.view.id);
+    const notAJwt = 'sk-live-0123456789abcdefNOTAJWT';
+    const garbled = await submitModal(bot, form, { connect_token: notAJwt, connect_org: ORG }, { userId: ADMIN });
+    expect(garbled.json.response_action).toBe('errors');
+    expect(bot.tokens).toContain(notAJwt);
     const expiredToken = fakeJwt({ exp: 1_000_000 });
     const refused = await submitModal(bot, form, { connect_token: expiredToken, connect_org: ORG }, { userId: ADMIN });
     expect(refused.json.response_action).toBe('errors');

@@ -1,5 +1,6 @@
 // Starts the real bot in-process (HTTP mode, real Bolt, real store) against the local Slack and
 // Simplismart fakes, captures every log line, and offers the few steps most tests share.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,8 @@ import { blockActions, postToBot, slashCommand, viewSubmission, type BotResponse
 
 export const SIGNING_SECRET = 'test-signing-secret-4f9a1c7e2b8d';
 export const BOT_TOKEN = 'xoxb-1111111111-2222222222-testbottokenvalue';
-export const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+/** Random per test file: a key of one repeated byte would hide a leak of part of it, or match by chance. */
+export const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 export const TEAM = 'T0TEAMONE1';
 export const TEAM_TWO = 'T0TEAMTWO2';
 export const CHANNEL = 'C0IMPORTS1';
@@ -63,7 +65,8 @@ export interface TestBot {
   answers: string[];
   /**
    * Stops the bot (the store too unless it was passed in), then audits everything it logged, sent to
-   * the local Slack and answered to Slack's requests: any secret in them fails the test that stops it.
+   * the local Slack, answered to Slack's requests and sent to the local Simplismart: any secret in them
+   * fails the test that stops it.
    */
   stop(): Promise<void>;
   /** The secrets audit so far: one line per secret found in the logs, the calls to Slack or the answers. */
@@ -152,6 +155,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
         { where: 'the logs', texts: logs },
         { where: 'a call to Slack', texts: options.slack.transcript },
         { where: 'an answer to Slack', texts: answers },
+        { where: 'a request to Simplismart', texts: options.simplismart.transcript },
       ],
       secrets,
     );
@@ -174,9 +178,14 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     },
     leaks,
     send: async (request, o = {}) => {
-      // Any JWT a test types into Slack (a token pasted into the connect form, valid or not) joins the audit.
+      // Any JWT a test types into Slack, and whatever is pasted into the connect form's token field
+      // (valid or not, JWT or not), joins the audit.
       const typed = typeof request === 'string' ? request : JSON.stringify(request.payload);
       for (const jwt of typed.match(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/g) ?? []) tokens.add(jwt);
+      if (typeof request !== 'string') {
+        const field = (request.payload as { view?: { state?: { values?: Record<string, Record<string, { value?: unknown }>> } } }).view?.state?.values?.['connect_token'];
+        for (const input of Object.values(field ?? {})) if (typeof input.value === 'string' && input.value.trim().length >= 8) tokens.add(input.value.trim());
+      }
       const response = await postToBot(bot.url, request, { signingSecret: SIGNING_SECRET, ...o });
       answers.push(`${response.status} ${response.text}`);
       return response;

@@ -134,6 +134,11 @@ export interface FakeSimplismart {
   addToken(token: string, orgUuid: string): void;
   /** Every token this API ever accepted (start options and added), for the secrets audit. */
   everyToken(): string[];
+  /**
+   * Everything the bot sent here (method, path, headers but Authorization, body), kept across reset():
+   * what the secrets audit reads. The Authorization header is where the workspace's token belongs.
+   */
+  readonly transcript: string[];
   /** Forget a token: it then answers 401 Invalid token (as an expired or deleted API key does). */
   removeToken(token: string): void;
   /** Number of clusters created. */
@@ -331,6 +336,7 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
   const clusters: ImportedCluster[] = [];
   let tokens = new Map(Object.entries(options.tokens ?? {}));
   const everToken = new Set(tokens.keys());
+  const transcript: string[] = [];
   let persistent: SimplismartBehaviour | null = null;
   let queue: SimplismartBehaviour[] = [];
   const sockets = new Set<Socket>();
@@ -419,6 +425,8 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
       at: Date.now(),
     };
     requests.push(record);
+    const { authorization: _authorization, ...headers } = req.headers;
+    transcript.push(`${record.method} ${record.path} ${JSON.stringify(headers)} ${raw}`);
     notify();
 
     const behaviour = queue.shift() ?? persistent;
@@ -484,6 +492,7 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
     requests,
     clusters,
     everyToken: () => [...everToken],
+    transcript,
     addToken(token, orgUuid) {
       everToken.add(token);
       tokens.set(token, orgUuid);

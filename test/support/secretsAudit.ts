@@ -20,12 +20,19 @@ export function secretForms(label: string, value: string): Secret[] {
   const parts = value.split('.');
   // A JWT (header.payload.signature): the signature alone is as good as the token.
   if (parts.length === 3 && parts[2]!.length >= 16) forms.push({ label: `${label} (JWT signature)`, value: parts[2]! });
-  // A base64 key could be printed as hex.
+  // A base64 key could be printed as hex, as base64url, or without its padding.
   if (/^[A-Za-z0-9+/]{40,}={0,2}$/.test(value)) {
-    const hex = Buffer.from(value, 'base64').toString('hex');
-    if (hex.length >= 32) forms.push({ label: `${label} (hex)`, value: hex });
+    const bytes = Buffer.from(value, 'base64');
+    forms.push(
+      { label: `${label} (hex)`, value: bytes.toString('hex') },
+      { label: `${label} (base64url)`, value: bytes.toString('base64url') },
+      { label: `${label} (unpadded)`, value: value.replace(/=+$/, '') },
+    );
   }
-  return forms;
+  // Inside a form-encoded body or a URL.
+  if (encodeURIComponent(value) !== value) forms.push({ label: `${label} (percent-encoded)`, value: encodeURIComponent(value) });
+  const seen = new Set<string>();
+  return forms.filter((form) => !seen.has(form.value) && seen.add(form.value));
 }
 
 /** One line per leak: which secret, where, and the text around it with the secret masked. */

@@ -335,6 +335,8 @@ function medianRun(runs: CommandResult[]): CommandResult {
 
 interface SubmitResult {
   sent: number;
+  /** CPU time the target spent per submission (user + system), the import it starts included, in ms. */
+  cpuMsPerRequest: number;
   ackP50: number;
   ackP99: number;
   errors: number;
@@ -344,7 +346,11 @@ interface SubmitResult {
 async function submitPhase(target: Target, run: number): Promise<SubmitResult> {
   // A tag per run: each submission is a new modal (its view id is the request's source key).
   const prepared = submissions(Math.round((SUBMIT_RATE * PHASE_MS) / 1000), `${target.name}sub${run}`);
+  const cpuBefore = cpuMs(target.process.pid);
   const shots = await openLoop(new URL(`${target.url}/slack/events`), SUBMIT_RATE, prepared);
+  // The imports the submissions started finish after the last ack: their CPU counts too.
+  await new Promise((r) => setTimeout(r, 3000));
+  const cpuPerRequest = (cpuMs(target.process.pid) - cpuBefore) / shots.length;
   const acks = shots.filter((s) => s.status === 200 && s.done !== undefined).map((s) => s.done! - s.fired);
   const late = shots.map((s) => s.fired - s.scheduled);
   process.stdout.write(`${target.name} view_submission: generator lateness p99 ${round(percentile(late, 99))} max ${round(Math.max(...late))} ms\n`);
@@ -353,6 +359,7 @@ async function submitPhase(target: Target, run: number): Promise<SubmitResult> {
   );
   return {
     sent: shots.length,
+    cpuMsPerRequest: round(cpuPerRequest, 2),
     ackP50: round(percentile(acks, 50)),
     ackP99: round(percentile(acks, 99)),
     errors: shots.filter((s) => s.status !== 200).length,
@@ -364,6 +371,7 @@ function medianSubmitRun(runs: SubmitResult[]): SubmitResult {
   const median = (pick: (r: SubmitResult) => number) => round(percentile(runs.map(pick), 50));
   return {
     sent: runs.reduce((a, r) => a + r.sent, 0),
+    cpuMsPerRequest: round(percentile(runs.map((r) => r.cpuMsPerRequest), 50), 2),
     ackP50: median((r) => r.ackP50),
     ackP99: median((r) => r.ackP99),
     errors: runs.reduce((a, r) => a + r.errors, 0),
@@ -437,16 +445,17 @@ async function main(): Promise<void> {
     const only = process.env['BENCH_ONLY'];
 
     // View submissions of the fullest form, each starting a real import: REPEATS runs per target,
-    // alternating, each after the system went quiet; the median run is reported.
+    // alternating, each after the system went quiet; the median of each measure over the runs is reported.
     const submitResults: Record<string, SubmitResult> = {};
+    const submitRuns: Record<string, SubmitResult[]> = { bot: [], peer: [] };
     if (only !== 'commands') {
-      const runs: Record<string, SubmitResult[]> = { bot: [], peer: [] };
+      const runs = submitRuns;
       for (let repeat = 0; repeat < REPEATS; repeat += 1) {
         for (const target of [bot, peer]) {
           await quiesce(slack);
           const result = await submitPhase(target, repeat);
           runs[target.name]!.push(result);
-          process.stdout.write(`${target.name} view_submission @${SUBMIT_RATE}/s: ack p99 ${result.ackP99} ms\n`);
+          process.stdout.write(`${target.name} view_submission @${SUBMIT_RATE}/s: ack p99 ${result.ackP99} ms, CPU ${result.cpuMsPerRequest} ms/submission\n`);
         }
       }
       for (const name of ['bot', 'peer']) submitResults[name] = medianSubmitRun(runs[name]!);
@@ -533,6 +542,7 @@ async function main(): Promise<void> {
       repeats: REPEATS,
       commands: commandResults,
       commandRuns,
+      submitRuns,
       ratios: commandResults['bot']!.map((r, i) => {
         const p = commandResults['peer']![i]!;
         return { rate: r.rate, ackP99: ratio(r.ackP99, p.ackP99), openP99: ratio(r.openP99, p.openP99) };
@@ -566,8 +576,9 @@ function printTable(r: Record<string, unknown>): void {
     lines.push(`| errors @${b.rate}/s | ${b.errors} | ${p.errors} | |`);
     lines.push(`| CPU per command @${b.rate}/s (ms) | ${b.cpuMsPerRequest} | ${p.cpuMsPerRequest} | ${round(b.cpuMsPerRequest / p.cpuMsPerRequest, 2)} |`);
   });
-  const submit = r['viewSubmission'] as Record<string, { ackP50: number; ackP99: number; errors: number }>;
+  const submit = r['viewSubmission'] as Record<string, SubmitResult>;
   lines.push(`| view_submission (6 node groups) ack p50 / p99 @${SUBMIT_RATE}/s (ms) | ${submit['bot']!.ackP50} / ${submit['bot']!.ackP99} | ${submit['peer']!.ackP50} / ${submit['peer']!.ackP99} | ${round(submit['bot']!.ackP99 / submit['peer']!.ackP99, 2)} |`);
+  lines.push(`| CPU per submission, its import included @${SUBMIT_RATE}/s (ms) | ${submit['bot']!.cpuMsPerRequest} | ${submit['peer']!.cpuMsPerRequest} | ${round(submit['bot']!.cpuMsPerRequest / submit['peer']!.cpuMsPerRequest, 2)} |`);
   const inFlight = r['inFlight'] as { completed: number; totalMs: number; exactlyOnePostEach: boolean };
   lines.push(`| 200 imports in flight (API 500 ms): completed, total ms, one POST each | ${inFlight.completed}, ${inFlight.totalMs}, ${inFlight.exactlyOnePostEach ? 'yes' : 'NO'} | n/a | |`);
   const rss = r['peakRssMb'] as { bot: number; peer: number };

@@ -174,7 +174,12 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       if (ownsStore) await store.close();
       if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
       const found = leaks();
-      if (found.length > 0) throw new Error(`Secrets leaked:\n${found.slice(0, 10).join('\n')}`);
+      if (found.length > 0) {
+        // The test file's own cleanup stops at this throw: close the local servers here, so that the
+        // run fails instead of hanging on their open sockets.
+        await Promise.allSettled([options.slack.close(), options.simplismart.close()]);
+        throw new Error(`Secrets leaked:\n${found.slice(0, 10).join('\n')}`);
+      }
     },
     leaks,
     send: async (request, o = {}) => {

@@ -529,10 +529,16 @@ describe('random slash-command texts', () => {
         expect(['import', 'history', 'status', 'connect', 'disconnect', 'approvals']).not.toContain(subcommand);
         return;
       }
-      const answer = await Promise.race([
-        slack.waitFor('response_url', (c) => c.responseUrlId === replyId, { timeoutMs: 3000 }),
-        slack.waitFor('views.open', (c) => c.args.trigger_id === triggerId, { timeoutMs: 3000 }),
-      ]);
+      // Whichever comes (a reply or a modal); one poll rather than two waiters, one of which would be left
+      // to time out over thousands of recorded calls.
+      let answer: SlackCall | undefined;
+      await eventually(() => {
+        answer = slack.calls.find(
+          (c) => c.response !== undefined && ((c.method === 'response_url' && c.responseUrlId === replyId) || (c.method === 'views.open' && c.args.trigger_id === triggerId)),
+        );
+        expect(answer).toBeDefined();
+      }, 3000);
+      if (answer === undefined) return;
       if (answer.method === 'views.open') {
         opened += 1;
         expect(viewProblems(answer.args.view)).toEqual([]);

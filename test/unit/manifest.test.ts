@@ -1,17 +1,19 @@
-// manifest.yml against Slack's own app-manifest JSON Schema (draft-07, its $refs mapped to the local
-// copies), and against what the code needs: the command, interactivity, Socket Mode, and exactly the
-// bot scopes the Web API methods it calls require.
+// manifest.yml against Slack's own app-manifest JSON Schema (draft-07, vendored in test/fixtures with its
+// $refs mapped to the local copies), and against what the code needs: the command, interactivity,
+// Socket Mode by default with the HTTP-mode URLs ready to edit, and exactly the bot scopes the Web API
+// methods it calls require.
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
+import { EVENTS_PATH } from '../../src/app.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are free-form JSON. */
 type Json = any;
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const SCHEMA_DIR = resolve(ROOT, '../shared/slack-manifest-schema');
+const SCHEMA_DIR = join(ROOT, 'test/fixtures/slack-manifest-schema');
 const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8'));
 
 /** Every `$ref` URL in a schema that points outside it. */
@@ -45,7 +47,8 @@ function manifestValidator(): ValidateFunction {
 }
 
 const validate = manifestValidator();
-const manifest: Json = parse(readFileSync(join(ROOT, 'manifest.yml'), 'utf8'));
+const manifestText = readFileSync(join(ROOT, 'manifest.yml'), 'utf8');
+const manifest: Json = parse(manifestText);
 const describeErrors = () => JSON.stringify(validate.errors?.slice(0, 5), null, 1);
 
 describe('Slack’s manifest schema', () => {
@@ -72,6 +75,14 @@ describe('Slack’s manifest schema', () => {
     const badCommand = structuredClone(manifest);
     badCommand.features.slash_commands[0].command = 'simplismart';
     expect(validate(badCommand)).toBe(false);
+    const badUrl = structuredClone(manifest);
+    badUrl.settings.interactivity.request_url = 'your-bot.example.com/slack/events';
+    expect(validate(badUrl)).toBe(false);
+  });
+
+  test('the HTTP-mode variant (Socket Mode off, the same URLs) is valid too', () => {
+    const ok = validate({ ...manifest, settings: { ...manifest.settings, socket_mode_enabled: false } });
+    if (!ok) throw new Error(`HTTP mode manifest is invalid: ${describeErrors()}`);
   });
 });
 
@@ -88,6 +99,24 @@ describe('what the bot needs, and no more', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.settings.event_subscriptions).toBeUndefined();
     expect(manifest.features.bot_user).toBeDefined();
+  });
+
+  test('the three URLs HTTP mode needs are there, on the one placeholder host the header says to replace, at the path the bot serves', () => {
+    const urls = [
+      manifest.features.slash_commands[0].url,
+      manifest.settings.interactivity.request_url,
+      manifest.settings.interactivity.message_menu_options_url,
+    ].map((u: string) => new URL(u));
+    expect(urls.map((u) => `${u.protocol}${u.pathname}${u.search}`)).toEqual(Array(3).fill(`https:${EVENTS_PATH}`));
+    const hosts = [...new Set(urls.map((u) => u.host))];
+    expect(hosts).toEqual(['your-bot.example.com']);
+    const header = manifestText
+      .split('\n')
+      .filter((line) => line.startsWith('#'))
+      .join(' ')
+      .replace(/\s*#\s*/g, ' ');
+    expect(header).toContain('does not use the three request URLs below');
+    expect(header).toContain(`set socket_mode_enabled to false and replace ${hosts[0]} in those three URLs`);
   });
 
   // The bot scope each Web API method needs (null: none). A method the code starts calling that is

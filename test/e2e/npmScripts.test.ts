@@ -1,8 +1,8 @@
 // The README's npm scripts on a Node.js too old for the project (what a machine without the project's own
-// Node 24 gets, e.g. after `npm ci --ignore-scripts` on an unsupported platform): each one stops with one
+// Node 24 gets: a platform the registry has no Node 24 for, or `npm ci --omit=optional`): each one stops with one
 // line naming the version it needs and the one it found, before any tool crashes on the old Node.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +19,10 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function npm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function npm(args: string[], cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('npm', args, {
-      cwd: ROOT,
+      cwd,
       // Every node that npm starts reads OLD as its version (npm itself checks process.version, left alone).
       env: { PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? work, NODE_OPTIONS: `--import=${preload}` },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,10 +46,23 @@ test.each([
 ])('npm %s on Node 22.18.0: one line, exit 1, nothing run', async (_name, args, command) => {
   const { code, stdout, stderr } = await npm(args);
   expect(code).toBe(1);
-  const own = stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm '));
-  expect(own).toEqual([expect.stringContaining(`simplismart-slack needs Node.js 22.19 or later; ${command} is running on Node.js ${OLD} (`)]);
+  expect(ownLines(stderr)).toEqual([expect.stringContaining(`simplismart-slack needs Node.js 22.19 or later; ${command} is running on Node.js ${OLD} (`)]);
   expect(stdout).not.toMatch(/test\.ts|error TS|problems?\)|Building/);
 }, 20_000);
+
+const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm '));
+
+(process.platform === 'win32' ? test.skip : test)('a node_modules/.bin/node that cannot run here (a glibc build on musl) is named as the reason', async () => {
+  // The shell skips a node it cannot execute and runs the next one on PATH: here the (simulated) old one.
+  const copy = join(work, 'broken-node');
+  for (const file of ['package.json', 'scripts']) cpSync(join(ROOT, file), join(copy, file), { recursive: true });
+  mkdirSync(join(copy, 'node_modules/.bin'), { recursive: true });
+  writeFileSync(join(copy, 'node_modules/.bin/node'), '#!/nonexistent/ld-linux\n');
+  chmodSync(join(copy, 'node_modules/.bin/node'), 0o755);
+  const { code, stderr } = await npm(['run', 'lint'], copy);
+  expect(code).toBe(1);
+  expect(ownLines(stderr)).toEqual([expect.stringMatching(/needs Node\.js 22\.19 or later; .* node_modules\/\.bin\/node does not run on this machine \(ENOENT; /)]);
+});
 
 test('those are all the scripts, with bench (which starts with `npm run build`, checked above)', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;

@@ -1,6 +1,6 @@
 // The README's npm scripts on a Node.js too old for the project (what a machine without the project's own
-// Node 24 gets: a platform the registry has no Node 24 for, or `npm ci --omit=optional`): each one stops with one
-// line naming the version it needs and the one it found, before any tool crashes on the old Node.
+// Node 24 gets: a platform the registry has no Node 24 for, or `npm ci --omit=optional`): each one stops
+// with one line naming the version it needs and the one it found, before any tool crashes on the old Node.
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

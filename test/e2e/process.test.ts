@@ -182,7 +182,7 @@ beforeAll(async () => {
   await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], work);
   slack = await startFakeSlack({ teamId: TEAM, users: { [ALICE]: {} } });
   simplismart = await startFakeSimplismart({ tokens: { [FALLBACK_TOKEN]: ORG } });
-}, 45_000);
+}, 60_000);
 
 afterAll(async () => {
   for (const child of children) {

@@ -2,7 +2,7 @@
 // Node 24 gets: a platform the registry has no Node 24 for, or `npm ci --omit=optional`): each one stops
 // with one line naming the version it needs and the one it found, before any tool crashes on the old Node.
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +19,16 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function npm(args: string[], cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** `npm args` in `cwd`; by default every node that npm starts reads OLD as its version (npm itself checks process.version, left alone). */
+function npm(args: string[], cwd = ROOT, old = true): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn('npm', args, {
       cwd,
-      // Every node that npm starts reads OLD as its version (npm itself checks process.version, left alone).
-      env: { PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? work, NODE_OPTIONS: `--import=${preload}` },
+      env: {
+        PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+        HOME: process.env.HOME ?? work,
+        ...(old ? { NODE_OPTIONS: `--import=${preload}` } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -68,4 +72,53 @@ test('those are all the scripts, with bench (which starts with `npm run build`, 
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   expect(Object.keys(scripts).sort()).toEqual(['bench', 'build', 'lint', 'prestart', 'start', 'test', 'typecheck']);
   expect(scripts.bench).toMatch(/^npm run build && /);
+});
+
+describe('npm start with the compiler installed (a checkout after `npm ci`)', () => {
+  // The project's scripts and package.json on a one-file source tree, with this checkout's compiler: the
+  // real `npm start` → prestart → build check, without compiling the whole bot again.
+  let mini: string;
+  const mainTs = () => join(mini, 'src/main.ts');
+  const mainJs = () => join(mini, 'dist/main.js');
+
+  beforeAll(() => {
+    mini = join(work, 'mini');
+    for (const file of ['package.json', 'scripts']) cpSync(join(ROOT, file), join(mini, file), { recursive: true });
+    mkdirSync(join(mini, 'src'));
+    mkdirSync(join(mini, 'node_modules'));
+    symlinkSync(join(ROOT, 'node_modules/typescript'), join(mini, 'node_modules/typescript'));
+    const compilerOptions = { target: 'es2023', module: 'nodenext', strict: true, types: [], rootDir: 'src', outDir: 'dist' };
+    writeFileSync(join(mini, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }));
+    writeFileSync(join(mini, 'tsconfig.build.json'), JSON.stringify({ extends: './tsconfig.json' }));
+    writeFileSync(mainTs(), "console.log('started: first');\n"); // console from the default lib: no @types here
+  });
+
+  test('no build yet: it builds, then starts; unchanged: it starts without building; src/ changed: it rebuilds', async () => {
+    const first = await npm(['start'], mini, false);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toContain('Building dist/: no build yet');
+    expect(first.stdout).toContain('started: first');
+    const builtAt = statSync(mainJs()).mtimeMs;
+
+    const again = await npm(['start'], mini, false);
+    expect(again.code).toBe(0);
+    expect(again.stderr).not.toContain('Building');
+    expect(again.stdout).toContain('started: first');
+    expect(statSync(mainJs()).mtimeMs).toBe(builtAt);
+
+    writeFileSync(mainTs(), "console.log('started: edited');\n");
+    const edited = await npm(['start'], mini, false);
+    expect(edited.code).toBe(0);
+    expect(edited.stderr).toContain('Building dist/: src/ changed since the last build');
+    expect(edited.stdout).toContain('started: edited');
+  }, 30_000);
+
+  test('a build that fails leaves nothing that looks fresh: the next start tries again', async () => {
+    writeFileSync(mainTs(), 'const n: number = "not a number";\nexport default n;\n');
+    const broken = await npm(['start'], mini, false);
+    expect(broken.code).not.toBe(0);
+    expect(broken.stdout).toContain('error TS2322');
+    const retried = await npm(['start'], mini, false);
+    expect(retried.stderr).toContain('Building dist/');
+  }, 30_000);
 });

@@ -383,25 +383,6 @@ describe('npm start on the built checkout, production dependencies only (no comp
       rmSync(bare, { recursive: true, force: true });
     }
   }, TEST_TIMEOUT_MS);
-
-  test('with the compiler: the start-time check builds nothing while dist/ matches src/, and rebuilds when it does not', async () => {
-    const stamp = join(work, 'dist/.sources.sha256');
-    const fingerprint = readFileSync(stamp, 'utf8');
-    const builtAt = statSync(mainJs()).mtimeMs;
-    const check = () => spawnSync(NODE, [join(ROOT, 'scripts/build.js'), '--if-stale', '--out-dir', join(work, 'dist')], { cwd: ROOT, encoding: 'utf8' });
-
-    const fresh = check();
-    expect(fresh.status).toBe(0);
-    expect(fresh.stderr + fresh.stdout).toBe('');
-    expect(statSync(mainJs()).mtimeMs).toBe(builtAt);
-
-    writeFileSync(stamp, 'built from something else\n');
-    const stale = check();
-    expect(stale.status).toBe(0);
-    expect(stale.stderr).toContain('src/ changed since the last build');
-    expect(readFileSync(stamp, 'utf8')).toBe(fingerprint);
-    expect(statSync(mainJs()).mtimeMs).toBeGreaterThan(builtAt);
-  }, 30_000);
 });
 
 describe('a Node.js too old for the bot', () => {

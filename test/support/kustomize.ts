@@ -78,7 +78,7 @@ function checkKustomization(value: unknown, where: string, kind: keyof typeof KI
     if (patch['target'] !== undefined) onlyKeys(asRecord(patch['target'], `${where} target`), SUPPORTED['target']!, `${where} target`);
   }
   for (const i of (k['images'] as unknown[] | undefined) ?? []) onlyKeys(asRecord(i, `${where} images`), SUPPORTED['image']!, `${where} images`);
-  return k as Kustomization;
+  return k;
 }
 
 function loadResource(path: string): KubernetesObject[] {

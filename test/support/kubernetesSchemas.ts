@@ -32,7 +32,7 @@ const SCHEMAS: Record<string, Schema> = {
   },
 };
 
-const describe = (o: KubernetesObject) => `${o.kind}/${o.metadata.name}`;
+const label = (o: KubernetesObject) => `${o.kind}/${o.metadata.name}`;
 
 /** One line per problem, naming the object; empty when every object is valid. */
 export function schemaProblems(objects: KubernetesObject[]): string[] {
@@ -41,14 +41,14 @@ export function schemaProblems(objects: KubernetesObject[]): string[] {
   for (const o of objects) {
     const schema = SCHEMAS[`${o.apiVersion}/${o.kind}`];
     if (schema === undefined) {
-      problems.push(`${describe(o)}: no schema for ${o.apiVersion} ${o.kind} (add it to test/support/kubernetesSchemas.ts)`);
+      problems.push(`${label(o)}: no schema for ${o.apiVersion} ${o.kind} (add it to test/support/kubernetesSchemas.ts)`);
       continue;
     }
     known.push(o);
     try {
       new schema.model(structuredClone(o) as never).validate();
     } catch (error) {
-      problems.push(`${describe(o)}: ${(error as Error).message}`);
+      problems.push(`${label(o)}: ${(error as Error).message}`);
     }
   }
   return [...problems, ...unknownFields(known)];
@@ -93,6 +93,6 @@ function unknownFields(objects: KubernetesObject[]): string[] {
     const index = d.start === undefined ? -1 : starts.findLastIndex((s) => s <= d.start!);
     if (d.file?.fileName !== file || d.start === undefined || index === -1) return `TypeScript: ${message}`;
     const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-    return `${describe(objects[index]!)}: ${message} (at ${d.file.text.split('\n')[line]!.trim()})`;
+    return `${label(objects[index]!)}: ${message} (at ${d.file.text.split('\n')[line]!.trim()})`;
   });
 }

@@ -138,7 +138,7 @@ describe('the longest import and the longest answers are told in messages Slack 
     const request = await settled(id, 'succeeded', /is imported into Simplismart/);
     expect(JSON.parse(request.payload).nodegroup_labels).toHaveLength(MAX_NODE_GROUPS);
     expectEveryMessageAccepted();
-  });
+  }, 15_000);
 
   test('a 422 with the longest message and 20 fields of long errors: the outcome with its button is posted', async () => {
     const { view, values } = await maximalForm();
@@ -149,7 +149,7 @@ describe('the longest import and the longest answers are told in messages Slack 
     expectEveryMessageAccepted();
     const outcome = slack.callsTo('chat.postMessage').find((c) => /^Import failed for /.test(String(c.args.text)));
     expect(JSON.stringify(outcome?.args.blocks)).toContain('request_edit');
-  });
+  }, 15_000);
 
   test('the most approvers: the form’s note, the card and the waiting parent are accepted, mentions whole', async () => {
     await setPolicy({ ...MANY_APPROVERS, approvalsNeeded: 10 });
@@ -161,7 +161,7 @@ describe('the longest import and the longest answers are told in messages Slack 
     const id = requestIdIn(await submitModal(bot, view, values));
     await eventually(async () => expect((await bot.store.getRequest(id))?.cards).toHaveLength(1), 8000);
     expectEveryMessageAccepted();
-  });
+  }, 15_000);
 });
 
 test('a policy that names no approvers: the import is refused, saying nobody the one way the bot says it', async () => {

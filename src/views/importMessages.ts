@@ -65,7 +65,7 @@ export function nodeGroupLine(group: NodeGroup): string {
 
 /** `*Node groups*` and one line per group, in one section's room. */
 export function nodeGroupsText(body: ImportClusterBody): string {
-  return `*Node groups*\n${listWithin(body.nodegroup_labels.map(nodeGroupLine), LIST_MAX, { separator: '\n', more: (n) => `\n…and ${n} more node groups` })}`;
+  return `*Node groups*\n${listWithin(body.nodegroup_labels.map(nodeGroupLine), LIST_MAX, { separator: '\n', more: (n) => `\n…and ${n} more node group${n === 1 ? '' : 's'}` })}`;
 }
 
 export function approversText(request: ImportRequest): string {
@@ -178,7 +178,7 @@ export function outcomeMessage(request: ImportRequest, outcome: OutcomeDescripti
   if (outcome.apiMessage !== null) blocks.push(section(`*Simplismart said:*\n>${escapedWithin(outcome.apiMessage, 1500).replace(/\n/g, '\n>')}`));
   if (outcome.fieldErrors.length > 0) {
     const lines = outcome.fieldErrors.map((f) => `• ${code(clip(f.field, 100))}: ${escapedWithin(f.messages.join(' '), 300)}`);
-    blocks.push(section(`*Fields*\n${listWithin(lines, LIST_MAX, { separator: '\n', more: (n) => `\n…and ${n} more fields` })}`));
+    blocks.push(section(`*Fields*\n${listWithin(lines, LIST_MAX, { separator: '\n', more: (n) => `\n…and ${n} more field${n === 1 ? '' : 's'}` })}`));
   }
   blocks.push(section(`*Next step:* ${outcome.nextStep}`));
   blocks.push(actions(undefined, [editAndRetryButton(request, outcome.retryNeedsCare)]));

@@ -5,7 +5,7 @@ import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
 import { openStore } from '../../src/store/openStore.js';
 import type { Store } from '../../src/store/store.js';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
+import { simplismartFaults, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { blockActions } from '../support/slackRequests.js';
@@ -456,6 +456,24 @@ describe.each([
     } finally {
       await other.stop();
     }
+  });
+
+  test('recovery never takes an import this process is still sending, however long ago its lease lapsed', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    simplismart.nextResponse(simplismartFaults.slow(1200));
+    await click(request, 'request_approve', BOB);
+    await simplismart.waitForRequest((r) => (r.json as { name?: string } | undefined)?.name === JSON.parse(request.payload).name);
+    // The clock jumps well past two lease periods while the call is still out: the lease lapsed and,
+    // as far as the row shows, stayed unrenewed. The sweeper of the process sending it knows better.
+    for (let i = 0; i < 3; i++) {
+      clock.advance(IMPORT_LEASE_MS + 1);
+      await bot.services.sweeper.sweep();
+      expect((await store.getRequest(request.id))?.state).toBe('importing');
+    }
+    const done = await waitForState(request.id, 'succeeded');
+    expect((await store.listEvents(request.id)).map((e) => e.toState)).not.toContain('outcome_unknown');
+    expect(postsFor(done)).toBe(1);
   });
 
   test('history lists requests with state and thread; one request shows its audit trail', async () => {

@@ -1,0 +1,156 @@
+// Simplismart answers, and the store refuses every write for the next 60 s (another process holds the
+// SQLite write lock; PostgreSQL is cut off, from this bot and from a second replica): the bot keeps the
+// answer, tells it in the thread at once, saves it when the store is back — the request ends
+// `succeeded` with its UUID, one POST, no "unknown" told anywhere. Real time: the leases lapse during
+// the outage as they would in production, and every sweeper runs each second.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
+import { simplismartFaults, startFakeSimplismart } from '../support/fakeSimplismart.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { createTestDatabase } from '../support/postgres.js';
+import { startTcpProxy } from '../support/tcpProxy.js';
+import {
+  connectWorkspace,
+  eventually,
+  fakeJwt,
+  openImportModal,
+  ORG,
+  requestIdIn,
+  startTestBot,
+  submitModal,
+  TEAM,
+  validImportValues,
+  WallClock,
+  type TestBot,
+} from '../support/bot.js';
+
+const OUTAGE_MS = 60_000;
+const TOKEN = fakeJwt();
+
+interface Engine {
+  name: string;
+  databaseUrl: string;
+  /** Other bots on the same database, which must not take the import either. */
+  replicas: number;
+  breakIt(): void | Promise<void>;
+  mendIt(): void | Promise<void>;
+  tearDown(): Promise<void>;
+}
+
+async function sqlite(): Promise<Engine> {
+  const dir = mkdtempSync(join(tmpdir(), 'ss-kept-'));
+  const file = join(dir, 'bot.db');
+  let locker: DatabaseSync | undefined;
+  return {
+    name: 'SQLite, its write lock held by another process',
+    databaseUrl: `sqlite:${file}`,
+    replicas: 0,
+    breakIt: () => {
+      locker = new DatabaseSync(file);
+      locker.exec('BEGIN EXCLUSIVE');
+    },
+    mendIt: () => {
+      locker?.exec('ROLLBACK');
+      locker?.close();
+      locker = undefined;
+    },
+    tearDown: async () => {
+      locker?.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function postgres(): Promise<Engine> {
+  const db = await createTestDatabase();
+  const proxy = await startTcpProxy('127.0.0.1', Number(new URL(db.url).port || 5432));
+  const url = new URL(db.url);
+  url.host = `127.0.0.1:${proxy.port}`;
+  return {
+    name: 'PostgreSQL down for both replicas',
+    databaseUrl: url.href,
+    replicas: 1,
+    breakIt: () => proxy.cut(),
+    mendIt: () => proxy.restore(),
+    tearDown: async () => {
+      await proxy.close();
+      await db.drop();
+    },
+  };
+}
+
+/** Everything the bot said in Slack: thread replies, the parent and its updates, ephemeral notes. */
+function everythingTold(slack: FakeSlack): string {
+  return JSON.stringify(slack.calls.filter((c) => /^chat\.|^response_url$/.test(c.method)).map((c) => c.args));
+}
+
+test.concurrent.each([['sqlite', sqlite], ['postgres', postgres]] as const)(
+  '%s: an answer from Simplismart outlives a 60 s store outage right after the POST',
+  async (_name, makeEngine) => {
+    const engine = await makeEngine();
+    const slack = await startFakeSlack({ teamId: TEAM });
+    const simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+    const bots: TestBot[] = [];
+    let stopped: Array<PromiseSettledResult<void>> = [];
+    try {
+      const start = () => startTestBot({ slack, simplismart, databaseUrl: engine.databaseUrl, clock: new WallClock(), sweepIntervalMs: 1000 });
+      const bot = await start();
+      bots.push(bot);
+      for (let i = 0; i < engine.replicas; i++) bots.push(await start());
+      await connectWorkspace(bot, TEAM, TOKEN, ORG);
+
+      const view = await openImportModal(bot, slack, { text: 'provider=aws' });
+      // The import is created on arrival; the answer leaves 500 ms later, into the outage.
+      simplismart.nextResponse(simplismartFaults.slow(500));
+      const id = requestIdIn(await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2' })));
+      await simplismart.waitForRequest(undefined, { timeoutMs: 5000 });
+      await engine.breakIt();
+      const brokenAt = Date.now();
+      const uuid = () => simplismart.clusters[0]!.uuid;
+
+      // Slack is up: the outcome is told at once, with its UUID, and that saving is delayed.
+      await eventually(() => {
+        const told = everythingTold(slack);
+        expect(told).toContain('is imported into Simplismart');
+        expect(told).toContain(uuid());
+        expect(told).toContain('Saving is delayed');
+      }, 15_000);
+
+      // The outage outlasts the lease (which lapses unrenewed) and the old retry budget (~45 s).
+      expect(OUTAGE_MS).toBeGreaterThan(IMPORT_LEASE_MS + 5000);
+      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - brokenAt)));
+      await engine.mendIt();
+
+      await eventually(async () => {
+        const request = await bot.store.getRequest(id);
+        expect(request?.state).toBe('succeeded');
+      }, 15_000);
+      const request = (await bot.store.getRequest(id))!;
+      expect(request.outcome).toMatchObject({ kind: 'imported', cluster: { uuid: uuid() } });
+      expect(request.lease).toBeNull();
+      const events = await bot.store.listEvents(id);
+      expect(events.map((e) => e.toState)).toEqual(['approved', 'importing', 'succeeded']);
+      await eventually(() => expect(everythingTold(slack)).toContain('Saved: the outcome above is now in the request’s history'), 5000);
+
+      // Let every sweeper have a few more passes: nobody reconsiders a request that is settled.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect((await bot.store.getRequest(id))?.state).toBe('succeeded');
+      expect(simplismart.importRequests()).toHaveLength(1);
+      expect(everythingTold(slack)).not.toMatch(/unknown/i);
+      const logs = bots.flatMap((b) => b.logs).join('\n');
+      expect(logs).toContain('Simplismart answered but the store does not take the answer yet');
+      expect(logs).not.toMatch(/restart|outcome_unknown/);
+    } finally {
+      // Every bot is stopped (and audited for secrets) before anything is torn down; a failure is reported after.
+      stopped = await Promise.allSettled(bots.map((b) => b.stop()));
+      await slack.close();
+      await simplismart.close();
+      await engine.tearDown();
+    }
+    for (const result of stopped) if (result.status === 'rejected') throw result.reason;
+  },
+  OUTAGE_MS + 45_000,
+);

@@ -94,7 +94,7 @@ test.concurrent.each([['sqlite', sqlite], ['postgres', postgres]] as const)(
     const slack = await startFakeSlack({ teamId: TEAM });
     const simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
     const bots: TestBot[] = [];
-    let stopped: Array<PromiseSettledResult<void>> = [];
+    let stopped: Array<PromiseSettledResult<void>>;
     try {
       const start = () => startTestBot({ slack, simplismart, databaseUrl: engine.databaseUrl, clock: new WallClock(), sweepIntervalMs: 1000 });
       const bot = await start();

@@ -3,15 +3,10 @@
 // answer, tells it in the thread at once, saves it when the store is back — the request ends
 // `succeeded` with its UUID, one POST, no "unknown" told anywhere. Real time: the leases lapse during
 // the outage as they would in production, and every sweeper runs each second.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
 import { simplismartFaults, startFakeSimplismart } from '../support/fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { createTestDatabase } from '../support/postgres.js';
-import { startTcpProxy } from '../support/tcpProxy.js';
+import { postgresBehindProxy, sqliteWriteLock, type StoreOutage } from '../support/storeOutages.js';
 import {
   connectWorkspace,
   eventually,
@@ -30,56 +25,17 @@ import {
 const OUTAGE_MS = 60_000;
 const TOKEN = fakeJwt();
 
-interface Engine {
-  name: string;
-  databaseUrl: string;
+interface Engine extends StoreOutage {
   /** Other bots on the same database, which must not take the import either. */
   replicas: number;
-  breakIt(): void | Promise<void>;
-  mendIt(): void | Promise<void>;
-  tearDown(): Promise<void>;
 }
 
 async function sqlite(): Promise<Engine> {
-  const dir = mkdtempSync(join(tmpdir(), 'ss-kept-'));
-  const file = join(dir, 'bot.db');
-  let locker: DatabaseSync | undefined;
-  return {
-    name: 'SQLite, its write lock held by another process',
-    databaseUrl: `sqlite:${file}`,
-    replicas: 0,
-    breakIt: () => {
-      locker = new DatabaseSync(file);
-      locker.exec('BEGIN EXCLUSIVE');
-    },
-    mendIt: () => {
-      locker?.exec('ROLLBACK');
-      locker?.close();
-      locker = undefined;
-    },
-    tearDown: async () => {
-      locker?.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...sqliteWriteLock(), replicas: 0 };
 }
 
 async function postgres(): Promise<Engine> {
-  const db = await createTestDatabase();
-  const proxy = await startTcpProxy('127.0.0.1', Number(new URL(db.url).port || 5432));
-  const url = new URL(db.url);
-  url.host = `127.0.0.1:${proxy.port}`;
-  return {
-    name: 'PostgreSQL down for both replicas',
-    databaseUrl: url.href,
-    replicas: 1,
-    breakIt: () => proxy.cut(),
-    mendIt: () => proxy.restore(),
-    tearDown: async () => {
-      await proxy.close();
-      await db.drop();
-    },
-  };
+  return { ...(await postgresBehindProxy()), replicas: 1 };
 }
 
 /** Everything the bot said in Slack: thread replies, the parent and its updates, ephemeral notes. */

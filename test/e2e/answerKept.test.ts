@@ -2,7 +2,8 @@
 // SQLite write lock; PostgreSQL is cut off, from this bot and from a second replica): the bot keeps the
 // answer, tells it in the thread at once, saves it when the store is back — the request ends
 // `succeeded` with its UUID, one POST, no "unknown" told anywhere. Real time: the leases lapse during
-// the outage as they would in production, and every sweeper runs each second.
+// the outage as they would in production, and every sweeper runs each second. And a bot that stops
+// while it still holds an answer: the next one's recovery tells the thread what happened.
 import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
 import { simplismartFaults, startFakeSimplismart } from '../support/fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
@@ -11,6 +12,7 @@ import {
   connectWorkspace,
   eventually,
   fakeJwt,
+  ManualClock,
   openImportModal,
   ORG,
   requestIdIn,
@@ -110,3 +112,55 @@ test.concurrent.each([['sqlite', sqlite], ['postgres', postgres]] as const)(
   },
   OUTAGE_MS + 45_000,
 );
+
+test('a bot that stops holding an unsaved answer: the next one’s recovery tells the thread just that, nothing is re-sent', async () => {
+  const outage = sqliteWriteLock();
+  const slack = await startFakeSlack({ teamId: TEAM });
+  const simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+  const clock = new ManualClock();
+  const start = () => startTestBot({ slack, simplismart, databaseUrl: outage.databaseUrl, clock, env: { SHUTDOWN_GRACE_MS: '500' } });
+  try {
+    const first = await start();
+    await connectWorkspace(first, TEAM, TOKEN, ORG);
+    const view = await openImportModal(first, slack, { text: 'provider=aws' });
+    simplismart.nextResponse(simplismartFaults.slow(300));
+    const id = requestIdIn(await submitModal(first, view, validImportValues({ cluster_region: 'us-west-2' })));
+    await simplismart.waitForRequest(undefined, { timeoutMs: 5000 });
+    await outage.breakIt();
+    const uuid = () => simplismart.clusters[0]!.uuid;
+    await eventually(() => expect(everythingTold(slack)).toContain('Saving is delayed'), 10_000);
+
+    // It stops while the store still refuses: the answer is given up, in full in the log.
+    await first.stop();
+    const given = first.logs.filter((l) => l.includes('stopping with an answer from Simplismart that the store never took'));
+    expect(given).toHaveLength(1);
+    expect(given[0]).toContain(uuid());
+    await outage.mendIt();
+
+    const next = await start();
+    try {
+      const sweep = () => next.services.sweeper.sweep();
+      expect((await next.store.getRequest(id))?.state).toBe('importing');
+      clock.advance(IMPORT_LEASE_MS + 1);
+      await sweep();
+      clock.advance(IMPORT_LEASE_MS);
+      await sweep();
+      expect((await next.store.getRequest(id))?.state).toBe('outcome_unknown');
+      const thread = slack.messages().filter((m) => m.thread_ts !== undefined).map((m) => JSON.stringify(m.blocks));
+      const at = (text: string) => thread.findIndex((m) => m.includes(text));
+      expect(at(uuid())).toBeGreaterThan(-1);
+      expect(at('Saving is delayed')).toBeGreaterThan(at(uuid()));
+      const recovered = at('The bot stopped before it saved how this import ended');
+      expect(recovered).toBeGreaterThan(at('Saving is delayed'));
+      expect(thread[recovered]).toContain('If Simplismart’s answer is told above in this thread, that is the outcome');
+      expect(simplismart.importRequests()).toHaveLength(1);
+      expect(next.logs.join('\n')).not.toMatch(/restart/);
+    } finally {
+      await next.stop();
+    }
+  } finally {
+    await slack.close();
+    await simplismart.close();
+    await outage.tearDown();
+  }
+}, 30_000);

@@ -39,6 +39,7 @@ export const LIMITS = {
   slugLength: 63,
   nodeGroupNameLength: 63,
   machineTypeLength: 100,
+  acceleratorTypeLength: 63,
   nodeCount: 1000,
   acceleratorCount: 16,
   vcpu: 1024,
@@ -98,7 +99,7 @@ export const nodeConfigSchema = z
     desired_count: count('Desired nodes').optional(),
     accelerator_type: z
       .string()
-      .max(63, { error: 'Keep the accelerator type under 63 characters.' })
+      .max(LIMITS.acceleratorTypeLength, { error: `Keep the accelerator type under ${LIMITS.acceleratorTypeLength} characters.` })
       .regex(ACCELERATOR_PATTERN, {
         error: `Use a lower-case accelerator slug such as ${DOCUMENTED_ACCELERATORS.join(', ')}.`,
       })

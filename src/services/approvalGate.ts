@@ -3,13 +3,17 @@
 import type { WebClient } from '@slack/web-api';
 import { DEFAULT_POLICY, eligibleApproverCount, requirementFrom } from '../domain/approvalPolicy.js';
 import type { Store } from '../store/store.js';
-import { groupMention, userMention } from '../views/blocks.js';
+import { approverMentions } from '../views/blocks.js';
+import { APPROVAL_NOTE_MAX } from '../views/importModal.js';
 import { groupMembers } from './slackDirectory.js';
 
 export type ApprovalGate =
   | { kind: 'open' }
   | { kind: 'approval'; note: string }
   | { kind: 'blocked'; reason: string };
+
+/** The reason is an ephemeral reply (3000 characters a section): the list gets most of it. */
+const BLOCKED_APPROVERS_MAX = 2000;
 
 export async function approvalGate(store: Store, client: WebClient, teamId: string, requesterId: string): Promise<ApprovalGate> {
   const policy = (await store.getApprovalPolicy(teamId)) ?? DEFAULT_POLICY;
@@ -20,17 +24,17 @@ export async function approvalGate(store: Store, client: WebClient, teamId: stri
   if (eligible < requirement.approvalsNeeded && requirement.approverGroupIds.length > 0) {
     eligible = eligibleApproverCount(requirement, requesterId, await groupMembers(client, requirement.approverGroupIds));
   }
-  const who = [...requirement.approverUserIds.map(userMention), ...requirement.approverGroupIds.map(groupMention)].join(', ');
   const needed = requirement.approvalsNeeded;
+  const approvals = `${needed} approval${needed === 1 ? '' : 's'}`;
+  const who = (maxChars: number) => approverMentions(requirement.approverUserIds, requirement.approverGroupIds, maxChars);
   if (eligible < needed) {
     const alone = requirement.approverUserIds.includes(requesterId);
     return {
       kind: 'blocked',
-      reason: `Imports here need ${needed} approval${needed === 1 ? '' : 's'} from ${who === '' ? 'approvers' : who}, and requesters never approve their own${alone ? ': you are the only approver, so another approver is needed' : ': there are not enough other approvers'}. Ask a workspace admin to add one with \`/simplismart approvals\`.`,
+      reason: `Imports here need ${approvals} from ${who(BLOCKED_APPROVERS_MAX)}, and requesters never approve their own${alone ? ': you are the only approver, so another approver is needed' : ': there are not enough other approvers'}. Ask a workspace admin to add one with \`/simplismart approvals\`.`,
     };
   }
-  return {
-    kind: 'approval',
-    note: `:lock: Imports here need ${needed} approval${needed === 1 ? '' : 's'} from ${who} before they run.`,
-  };
+  // The note is kept whole in the form's metadata: the list gets what the sentence leaves of its room.
+  const note = (list: string) => `:lock: Imports here need ${approvals} from ${list} before they run.`;
+  return { kind: 'approval', note: note(who(APPROVAL_NOTE_MAX - note('').length)) };
 }

@@ -5,12 +5,13 @@ import type { Approval, ImportRequest, RequestEvent } from '../domain/importRequ
 import {
   actions,
   button,
-  clip,
   code,
   confirmDialog,
   context,
+  escapedWithin,
   escapeMrkdwn,
   fields,
+  listWithin,
   plain,
   section,
   slackDate,
@@ -22,11 +23,19 @@ import {
   approversText,
   clusterSummary,
   editAndRetryButton,
-  nodeGroupLine,
+  nodeGroupsText,
   parsePayload,
   progressText,
-  type SlackMessage,
 } from './importMessages.js';
+import { slackMessage, type SlackMessage } from './message.js';
+
+/** Who approved so far, as mentions, in the room a sentence or a field leaves (at most 10 people). */
+function approvedBy(approvals: readonly Approval[], maxChars = 1000): string {
+  return listWithin(
+    approvals.map((a) => userMention(a.approverId)),
+    maxChars,
+  );
+}
 
 export function approvalCard(request: ImportRequest, approvals: readonly Approval[], decision: RequestEvent | undefined): SlackMessage {
   const body = parsePayload(request);
@@ -42,10 +51,10 @@ export function approvalCard(request: ImportRequest, approvals: readonly Approva
       ['Region', body.region === null ? '—' : escapeMrkdwn(body.region)],
       ['Requester', userMention(request.requesterId)],
       ['Expires', request.expiresAt === null ? '—' : slackDate(request.expiresAt)],
-      ['Progress', `${progressText(request, approvals)}${approvals.length > 0 ? ` (${approvals.map((a) => userMention(a.approverId)).join(', ')})` : ''}`],
+      ['Progress', `${progressText(request, approvals)}${approvals.length > 0 ? ` (${approvedBy(approvals)})` : ''}`],
       ['Org', code(body.org)],
     ]),
-    section(`*Node groups*\n${body.nodegroup_labels.map(nodeGroupLine).join('\n')}`),
+    section(nodeGroupsText(body)),
   ];
   if (pending) {
     blocks.push(
@@ -55,7 +64,7 @@ export function approvalCard(request: ImportRequest, approvals: readonly Approva
           style: 'primary',
           confirm: confirmDialog(
             'Approve this import?',
-            `Simplismart will take control of the cluster *${escapeMrkdwn(clip(body.name, 100))}*. The JSON that is sent is exactly what “View JSON” shows.`,
+            `Simplismart will take control of the cluster *${escapedWithin(body.name, 100)}*. The JSON that is sent is exactly what “View JSON” shows.`,
             'Approve',
           ),
         }),
@@ -78,22 +87,19 @@ export function approvalCard(request: ImportRequest, approvals: readonly Approva
     );
   }
   blocks.push(context(`Request ${code(request.id)} · approvers are checked when they click; requesters cannot approve their own imports`));
-  return {
-    text: clip(
-      pending
-        ? `Approval needed: ${escapeMrkdwn(body.name)} (${body.cluster_hosted_on}) requested by the user ${request.requesterId}, request ${request.id}`
-        : `Import approval for ${escapeMrkdwn(body.name)}: ${request.state}`,
-      SLACK_LIMITS.fallbackText,
-    ),
+  return slackMessage(
+    pending
+      ? `Approval needed: ${escapeMrkdwn(body.name)} (${body.cluster_hosted_on}) requested by the user ${request.requesterId}, request ${request.id}`
+      : `Import approval for ${escapeMrkdwn(body.name)}: ${request.state}`,
     blocks,
-  };
+  );
 }
 
 /** "Approved by @x at 14:02" and its siblings: what a late clicker and the card both say. */
 export function decisionLine(request: ImportRequest, approvals: readonly Approval[], decision: RequestEvent | undefined): string {
   const when = decision === undefined ? '' : ` at ${slackDate(decision.at, '{time}')} ${slackDate(decision.at, '{date_short}')}`;
   const by = decision?.actorId === undefined || decision.actorId === null ? '' : ` by ${userMention(decision.actorId)}`;
-  const reason = decision?.note === undefined || decision.note === null ? '' : `: “${escapeMrkdwn(clip(decision.note, 500))}”`;
+  const reason = decision?.note === undefined || decision.note === null ? '' : `: “${escapedWithin(decision.note, 500)}”`;
   switch (request.state) {
     case 'rejected':
       return `:no_entry: Rejected${by}${when}${reason}`;
@@ -104,7 +110,7 @@ export function decisionLine(request: ImportRequest, approvals: readonly Approva
     case 'pending_approval':
       return `:hourglass_flowing_sand: Waiting: ${progressText(request, approvals)}.`;
     default: {
-      const approvers = approvals.map((a) => userMention(a.approverId)).join(', ');
+      const approvers = approvedBy(approvals);
       const last = approvals.at(-1);
       const at = last === undefined ? '' : ` at ${slackDate(last.at, '{time}')} ${slackDate(last.at, '{date_short}')}`;
       return `:white_check_mark: Approved by ${approvers === '' ? 'policy' : approvers}${at}.`;

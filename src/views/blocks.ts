@@ -33,8 +33,98 @@ export const SLACK_LIMITS = {
   id: 255,
 } as const;
 
+/**
+ * Block text above about 13 000 characters in one message is refused as a whole (`msg_blocks_too_long`,
+ * undocumented; seen at ~13 200 in slackapi/bolt-js#2509 and lower with other blocks in #2867). Every
+ * message the bot builds keeps its block text within this budget (see slackMessage).
+ */
+export const MESSAGE_TEXT_BUDGET = 11_000;
+
+/** Plain text cut to `max` characters with an ellipsis; never between the two halves of an emoji. */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  return `${text.slice(0, withoutHalfCharacter(text, Math.max(0, max - 1)))}…`;
+}
+
+/**
+ * mrkdwn (and a message's `text`) cut to `max` characters, never inside an entity: a mention
+ * `<@U…>`, `<!subteam^…>`, `<#C…>`, `<!date^…|…>`, a link `<url|text>` or an escape such as `&amp;`
+ * cut in half is shown by Slack as raw markup. The cut moves back to the entity's start instead.
+ */
+export function clipMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = Math.max(0, max - 1);
+  for (;;) {
+    const before = cut;
+    cut = outsideAngleEntity(text, cut);
+    cut = outsideEscape(text, cut);
+    cut = withoutHalfCharacter(text, cut);
+    if (cut === before) break;
+  }
+  return `${text.slice(0, cut)}…`;
+}
+
+/** A cut inside `<…>` (an open `<` before it, its `>` at or after it) moves to the `<`. */
+function outsideAngleEntity(text: string, cut: number): number {
+  const open = text.lastIndexOf('<', cut - 1);
+  if (open === -1 || text.lastIndexOf('>', cut - 1) > open) return cut;
+  const close = text.indexOf('>', cut);
+  const nextOpen = text.indexOf('<', cut);
+  const closedLater = close !== -1 && (nextOpen === -1 || close < nextOpen);
+  return closedLater ? open : cut;
+}
+
+/** A cut inside `&name;` or `&#123;` moves to the `&`. */
+function outsideEscape(text: string, cut: number): number {
+  const amp = text.lastIndexOf('&', cut - 1);
+  if (amp === -1 || cut - amp > ESCAPE_MAX) return cut;
+  return ESCAPE_AT.test(text.slice(amp, amp + ESCAPE_MAX + 1)) && !text.slice(amp, cut).includes(';') ? amp : cut;
+}
+const ESCAPE_AT = /^&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});/;
+const ESCAPE_MAX = 34;
+
+function withoutHalfCharacter(text: string, cut: number): number {
+  const code = text.charCodeAt(cut - 1);
+  return cut > 0 && code >= 0xd800 && code <= 0xdbff ? cut - 1 : cut;
+}
+
+/**
+ * `<@U1>, <@U2> and 12 more`: a list that fits in `maxChars`, cut between items, never inside one
+ * (a mention cut in half shows as raw text). The first item is always shown. Lines can be listed too,
+ * with another separator and another way of saying how many were left out.
+ */
+export function listWithin(
+  items: readonly string[],
+  maxChars: number,
+  options: { separator?: string; more?: (hidden: number) => string } = {},
+): string {
+  const separator = options.separator ?? ', ';
+  const more = (hidden: number) => (hidden === 0 ? '' : (options.more ?? ((n) => ` and ${n} more`))(hidden));
+  const all = items.join(separator);
+  if (all.length <= maxChars) return all;
+  let shown = 1;
+  let length = items[0]?.length ?? 0;
+  while (shown < items.length) {
+    const next = length + separator.length + (items[shown]?.length ?? 0);
+    if (next + more(items.length - shown - 1).length > maxChars) break;
+    length = next;
+    shown += 1;
+  }
+  return `${items.slice(0, shown).join(separator)}${more(items.length - shown)}`;
+}
+
+/** How the bot says there is nobody to approve, everywhere. */
+export const NO_APPROVERS = 'no one (no approvers are set)';
+
+/** Approvers as mentions — people, then user groups — within `maxChars`, or NO_APPROVERS. */
+export function approverMentions(userIds: readonly string[], groupIds: readonly string[], maxChars: number): string {
+  const who = [...userIds.map(userMention), ...groupIds.map(groupMention)];
+  return who.length === 0 ? NO_APPROVERS : listWithin(who, maxChars);
+}
+
+/** Text from people or an API, escaped for mrkdwn and then cut (never inside an escape) to `max`. */
+export function escapedWithin(text: string, max: number): string {
+  return clipMrkdwn(escapeMrkdwn(text), max);
 }
 
 /** Text from people or APIs placed into mrkdwn must not turn into mentions, links or markup. */
@@ -53,7 +143,7 @@ export function plain(text: string, max: number = SLACK_LIMITS.sectionText): Pla
 }
 
 export function mrkdwn(text: string, max: number = SLACK_LIMITS.sectionText): MrkdwnElement {
-  return { type: 'mrkdwn', text: clip(text, max) };
+  return { type: 'mrkdwn', text: clipMrkdwn(text, max) };
 }
 
 export function section(text: string, options: { blockId?: string; accessory?: SectionBlockAccessory } = {}): SectionBlock {

@@ -6,17 +6,28 @@ import { describeExpiry } from '../domain/approvalPolicy.js';
 import type { ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { STATE_EMOJI, STATE_LABELS } from '../domain/importRequest.js';
 import { tokenFreshness, type WorkspaceConnection } from '../domain/workspaceConnection.js';
-import { channelMention, clip, code, context, escapeMrkdwn, groupMention, section, slackDate, userMention } from './blocks.js';
-import type { SlackMessage } from './importMessages.js';
+import {
+  approverMentions,
+  channelMention,
+  code,
+  context,
+  escapedWithin,
+  escapeMrkdwn,
+  MESSAGE_TEXT_BUDGET,
+  section,
+  slackDate,
+  userMention,
+} from './blocks.js';
 import { parsePayload, stripMarkup } from './importMessages.js';
+import { blockTextLength, slackMessage, type SlackMessage } from './message.js';
 
 export function message(text: string, extra: KnownBlock[] = []): SlackMessage {
-  return { text: clip(stripMarkup(text), 3000), blocks: [section(text), ...extra] };
+  return slackMessage(stripMarkup(text), [section(text), ...extra]);
 }
 
 export function helpMessage(unknown?: string): SlackMessage {
   const lines = [
-    unknown === undefined ? '*Simplismart for Slack*' : `I don’t know \`${escapeMrkdwn(clip(unknown, 40))}\`. Here is what I can do:`,
+    unknown === undefined ? '*Simplismart for Slack*' : `I don’t know \`${escapedWithin(unknown, 40)}\`. Here is what I can do:`,
     '• `/simplismart import` — import an existing Kubernetes cluster into Simplismart with a form. Pre-fill it: `/simplismart import name="Prod" provider=aws region=us-west-2 group=gpu-pool machine_type=g5.2xlarge`',
     '• `/simplismart status` — is this workspace connected, to which org, and when does its token expire',
     '• `/simplismart connect` — (admins) connect this workspace with a Simplismart API token',
@@ -95,10 +106,9 @@ export function policyMessage(policy: StoredApprovalPolicy | undefined, canEdit:
       `:unlock: Imports run straight away: approval is not required in this workspace.${canEdit ? '' : ' Workspace admins can require it with `/simplismart approvals`.'}`,
     );
   }
-  const approvers = [...policy.approverUserIds.map(userMention), ...policy.approverGroupIds.map(groupMention)].join(', ');
   const lines = [
     ':lock: *Approval is required* before an import runs.',
-    `• Approvers: ${approvers === '' ? '_none_' : approvers} (a requester never approves their own import)`,
+    `• Approvers: ${approverMentions(policy.approverUserIds, policy.approverGroupIds, 2000)}; a requester never approves their own import`,
     `• Approvals needed: ${policy.approvalsNeeded}`,
     `• Requests expire after ${describeExpiry(policy.expirySeconds)}`,
     `• Approval cards go to ${policy.approvalsChannelId === null ? 'the request’s own thread' : channelMention(policy.approvalsChannelId)}`,
@@ -112,16 +122,17 @@ export function historyMessage(requests: readonly ImportRequest[]): SlackMessage
   const lines = requests.map((r) => {
     const body = parsePayload(r);
     const uuid = r.outcome?.kind === 'imported' && r.outcome.cluster.uuid !== null ? ` · ${code(r.outcome.cluster.uuid)}` : '';
-    const approvers =
-      r.approval === null
-        ? ''
-        : ` · approvers ${[...r.approval.approverUserIds.map(userMention), ...r.approval.approverGroupIds.map(groupMention)].join(', ')}`;
+    const approvers = r.approval === null ? '' : ` · approvers ${approverMentions(r.approval.approverUserIds, r.approval.approverGroupIds, 200)}`;
     const link = r.threadPermalink === null ? '' : ` · <${r.threadPermalink}|thread>`;
-    return `${STATE_EMOJI[r.state]} ${code(r.id)} *${escapeMrkdwn(clip(body.name, 60))}* — ${STATE_LABELS[r.state]} · ${userMention(r.requesterId)} · ${slackDate(r.createdAt, '{date_short} {time}')}${approvers}${uuid}${link}`;
+    return `${STATE_EMOJI[r.state]} ${code(r.id)} *${escapedWithin(body.name, 60)}* — ${STATE_LABELS[r.state]} · ${userMention(r.requesterId)} · ${slackDate(r.createdAt, '{date_short} {time}')}${approvers}${uuid}${link}`;
   });
-  const blocks: KnownBlock[] = [section('*Recent import requests*'), ...sectionsFor(lines)];
-  blocks.push(context('`/simplismart history <request id>` shows one request’s full audit trail.'));
-  return { text: `Recent import requests: ${requests.map((r) => `${r.id} ${STATE_LABELS[r.state]}`).join(', ')}`, blocks: blocks.slice(0, 50) };
+  const top = section('*Recent import requests*');
+  const bottom = context('`/simplismart history <request id>` shows one request’s full audit trail.');
+  return slackMessage(`Recent import requests: ${requests.map((r) => `${r.id} ${STATE_LABELS[r.state]}`).join(', ')}`, [
+    top,
+    ...sectionsFor(lines, [top, bottom]),
+    bottom,
+  ]);
 }
 
 export function auditMessage(request: ImportRequest, events: readonly RequestEvent[]): SlackMessage {
@@ -130,25 +141,31 @@ export function auditMessage(request: ImportRequest, events: readonly RequestEve
   const lines = events.map((e) => {
     const who = e.actorId === null ? 'the bot' : userMention(e.actorId);
     const move = e.fromState === null ? `created as _${STATE_LABELS[e.toState]}_` : e.fromState === e.toState ? `_${STATE_LABELS[e.toState]}_` : `_${STATE_LABELS[e.fromState]}_ → _${STATE_LABELS[e.toState]}_`;
-    const why = e.note === null ? '' : ` — ${escapeMrkdwn(clip(e.note, 300))}`;
+    const why = e.note === null ? '' : ` — ${escapedWithin(e.note, 300)}`;
     return `${e.seq}. ${slackDate(e.at, '{date_short} {time_secs}')} · ${who} · ${move}${why}`;
   });
-  const blocks: KnownBlock[] = [section(header), ...sectionsFor(lines)];
-  return { text: `Audit trail of ${request.id}: ${events.length} entries`, blocks: blocks.slice(0, 50) };
+  const top = section(header);
+  return slackMessage(`Audit trail of ${request.id}: ${events.length} entries`, [top, ...sectionsFor(lines, [top])]);
 }
 
+function moreNotShown(count: number): string {
+  return `_…and ${count} more not shown._`;
+}
+const MORE_NOT_SHOWN_ROOM = moreNotShown(1_000_000).length + 1;
+
 /**
- * A section holds 3000 characters and Slack refuses a message with much more than 13 000 in all
- * (`msg_blocks_too_long`): lines go into as many sections as they need, up to that budget.
+ * A section holds 3000 characters and a message MESSAGE_TEXT_BUDGET in all: lines go into as many
+ * sections as they need, in what the message's other blocks leave, and the rest is counted, not cut.
  */
-function sectionsFor(lines: readonly string[], budget = 11_000): KnownBlock[] {
+function sectionsFor(lines: readonly string[], others: readonly KnownBlock[]): KnownBlock[] {
+  const budget = MESSAGE_TEXT_BUDGET - blockTextLength(others) - MORE_NOT_SHOWN_ROOM;
   const blocks: KnownBlock[] = [];
   let chunk = '';
   let used = 0;
   for (const [index, line] of lines.entries()) {
     used += line.length + 1;
     if (used > budget) {
-      chunk += `${chunk === '' ? '' : '\n'}_…and ${lines.length - index} more not shown._`;
+      chunk += `${chunk === '' ? '' : '\n'}${moreNotShown(lines.length - index)}`;
       break;
     }
     if (chunk !== '' && chunk.length + line.length + 1 > 2900) {

@@ -1,20 +1,22 @@
 // The messages of an import's notification thread: the parent (always the current state), one line
 // per step, and the final outcome with its details folded in; plus the modal shown after submit.
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { ImportClusterBody, NodeGroup } from '../domain/clusterImport.js';
+import { LIMITS, type ImportClusterBody, type NodeGroup } from '../domain/clusterImport.js';
 import type { Approval, ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { STATE_EMOJI, STATE_LABELS } from '../domain/importRequest.js';
 import {
   actions,
+  approverMentions,
   button,
   channelMention,
   clip,
   code,
   confirmDialog,
   context,
+  escapedWithin,
   escapeMrkdwn,
   fields,
-  groupMention,
+  listWithin,
   plain,
   section,
   slackDate,
@@ -23,11 +25,16 @@ import {
 } from './blocks.js';
 import { ACTION } from './ids.js';
 import type { OutcomeDescription } from './importOutcome.js';
+import { slackMessage, type SlackMessage } from './message.js';
 
-export interface SlackMessage {
-  text: string;
-  blocks: KnownBlock[];
-}
+export type { SlackMessage } from './message.js';
+
+/** Room for the approvers in a sentence: 50 people and 20 groups would take about 1 200 characters. */
+const APPROVERS_MAX = 1000;
+/** Room for one value Simplismart answered with (its names and statuses are not bounded). */
+const API_VALUE_MAX = 200;
+/** A section holds 3000 characters; lists leave room for their heading. */
+const LIST_MAX = 2800;
 
 export function parsePayload(request: Pick<ImportRequest, 'payload'>): ImportClusterBody {
   return JSON.parse(request.payload) as ImportClusterBody;
@@ -43,29 +50,42 @@ export function clusterSummary(body: ImportClusterBody): string {
 export function nodeGroupLine(group: NodeGroup): string {
   const c = group.node_config;
   const parts: string[] = [];
-  if (c?.machine_type !== undefined) parts.push(escapeMrkdwn(c.machine_type));
+  if (c?.machine_type !== undefined) parts.push(escapedWithin(c.machine_type, LIMITS.machineTypeLength));
   if (c?.capacity_type !== undefined) parts.push(c.capacity_type);
   if (c?.min_node_count !== undefined || c?.max_node_count !== undefined) {
     parts.push(`${c.min_node_count ?? '?'}–${c.max_node_count ?? '?'} nodes`);
   }
   if (c?.desired_count !== undefined) parts.push(`desired ${c.desired_count}`);
-  if (c?.accelerator_type !== undefined) parts.push(`${c.accelerator_count ?? '?'} × ${escapeMrkdwn(c.accelerator_type)} per node`);
+  if (c?.accelerator_type !== undefined) parts.push(`${c.accelerator_count ?? '?'} × ${escapedWithin(c.accelerator_type, LIMITS.acceleratorTypeLength)} per node`);
   if (c?.vcpu !== undefined) parts.push(`${c.vcpu} vCPU`);
   if (c?.memory !== undefined) parts.push(`${c.memory} GB`);
   const role = group.is_auxilliary ? ' _(auxiliary)_' : '';
-  return `• ${code(group.name)}${role}${parts.length > 0 ? ` — ${parts.join(', ')}` : ''}`;
+  return `• ${code(clip(group.name, LIMITS.nodeGroupNameLength))}${role}${parts.length > 0 ? ` — ${parts.join(', ')}` : ''}`;
+}
+
+/** `*Node groups*` and one line per group, in one section's room. */
+export function nodeGroupsText(body: ImportClusterBody): string {
+  return `*Node groups*\n${listWithin(body.nodegroup_labels.map(nodeGroupLine), LIST_MAX, { separator: '\n', more: (n) => `\n…and ${n} more node group${n === 1 ? '' : 's'}` })}`;
 }
 
 export function approversText(request: ImportRequest): string {
   const a = request.approval;
   if (a === null) return 'no one (approval not required)';
-  const who = [...a.approverUserIds.map(userMention), ...a.approverGroupIds.map(groupMention)];
-  return who.length === 0 ? 'no approvers configured' : who.join(', ');
+  return approverMentions(a.approverUserIds, a.approverGroupIds, APPROVERS_MAX);
 }
 
 export function progressText(request: ImportRequest, approvals: readonly Approval[]): string {
   const needed = request.approval?.approvalsNeeded ?? 0;
   return `${Math.min(approvals.length, needed)} of ${needed} approval${needed === 1 ? '' : 's'}`;
+}
+
+/**
+ * What the parent says the request is doing, the same in its blocks and its notification text. An
+ * import that needed no approval is "approved" only for an instant: it is shown as starting.
+ */
+export function parentStatus(request: Pick<ImportRequest, 'state' | 'approval'>): { emoji: string; label: string } {
+  if (request.state === 'approved' && request.approval === null) return { emoji: STATE_EMOJI.importing, label: 'Starting' };
+  return { emoji: STATE_EMOJI[request.state], label: STATE_LABELS[request.state] };
 }
 
 /** The parent message: always the request's current state, in one glance. */
@@ -76,7 +96,8 @@ export function parentMessage(
   outcome: OutcomeDescription | undefined,
 ): SlackMessage {
   const body = parsePayload(request);
-  const state = `${STATE_EMOJI[request.state]} *${STATE_LABELS[request.state]}*`;
+  const status = parentStatus(request);
+  const state = `${status.emoji} *${status.label}*`;
   const who = userMention(request.requesterId);
   let line: string;
   switch (request.state) {
@@ -94,7 +115,7 @@ export function parentMessage(
       break;
     case 'rejected':
     case 'cancelled':
-      line = `${state}${decision?.actorId === undefined || decision.actorId === null ? '' : ` by ${userMention(decision.actorId)}`} · ${who}’s import of ${clusterSummary(body)}${decision?.note === undefined || decision.note === null ? '' : ` — “${escapeMrkdwn(clip(decision.note, 300))}”`}`;
+      line = `${state}${decision?.actorId === undefined || decision.actorId === null ? '' : ` by ${userMention(decision.actorId)}`} · ${who}’s import of ${clusterSummary(body)}${decision?.note === undefined || decision.note === null ? '' : ` — “${escapedWithin(decision.note, 300)}”`}`;
       break;
     case 'expired':
       line = `${state} · ${who}’s import of ${clusterSummary(body)} was not approved in time`;
@@ -102,21 +123,21 @@ export function parentMessage(
     case 'approved':
       line =
         request.approval === null
-          ? `${STATE_EMOJI.importing} *Starting* · ${who} is importing ${clusterSummary(body)}`
+          ? `${state} · ${who} is importing ${clusterSummary(body)}`
           : `${state} · ${who}’s import of ${clusterSummary(body)} is about to start`;
       break;
     default:
       line = `${state} · ${who} is importing ${clusterSummary(body)}`;
   }
-  return {
-    text: clip(`${STATE_LABELS[request.state]}: ${escapeMrkdwn(body.name)} (${request.id})`, SLACK_LIMITS.fallbackText),
-    blocks: [section(line), context(`Request ${code(request.id)} · every step is in this thread`)],
-  };
+  return slackMessage(`${status.label}: ${escapeMrkdwn(body.name)} (${request.id})`, [
+    section(line),
+    context(`Request ${code(request.id)} · every step is in this thread`),
+  ]);
 }
 
 /** A one-line thread reply for a step. */
 export function stepMessage(line: string): SlackMessage {
-  return { text: plainFallback(line), blocks: [section(line)] };
+  return slackMessage(stripMarkup(line), [section(line)]);
 }
 
 export function submittedLine(request: ImportRequest): string {
@@ -138,35 +159,31 @@ export function outcomeMessage(request: ImportRequest, outcome: OutcomeDescripti
     blocks.push(section(`:large_green_circle: ${who}, ${clusterSummary(body)} is imported into Simplismart.`));
     blocks.push(
       fields([
-        ['Cluster', escapeMrkdwn(c.name)],
-        ['UUID', c.uuid === null ? '_unknown_' : code(c.uuid)],
-        ['Status', c.status === null ? '_unknown_' : escapeMrkdwn(c.status)],
-        ['Provider', escapeMrkdwn(c.provider)],
-        ['Region', c.region === null ? '—' : escapeMrkdwn(c.region)],
+        ['Cluster', escapedWithin(c.name, API_VALUE_MAX)],
+        ['UUID', c.uuid === null ? '_unknown_' : code(clip(c.uuid, API_VALUE_MAX))],
+        ['Status', c.status === null ? '_unknown_' : escapedWithin(c.status, API_VALUE_MAX)],
+        ['Provider', escapedWithin(c.provider, API_VALUE_MAX)],
+        ['Region', c.region === null ? '—' : escapedWithin(c.region, API_VALUE_MAX)],
         ['Slug', code(body.slug)],
       ]),
     );
-    blocks.push(section(`*Node groups*\n${body.nodegroup_labels.map(nodeGroupLine).join('\n')}`));
+    blocks.push(section(nodeGroupsText(body)));
     blocks.push(context(`${outcome.nextStep} · Request ${code(request.id)}`));
-    const uuid = c.uuid === null ? '' : ` (${escapeMrkdwn(c.uuid)})`;
-    return { text: clip(`${escapeMrkdwn(body.name)} is imported into Simplismart${uuid}.`, SLACK_LIMITS.fallbackText), blocks };
+    const uuid = c.uuid === null ? '' : ` (${escapedWithin(c.uuid, API_VALUE_MAX)})`;
+    return slackMessage(`${escapeMrkdwn(body.name)} is imported into Simplismart${uuid}.`, blocks);
   }
   const icon = outcome.tone === 'unknown' ? ':warning:' : ':red_circle:';
   const title = outcome.tone === 'unknown' ? 'Outcome unknown' : 'Import failed';
   blocks.push(section(`${icon} ${who}, *${title}* for ${clusterSummary(body)}: ${outcome.headline}`));
-  if (outcome.apiMessage !== null) blocks.push(section(`*Simplismart said:*\n>${escapeMrkdwn(clip(outcome.apiMessage, 1500)).replace(/\n/g, '\n>')}`));
+  if (outcome.apiMessage !== null) blocks.push(section(`*Simplismart said:*\n>${escapedWithin(outcome.apiMessage, 1500).replace(/\n/g, '\n>')}`));
   if (outcome.fieldErrors.length > 0) {
-    const list = outcome.fieldErrors
-      .slice(0, 15)
-      .map((f) => `• ${code(f.field)}: ${escapeMrkdwn(clip(f.messages.join(' '), 300))}`)
-      .join('\n');
-    blocks.push(section(`*Fields*\n${list}`));
+    const lines = outcome.fieldErrors.map((f) => `• ${code(clip(f.field, 100))}: ${escapedWithin(f.messages.join(' '), 300)}`);
+    blocks.push(section(`*Fields*\n${listWithin(lines, LIST_MAX, { separator: '\n', more: (n) => `\n…and ${n} more field${n === 1 ? '' : 's'}` })}`));
   }
   blocks.push(section(`*Next step:* ${outcome.nextStep}`));
   blocks.push(actions(undefined, [editAndRetryButton(request, outcome.retryNeedsCare)]));
   blocks.push(context(`Request ${code(request.id)}`));
-  const fallback = `${title} for ${escapeMrkdwn(body.name)}: ${stripMarkup(outcome.headline)} ${stripMarkup(outcome.nextStep)}`;
-  return { text: clip(fallback, SLACK_LIMITS.fallbackText), blocks };
+  return slackMessage(`${title} for ${escapeMrkdwn(body.name)}: ${stripMarkup(outcome.headline)} ${stripMarkup(outcome.nextStep)}`, blocks);
 }
 
 export function editAndRetryButton(request: ImportRequest, needsCare: boolean, label = 'Edit and retry') {
@@ -203,14 +220,10 @@ export function submittedModal(request: ImportRequest): ModalView {
 }
 
 /**
- * Our own text, without markup. Names and other values people or the API supplied are added to a
- * fallback escaped instead (escapeMrkdwn), never stripped: in `text` too, `<!channel>` would notify.
+ * Notification text has no formatting: drop emoji codes, bold and code marks (underscores stay: they
+ * are in names). Only for our own text: names and other values people or the API supplied are added
+ * to a fallback escaped instead (escapeMrkdwn), never stripped — in `text` too, `<!channel>` would notify.
  */
-function plainFallback(text: string): string {
-  return clip(stripMarkup(text), SLACK_LIMITS.fallbackText);
-}
-
-/** Notification text has no formatting: drop emoji codes, bold and code marks (underscores stay: they are in names). */
 export function stripMarkup(text: string): string {
   return text
     .replace(/:[a-z0-9_+-]+:\s?/g, '')

@@ -3,6 +3,7 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import {
+  ACCELERATOR_PATTERN,
   CAPACITY_TYPES,
   DOCUMENTED_ACCELERATORS,
   LIMITS,
@@ -26,8 +27,9 @@ import {
   actions,
   button,
   clip,
+  clipMrkdwn,
   context,
-  escapeMrkdwn,
+  escapedWithin,
   header,
   input,
   option,
@@ -54,6 +56,9 @@ import {
  */
 export const MAX_NODE_GROUPS = 6;
 
+/** The approval note shown on top of the form, kept in its metadata (whose room is 3000 in all). */
+export const APPROVAL_NOTE_MAX = 600;
+
 const metaSchema = z.object({
   /** The channel the command ran in: where the notification thread goes. */
   c: z.string().max(30),
@@ -66,7 +71,7 @@ const metaSchema = z.object({
   /** The command's response_url, to reach the person if the channel is closed to the bot. */
   u: z.string().max(500).optional(),
   /** The approval note shown on top, kept so that form updates need no policy lookup. */
-  a: z.string().max(600).optional(),
+  a: z.string().max(APPROVAL_NOTE_MAX).optional(),
   /** 1 once "More settings" (avatar, default node config, cluster tools) was opened. */
   x: z.literal(1).optional(),
 });
@@ -127,7 +132,7 @@ export function metaFor(
     n: Math.max(...slots) + 1,
     ...(extra.replacesId === undefined ? {} : { r: extra.replacesId }),
     ...(extra.responseUrl === undefined || extra.responseUrl.length > 500 ? {} : { u: extra.responseUrl }),
-    ...(extra.approvalNote === undefined ? {} : { a: clip(extra.approvalNote, 600) }),
+    ...(extra.approvalNote === undefined ? {} : { a: clipMrkdwn(extra.approvalNote, APPROVAL_NOTE_MAX) }),
   };
 }
 
@@ -139,7 +144,7 @@ export function renderImportModal(form: ImportForm, meta: ImportModalMeta, notes
   const blocks: KnownBlock[] = [];
   const approval = meta.a;
   const lines = [...notes, ...(approval === undefined ? [] : [approval])];
-  if (lines.length > 0) blocks.push(context(...lines.map((n) => clip(n, 600)).slice(0, 5)));
+  if (lines.length > 0) blocks.push(context(...lines.map((n) => clipMrkdwn(n, APPROVAL_NOTE_MAX)).slice(0, 5)));
   blocks.push(...clusterBlocks(form, showsMoreSettings(form, meta)));
   blocks.push(header('Node groups'));
   form.nodeGroups.forEach((g, index) => blocks.push(...nodeGroupBlocks(g, index, form.nodeGroups.length)));
@@ -271,7 +276,7 @@ function clusterBlocks(form: ImportForm, moreSettings: boolean): KnownBlock[] {
 }
 
 function nodeGroupBlocks(g: NodeGroupForm, index: number, total: number): KnownBlock[] {
-  const title = `*Node group ${index + 1}*${g.name.trim() === '' ? '' : ` · ${escapeMrkdwn(clip(g.name.trim(), 63))}`}`;
+  const title = `*Node group ${index + 1}*${g.name.trim() === '' ? '' : ` · ${escapedWithin(g.name.trim(), LIMITS.nodeGroupNameLength)}`}`;
   const blocks: KnownBlock[] = [
     section(title, {
       blockId: groupHeaderBlockId(g.slot),
@@ -368,15 +373,26 @@ export function acceleratorOption(value: string): PlainTextOption {
   return option(clip(value, SLACK_LIMITS.optionText), clip(value, 150));
 }
 
-/** Options for the accelerator menu: documented types matching the query, plus the query itself. */
+/**
+ * Options for the accelerator menu: documented types matching the query, the query itself if it is a
+ * valid type (typing `none` means "No accelerator"), and "No accelerator" — each value once: Slack
+ * refuses a menu that repeats a value.
+ */
 export function acceleratorOptions(query: string): PlainTextOption[] {
   const q = query.trim().toLowerCase();
   const documented = DOCUMENTED_ACCELERATORS.filter((a) => a.includes(q)).map((a) => acceleratorOption(a));
   const typed =
-    q !== '' && /^[a-z0-9]+(?:[-.][a-z0-9]+)*$/.test(q) && q.length <= 63 && !(DOCUMENTED_ACCELERATORS as readonly string[]).includes(q)
-      ? [option(`Use “${q}”`, q)]
-      : [];
-  return [...documented, ...typed, acceleratorOption(NO_ACCELERATOR)];
+    q !== NO_ACCELERATOR && q.length <= LIMITS.acceleratorTypeLength && ACCELERATOR_PATTERN.test(q) ? [option(`Use “${q}”`, q)] : [];
+  return firstOfEachValue([...documented, ...typed, acceleratorOption(NO_ACCELERATOR)]);
+}
+
+function firstOfEachValue(options: readonly PlainTextOption[]): PlainTextOption[] {
+  const seen = new Set<string | undefined>();
+  return options.filter((o) => {
+    if (seen.has(o.value)) return false;
+    seen.add(o.value);
+    return true;
+  });
 }
 
 function serviceTypeOption(serviceType: (typeof SERVICE_TYPES)[number]): PlainTextOption {

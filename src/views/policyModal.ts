@@ -1,7 +1,7 @@
 // The approval policy form (admins), its reading and checking, and the confirmation that follows.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { DEFAULT_POLICY, describeExpiry, POLICY_LIMITS, type ApprovalPolicy } from '../domain/approvalPolicy.js';
-import { channelMention, context, groupMention, input, option, plain, section, SLACK_LIMITS, userMention } from './blocks.js';
+import { approverMentions, channelMention, context, input, option, plain, section, SLACK_LIMITS } from './blocks.js';
 import { CALLBACK, INPUT_ACTION, POLICY_BLOCK } from './ids.js';
 
 export interface UserGroupChoice {
@@ -167,7 +167,7 @@ export function policySavedModal(policy: ApprovalPolicy): ModalView {
   if (!policy.required) {
     lines.push(':unlock: Saved. Imports run straight away, without approval.');
   } else {
-    const who = [...policy.approverUserIds.map(userMention), ...policy.approverGroupIds.map(groupMention)].join(', ');
+    const who = approverMentions(policy.approverUserIds, policy.approverGroupIds, 2000);
     lines.push(
       `:lock: Saved. Each import now needs ${policy.approvalsNeeded} approval${policy.approvalsNeeded === 1 ? '' : 's'} from ${who}, and expires after ${describeExpiry(policy.expirySeconds)}.`,
       `Approval cards go to ${policy.approvalsChannelId === null ? 'each request’s thread' : channelMention(policy.approvalsChannelId)}.`,

@@ -10,7 +10,7 @@ import { emptyForm, emptyNodeGroup, type ImportForm } from '../../src/domain/imp
 import { ACTION } from '../../src/views/ids.js';
 import { decodeMeta, encodeMeta, MAX_NODE_GROUPS, metaFor, renderImportModal } from '../../src/views/importModal.js';
 import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, viewProblems, type FakeSlack, type SlackCall } from '../support/fakeSlack.js';
+import { startFakeSlack, suggestionProblems, viewProblems, type FakeSlack, type SlackCall } from '../support/fakeSlack.js';
 import { fillModal, inputSlots, type FillValue, type OptionLike, type StateValues } from '../support/modalState.js';
 import {
   blockActions,
@@ -651,6 +651,7 @@ describe('random buttons and typeahead requests', () => {
           expect(option.value.length).toBeGreaterThan(0);
           expect(option.value.length).toBeLessThanOrEqual(150);
         }
+        expect(suggestionProblems(response.json)).toEqual([]);
         return;
       }
       // Explained to the person who clicked: ephemerally through response_url, or (a modal's button,

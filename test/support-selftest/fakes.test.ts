@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, verifySlackRequest } from '@slack/bolt';
 import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { startFakeSlack, suggestionProblems, type FakeSlack } from '../support/fakeSlack.js';
 import {
   FAKE_KUBECONFIG_SECRET,
   exampleImportBody,
@@ -157,6 +157,28 @@ describe('fakeSlack with the real WebClient', () => {
     await expect(limited.chat.postMessage({ channel: 'C0', text: 'b' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 7 });
     await expect(client.chat.postMessage({ channel: 'C0', text: 'c' })).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 500 });
     await expect(client.chat.postMessage({ channel: 'C0', text: 'd' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('refuses a message with more than 13 000 characters of block text, as Slack does (msg_blocks_too_long)', async () => {
+    // Four sections of 3000 characters, a context and a button: 12 000 + 1000 + 8 = 13 008.
+    const blocks = (contextChars: number) => [
+      ...Array.from({ length: 4 }, () => ({ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3000) } })),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'c'.repeat(contextChars) }] },
+      { type: 'actions', elements: [{ type: 'button', action_id: 'a', text: { type: 'plain_text', text: 'Retry it' } }] },
+    ];
+    await expect(client.chat.postMessage({ channel: 'C0', text: 'long', blocks: blocks(1000) })).rejects.toMatchObject({ data: { error: 'msg_blocks_too_long' } });
+    const posted = await client.chat.postMessage({ channel: 'C0', text: 'long', blocks: blocks(992) });
+    expect(posted.ok).toBe(true);
+    await expect(client.chat.update({ channel: 'C0', ts: posted.ts!, text: 'longer', blocks: blocks(993) })).rejects.toMatchObject({ data: { error: 'msg_blocks_too_long' } });
+  });
+
+  it('refuses a menu that offers the same value twice, in a view and in a block_suggestion answer', async () => {
+    const twice = { ...MODAL, blocks: MODAL.blocks.map((b) => (b.block_id === 'provider' ? { ...b, element: { ...b.element, options: [option('aws'), option('aws')] } } : b)) };
+    const error = (await client.views.open({ trigger_id: slack.issueTrigger(), view: twice as never }).catch((e: unknown) => e)) as WebAPIPlatformError;
+    expect(error.data.error).toBe('invalid_arguments');
+    expect(error.data.response_metadata?.messages?.[0]).toMatch(/duplicate option value aws .*\/options\/1\/value/);
+    expect(suggestionProblems({ options: [option('none'), option('none')] })).toEqual(['[ERROR] duplicate option value none [json-pointer:/options/1/value]']);
+    expect(suggestionProblems({ options: [option('a'), option('b')] })).toEqual([]);
   });
 
   it('records response_url posts and explains waitFor timeouts', async () => {

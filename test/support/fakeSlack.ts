@@ -101,7 +101,7 @@ export interface FakeSlackOptions {
   channels?: Record<string, Partial<SlackChannel>>;
   /** Require registered trigger_ids for views.open/push from the start (otherwise strict once one is registered). */
   strictTriggers?: boolean;
-  /** Check views and message blocks against Slack's documented limits (default true). */
+  /** Check views and message blocks against Slack's limits (default true): documented ones, and msg_blocks_too_long past 13 000 characters of block text. */
   validate?: boolean;
 }
 
@@ -248,7 +248,12 @@ export function blockProblems(blocks: Json[], base = '/blocks'): string[] {
         break;
       case 'context':
         if (!Array.isArray(block.elements) || block.elements.length === 0) at(`/${i}/elements`, 'must provide at least 1 item');
-        else if (block.elements.length > 10) at(`/${i}/elements`, 'must be no more than 10 items');
+        else {
+          if (block.elements.length > 10) at(`/${i}/elements`, 'must be no more than 10 items');
+          block.elements.forEach((e: Json, j: number) => {
+            if (textLength(e) > 3000) at(`/${i}/elements/${j}/text`, 'must be less than 3001 characters');
+          });
+        }
         break;
       case 'actions':
         if (!Array.isArray(block.elements) || block.elements.length === 0) at(`/${i}/elements`, 'must provide at least 1 item');
@@ -289,10 +294,7 @@ function elementProblems(element: Json, pointer: string): Array<{ pointer: strin
     : Array.isArray(element?.option_groups)
       ? element.option_groups.flatMap((g: Json) => g?.options ?? [])
       : undefined;
-  options?.forEach((o, j) => {
-    if (textLength(o?.text) > 75) add(`/options/${j}/text/text`, 'must be less than 76 characters');
-    if (typeof o?.value === 'string' && o.value.length > 150) add(`/options/${j}/value`, 'must be less than 151 characters');
-  });
+  if (options) out.push(...optionProblems(options).map((p) => ({ pointer: `${pointer}${p.pointer}`, message: p.message })));
   const sameOption = (a: Json, b: Json) => a?.value === b?.value && a?.text?.text === b?.text?.text;
   switch (element?.type) {
     case 'button':
@@ -334,6 +336,59 @@ function elementProblems(element: Json, pointer: string): Array<{ pointer: strin
     });
   }
   return out;
+}
+
+/** Option objects: text up to 75 characters, value up to 150, and each value unique in its menu. */
+function optionProblems(options: Json[], base = ''): Array<{ pointer: string; message: string }> {
+  const out: Array<{ pointer: string; message: string }> = [];
+  const seen = new Set<string>();
+  options.forEach((o, j) => {
+    if (textLength(o?.text) > 75) out.push({ pointer: `${base}/options/${j}/text/text`, message: 'must be less than 76 characters' });
+    if (typeof o?.value === 'string') {
+      if (o.value.length > 150) out.push({ pointer: `${base}/options/${j}/value`, message: 'must be less than 151 characters' });
+      if (seen.has(o.value)) out.push({ pointer: `${base}/options/${j}/value`, message: `duplicate option value ${o.value}` });
+      seen.add(o.value);
+    }
+  });
+  return out;
+}
+
+/** Slack-style problems with the answer to a `block_suggestion`: at most 100 options, each by the rules above. */
+export function suggestionProblems(answer: Json): string[] {
+  const options: Json[] | undefined = Array.isArray(answer?.options)
+    ? answer.options
+    : Array.isArray(answer?.option_groups)
+      ? answer.option_groups.flatMap((g: Json) => g?.options ?? [])
+      : undefined;
+  if (options === undefined) return ['[ERROR] missing required field: options [json-pointer:/options]'];
+  const problems = optionProblems(options).map((p) => `[ERROR] ${p.message} [json-pointer:${p.pointer}]`);
+  if (options.length > 100) problems.push('[ERROR] must be no more than 100 items [json-pointer:/options]');
+  return problems;
+}
+
+/**
+ * Slack refuses a message whose blocks hold more than about 13 000 characters of text as a whole
+ * (`msg_blocks_too_long`; undocumented, measured at ~13 200 in slackapi/bolt-js#2509).
+ */
+export const MESSAGE_BLOCK_TEXT_LIMIT = 13_000;
+
+/** Characters of text in blocks, as counted here for msg_blocks_too_long: every text object's text. */
+export function blockTextLength(blocks: Json): number {
+  if (Array.isArray(blocks)) return blocks.reduce((n: number, b: Json) => n + blockTextLength(b), 0);
+  if (blocks === null || typeof blocks !== 'object') return 0;
+  const own = (blocks.type === 'mrkdwn' || blocks.type === 'plain_text') && typeof blocks.text === 'string' ? blocks.text.length : 0;
+  return Object.values(blocks).reduce((n: number, child: Json) => n + blockTextLength(child), own);
+}
+
+/** What Slack answers for a message's blocks that break its rules (`{ ok: false, … }`), or undefined. */
+export function messageBlocksError(blocks: Json[]): Json {
+  if (blocks.length > 50) {
+    return { ok: false, error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] must be no more than 50 items [json-pointer:/blocks]'] } };
+  }
+  const problems = blockProblems(blocks);
+  if (problems.length > 0) return { ok: false, error: 'invalid_blocks', response_metadata: { messages: problems } };
+  if (blockTextLength(blocks) > MESSAGE_BLOCK_TEXT_LIMIT) return { ok: false, error: 'msg_blocks_too_long' };
+  return undefined;
 }
 
 function parseArgs(contentType: string, raw: string, query: URLSearchParams): Json {
@@ -542,11 +597,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if ((typeof args.text !== 'string' || args.text === '') && !hasBlocks && !hasAttachments) return { ok: false, error: 'no_text' };
     if (args.blocks !== undefined && !Array.isArray(args.blocks)) return { ok: false, error: 'invalid_blocks_format' };
     if (validate && hasBlocks) {
-      if (args.blocks.length > 50) {
-        return { ok: false, error: 'invalid_blocks', response_metadata: { messages: ['[ERROR] must be no more than 50 items [json-pointer:/blocks]'] } };
-      }
-      const problems = blockProblems(args.blocks);
-      if (problems.length > 0) return { ok: false, error: 'invalid_blocks', response_metadata: { messages: problems } };
+      const refused = messageBlocksError(args.blocks);
+      if (refused) return refused;
     }
     if (typeof args.text === 'string' && args.text.length > 40_000) return { ok: false, error: 'msg_too_long' };
     return undefined;

@@ -5,7 +5,8 @@ import type { ImportClusterBody } from '../../src/domain/clusterImport.js';
 import type { Approval, ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
 import { approvalCard, decisionLine, payloadModal, rejectModal } from '../../src/views/approvalCard.js';
 import { ACTION, CALLBACK, REJECT_BLOCK } from '../../src/views/ids.js';
-import { expectNoInjectedMention, expectWithinSlackLimits, HOSTILE_NAME, textsOf } from '../support/slackMessageLimits.js';
+import { MANY_APPROVERS, maximalBody } from '../support/maximalImport.js';
+import { expectNoInjectedMention, expectWholeEntities, expectWithinSlackLimits, HOSTILE_NAME, textsOf } from '../support/slackMessageLimits.js';
 
 function body(overrides: Partial<ImportClusterBody> = {}): ImportClusterBody {
   return {
@@ -128,6 +129,23 @@ describe('approvalCard once decided', () => {
   it('a hostile name and a hostile reason produce no mention', () => {
     const card = approvalCard(request('rejected', body({ name: HOSTILE_NAME })), [], decision('rejected', HOSTILE_NAME));
     expectNoInjectedMention(card);
+  });
+});
+
+describe('the largest card: the most approvers and approvals, every value at its limit', () => {
+  const big = (state: RequestState) =>
+    request(state, maximalBody(), { approval: { approvalsNeeded: 10, ...MANY_APPROVERS, approvalsChannelId: 'C0APPROVALS' } });
+  const tenApprovals: Approval[] = MANY_APPROVERS.approverUserIds.slice(0, 10).map((approverId, i) => ({ requestId: 'ir-abcdefgh', approverId, at: i }));
+
+  it.each(['pending_approval', 'approved', 'succeeded', 'rejected', 'expired', 'cancelled'] as const)('%s: within the limits, every mention whole', (state) => {
+    const card = approvalCard(big(state), tenApprovals, decision(state, '<&>'.repeat(400)));
+    expectWithinSlackLimits(card);
+    expectNoInjectedMention(card);
+    for (const t of textsOf(card.blocks as any[])) expectWholeEntities(t.text);
+  });
+
+  it('names the approvers as a list cut between mentions, "and N more"', () => {
+    expect(allText(approvalCard(big('pending_approval'), [], undefined))).toMatch(/\*Approval needed\* · <@U0APPR0000>, .*> and \d+ more: /);
   });
 });
 

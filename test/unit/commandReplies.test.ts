@@ -8,6 +8,7 @@ import {
   auditMessage,
   helpMessage,
   historyMessage,
+  message,
   notAdminMessage,
   notConnectedMessage,
   policyMessage,
@@ -17,7 +18,9 @@ import {
   triggerExpiredMessage,
   unexpectedErrorMessage,
 } from '../../src/views/commandReplies.js';
-import { expectNoInjectedMention, expectPlainFallback, expectWithinSlackLimits, HOSTILE_NAME, textsOf } from '../support/slackMessageLimits.js';
+import { NO_APPROVERS, SLACK_LIMITS } from '../../src/views/blocks.js';
+import { MANY_APPROVERS, MAX_CLUSTER_NAME } from '../support/maximalImport.js';
+import { expectNoInjectedMention, expectPlainFallback, expectWholeEntities, expectWithinSlackLimits, HOSTILE_NAME, textsOf } from '../support/slackMessageLimits.js';
 
 const NOW = Date.UTC(2025, 5, 1);
 const DAY = 24 * 3600 * 1000;
@@ -78,6 +81,10 @@ describe('simple replies', () => {
   ])('%s: within limits with a plain fallback', (_what, message) => {
     expectWithinSlackLimits(message);
     expectPlainFallback(message);
+  });
+
+  it('one limit for the notification text, the same as every other message', () => {
+    expect(message(`:warning: ${'x'.repeat(5000)}`).text).toHaveLength(SLACK_LIMITS.fallbackText);
   });
 
   it('help lists every command', () => {
@@ -161,6 +168,13 @@ describe('policyMessage', () => {
     expect(allText(policyMessage({ ...policy, required: false }, false))).toContain('Workspace admins can require it');
   });
 
+  it('the most approvers: cut between mentions, within the limits; nobody is said the one way', () => {
+    const message = policyMessage({ ...policy, ...MANY_APPROVERS }, true);
+    expectWithinSlackLimits(message);
+    for (const t of textsOf(message.blocks as any[])) expectWholeEntities(t.text);
+    expect(allText(policyMessage({ ...policy, approverUserIds: [], approverGroupIds: [] }, true))).toContain(`Approvers: ${NO_APPROVERS};`);
+  });
+
   it('required: approvers, quorum, expiry, channel, who changed it', () => {
     const text = allText(policyMessage(policy, false));
     for (const shown of ['<@U0A>, <!subteam^S0G>', 'Approvals needed: 2', 'expire after 2 days', '<#C0APPROVALS>', 'Last changed by <@U0ADMIN>', 'Only workspace admins can change it.']) {
@@ -193,14 +207,18 @@ describe('historyMessage', () => {
     expectNoInjectedMention(message);
   });
 
-  it('stays within Slack’s total text limit when every request names the most approvers, and says what it left out', () => {
-    const approval = {
-      approvalsNeeded: 10,
-      approverUserIds: Array.from({ length: 50 }, (_, i) => `U0APPROVER${String(i).padStart(2, '0')}`),
-      approverGroupIds: Array.from({ length: 20 }, (_, i) => `S0GROUP${String(i).padStart(2, '0')}`),
-      approvalsChannelId: null,
-    };
-    const many = Array.from({ length: 15 }, (_, i) => ({ ...request(i, 'n'.repeat(100)), approval }));
+  it('every request naming the most approvers (50 people, 20 groups): all 15 listed, each list cut between mentions', () => {
+    const many = Array.from({ length: 15 }, (_, i) => ({ ...request(i, 'n'.repeat(100)), approval: { approvalsNeeded: 10, ...MANY_APPROVERS, approvalsChannelId: null } }));
+    const message = historyMessage(many);
+    expectWithinSlackLimits(message);
+    const text = allText(message);
+    expect(text.match(/<@U0APPR\d{4}> and \d+ more/g)).toHaveLength(15);
+    expect(text).not.toContain('more not shown');
+    for (const t of textsOf(message.blocks as any[])) expectWholeEntities(t.text);
+  });
+
+  it('more requests than fit: within the budget, and says what it left out', () => {
+    const many = Array.from({ length: 100 }, (_, i) => ({ ...request(i, `${HOSTILE_NAME}${'&'.repeat(100)}`), approval: { approvalsNeeded: 10, ...MANY_APPROVERS, approvalsChannelId: null } }));
     const message = historyMessage(many);
     expectWithinSlackLimits(message);
     expect(allText(message)).toMatch(/…and \d+ more not shown\./);
@@ -224,8 +242,12 @@ describe('auditMessage', () => {
     expectWithinSlackLimits(message);
   });
 
-  it('stays within limits with a long trail', () => {
-    const events: RequestEvent[] = Array.from({ length: 200 }, (_, i) => ({ requestId: 'ir-x', seq: i + 1, at: NOW, actorId: 'U0A', fromState: 'importing', toState: 'importing', note: 'n'.repeat(300) }));
-    expectWithinSlackLimits(auditMessage(request(1), events));
+  it('stays within limits with a long trail of long notes, a long name and a long permalink', () => {
+    const events: RequestEvent[] = Array.from({ length: 200 }, (_, i) => ({ requestId: 'ir-x', seq: i + 1, at: NOW, actorId: 'U0A', fromState: 'importing', toState: 'importing', note: '<&>'.repeat(300) }));
+    const long = { ...request(1, MAX_CLUSTER_NAME), threadPermalink: `https://example.slack.com/archives/C1/p1?thread_ts=${'1'.repeat(500)}` };
+    const message = auditMessage(long, events);
+    expectWithinSlackLimits(message);
+    expect(allText(message)).toMatch(/…and \d+ more not shown\./);
+    for (const t of textsOf(message.blocks as any[])) expectWholeEntities(t.text);
   });
 });

@@ -4,7 +4,9 @@
 import type { ImportClusterBody } from '../../src/domain/clusterImport.js';
 import type { ImportOutcome, ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
 import { describeOutcome } from '../../src/views/importOutcome.js';
+import { NO_APPROVERS } from '../../src/views/blocks.js';
 import {
+  approversText,
   clusterSummary,
   nodeGroupLine,
   outcomeMessage,
@@ -15,7 +17,15 @@ import {
   submittedModal,
 } from '../../src/views/importMessages.js';
 import { ACTION } from '../../src/views/ids.js';
-import { expectNoInjectedMention, expectPlainFallback, expectWithinSlackLimits, HOSTILE_NAME, textsOf } from '../support/slackMessageLimits.js';
+import { HUGE_REJECTION, HUGE_SUCCESS, MANY_APPROVERS, maximalBody } from '../support/maximalImport.js';
+import {
+  expectNoInjectedMention,
+  expectPlainFallback,
+  expectWholeEntities,
+  expectWithinSlackLimits,
+  HOSTILE_NAME,
+  textsOf,
+} from '../support/slackMessageLimits.js';
 
 const UUID = '1e99a854-26de-4c19-b6b6-68c7e03c39c3';
 
@@ -234,6 +244,93 @@ describe('parentMessage', () => {
   it('failed: the outcome’s headline', () => {
     const failure = describeOutcome({ kind: 'rejected', code: 'bad_request', status: 400, apiMessage: null, fieldErrors: [] }, ctx);
     expect(allText(parentMessage(request({ state: 'failed' }), [], undefined, failure))).toContain(failure.headline);
+  });
+});
+
+describe('parentMessage: the notification says what the blocks say', () => {
+  const approval = { approvalsNeeded: 1, approverUserIds: ['U0A'], approverGroupIds: [], approvalsChannelId: null };
+  const states: Array<[string, Partial<ImportRequest>]> = [
+    ['pending_approval', { approval }],
+    ['approved', { approval }],
+    ['approved', { approval: null }],
+    ['importing', {}],
+    ['succeeded', { outcome: imported }],
+    ['failed', {}],
+    ['outcome_unknown', {}],
+    ['rejected', { approval }],
+    ['expired', { approval }],
+    ['cancelled', {}],
+  ];
+
+  it.each(states)('%s (%o): the text starts with the state the parent shows in bold', (state, overrides) => {
+    const message = parentMessage(request({ state: state as RequestState, ...overrides }), [], undefined, undefined);
+    const shown = /^\S+ \*([^*]+)\*/.exec((message.blocks[0] as any).text.text)?.[1];
+    expect(shown).toBeDefined();
+    expect(message.text).toBe(`${shown}: Production Cluster (ir-abcdefgh)`);
+  });
+
+  it('an import that needed no approval is "Starting", in the notification too, not "Approved"', () => {
+    const message = parentMessage(request({ state: 'approved', approval: null }), [], undefined, undefined);
+    expect(message.text).toBe('Starting: Production Cluster (ir-abcdefgh)');
+    expect(allText(message)).not.toContain('Approved');
+  });
+});
+
+describe('the longest thread stays well inside Slack’s limits, every entity whole', () => {
+  const big = maximalBody();
+  const approval = { approvalsNeeded: 10, ...MANY_APPROVERS, approvalsChannelId: null };
+  const expectFine = (message: { text: string; blocks: unknown[] }) => {
+    expectWithinSlackLimits(message as any);
+    expectNoInjectedMention(message as any);
+    for (const text of [message.text, ...textsOf(message.blocks as any[]).map((t) => t.text)]) expectWholeEntities(text);
+  };
+
+  it('a success whose answer has huge values: every field shown, cut', () => {
+    const message = outcomeFor(HUGE_SUCCESS, {}, big);
+    expectFine(message);
+    const labels = (message.blocks as any[]).find((b) => b.fields !== undefined).fields.map((f: any) => f.text.split('\n')[0]);
+    expect(labels).toEqual(['*Cluster*', '*UUID*', '*Status*', '*Provider*', '*Region*', '*Slug*']);
+    for (const group of big.nodegroup_labels) expect(allText(message)).toContain(group.name);
+  });
+
+  it('a 422 with the longest message and 20 fields of long errors: the next step and the button stay', () => {
+    const message = outcomeFor(HUGE_REJECTION, {}, big);
+    expectFine(message);
+    expect(allText(message)).toMatch(/…and \d+ more fields/);
+    expect(allText(message)).toContain('*Next step:* Check that all required fields are present');
+    expect(buttonsOf(message)).toHaveLength(1);
+  });
+
+  it.each(OUTCOMES)('%s, for the largest cluster', (_what, outcome) => {
+    expectFine(outcomeFor(outcome, {}, big));
+  });
+
+  it.each(['pending_approval', 'approved', 'importing', 'succeeded', 'failed', 'outcome_unknown', 'rejected', 'expired', 'cancelled'] as const)(
+    'the parent while %s, with 70 approvers and a long reason',
+    (state) => {
+      const decision: RequestEvent = { requestId: 'ir-abcdefgh', seq: 2, at: 0, actorId: 'U0DECIDER', fromState: 'pending_approval', toState: state, note: '<&>'.repeat(400) };
+      const approvals = MANY_APPROVERS.approverUserIds.slice(0, 10).map((approverId) => ({ requestId: 'ir-abcdefgh', approverId, at: 0 }));
+      const message = parentMessage(request({ state, approval, expiresAt: 0 }, big), approvals, decision, describeOutcome(HUGE_REJECTION, ctx));
+      expectFine(message);
+    },
+  );
+
+  it('the submitted step names 70 approvers as a list cut between mentions', () => {
+    const message = stepMessage(submittedLine(request({ state: 'pending_approval', approval, expiresAt: 0 }, big)));
+    expectFine(message);
+    expect(allText(message)).toMatch(/<!subteam\^S0GROUP\d{4}>|<@U0APPR\d{4}> and \d+ more/);
+  });
+});
+
+describe('approversText', () => {
+  it('cuts a long list between mentions and says how many more', () => {
+    const text = approversText(request({ approval: { approvalsNeeded: 1, ...MANY_APPROVERS, approvalsChannelId: null } }));
+    expect(text).toMatch(/^<@U0APPR0000>, <@U0APPR0001>, .*> and \d+ more$/);
+    expectWholeEntities(text);
+  });
+
+  it('says nobody the one way the bot says it', () => {
+    expect(approversText(request({ approval: { approvalsNeeded: 1, approverUserIds: [], approverGroupIds: [], approvalsChannelId: null } }))).toBe(NO_APPROVERS);
   });
 });
 

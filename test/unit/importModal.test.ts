@@ -2,9 +2,11 @@
 // and reading the submitted state back into the very form that was rendered.
 import type { KnownBlock, ModalView } from '@slack/types';
 import { buildImportBody, emptyForm, emptyNodeGroup, type ImportForm, type NodeGroupForm } from '../../src/domain/importForm.js';
-import { DOCUMENTED_ACCELERATORS, PROVIDERS } from '../../src/domain/clusterImport.js';
+import fc from 'fast-check';
+import { ACCELERATOR_PATTERN, DOCUMENTED_ACCELERATORS, LIMITS, PROVIDERS } from '../../src/domain/clusterImport.js';
 import {
   acceleratorOptions,
+  APPROVAL_NOTE_MAX,
   decodeMeta,
   encodeMeta,
   errorsByBlock,
@@ -22,6 +24,8 @@ import {
   unusableMetaMessage,
 } from '../../src/views/importModal.js';
 import { ACTION, CALLBACK, INPUT_ACTION } from '../../src/views/ids.js';
+import { suggestionProblems } from '../support/fakeSlack.js';
+import { expectWholeEntities } from '../support/slackMessageLimits.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON is walked structurally. */
 type Json = any;
@@ -536,6 +540,42 @@ describe('acceleratorOptions', () => {
 
   it('option texts fit Slack’s 75 characters', () => {
     for (const o of acceleratorOptions('a'.repeat(63))) expect(o.text.text.length).toBeLessThanOrEqual(75);
+  });
+
+  it('typing `none` offers "No accelerator" once, not `none` twice', () => {
+    expect(acceleratorOptions('none')).toEqual([{ text: { type: 'plain_text', text: 'No accelerator' }, value: NO_ACCELERATOR }]);
+    expect(acceleratorOptions(' NONE ').map((o) => o.value)).toEqual([NO_ACCELERATOR]);
+  });
+
+  it('whatever is typed, each value is offered once and Slack’s option rules hold', () => {
+    const typed = fc.oneof(fc.string({ maxLength: 80 }), fc.constantFrom(NO_ACCELERATOR, ...DOCUMENTED_ACCELERATORS, 'nvidia', 'a100', 'x'.repeat(63), 'x'.repeat(64)));
+    fc.assert(
+      fc.property(typed, (query) => {
+        expect(suggestionProblems({ options: acceleratorOptions(query) })).toEqual([]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('offers a typed type by the domain’s own rules (pattern and length)', () => {
+    const longest = `a${'-a'.repeat((LIMITS.acceleratorTypeLength - 1) / 2)}`;
+    expect(ACCELERATOR_PATTERN.test(longest)).toBe(true);
+    expect(acceleratorOptions(longest).map((o) => o.value)).toContain(longest);
+    expect(acceleratorOptions(`${longest}a`).map((o) => o.value)).not.toContain(`${longest}a`);
+    expect(acceleratorOptions('nvidia..a100').map((o) => o.value)).toEqual([NO_ACCELERATOR]);
+  });
+});
+
+describe('the approval note on the form', () => {
+  it('with the most approvers: kept whole in the metadata and on top, cut between mentions', () => {
+    const mentions = Array.from({ length: 70 }, (_, i) => `<@U0APPR${String(i).padStart(4, '0')}>`).join(', ');
+    const note = `:lock: Imports here need 2 approvals from ${mentions} before they run.`;
+    const view = render(emptyForm(), [], { approvalNote: note });
+    const meta = decodeMeta(view.private_metadata);
+    expect(meta?.a?.length).toBeLessThanOrEqual(APPROVAL_NOTE_MAX);
+    expectWholeEntities(meta?.a ?? '');
+    const shown = (view.blocks[0] as Json).elements[0].text as string;
+    expect(shown).toBe(meta?.a);
   });
 });
 

@@ -3,6 +3,8 @@
 import { DEFAULT_POLICY, type ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import { CALLBACK, INPUT_ACTION, POLICY_BLOCK } from '../../src/views/ids.js';
 import { policyModal, policySavedModal, readPolicyForm, type PolicyStateValues } from '../../src/views/policyModal.js';
+import { MANY_APPROVERS } from '../support/maximalImport.js';
+import { expectWholeEntities, textsOf } from '../support/slackMessageLimits.js';
 
 const groups = [{ id: 'S0G', handle: 'platform', name: 'Platform team' }];
 const policy: ApprovalPolicy = { required: true, approverUserIds: ['U0A', 'U0B'], approverGroupIds: ['S0G'], approvalsNeeded: 2, expirySeconds: 2 * 3600, approvalsChannelId: 'C0APP' };
@@ -99,5 +101,13 @@ describe('policySavedModal', () => {
     const text = JSON.stringify(policySavedModal({ ...policy, approverGroupIds: [], approverUserIds: ['U0A'], approvalsNeeded: 1 }).blocks);
     expect(text).toContain(':warning:');
     expect(JSON.stringify(policySavedModal({ ...DEFAULT_POLICY }).blocks)).toContain('without approval');
+  });
+
+  it('the most approvers: every mention whole', () => {
+    const view = policySavedModal({ ...policy, ...MANY_APPROVERS, approvalsNeeded: 10 });
+    for (const t of textsOf(view.blocks)) {
+      expect(t.text.length).toBeLessThanOrEqual(3000);
+      expectWholeEntities(t.text);
+    }
   });
 });

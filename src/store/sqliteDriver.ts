@@ -37,7 +37,14 @@ const UNAVAILABLE_CODES = new Map<number, string>([
 
 export async function openSqliteDriver(path: string, options: SqliteDriverOptions = {}): Promise<SqliteDriver> {
   const db = openDatabase(path);
-  const driver = new SqliteDriver(db, path, options.busyRetryMs ?? DEFAULT_BUSY_RETRY_MS, path === ':memory:' ? undefined : fileIdentity(path));
+  let identity: FileIdentity | undefined;
+  try {
+    identity = path === ':memory:' ? undefined : fileIdentity(path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const driver = new SqliteDriver(db, path, options.busyRetryMs ?? DEFAULT_BUSY_RETRY_MS, identity);
   try {
     // busy_timeout 0: the connection is synchronous, so SQLite's own waiting would freeze the event
     // loop; `retrying` waits asynchronously instead. journal_mode needs the lock, hence the retry.
@@ -55,8 +62,13 @@ export async function openSqliteDriver(path: string, options: SqliteDriverOption
 type FileIdentity = { dev: bigint; ino: bigint };
 
 function fileIdentity(path: string): FileIdentity | undefined {
-  // bigint: an inode number may not fit in a double.
-  const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+  let stats;
+  try {
+    // bigint: an inode number may not fit in a double.
+    stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch (error) {
+    throw new StoreUnavailableError(`Cannot check the SQLite database file at ${path}: ${describe(error)}`, { cause: error });
+  }
   return stats === undefined ? undefined : { dev: stats.dev, ino: stats.ino };
 }
 
@@ -181,12 +193,7 @@ export class SqliteDriver implements SqlDriver {
   #checkFile(): void {
     const opened = this.#identity;
     if (opened === undefined) return;
-    let now: FileIdentity | undefined;
-    try {
-      now = fileIdentity(this.#path);
-    } catch (error) {
-      throw new StoreUnavailableError(`Cannot check the SQLite database file at ${this.#path}: ${describe(error)}`, { cause: error });
-    }
+    const now = fileIdentity(this.#path);
     const what = now === undefined ? 'deleted' : now.dev !== opened.dev || now.ino !== opened.ino ? 'replaced by another file' : undefined;
     if (what === undefined) {
       if (this.#lost) {

@@ -135,10 +135,21 @@ export interface ImportRequest {
   responseUrl: string | null;
   /** The request this one was edited from (that one is cancelled if it was still pending). */
   replacesId: string | null;
-  /** While importing: after this instant no live process can still be waiting on the API call. */
-  importDeadline: number | null;
+  /** While importing: which process is sending it (or holding Simplismart's answer) and until when. */
+  lease: ImportLease | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * The claim of the process importing a request. The owner renews it while it sends the request or
+ * holds an answer the store has not taken yet; recovery only considers a request whose lease has lapsed.
+ */
+export interface ImportLease {
+  /** The owning process (host, pid and a random part); null for requests started before leases existed. */
+  owner: string | null;
+  /** Until when the owner vouches for the request (ms since the epoch, the owner's clock). */
+  expiresAt: number;
 }
 
 /** One line of a request's audit trail: who did what, when, from which state to which, and why. */

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { approvalCard } from '../views/approvalCard.js';
 import { section } from '../views/blocks.js';
-import { describeOutcome, type OutcomeContext, type OutcomeDescription } from '../views/importOutcome.js';
+import { describeOutcome, SAVING_DELAYED_LINE, type OutcomeContext, type OutcomeDescription } from '../views/importOutcome.js';
 import { outcomeMessage, parentMessage, stepMessage, submittedLine, type SlackMessage } from '../views/importMessages.js';
 import { respondVia, type SlackPoster } from './slackPoster.js';
 
@@ -87,6 +87,22 @@ export class ImportThread {
     const description = this.describe(request);
     if (description !== undefined) await this.replyMessage(request, outcomeMessage(request, description));
     await this.refresh(request.id);
+  }
+
+  /**
+   * The outcome of a request whose store does not take it yet (`request` as it will be once saved):
+   * the outcome reply and a note that saving is delayed, and the parent brought up to date from memory
+   * as far as the store still answers reads. Throws only when the outcome itself could not be posted.
+   */
+  async announceUnsaved(request: ImportRequest): Promise<void> {
+    const description = this.describe(request);
+    if (description !== undefined) await this.replyMessage(request, outcomeMessage(request, description));
+    try {
+      await this.reply(request, SAVING_DELAYED_LINE);
+      if (request.thread !== null) await this.poster.update(request.thread, await this.parent(request));
+    } catch (error) {
+      this.logger.warn({ err: error, requestId: request.id }, 'could not tell the thread that saving is delayed');
+    }
   }
 
   describe(request: ImportRequest): OutcomeDescription | undefined {

@@ -46,18 +46,16 @@ export function createServices(args: {
   const poster = new SlackPoster(args.slack, logger);
   const thread = new ImportThread(store, poster, logger, { timeoutMs: config.simplismart.timeoutMs });
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs });
-  const runner = new ImportRunner({
-    store,
-    connections,
-    simplismart,
-    thread,
-    clock,
-    logger,
-    apiTimeoutMs: config.simplismart.timeoutMs,
-  });
+  const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger });
   const background = new BackgroundWork(logger);
   const approvals = new Approvals({ store, thread, poster, runner, background, clock, logger });
   const requests = new ImportRequests({ store, thread, runner, approvals, clock, logger });
   const sweeper = new Sweeper({ store, approvals, runner, thread, clock, logger, intervalMs: args.sweepIntervalMs });
+  store.watch({
+    // Said once, with what to do; every call meanwhile fails with the same words (people are told
+    // their action was not saved, /readyz answers 503).
+    lost: (error) => logger.error({ code: 'store_lost' }, error.message),
+    back: () => logger.info('the database file is back where it was: saving again'),
+  });
   return { config, store, logger, clock, connections, requests, approvals, runner, thread, poster, background, sweeper };
 }

@@ -1,21 +1,32 @@
 // Periodic housekeeping that is safe in every replica at once (each move is a compare-and-set):
-// expire pending requests on time, call imports whose process died "outcome unknown" (never re-send
+// expire pending requests on time, call imports whose process stopped "outcome unknown" (never re-send
 // them), and start approved requests that nobody picked up.
-import type { ImportOutcome } from '../domain/importRequest.js';
+import type { ImportLease, ImportOutcome, ImportRequest } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { Approvals } from './approvals.js';
 import type { Clock } from './clock.js';
-import type { ImportRunner } from './importRunner.js';
+import { IMPORT_LEASE_MS, type ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
 
 /** An approved request untouched this long was orphaned between approval and sending. */
 export const STALLED_APPROVED_MS = 60_000;
 const BATCH = 50;
 
+/** A lapsed lease as recovery first saw it. */
+interface LapseSeen {
+  lease: ImportLease | null;
+  /** This process's clock when it first saw the lease lapsed. */
+  since: number;
+}
+
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** Lapsed leases seen by earlier passes, by request id; only the latest pass's are kept. */
+  private lapses = new Map<string, LapseSeen>();
+  /** Whether the last pass failed: a store outage is logged once, not every pass. */
+  private failing = false;
 
   constructor(
     private readonly deps: {
@@ -26,6 +37,8 @@ export class Sweeper {
       clock: Clock;
       logger: Logger;
       intervalMs: number;
+      /** How long a lapsed lease must stay unrenewed before recovery takes it; the lease length by default. */
+      leaseMs?: number;
     },
   ) {}
 
@@ -35,24 +48,22 @@ export class Sweeper {
     this.timer.unref();
   }
 
+  /**
+   * Called once the shutdown grace is over: the runner gives up answers it still holds (a pass may be
+   * resuming an import, which would otherwise wait for the store forever), then the pass in progress ends.
+   */
   async stop(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    this.deps.runner.stop();
     await this.running;
   }
 
   /**
-   * At start: SQLite serves exactly one process, so whatever it shows as importing was cut off by
-   * the last stop. On PostgreSQL another replica may still be mid-call; those wait for their deadline.
+   * At start, one pass like any other. Even on SQLite an import found importing is not taken at once:
+   * only its lease says whether the process that sent it is gone (see `takeLapsed`).
    */
   async recoverAtStart(): Promise<void> {
-    if (this.deps.store.engine === 'sqlite') {
-      for (;;) {
-        const cutOff = await this.deps.store.listAbandonedImports(Number.MAX_SAFE_INTEGER, BATCH);
-        if (cutOff.length === 0) break;
-        for (const request of cutOff) await this.guard('recover', request.id, () => this.recover(request.id));
-      }
-    }
     await this.sweep();
   }
 
@@ -71,31 +82,65 @@ export class Sweeper {
       for (const request of await store.listExpiredPending(now, BATCH)) {
         await this.guard('expire', request.id, () => this.deps.approvals.expire(request));
       }
-      for (const request of await store.listAbandonedImports(now, BATCH)) {
-        await this.guard('recover', request.id, () => this.recover(request.id));
+      for (const request of await this.takeLapsed(now)) {
+        await this.guard('recover', request.id, () => this.recover(request));
       }
       for (const request of await store.listStalledApproved(now - STALLED_APPROVED_MS, BATCH)) {
         await this.guard('resume', request.id, () => this.deps.runner.run(request.id, null));
       }
+      if (this.failing) logger.info('sweeps work again');
+      this.failing = false;
     } catch (error) {
-      logger.warn({ err: error }, 'sweep failed; will try again');
+      // One warning per outage: the same failure every 15 s says nothing new.
+      if (this.failing) logger.debug({ err: error }, 'sweep failed again');
+      else logger.warn({ err: error }, 'sweep failed; will try again');
+      this.failing = true;
     }
   }
 
-  /** The process that was sending this import is gone: its outcome is unknown, and it is not re-sent. */
-  private async recover(requestId: string): Promise<void> {
-    const outcome: ImportOutcome = { kind: 'unknown', code: 'interrupted', status: null, apiMessage: null };
+  /**
+   * Importing requests whose owner is gone. A lapsed lease alone does not prove it: an owner cut off
+   * from the store (an outage) cannot renew, and renews as soon as it can. So a request is taken only
+   * when the very lease this process saw lapsed is still there, unrenewed, a whole lease period later —
+   * time in which a live owner that reaches the store renews it. This process's own imports are never
+   * taken: it knows they are alive.
+   */
+  private async takeLapsed(now: number): Promise<ImportRequest[]> {
+    const waitMs = this.deps.leaseMs ?? IMPORT_LEASE_MS;
+    const seen = new Map<string, LapseSeen>();
+    const due: ImportRequest[] = [];
+    for (const request of await this.deps.store.listLapsedLeases(now, BATCH)) {
+      if (this.deps.runner.holds(request.id)) continue;
+      const before = this.lapses.get(request.id);
+      const same = before !== undefined && sameLease(before.lease, request.lease);
+      const since = same ? before.since : now;
+      seen.set(request.id, { lease: request.lease, since });
+      if (now - since >= waitMs) due.push(request);
+    }
+    this.lapses = seen;
+    return due;
+  }
+
+  /** The process that was importing this request is gone: its outcome is unknown, and it is not re-sent. */
+  private async recover(request: ImportRequest): Promise<void> {
+    const outcome: ImportOutcome = { kind: 'unknown', code: 'owner_stopped', status: null, apiMessage: null };
     const recovered = await this.deps.store.transition({
-      id: requestId,
+      id: request.id,
       from: ['importing'],
       to: 'outcome_unknown',
       actorId: null,
       at: this.deps.clock.now(),
-      note: 'the bot stopped while the import was being sent; not re-sent',
-      patch: { outcome, importDeadline: null },
+      note: 'the process importing it stopped renewing its lease before saving the outcome; not re-sent',
+      patch: { outcome, lease: null },
+      // A lease renewed since it was seen lapsed means its owner is alive after all: then nothing moves.
+      ifLease: request.lease,
     });
     if (recovered === undefined) return;
-    this.deps.logger.warn({ requestId }, 'import interrupted by a restart; marked outcome_unknown');
+    this.lapses.delete(request.id);
+    this.deps.logger.warn(
+      { requestId: request.id, owner: request.lease?.owner ?? null, leaseExpiredAt: request.lease?.expiresAt ?? null },
+      'the process importing this request stopped (its lease lapsed and stayed unrenewed) before saving the outcome; marked outcome_unknown, not re-sent',
+    );
     await this.deps.thread.announceOutcome(recovered);
   }
 
@@ -106,4 +151,8 @@ export class Sweeper {
       this.deps.logger.warn({ err: error, requestId }, `sweeper could not ${what} a request`);
     }
   }
+}
+
+function sameLease(a: ImportLease | null, b: ImportLease | null): boolean {
+  return a?.owner === b?.owner && a?.expiresAt === b?.expiresAt;
 }

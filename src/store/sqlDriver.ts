@@ -1,5 +1,6 @@
 // The narrow seam between SqlStore and a database engine: run portable SQL ($1, $2… placeholders), in
 // transactions, under a migration lock. Each driver maps its engine's outages to StoreUnavailableError.
+import type { StoreWatcher } from './store.js';
 
 /** What a parameter may be: booleans are stored as 0/1 and JSON as text, so nothing else is needed. */
 export type SqlValue = string | number | null;
@@ -34,4 +35,6 @@ export interface SqlDriver extends SqlTransactor {
    */
   withMigrationLock<T>(fn: (db: SqlTransactor) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** For drivers whose database can be lost under them (a file): see StoreWatcher. */
+  watch?(watcher: StoreWatcher): void;
 }

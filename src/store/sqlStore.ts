@@ -5,6 +5,7 @@ import {
   canTransition,
   type Approval,
   type ApprovalRequirement,
+  type ImportLease,
   type ImportOutcome,
   type ImportRequest,
   type MessageRef,
@@ -15,7 +16,7 @@ import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import type { SqlDriver, SqlExecutor, SqlTransactor, SqlValue } from './sqlDriver.js';
-import type { ApprovalVote, NewImportRequest, RequestPatch, Store, TransitionArgs } from './store.js';
+import type { ApprovalVote, NewImportRequest, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
 
 interface ConnectionRow {
   team_id: string;
@@ -59,7 +60,8 @@ interface RequestRow {
   outcome: string | null;
   response_url: string | null;
   replaces_id: string | null;
-  import_deadline: number | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -120,6 +122,10 @@ export class SqlStore implements Store {
 
   close(): Promise<void> {
     return this.#db.close();
+  }
+
+  watch(watcher: StoreWatcher): void {
+    this.#db.watch?.(watcher);
   }
 
   async getConnection(teamId: string): Promise<WorkspaceConnection | undefined> {
@@ -255,12 +261,12 @@ export class SqlStore implements Store {
         `updated_at = ${params.add(args.at)}`,
         ...patchAssignments(args.patch ?? {}, params),
       ];
+      const conditions = [`id = ${params.add(args.id)}`, `state IN (${args.from.map((s) => params.add(s)).join(', ')})`];
+      if (args.ifLease !== undefined) conditions.push(...leaseConditions(args.ifLease, params));
       // One conditional UPDATE is the compare-and-set: concurrent movers serialize on the row and
-      // re-check `state`, so exactly one of them gets a row back.
+      // re-check `state` (and the lease, when asked), so exactly one of them gets a row back.
       const [row] = await tx.query<RequestRow>(
-        `UPDATE import_requests SET ${assignments.join(', ')}
-         WHERE id = ${params.add(args.id)} AND state IN (${args.from.map((s) => params.add(s)).join(', ')})
-         RETURNING *`,
+        `UPDATE import_requests SET ${assignments.join(', ')} WHERE ${conditions.join(' AND ')} RETURNING *`,
         params.values,
       );
       if (row === undefined) return undefined;
@@ -326,12 +332,34 @@ export class SqlStore implements Store {
     await this.#db.run(`UPDATE import_requests SET ${assignments.join(', ')} WHERE id = ${params.add(id)}`, params.values);
   }
 
-  listExpiredPending(now: number, limit: number): Promise<ImportRequest[]> {
-    return this.#listDue('pending_approval', 'expires_at', now, limit);
+  async listExpiredPending(now: number, limit: number): Promise<ImportRequest[]> {
+    // Inclusive: a request expires at its instant. NULL (no expiry) never comes.
+    const rows = await this.#db.query<RequestRow>(
+      `SELECT * FROM import_requests WHERE state = 'pending_approval' AND expires_at <= $1
+       ORDER BY expires_at, id LIMIT $2`,
+      [now, sqlLimit(limit)],
+    );
+    return rows.map(toRequest);
   }
 
-  listAbandonedImports(now: number, limit: number): Promise<ImportRequest[]> {
-    return this.#listDue('importing', 'import_deadline', now, limit);
+  async listLapsedLeases(now: number, limit: number): Promise<ImportRequest[]> {
+    // A request importing without a lease has nobody vouching for it: it is as lapsed as can be.
+    const rows = await this.#db.query<RequestRow>(
+      `SELECT * FROM import_requests
+       WHERE state = 'importing' AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
+       ORDER BY COALESCE(lease_expires_at, 0), id LIMIT $2`,
+      [now, sqlLimit(limit)],
+    );
+    return rows.map(toRequest);
+  }
+
+  async renewLease(id: string, owner: string, expiresAt: number): Promise<boolean> {
+    const changed = await this.#db.run(
+      `UPDATE import_requests SET lease_expires_at = $3
+       WHERE id = $1 AND state = 'importing' AND lease_owner = $2`,
+      [id, owner, expiresAt],
+    );
+    return changed > 0;
   }
 
   async listStalledApproved(updatedBefore: number, limit: number): Promise<ImportRequest[]> {
@@ -339,16 +367,6 @@ export class SqlStore implements Store {
       `SELECT * FROM import_requests WHERE state = 'approved' AND updated_at < $1
        ORDER BY updated_at, id LIMIT $2`,
       [updatedBefore, sqlLimit(limit)],
-    );
-    return rows.map(toRequest);
-  }
-
-  /** Requests in `state` whose `column` instant has come (inclusive), earliest first; NULL never comes. */
-  async #listDue(state: RequestState, column: 'expires_at' | 'import_deadline', now: number, limit: number) {
-    const rows = await this.#db.query<RequestRow>(
-      `SELECT * FROM import_requests WHERE state = $1 AND ${column} <= $2
-       ORDER BY ${column}, id LIMIT $3`,
-      [state, now, sqlLimit(limit)],
     );
     return rows.map(toRequest);
   }
@@ -420,8 +438,17 @@ function patchAssignments(patch: RequestPatch, params: Params): string[] {
   if (patch.threadPermalink !== undefined) set('thread_permalink', patch.threadPermalink);
   if (patch.cards !== undefined) set('cards', JSON.stringify(patch.cards));
   if (patch.outcome !== undefined) set('outcome', jsonOrNull(patch.outcome));
-  if (patch.importDeadline !== undefined) set('import_deadline', patch.importDeadline);
+  if (patch.lease !== undefined) {
+    set('lease_owner', patch.lease?.owner ?? null);
+    set('lease_expires_at', patch.lease?.expiresAt ?? null);
+  }
   return sets;
+}
+
+/** WHERE clauses matching exactly `lease` (null: none), NULLs included, in SQL both engines share. */
+function leaseConditions(lease: ImportLease | null, params: Params): string[] {
+  const equals = (column: string, value: SqlValue): string => (value === null ? `${column} IS NULL` : `${column} = ${params.add(value)}`);
+  return [equals('lease_owner', lease?.owner ?? null), equals('lease_expires_at', lease?.expiresAt ?? null)];
 }
 
 function toConnection(row: ConnectionRow): WorkspaceConnection {
@@ -469,10 +496,15 @@ function toRequest(row: RequestRow): ImportRequest {
     outcome: row.outcome === null ? null : parseJson<ImportOutcome>(row.outcome),
     responseUrl: row.response_url,
     replacesId: row.replaces_id,
-    importDeadline: toNullableNumber(row.import_deadline),
+    lease: toLease(row),
     createdAt: toNumber(row.created_at),
     updatedAt: toNumber(row.updated_at),
   };
+}
+
+function toLease(row: RequestRow): ImportLease | null {
+  const expiresAt = toNullableNumber(row.lease_expires_at);
+  return expiresAt === null ? null : { owner: row.lease_owner, expiresAt };
 }
 
 function toEvent(row: EventRow): RequestEvent {

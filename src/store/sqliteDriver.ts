@@ -1,11 +1,13 @@
 // SqlDriver for SQLite through node:sqlite: one synchronous connection, an async mutex so that nothing
-// interleaves into an open transaction, and asynchronous retries while another connection holds the lock.
-import { mkdirSync } from 'node:fs';
+// interleaves into an open transaction, asynchronous retries while another connection holds the lock,
+// and a check that the file it opened is still the one at its path.
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreUnavailableError } from '../errors.js';
 import type { SqlDriver, SqlExecutor, SqlParams, SqlRow, SqlTransactor } from './sqlDriver.js';
+import type { StoreWatcher } from './store.js';
 
 export interface SqliteDriverOptions {
   /** How long a statement keeps retrying while another connection holds the database lock. */
@@ -35,7 +37,14 @@ const UNAVAILABLE_CODES = new Map<number, string>([
 
 export async function openSqliteDriver(path: string, options: SqliteDriverOptions = {}): Promise<SqliteDriver> {
   const db = openDatabase(path);
-  const driver = new SqliteDriver(db, path, options.busyRetryMs ?? DEFAULT_BUSY_RETRY_MS);
+  let identity: FileIdentity | undefined;
+  try {
+    identity = path === ':memory:' ? undefined : fileIdentity(path);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const driver = new SqliteDriver(db, path, options.busyRetryMs ?? DEFAULT_BUSY_RETRY_MS, identity);
   try {
     // busy_timeout 0: the connection is synchronous, so SQLite's own waiting would freeze the event
     // loop; `retrying` waits asynchronously instead. journal_mode needs the lock, hence the retry.
@@ -47,6 +56,20 @@ export async function openSqliteDriver(path: string, options: SqliteDriverOption
     throw error;
   }
   return driver;
+}
+
+/** Which file is at `path` (device and inode), or undefined when there is none. */
+type FileIdentity = { dev: bigint; ino: bigint };
+
+function fileIdentity(path: string): FileIdentity | undefined {
+  let stats;
+  try {
+    // bigint: an inode number may not fit in a double.
+    stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch (error) {
+    throw new StoreUnavailableError(`Cannot check the SQLite database file at ${path}: ${describe(error)}`, { cause: error });
+  }
+  return stats === undefined ? undefined : { dev: stats.dev, ino: stats.ino };
 }
 
 function openDatabase(path: string): DatabaseSync {
@@ -65,29 +88,48 @@ export class SqliteDriver implements SqlDriver {
   readonly #busyRetryMs: number;
   readonly #mutex = new Mutex();
   readonly #statements = new Map<string, StatementSync>();
+  /** The file opened (undefined in memory): a different file, or none, at the path means it was lost. */
+  readonly #identity: FileIdentity | undefined;
+  #lost = false;
+  readonly #watchers: StoreWatcher[] = [];
 
-  constructor(db: DatabaseSync, path: string, busyRetryMs: number) {
+  constructor(db: DatabaseSync, path: string, busyRetryMs: number, identity: FileIdentity | undefined) {
     this.#db = db;
     this.#path = path;
     this.#busyRetryMs = busyRetryMs;
+    this.#identity = identity;
   }
 
   query<T extends object = SqlRow>(sql: string, params: SqlParams = []): Promise<T[]> {
-    return this.#mutex.run(() => this.#query<T>(sql, params));
+    return this.#mutex.run(async () => {
+      this.#checkFile();
+      return this.#query<T>(sql, params);
+    });
   }
 
   run(sql: string, params: SqlParams = []): Promise<number> {
-    return this.#mutex.run(() => this.#run(sql, params));
+    return this.#mutex.run(async () => {
+      this.#checkFile();
+      return this.#run(sql, params);
+    });
   }
 
   exec(sql: string): Promise<void> {
-    return this.#mutex.run(() => this.#exec(sql));
+    return this.#mutex.run(async () => {
+      this.#checkFile();
+      return this.#exec(sql);
+    });
+  }
+
+  watch(watcher: StoreWatcher): void {
+    this.#watchers.push(watcher);
   }
 
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     // The mutex is held for the whole transaction: on a single connection any statement issued while
     // `fn` awaits would otherwise run inside this transaction (and be rolled back with it).
     return this.#mutex.run(async () => {
+      this.#checkFile();
       // IMMEDIATE takes the write lock up front, so no statement inside can fail on a lock upgrade.
       await this.#exec('BEGIN IMMEDIATE');
       const tx = new ScopedExecutor(this.#query.bind(this), this.#run.bind(this), this.#exec.bind(this));
@@ -140,6 +182,35 @@ export class SqliteDriver implements SqlDriver {
       this.#statements.set(sql, statement);
     }
     return statement;
+  }
+
+  /**
+   * Refuses to go on when the file at the path is no longer the one this connection has open. An open
+   * SQLite connection keeps reading and writing a deleted (or replaced) file as if nothing happened, and
+   * everything written then is gone at the next start; so nothing is read or written until it is back.
+   * One stat per call, under the mutex: a few microseconds.
+   */
+  #checkFile(): void {
+    const opened = this.#identity;
+    if (opened === undefined) return;
+    const now = fileIdentity(this.#path);
+    const what = now === undefined ? 'deleted' : now.dev !== opened.dev || now.ino !== opened.ino ? 'replaced by another file' : undefined;
+    if (what === undefined) {
+      if (this.#lost) {
+        this.#lost = false;
+        for (const watcher of this.#watchers) watcher.back();
+      }
+      return;
+    }
+    const error = new StoreUnavailableError(
+      `The SQLite database file ${this.#path} was ${what} while the bot was running, so nothing is read from it or saved to it any more. ` +
+        `Put the file back where it was (or restore it from a backup) and restart the bot; until then /readyz answers 503.`,
+    );
+    if (!this.#lost) {
+      this.#lost = true;
+      for (const watcher of this.#watchers) watcher.lost(error);
+    }
+    throw error;
   }
 
   /** Runs a synchronous step, retrying with backoff while the database is locked by another connection. */

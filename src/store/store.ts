@@ -4,6 +4,7 @@ import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPol
 import type {
   Approval,
   ApprovalRequirement,
+  ImportLease,
   ImportOutcome,
   ImportRequest,
   MessageRef,
@@ -11,6 +12,7 @@ import type {
   RequestState,
 } from '../domain/importRequest.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
+import type { StoreUnavailableError } from '../errors.js';
 
 export interface NewImportRequest {
   id: string;
@@ -35,7 +37,7 @@ export interface RequestPatch {
   threadPermalink?: string | null;
   cards?: MessageRef[];
   outcome?: ImportOutcome | null;
-  importDeadline?: number | null;
+  lease?: ImportLease | null;
 }
 
 export interface TransitionArgs {
@@ -47,6 +49,22 @@ export interface TransitionArgs {
   at: number;
   note?: string | null;
   patch?: RequestPatch;
+  /**
+   * Moves only if the request's lease is exactly this (null: no lease). Recovery passes the lease it
+   * saw lapse, so that a lease renewed since (its owner is alive after all) wins over it.
+   */
+  ifLease?: ImportLease | null;
+}
+
+/** What a store reports about itself outside any call. */
+export interface StoreWatcher {
+  /**
+   * The store's file was deleted or replaced under the running process: every call fails with this
+   * error until it is back. Told once per loss, whatever the number of calls that meet it.
+   */
+  lost(error: StoreUnavailableError): void;
+  /** The lost file is back where it was (the same file): calls work again. */
+  back(): void;
 }
 
 export type ApprovalVote =
@@ -65,6 +83,8 @@ export interface Store {
   /** Resolves when the store answers a write; throws StoreUnavailableError otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Registers a watcher (see StoreWatcher); stores that cannot be lost (PostgreSQL) never call it. */
+  watch(watcher: StoreWatcher): void;
 
   getConnection(teamId: string): Promise<WorkspaceConnection | undefined>;
   saveConnection(connection: WorkspaceConnection): Promise<void>;
@@ -98,8 +118,16 @@ export interface Store {
 
   /** Pending requests whose expiry has passed. */
   listExpiredPending(now: number, limit: number): Promise<ImportRequest[]>;
-  /** Importing requests whose deadline has passed: no live process is still waiting on them. */
-  listAbandonedImports(now: number, limit: number): Promise<ImportRequest[]>;
+  /**
+   * Importing requests whose lease has lapsed by `now` (or that have none), earliest first: candidates
+   * for recovery, which still checks that the lease stays unrenewed before it takes one.
+   */
+  listLapsedLeases(now: number, limit: number): Promise<ImportRequest[]>;
+  /**
+   * Extends the lease of an importing request that `owner` holds, without a version bump or an audit
+   * entry. Resolves false when the request is no longer importing or no longer that owner's.
+   */
+  renewLease(id: string, owner: string, expiresAt: number): Promise<boolean>;
   /** Approved requests nobody started importing since `updatedBefore` (the process died in between). */
   listStalledApproved(updatedBefore: number, limit: number): Promise<ImportRequest[]>;
 }

@@ -149,11 +149,26 @@ function describeUnknown(o: Unknown, ctx: OutcomeContext): Pick<OutcomeDescripti
         nextStep: CHECK_CONSOLE,
       };
     case 'interrupted':
+      // Recorded by versions before import leases; kept so that their history still reads right.
       return { headline: 'The bot stopped while this import was being sent.', nextStep: CHECK_CONSOLE };
+    case 'owner_stopped':
+      return {
+        headline:
+          'The bot stopped before it saved how this import ended: it was waiting for Simplismart’s answer, or holding an answer its database had not taken yet.',
+        nextStep:
+          'If Simplismart’s answer is told above in this thread, that is the outcome. Otherwise check the Simplismart console before retrying: the cluster may have been imported. If it is not there, use *Edit and retry*.',
+      };
     default:
       return { headline: 'The import ended in an unexpected way.', nextStep: CHECK_CONSOLE };
   }
 }
+
+/** Told right after an outcome the bot's database has not taken yet. */
+export const SAVING_DELAYED_LINE =
+  ':floppy_disk: Saving is delayed: the bot’s database isn’t answering, so this outcome is not in the request’s history yet. The bot keeps it and saves it as soon as the database is back; nothing is sent to Simplismart again.';
+
+/** Told when that outcome is finally saved. */
+export const SAVED_AFTER_DELAY_LINE = ':floppy_disk: Saved: the outcome above is now in the request’s history.';
 
 type NotSent = Extract<ImportOutcome, { kind: 'not_sent' }>;
 

@@ -2,9 +2,10 @@
 // click, double clicks and redeliveries, expiry, cancel, restarts, and group membership changes.
 import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
+import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
 import { openStore } from '../../src/store/openStore.js';
 import type { Store } from '../../src/store/store.js';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
+import { simplismartFaults, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { blockActions } from '../support/slackRequests.js';
@@ -400,40 +401,79 @@ describe.each([
     await eventually(() => expect(JSON.stringify(card(done).blocks)).toContain('Approved by'));
   });
 
-  test('a restart finds a request mid-import: outcome unknown, told in the thread, never re-sent', async () => {
+  test('recovery leaves an import whose owner’s lease is live or renewed; takes it once the lease lapsed and stayed unrenewed; never re-sends', async () => {
     await setPolicy({});
     const request = await submitForApproval();
-    // What a process that died during the API call leaves behind: importing, deadline not yet passed.
+    // What another process sending this import (or that died sending it) leaves: importing, its lease in the row.
+    const owner = 'other-host:4242:deadbeef';
+    await store.transition({ id: request.id, from: ['pending_approval'], to: 'approved', actorId: BOB, at: clock.now() });
     const importing = await store.transition({
       id: request.id,
-      from: ['pending_approval'],
-      to: 'approved',
+      from: ['approved'],
+      to: 'importing',
       actorId: BOB,
       at: clock.now(),
-    }).then(() =>
-      store.transition({ id: request.id, from: ['approved'], to: 'importing', actorId: BOB, at: clock.now(), patch: { importDeadline: clock.now() + 90_000 } }),
-    );
+      patch: { lease: { owner, expiresAt: clock.now() + IMPORT_LEASE_MS } },
+    });
     expect(importing?.state).toBe('importing');
     const posts = simplismart.importRequests().length;
-    // The restarted process (a second bot on the same database).
-    const restarted = await startTestBot({ slack, simplismart, store, clock });
+    // A process started meanwhile (a restart, or another replica): its start-up recovery runs first.
+    const other = await startTestBot({ slack, simplismart, store, clock });
+    const state = async () => (await store.getRequest(request.id))?.state;
+    const sweep = () => other.services.sweeper.sweep();
     try {
-      if (engine.name === 'postgres') {
-        // Another replica may still be mid-call until the deadline; after it, recovery settles it.
-        expect((await store.getRequest(request.id))?.state).toBe('importing');
-        clock.advance(91_000);
-        await restarted.services.sweeper.sweep();
-      }
+      expect(await state()).toBe('importing');
+
+      // Lapsed, but only just seen so: an owner cut off from the store renews as soon as it can.
+      clock.advance(IMPORT_LEASE_MS + 1);
+      await sweep();
+      expect(await state()).toBe('importing');
+
+      // It does renew: alive after all; the lapse seen before no longer counts.
+      expect(await store.renewLease(request.id, owner, clock.now() + IMPORT_LEASE_MS)).toBe(true);
+      clock.advance(IMPORT_LEASE_MS);
+      await sweep();
+      expect(await state()).toBe('importing');
+
+      // Then nobody renews it: a whole lease period after it was seen lapsed, recovery takes it.
+      clock.advance(IMPORT_LEASE_MS - 1);
+      await sweep();
+      expect(await state()).toBe('importing');
+      clock.advance(1);
+      await sweep();
       const recovered = await waitForState(request.id, 'outcome_unknown');
+      expect(recovered.lease).toBeNull();
       await eventually(() => {
         const thread = JSON.stringify(slack.messages().filter((m) => m.thread_ts === recovered.thread!.ts).map((m) => m.blocks));
+        expect(thread).toContain('The bot stopped before it saved how this import ended');
+        expect(thread).toContain('If Simplismart’s answer is told above in this thread, that is the outcome');
         expect(thread).toContain('check the Simplismart console before retrying');
       });
-      await restarted.services.sweeper.sweep();
+      expect(other.logs.join('\n')).toContain('its lease lapsed and stayed unrenewed');
+      expect(other.logs.join('\n')).not.toMatch(/restart/);
+      await sweep();
       expect(simplismart.importRequests().length).toBe(posts);
     } finally {
-      await restarted.stop();
+      await other.stop();
     }
+  });
+
+  test('recovery never takes an import this process is still sending, however long ago its lease lapsed', async () => {
+    await setPolicy({});
+    const request = await submitForApproval();
+    simplismart.nextResponse(simplismartFaults.slow(1200));
+    await click(request, 'request_approve', BOB);
+    await simplismart.waitForRequest((r) => (r.json as { name?: string } | undefined)?.name === JSON.parse(request.payload).name);
+    // The clock jumps well past two lease periods while the call is still out: the lease lapsed and,
+    // as far as the row shows, stayed unrenewed. The sweeper of the process sending it knows better.
+    for (let i = 0; i < 3; i++) {
+      clock.advance(IMPORT_LEASE_MS + 1);
+      await bot.services.sweeper.sweep();
+      expect((await store.getRequest(request.id))?.state).toBe('importing');
+    }
+    const done = await waitForState(request.id, 'succeeded');
+    expect((await store.listEvents(request.id)).map((e) => e.toState)).not.toContain('outcome_unknown');
+    expect(postsFor(done)).toBe(1);
   });
 
   test('history lists requests with state and thread; one request shows its audit trail', async () => {

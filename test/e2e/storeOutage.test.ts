@@ -1,14 +1,9 @@
 // The store goes away (PostgreSQL stops; another process locks the SQLite file) and comes back:
 // /readyz says so, people get a clear message and keep their form, nothing crashes, it recovers.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { slashCommand } from '../support/slackRequests.js';
-import { startTcpProxy, type TcpProxy } from '../support/tcpProxy.js';
+import { postgresBehindProxy, sqliteWriteLock, type StoreOutage } from '../support/storeOutages.js';
 import {
   ALICE,
   CHANNEL,
@@ -30,79 +25,35 @@ interface Outage {
   name: string;
   /** SQLite in WAL mode still reads while another process holds the write lock. */
   readsWork: boolean;
-  setUp(): Promise<{ databaseUrl: string; env?: Record<string, string> }>;
-  breakIt(): Promise<void>;
-  mendIt(): Promise<void>;
-  tearDown(): Promise<void>;
+  make: () => Promise<StoreOutage>;
 }
 
-function postgresOutage(): Outage {
-  let db: TestDatabase;
-  let proxy: TcpProxy;
-  return {
-    name: 'PostgreSQL stops',
-    readsWork: false,
-    setUp: async () => {
-      db = await createTestDatabase();
-      proxy = await startTcpProxy('127.0.0.1', Number(new URL(db.url).port || 5432));
-      const url = new URL(db.url);
-      url.host = `127.0.0.1:${proxy.port}`;
-      return { databaseUrl: url.href };
-    },
-    breakIt: () => proxy.cut(),
-    mendIt: () => proxy.restore(),
-    tearDown: async () => {
-      await proxy.close();
-      await db.drop();
-    },
-  };
-}
+const outages: Outage[] = [
+  { name: 'PostgreSQL stops', readsWork: false, make: postgresBehindProxy },
+  { name: 'another process locks the SQLite file', readsWork: true, make: async () => sqliteWriteLock() },
+];
 
-function sqliteOutage(): Outage {
-  let dir: string;
-  let locker: DatabaseSync | undefined;
-  return {
-    name: 'another process locks the SQLite file',
-    readsWork: true,
-    setUp: async () => {
-      dir = mkdtempSync(join(tmpdir(), 'ss-outage-'));
-      return { databaseUrl: `sqlite:${join(dir, 'bot.db')}` };
-    },
-    breakIt: async () => {
-      locker = new DatabaseSync(join(dir, 'bot.db'));
-      locker.exec('BEGIN EXCLUSIVE');
-    },
-    mendIt: async () => {
-      locker?.exec('ROLLBACK');
-      locker?.close();
-      locker = undefined;
-    },
-    tearDown: async () => {
-      locker?.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-describe.each([postgresOutage(), sqliteOutage()])('$name', (outage) => {
+describe.each(outages)('$name', ({ readsWork, make }) => {
   let slack: FakeSlack;
   let simplismart: FakeSimplismart;
   let bot: TestBot;
+  let outage: StoreOutage | undefined;
 
   beforeAll(async () => {
     slack = await startFakeSlack({ teamId: TEAM });
     simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-    const { databaseUrl } = await outage.setUp();
-    bot = await startTestBot({ slack, simplismart, databaseUrl });
+    const made = await make();
+    outage = made;
+    bot = await startTestBot({ slack, simplismart, databaseUrl: made.databaseUrl });
     await connectWorkspace(bot, TEAM, TOKEN, ORG);
   });
 
   afterAll(async () => {
-    await outage.mendIt().catch(() => undefined);
+    await outage?.mendIt().catch(() => undefined);
     await bot?.stop();
     await slack?.close();
     await simplismart?.close();
-    await outage.tearDown();
+    await outage?.tearDown();
   });
 
   test('readyz fails, people are told and keep their form, help still answers; all recovers', async () => {
@@ -110,7 +61,7 @@ describe.each([postgresOutage(), sqliteOutage()])('$name', (outage) => {
     expect(await readyz()).toBe(200);
     const view = await openImportModal(bot, slack, { text: 'provider=aws' });
 
-    await outage.breakIt();
+    await outage!.breakIt();
     await eventually(async () => expect(await readyz()).toBe(503), 8000);
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
 
@@ -125,14 +76,14 @@ describe.each([postgresOutage(), sqliteOutage()])('$name', (outage) => {
     // with what is wrong and what to do.
     await bot.send(slashCommand({ teamId: TEAM, userId: ALICE, channelId: CHANNEL, text: 'status', responseUrl: slack.responseUrl('outage-status') }));
     const told = await slack.waitFor('response_url', (c) => c.responseUrlId === 'outage-status', { timeoutMs: 8000 });
-    expect(String(told.args['text'])).toMatch(outage.readsWork ? /Connected to Simplismart/ : /database isn’t answering/);
+    expect(String(told.args['text'])).toMatch(readsWork ? /Connected to Simplismart/ : /database isn’t answering/);
 
     // Commands that need nothing stored still work.
     const help = await bot.send(slashCommand({ teamId: TEAM, userId: ALICE, channelId: CHANNEL, text: 'help' }));
     expect(help.status).toBe(200);
     expect(JSON.stringify(help.json)).toContain('/simplismart import');
 
-    await outage.mendIt();
+    await outage!.mendIt();
     await eventually(async () => expect(await readyz()).toBe(200), 8000);
     const accepted = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2' }));
     expect(accepted.json).toMatchObject({ response_action: 'update' });

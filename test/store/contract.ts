@@ -1,7 +1,8 @@
 // The Store contract, written once and run against every engine (sqlite.test.ts, postgres.test.ts):
-// exact row mapping, compare-and-set moves under concurrency, votes, sweeper listings, migrations.
+// exact row mapping, compare-and-set moves under concurrency, votes, import leases, sweeper listings,
+// migrations.
 import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
-import type { ImportOutcome, ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
+import type { ImportLease, ImportOutcome, ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
 import type { WorkspaceConnection } from '../../src/domain/workspaceConnection.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openSqlDriver, openStore } from '../../src/store/openStore.js';
@@ -9,7 +10,7 @@ import type { SqlDriver } from '../../src/store/sqlDriver.js';
 import type { NewImportRequest, Store } from '../../src/store/store.js';
 
 export interface ContractTarget {
-  /** DATABASE_URL of an empty database reserved for this suite. */
+  /** DATABASE_URL of an empty database reserved for this suite (a new one on every call of `prepare`). */
   url: string;
   cleanup(): Promise<void>;
 }
@@ -82,7 +83,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         outcome: null,
         responseUrl: input.responseUrl,
         replacesId: input.replacesId,
-        importDeadline: null,
+        lease: null,
         createdAt: input.at,
         updatedAt: input.at,
       };
@@ -97,7 +98,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
     /** A request driven through the state machine to `state` (via approved → importing where needed). */
     async function createIn(
       state: 'pending_approval' | 'approved' | 'importing' | 'rejected' | 'failed',
-      options: { at?: number; expiresAt?: number | null; importDeadline?: number | null } = {},
+      options: { at?: number; expiresAt?: number | null; lease?: ImportLease | null } = {},
     ): Promise<ImportRequest> {
       const at = options.at ?? T0;
       const startsPending = state === 'pending_approval' || state === 'rejected';
@@ -114,7 +115,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
           to: 'importing',
           actorId: null,
           at,
-          patch: { importDeadline: options.importDeadline ?? null },
+          patch: { lease: options.lease ?? null },
         });
         if (state === 'failed') return (await move(request.id, ['importing'], 'failed', at))!;
         return importing!;
@@ -141,6 +142,37 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
 
         const after = await raw.query('SELECT version, name, applied_at FROM schema_migrations ORDER BY version');
         expect(after).toEqual(before);
+      });
+
+      test('002 carries a stored import deadline over as the lease’s expiry, without an owner', async () => {
+        const old = await prepare();
+        const driver = await openSqlDriver(old.url);
+        try {
+          // A database as version 1 left it, with a request mid-import.
+          await driver.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+          await driver.transaction(async (tx) => {
+            await tx.exec(MIGRATIONS[0]!.sql);
+            await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (1, $1, $2)', [MIGRATIONS[0]!.name, T0]);
+          });
+          await driver.run(
+            `INSERT INTO import_requests (id, team_id, requester_id, channel_id, source_key, payload, state, version, cards,
+               import_deadline, created_at, updated_at)
+             VALUES ('ir-old', 'T1', 'U1', 'C1', 'view-old', '{}', 'importing', 3, '[]', $1, $2, $2)`,
+            [T0 + 90_000, T0],
+          );
+          const migrated = await openStore(old.url);
+          try {
+            await migrated.migrate();
+            expect((await migrated.getRequest('ir-old'))?.lease).toStrictEqual({ owner: null, expiresAt: T0 + 90_000 });
+            expect(ids(await migrated.listLapsedLeases(T0 + 89_999, 10))).toEqual([]);
+            expect(ids(await migrated.listLapsedLeases(T0 + 90_000, 10))).toEqual(['ir-old']);
+          } finally {
+            await migrated.close();
+          }
+        } finally {
+          await driver.close();
+          await old.cleanup();
+        }
       });
 
       test('ping writes the health row', async () => {
@@ -311,7 +343,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
       });
 
       test('records the state the request was actually in, whichever of `from` it was', async () => {
-        const importing = await createIn('importing', { importDeadline: T0 + 10 });
+        const importing = await createIn('importing', { lease: { owner: 'proc-a', expiresAt: T0 + 10 } });
         const unknown = await createIn('importing');
         await move(unknown.id, ['importing'], 'outcome_unknown');
 
@@ -342,7 +374,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
       });
 
       test('patch: null clears a field, an absent key leaves it alone', async () => {
-        const request = await createIn('importing', { importDeadline: T0 + 30_000 });
+        const request = await createIn('importing', { lease: { owner: 'proc-a', expiresAt: T0 + 30_000 } });
         await store.updateRequest(request.id, { thread: { channel: 'C1', ts: '1.2' }, threadPermalink: 'https://x/p1' });
         const outcome: ImportOutcome = {
           kind: 'imported',
@@ -355,7 +387,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
           to: 'succeeded',
           actorId: null,
           at: T0 + 9,
-          patch: { thread: null, outcome, importDeadline: null },
+          patch: { thread: null, outcome, lease: null },
         });
 
         expect(moved).toStrictEqual<ImportRequest>({
@@ -366,7 +398,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
           thread: null,
           threadPermalink: 'https://x/p1',
           outcome,
-          importDeadline: null,
+          lease: null,
         });
       });
 
@@ -491,6 +523,79 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
       });
     });
 
+    describe('import leases', () => {
+      const mine: ImportLease = { owner: 'host:1:aaaa', expiresAt: T0 + 30_000 };
+
+      test('approved → importing takes the lease; the outcome clears it', async () => {
+        const importing = await createIn('importing', { lease: mine });
+        expect(importing.lease).toStrictEqual(mine);
+        expect((await store.getRequest(importing.id))?.lease).toStrictEqual(mine);
+        const done = await store.transition({ id: importing.id, from: ['importing'], to: 'failed', actorId: null, at: T0 + 1, patch: { lease: null } });
+        expect(done?.lease).toBeNull();
+        const [row] = await raw.query<{ lease_owner: unknown; lease_expires_at: unknown }>(
+          'SELECT lease_owner, lease_expires_at FROM import_requests WHERE id = $1',
+          [importing.id],
+        );
+        expect(row).toEqual({ lease_owner: null, lease_expires_at: null });
+      });
+
+      test('renewLease extends only its owner’s lease, only while importing, without a version or an audit entry', async () => {
+        const importing = await createIn('importing', { lease: mine });
+        const events = await store.listEvents(importing.id);
+
+        expect(await store.renewLease(importing.id, 'host:2:bbbb', T0 + 99_000)).toBe(false);
+        expect((await store.getRequest(importing.id))?.lease).toStrictEqual(mine);
+
+        expect(await store.renewLease(importing.id, mine.owner!, T0 + 60_000)).toBe(true);
+        const renewed = await store.getRequest(importing.id);
+        expect(renewed).toStrictEqual({ ...importing, lease: { owner: mine.owner, expiresAt: T0 + 60_000 } });
+        expect(await store.listEvents(importing.id)).toStrictEqual(events);
+
+        await move(importing.id, ['importing'], 'outcome_unknown');
+        expect(await store.renewLease(importing.id, mine.owner!, T0 + 90_000)).toBe(false);
+        expect(await store.renewLease('ir-missing', mine.owner!, T0 + 90_000)).toBe(false);
+        const approved = await createIn('approved');
+        expect(await store.renewLease(approved.id, mine.owner!, T0 + 90_000)).toBe(false);
+      });
+
+      test('a transition with ifLease moves only while the lease is exactly the one given', async () => {
+        const importing = await createIn('importing', { lease: mine });
+        const unknown = (to: RequestState, ifLease: ImportLease | null) =>
+          store.transition({ id: importing.id, from: ['importing'], to, actorId: null, at: T0 + 5, ifLease, patch: { lease: null } });
+
+        // Renewed since it was seen (another expiry), or another owner: left alone.
+        expect(await unknown('outcome_unknown', { ...mine, expiresAt: mine.expiresAt - 1 })).toBeUndefined();
+        expect(await unknown('outcome_unknown', { ...mine, owner: 'host:2:bbbb' })).toBeUndefined();
+        expect(await unknown('outcome_unknown', { ...mine, owner: null })).toBeUndefined();
+        expect(await unknown('outcome_unknown', null)).toBeUndefined();
+        expect(await store.listEvents(importing.id)).toHaveLength(2);
+
+        const moved = await unknown('outcome_unknown', mine);
+        expect(moved).toMatchObject({ state: 'outcome_unknown', lease: null });
+
+        // No lease is matched by null, and only by null.
+        const bare = await createIn('importing', { lease: null });
+        const take = (ifLease: ImportLease | null) =>
+          store.transition({ id: bare.id, from: ['importing'], to: 'outcome_unknown', actorId: null, at: T0 + 5, ifLease });
+        expect(await take({ owner: null, expiresAt: 0 })).toBeUndefined();
+        expect(await take(null)).toMatchObject({ state: 'outcome_unknown' });
+      });
+
+      test('of a renewal and a recovery racing on one lease, recovery wins only if it comes first', async () => {
+        for (let round = 0; round < 10; round++) {
+          const importing = await createIn('importing', { lease: mine });
+          const [renewed, recovered] = await Promise.all([
+            store.renewLease(importing.id, mine.owner!, T0 + 60_000 + round),
+            store.transition({ id: importing.id, from: ['importing'], to: 'outcome_unknown', actorId: null, at: T0 + 5, ifLease: mine, patch: { lease: null } }),
+          ]);
+          const final = await store.getRequest(importing.id);
+          // Exactly one of them happened, and the row says which.
+          expect(Number(renewed) + Number(recovered !== undefined)).toBe(1);
+          expect(final?.state).toBe(recovered === undefined ? 'importing' : 'outcome_unknown');
+        }
+      });
+    });
+
     describe('updateRequest', () => {
       test('changes only the present keys, without a version bump or audit entry', async () => {
         const request = await create();
@@ -546,15 +651,22 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         expect(ids(await store.listExpiredPending(NOW, 2))).toEqual([c.id, a.id]);
       });
 
-      test('listAbandonedImports: importing requests past their deadline, oldest first', async () => {
-        const late = await createIn('importing', { importDeadline: NOW - 10 });
-        const later = await createIn('importing', { importDeadline: NOW - 60 });
-        await createIn('importing', { importDeadline: NOW + 1 });
-        await createIn('importing', { importDeadline: null });
-        await createIn('failed', { importDeadline: NOW - 99 });
+      test('listLapsedLeases: importing requests whose lease has lapsed (or that have none), earliest first', async () => {
+        const late = await createIn('importing', { lease: { owner: 'proc-a', expiresAt: NOW - 10 } });
+        const later = await createIn('importing', { lease: { owner: 'proc-b', expiresAt: NOW - 60 } });
+        const atNow = await createIn('importing', { lease: { owner: null, expiresAt: NOW } });
+        const none = await createIn('importing', { lease: null });
+        await createIn('importing', { lease: { owner: 'proc-a', expiresAt: NOW + 1 } });
+        await createIn('failed', { lease: { owner: 'proc-a', expiresAt: NOW - 99 } });
 
-        expect(ids(await store.listAbandonedImports(NOW, 10))).toEqual([later.id, late.id]);
-        expect(ids(await store.listAbandonedImports(NOW, 1))).toEqual([later.id]);
+        expect(ids(await store.listLapsedLeases(NOW, 10))).toEqual([none.id, later.id, late.id, atNow.id]);
+        expect(ids(await store.listLapsedLeases(NOW, 2))).toEqual([none.id, later.id]);
+        expect((await store.listLapsedLeases(NOW, 10)).map((r) => r.lease)).toStrictEqual([
+          null,
+          { owner: 'proc-b', expiresAt: NOW - 60 },
+          { owner: 'proc-a', expiresAt: NOW - 10 },
+          { owner: null, expiresAt: NOW },
+        ]);
       });
 
       test('listStalledApproved: approved requests untouched since before the cut-off, oldest first', async () => {

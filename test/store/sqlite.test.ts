@@ -1,18 +1,21 @@
 // Runs the Store contract on SQLite, plus what only SQLite has: pragmas, the transaction mutex,
-// placeholder rewriting, and lock contention with another connection turning into StoreUnavailableError.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// placeholder rewriting, lock contention with another connection turning into StoreUnavailableError, and
+// the database file deleted or replaced under an open store.
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { openStore } from '../../src/store/openStore.js';
+import type { Store, StoreWatcher } from '../../src/store/store.js';
 import { openSqliteDriver, toSqlitePlaceholders } from '../../src/store/sqliteDriver.js';
 import { describeStoreContract } from './contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ss-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeStoreContract('sqlite', async () => ({ url: `sqlite:${join(dir, 'contract.db')}`, cleanup: async () => undefined }));
+let contractFiles = 0;
+describeStoreContract('sqlite', async () => ({ url: `sqlite:${join(dir, `contract-${++contractFiles}.db`)}`, cleanup: async () => undefined }));
 
 describe('SQLite driver', () => {
   test('creates missing folders and sets WAL, foreign keys, synchronous NORMAL, busy_timeout 0', async () => {
@@ -141,5 +144,80 @@ describe('SQLite under lock contention', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('the database file deleted or replaced under an open store', () => {
+  let file: string;
+  let store: Store;
+  let told: string[];
+
+  beforeEach(async () => {
+    file = join(mkdtempSync(join(dir, 'lost-')), 'bot.db');
+    store = await openStore(`sqlite:${file}`);
+    await store.migrate();
+    await store.saveApprovalPolicy('T1', { required: true, approverUserIds: ['U1'], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 60, approvalsChannelId: null }, 'U0', 1);
+    told = [];
+    const watcher: StoreWatcher = { lost: (error) => told.push(`lost: ${error.message}`), back: () => told.push('back') };
+    store.watch(watcher);
+  });
+  afterEach(() => store.close());
+
+  /** Every kind of call: reads, writes, transactions, readiness. */
+  const everyCall = (s: Store) => [
+    s.ping(),
+    s.getApprovalPolicy('T1'),
+    s.saveApprovalPolicy('T1', { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 60, approvalsChannelId: null }, 'U0', 2),
+    s.listRequests('T1', 10),
+    s.transition({ id: 'ir-x', from: ['approved'], to: 'importing', actorId: null, at: 3 }),
+  ];
+
+  test('deleted: every call, reads included, fails with what happened and what to do; watchers are told once', async () => {
+    unlinkSync(file);
+    for (let round = 0; round < 3; round++) {
+      for (const result of await Promise.allSettled(everyCall(store))) {
+        expect(result.status).toBe('rejected');
+        const error = (result as PromiseRejectedResult).reason as Error;
+        expect(error).toBeInstanceOf(StoreUnavailableError);
+        expect(error.message).toContain(`${file} was deleted while the bot was running`);
+        expect(error.message).toMatch(/restore it from a backup\) and restart the bot/);
+      }
+    }
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(/^lost: The SQLite database file .* was deleted/);
+    // Nothing was written anywhere: no new file appeared at the path.
+    expect(existsSync(file)).toBe(false);
+  });
+
+  test('replaced by another file: refused, the other file untouched; the same file put back works again', async () => {
+    const aside = `${file}.aside`;
+    renameSync(file, aside);
+    copyFileSync(aside, file); // same content, another file
+    const errors = await Promise.allSettled(everyCall(store));
+    expect(errors.every((r) => r.status === 'rejected' && /was replaced by another file/.test(String(r.reason)))).toBe(true);
+    expect(told).toEqual([expect.stringMatching(/^lost: .*replaced by another file/)]);
+
+    // Not opened here: a second connection would take over this store's -wal file, which goes by path.
+    expect(readFileSync(file)).toEqual(readFileSync(aside));
+
+    // The file this store opened goes back where it was (a rename keeps it the same file).
+    rmSync(file);
+    renameSync(aside, file);
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(await store.getApprovalPolicy('T1')).toMatchObject({ required: true });
+    expect(told).toHaveLength(2);
+    expect(told[1]).toBe('back');
+  });
+
+  test('a file left in place (written to, its WAL checkpointed) passes the check on every call; nobody is told', async () => {
+    for (let i = 0; i < 50; i++) {
+      await store.ping();
+      expect(await store.getApprovalPolicy('T1')).toMatchObject({ required: true });
+    }
+    const raw = new DatabaseSync(file);
+    raw.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    raw.close();
+    await expect(store.ping()).resolves.toBeUndefined();
+    expect(told).toEqual([]);
   });
 });

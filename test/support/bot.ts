@@ -53,6 +53,17 @@ export class ManualClock implements Clock {
   }
 }
 
+/** Real time, for tests where leases must lapse as they do in production; `advance` moves it ahead. */
+export class WallClock extends ManualClock {
+  private ahead = 0;
+  override now(): number {
+    return Date.now() + this.ahead;
+  }
+  override advance(ms: number): void {
+    this.ahead += ms;
+  }
+}
+
 export interface TestBot {
   url: string;
   services: Services;

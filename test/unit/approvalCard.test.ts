@@ -41,7 +41,7 @@ function request(state: RequestState, payload: ImportClusterBody = body(), overr
     outcome: null,
     responseUrl: null,
     replacesId: null,
-    importDeadline: null,
+    lease: null,
     createdAt: Date.UTC(2025, 0, 1),
     updatedAt: Date.UTC(2025, 0, 1),
     ...overrides,

@@ -61,7 +61,7 @@ function request(i: number, name = `Cluster ${i}`, state: RequestState = 'succee
     outcome: { kind: 'imported', cluster: { uuid: '1e99a854-26de-4c19-b6b6-68c7e03c39c3', name, status: 'active', provider: 'aws', region: 'us-west-2' } },
     responseUrl: null,
     replacesId: null,
-    importDeadline: null,
+    lease: null,
     createdAt: NOW,
     updatedAt: NOW,
   };

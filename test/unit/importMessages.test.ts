@@ -69,7 +69,7 @@ function request(overrides: Partial<ImportRequest> = {}, payload: ImportClusterB
     outcome: null,
     responseUrl: null,
     replacesId: null,
-    importDeadline: null,
+    lease: null,
     createdAt: Date.UTC(2025, 0, 1),
     updatedAt: Date.UTC(2025, 0, 1),
     ...overrides,

@@ -110,6 +110,17 @@ describe('describeOutcome', () => {
     expect(d.nextStep).toMatch(CHECK_CONSOLE);
   });
 
+  it('owner_stopped (recovery): says the bot stopped before saving, points at an answer told above, then at the console', () => {
+    const d = describeOutcome(unknown('owner_stopped'), ctx);
+    expect(d.tone).toBe('unknown');
+    expect(d.retryNeedsCare).toBe(true);
+    expect(d.headline).toMatch(/stopped before it saved how this import ended/);
+    expect(d.headline).toMatch(/holding an answer its database had not taken yet/);
+    expect(d.nextStep).toMatch(/If Simplismart’s answer is told above in this thread, that is the outcome/);
+    expect(d.nextStep).toMatch(/check the Simplismart console before retrying/);
+    expect(`${d.headline} ${d.nextStep}`).not.toMatch(/restart/);
+  });
+
   it('a gateway’s non-JSON body is shown as the API message', () => {
     expect(describeOutcome(unknown('bad_gateway', 502, '(not JSON) 502 Bad Gateway'), ctx).apiMessage).toBe('(not JSON) 502 Bad Gateway');
   });

@@ -1,0 +1,166 @@
+// Simplismart answers, and the store refuses every write for the next 60 s (another process holds the
+// SQLite write lock; PostgreSQL is cut off, from this bot and from a second replica): the bot keeps the
+// answer, tells it in the thread at once, saves it when the store is back — the request ends
+// `succeeded` with its UUID, one POST, no "unknown" told anywhere. Real time: the leases lapse during
+// the outage as they would in production, and every sweeper runs each second. And a bot that stops
+// while it still holds an answer: the next one's recovery tells the thread what happened.
+import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
+import { simplismartFaults, startFakeSimplismart } from '../support/fakeSimplismart.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { postgresBehindProxy, sqliteWriteLock, type StoreOutage } from '../support/storeOutages.js';
+import {
+  connectWorkspace,
+  eventually,
+  fakeJwt,
+  ManualClock,
+  openImportModal,
+  ORG,
+  requestIdIn,
+  startTestBot,
+  submitModal,
+  TEAM,
+  validImportValues,
+  WallClock,
+  type TestBot,
+} from '../support/bot.js';
+
+const OUTAGE_MS = 60_000;
+const TOKEN = fakeJwt();
+
+interface Engine extends StoreOutage {
+  /** Other bots on the same database, which must not take the import either. */
+  replicas: number;
+}
+
+async function sqlite(): Promise<Engine> {
+  return { ...sqliteWriteLock(), replicas: 0 };
+}
+
+async function postgres(): Promise<Engine> {
+  return { ...(await postgresBehindProxy()), replicas: 1 };
+}
+
+/** Everything the bot said in Slack: thread replies, the parent and its updates, ephemeral notes. */
+function everythingTold(slack: FakeSlack): string {
+  return JSON.stringify(slack.calls.filter((c) => /^chat\.|^response_url$/.test(c.method)).map((c) => c.args));
+}
+
+test.concurrent.each([['sqlite', sqlite], ['postgres', postgres]] as const)(
+  '%s: an answer from Simplismart outlives a 60 s store outage right after the POST',
+  async (_name, makeEngine) => {
+    const engine = await makeEngine();
+    const slack = await startFakeSlack({ teamId: TEAM });
+    const simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+    const bots: TestBot[] = [];
+    let stopped: Array<PromiseSettledResult<void>>;
+    try {
+      const start = () => startTestBot({ slack, simplismart, databaseUrl: engine.databaseUrl, clock: new WallClock(), sweepIntervalMs: 1000 });
+      const bot = await start();
+      bots.push(bot);
+      for (let i = 0; i < engine.replicas; i++) bots.push(await start());
+      await connectWorkspace(bot, TEAM, TOKEN, ORG);
+
+      const view = await openImportModal(bot, slack, { text: 'provider=aws' });
+      // The import is created on arrival; the answer leaves 500 ms later, into the outage.
+      simplismart.nextResponse(simplismartFaults.slow(500));
+      const id = requestIdIn(await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2' })));
+      await simplismart.waitForRequest(undefined, { timeoutMs: 5000 });
+      await engine.breakIt();
+      const brokenAt = Date.now();
+      const uuid = () => simplismart.clusters[0]!.uuid;
+
+      // Slack is up: the outcome is told at once, with its UUID, and that saving is delayed.
+      await eventually(() => {
+        const told = everythingTold(slack);
+        expect(told).toContain('is imported into Simplismart');
+        expect(told).toContain(uuid());
+        expect(told).toContain('Saving is delayed');
+      }, 15_000);
+
+      // The outage outlasts the lease (which lapses unrenewed) and the old retry budget (~45 s).
+      expect(OUTAGE_MS).toBeGreaterThan(IMPORT_LEASE_MS + 5000);
+      await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS - (Date.now() - brokenAt)));
+      await engine.mendIt();
+
+      await eventually(async () => {
+        const request = await bot.store.getRequest(id);
+        expect(request?.state).toBe('succeeded');
+      }, 15_000);
+      const request = (await bot.store.getRequest(id))!;
+      expect(request.outcome).toMatchObject({ kind: 'imported', cluster: { uuid: uuid() } });
+      expect(request.lease).toBeNull();
+      const events = await bot.store.listEvents(id);
+      expect(events.map((e) => e.toState)).toEqual(['approved', 'importing', 'succeeded']);
+      await eventually(() => expect(everythingTold(slack)).toContain('Saved: the outcome above is now in the request’s history'), 5000);
+
+      // Let every sweeper have a few more passes: nobody reconsiders a request that is settled.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect((await bot.store.getRequest(id))?.state).toBe('succeeded');
+      expect(simplismart.importRequests()).toHaveLength(1);
+      expect(everythingTold(slack)).not.toMatch(/unknown/i);
+      const logs = bots.flatMap((b) => b.logs).join('\n');
+      expect(logs).toContain('Simplismart answered but the store does not take the answer yet');
+      expect(logs).not.toMatch(/restart|outcome_unknown/);
+    } finally {
+      // Every bot is stopped (and audited for secrets) before anything is torn down; a failure is reported after.
+      stopped = await Promise.allSettled(bots.map((b) => b.stop()));
+      await slack.close();
+      await simplismart.close();
+      await engine.tearDown();
+    }
+    for (const result of stopped) if (result.status === 'rejected') throw result.reason;
+  },
+  OUTAGE_MS + 45_000,
+);
+
+test('a bot that stops holding an unsaved answer: the next one’s recovery tells the thread just that, nothing is re-sent', async () => {
+  const outage = sqliteWriteLock();
+  const slack = await startFakeSlack({ teamId: TEAM });
+  const simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+  const clock = new ManualClock();
+  const start = () => startTestBot({ slack, simplismart, databaseUrl: outage.databaseUrl, clock, env: { SHUTDOWN_GRACE_MS: '500' } });
+  try {
+    const first = await start();
+    await connectWorkspace(first, TEAM, TOKEN, ORG);
+    const view = await openImportModal(first, slack, { text: 'provider=aws' });
+    simplismart.nextResponse(simplismartFaults.slow(300));
+    const id = requestIdIn(await submitModal(first, view, validImportValues({ cluster_region: 'us-west-2' })));
+    await simplismart.waitForRequest(undefined, { timeoutMs: 5000 });
+    await outage.breakIt();
+    const uuid = () => simplismart.clusters[0]!.uuid;
+    await eventually(() => expect(everythingTold(slack)).toContain('Saving is delayed'), 10_000);
+
+    // It stops while the store still refuses: the answer is given up, in full in the log.
+    await first.stop();
+    const given = first.logs.filter((l) => l.includes('stopping with an answer from Simplismart that the store never took'));
+    expect(given).toHaveLength(1);
+    expect(given[0]).toContain(uuid());
+    await outage.mendIt();
+
+    const next = await start();
+    try {
+      const sweep = () => next.services.sweeper.sweep();
+      expect((await next.store.getRequest(id))?.state).toBe('importing');
+      clock.advance(IMPORT_LEASE_MS + 1);
+      await sweep();
+      clock.advance(IMPORT_LEASE_MS);
+      await sweep();
+      expect((await next.store.getRequest(id))?.state).toBe('outcome_unknown');
+      const thread = slack.messages().filter((m) => m.thread_ts !== undefined).map((m) => JSON.stringify(m.blocks));
+      const at = (text: string) => thread.findIndex((m) => m.includes(text));
+      expect(at(uuid())).toBeGreaterThan(-1);
+      expect(at('Saving is delayed')).toBeGreaterThan(at(uuid()));
+      const recovered = at('The bot stopped before it saved how this import ended');
+      expect(recovered).toBeGreaterThan(at('Saving is delayed'));
+      expect(thread[recovered]).toContain('If Simplismart’s answer is told above in this thread, that is the outcome');
+      expect(simplismart.importRequests()).toHaveLength(1);
+      expect(next.logs.join('\n')).not.toMatch(/restart/);
+    } finally {
+      await next.stop();
+    }
+  } finally {
+    await slack.close();
+    await simplismart.close();
+    await outage.tearDown();
+  }
+}, 30_000);

@@ -1,7 +1,7 @@
 // The bot as a real process for tests that need one (exit codes, stderr, signals, pipes): compiled with
 // the build config into a throwaway folder, started with `node dist/main.js` and exactly the given env.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -30,8 +30,11 @@ export interface SpawnedBot {
 export interface BuiltBot {
   /** The folder holding `dist/` and `package.json`; its `node_modules` is the repository's. */
   dir: string;
-  /** `node dist/main.js` with exactly `env` (plus PATH and HOME); `stdout` may be another process's stdin. */
-  spawn(env: Record<string, string>, options?: { stdout?: Writable }): SpawnedBot;
+  /**
+   * `node dist/main.js` with exactly `env` (plus PATH and HOME); `stdout` may be another process's
+   * stdin; `user` runs it as another user (tests running as root use it to meet a folder they cannot write).
+   */
+  spawn(env: Record<string, string>, options?: { stdout?: Writable; user?: { uid: number; gid: number } }): SpawnedBot;
   /** Kills what is still running and removes the folder. */
   remove(): void;
 }
@@ -43,12 +46,13 @@ export async function buildBot(): Promise<BuiltBot> {
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   mkdirSync(join(dir, 'work'));
+  chmodSync(dir, 0o755); // readable by another user too (see `user`)
   const children = new Set<ChildProcess>();
   return {
     dir,
     spawn(env, options = {}) {
       const stdio: StdioOptions = ['ignore', options.stdout ?? 'pipe', 'pipe'];
-      const child = spawn(NODE, [join(dir, 'dist/main.js')], { cwd: join(dir, 'work'), env: { PATH, HOME: dir, ...env }, stdio });
+      const child = spawn(NODE, [join(dir, 'dist/main.js')], { cwd: join(dir, 'work'), env: { PATH, HOME: dir, ...env }, stdio, ...options.user });
       children.add(child);
       let stdout = '';
       let stderr = '';

@@ -98,7 +98,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     });
   }
   services.sweeper.start();
-  logger.info({ mode: socketMode ? 'socket' : 'http', url: http.url, botUserId: identity.botUserId }, 'simplismart-slack is running');
+  logger.info({ mode: socketMode ? 'socket' : 'http', url: http.url, host: config.http.host, botUserId: identity.botUserId }, 'simplismart-slack is running');
 
   return {
     services,

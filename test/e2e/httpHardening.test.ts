@@ -68,16 +68,16 @@ async function quietFor(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-test('production limits: headers and whole requests in 10 s, timeouts looked for every second, connections and bodies capped', () => {
-  expect(DEFAULT_HTTP_LIMITS).toEqual({
-    headersTimeoutMs: 10_000,
-    requestTimeoutMs: 10_000,
-    timeoutCheckMs: 1_000,
-    keepAliveTimeoutMs: 5_000,
-    maxRequestsPerSocket: 1_000,
-    maxConnections: 512,
-    maxBodyBytes: 1024 * 1024,
-  });
+test('production limits are sane: everything received within Slack-scale seconds, timeouts noticed within a second, caps well inside the resources', () => {
+  const limits = DEFAULT_HTTP_LIMITS;
+  expect(limits.headersTimeoutMs).toBeLessThanOrEqual(limits.requestTimeoutMs);
+  expect(limits.requestTimeoutMs).toBeLessThanOrEqual(10_000); // was 300 s: a trickled body held a connection 330 s
+  expect(limits.timeoutCheckMs).toBeLessThanOrEqual(1_000); // Node's default, 30 s, let timeouts fire that late
+  expect(limits.keepAliveTimeoutMs).toBeLessThanOrEqual(5_000);
+  expect(limits.maxRequestsPerSocket).toBeGreaterThan(0);
+  expect(limits.maxConnections).toBeLessThanOrEqual(1024); // far below common descriptor limits (ulimit -n)
+  expect(limits.maxBodyBytes).toBeGreaterThanOrEqual(256 * 1024); // Slack's largest payloads fit
+  expect(limits.maxBodyBytes).toBeLessThan(4 * 1024 * 1024); // Bolt's own default buffered 3.9 MB unsigned
 });
 
 describe('timestamps: within five minutes of now, both ways', () => {
@@ -203,23 +203,26 @@ describe('slow clients time out (timeouts shortened for the test)', () => {
     expect(await connection.closed).toBeLessThan(5000);
   });
 
-  test('headers trickled a line at a time are cut at the headers timeout: 408', async () => {
+  /** Sends `start`, then `drip` every 100 ms until the bot closes the connection; resolves with what it answered. */
+  async function trickle(start: string, drip: string): Promise<{ ms: number; answer: string }> {
     const connection = await raw(fast.url);
-    connection.socket.write('POST /slack/events HTTP/1.1\r\nHost: bot\r\n');
-    const trickle = setInterval(() => connection.socket.writable && connection.socket.write('X-Slow: y\r\n'), 100);
-    const ms = await connection.closed.finally(() => clearInterval(trickle));
+    connection.socket.write(start);
+    const timer = setInterval(() => connection.socket.writable && connection.socket.write(drip), 100);
+    const ms = await connection.closed.finally(() => clearInterval(timer));
+    return { ms, answer: connection.received() };
+  }
+
+  test('headers trickled a line at a time are cut at the headers timeout: 408', async () => {
+    const { ms, answer } = await trickle('POST /slack/events HTTP/1.1\r\nHost: bot\r\n', 'X-Slow: y\r\n');
     expect(ms).toBeLessThan(5000);
-    expect(connection.received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   test('a body trickled a byte at a time is cut at the request timeout: 408, nothing handled', async () => {
-    const connection = await raw(fast.url);
     const headers = signSlackRequest('payload=x', SIGNING_SECRET);
-    connection.socket.write(headersOf('/slack/events', { ...headers, 'content-length': '100' }));
-    const trickle = setInterval(() => connection.socket.writable && connection.socket.write('p'), 100);
-    const ms = await connection.closed.finally(() => clearInterval(trickle));
+    const { ms, answer } = await trickle(headersOf('/slack/events', { ...headers, 'content-length': '100' }), 'p');
     expect(ms).toBeLessThan(5000);
-    expect(connection.received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
   });
 
   test('an idle keep-alive connection is closed after the keep-alive timeout', async () => {

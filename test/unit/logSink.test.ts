@@ -53,7 +53,7 @@ test('a pipe nobody reads: memory stays bounded (lines dropped), drain gives up 
   // Read-write and non-blocking: full means EAGAIN, the way a container runtime's pipe behaves.
   const fd = openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK);
   try {
-    const sink = new LogSink({ fd, maxQueuedChars: 64 * 1024 });
+    const sink = new LogSink({ fd, maxQueuedChars: 64 * 1024, onBroken: () => undefined });
     const line = `${'y'.repeat(1023)}\n`;
     let refused = 0;
     for (let i = 0; i < 1024; i += 1) if (!sink.write(line)) refused += 1; // 1 MB into a 64 KB pipe
@@ -63,16 +63,22 @@ test('a pipe nobody reads: memory stays bounded (lines dropped), drain gives up 
     expect(Date.now() - started).toBeLessThan(2000);
 
     let read = '';
+    let drained = false;
+    void sink.drain(Number.POSITIVE_INFINITY).then(() => (drained = true));
     const buffer = Buffer.alloc(64 * 1024);
     const deadline = Date.now() + 5000;
-    while (!read.includes('log lines were dropped') && Date.now() < deadline) {
+    // Read until the sink has written everything and the pipe is empty: the descriptor is closed only then.
+    for (let empty = false; !(drained && empty) && Date.now() < deadline; ) {
       try {
         const n = readSync(fd, buffer);
         read += buffer.subarray(0, n).toString('utf8');
+        empty = false;
       } catch {
-        await new Promise((r) => setTimeout(r, 20)); // EAGAIN: the sink retries shortly
+        empty = true; // EAGAIN: nothing to read now; the sink retries shortly
+        await new Promise((r) => setTimeout(r, 20));
       }
     }
+    expect(drained).toBe(true);
     expect(read).toMatch(new RegExp(`"msg":"${refused} log lines were dropped`));
   } finally {
     closeSync(fd);

@@ -31,6 +31,7 @@ export async function ensureDataDirWritable(config: Config): Promise<void> {
     throw new ConfigError(
       `Configuration error: DATA_DIR (${dir}) is not a folder this process can write (${code}${hint(code)}): ` +
         'give it to the user the bot runs as, or set DATA_DIR to a writable folder',
+      { cause: error },
     );
   }
 }

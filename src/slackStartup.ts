@@ -46,7 +46,7 @@ export async function whoAmI(config: Config, logger: Logger): Promise<BotIdentit
   } catch (error) {
     const code = slackErrorCode(error);
     if (code !== undefined && TOKEN_REFUSED.has(code)) {
-      throw new ConfigError(`Configuration error: SLACK_BOT_TOKEN was refused by Slack (${code}); copy it again from OAuth & Permissions`);
+      throw new ConfigError(`Configuration error: SLACK_BOT_TOKEN was refused by Slack (${code}); copy it again from OAuth & Permissions`, { cause: error });
     }
     throw slackTrouble(config, 'auth.test', error);
   }
@@ -65,11 +65,13 @@ export async function connectSocketMode(app: App, config: Config): Promise<void>
     if (code !== undefined && TOKEN_REFUSED.has(code)) {
       throw new ConfigError(
         `Configuration error: SLACK_APP_TOKEN was refused by Slack (${code}): create an app-level token with the connections:write scope (Basic Information → App-Level Tokens), or unset it for HTTP mode`,
+        { cause: error },
       );
     }
     if (code !== undefined) {
       throw new ConfigError(
         `Configuration error: Slack would not open a Socket Mode connection (${code}): check SLACK_APP_TOKEN and that Socket Mode is on in the app’s settings`,
+        { cause: error },
       );
     }
     throw slackTrouble(config, 'apps.connections.open', error);
@@ -84,13 +86,15 @@ function slackTrouble(config: Config, method: string, error: unknown): Error {
   if (typeof status === 'number') {
     return new ConfigError(
       `Configuration error: Slack’s Web API at ${host} answered ${method} with HTTP ${status}: check SLACK_API_URL (unset means https://slack.com/api/)${status >= 500 ? ', or try again if Slack is having trouble' : ''}`,
+      { cause: error },
     );
   }
   if (code !== undefined) {
-    return new ConfigError(`Configuration error: Slack answered ${method} with "${code}"; try again, and check SLACK_API_URL if it persists`);
+    return new ConfigError(`Configuration error: Slack answered ${method} with "${code}"; try again, and check SLACK_API_URL if it persists`, { cause: error });
   }
   return new ConfigError(
     `Configuration error: cannot reach Slack’s Web API at ${host} (${networkReason(error)}): check this machine’s network (DNS, proxy, firewall) and SLACK_API_URL (unset means https://slack.com/api/)`,
+    { cause: error },
   );
 }
 

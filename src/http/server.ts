@@ -216,14 +216,14 @@ function listen(server: ReturnType<typeof createServer>, host: string, port: num
 function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
   switch (error.code) {
     case 'EADDRINUSE':
-      return new ConfigError(`Configuration error: PORT ${port} is already in use on HOST ${host}: stop what listens there, or set PORT to a free port`);
+      return new ConfigError(`Configuration error: PORT ${port} is already in use on HOST ${host}: stop what listens there, or set PORT to a free port`, { cause: error });
     case 'EACCES':
     case 'EPERM':
-      return new ConfigError(`Configuration error: PORT ${port} on HOST ${host} needs privileges this process lacks: set PORT to 1024 or above`);
+      return new ConfigError(`Configuration error: PORT ${port} on HOST ${host} needs privileges this process lacks: set PORT to 1024 or above`, { cause: error });
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ConfigError(`Configuration error: HOST ${host} is not an address of this machine (${error.code}): set HOST to one of its addresses, or 0.0.0.0 for all of them`);
+      return new ConfigError(`Configuration error: HOST ${host} is not an address of this machine (${error.code}): set HOST to one of its addresses, or 0.0.0.0 for all of them`, { cause: error });
     default:
       return error;
   }

@@ -9,6 +9,39 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
+/** How a value was pasted wrong around its edges — quotes, a space, a tab, a line break — or undefined. */
+export function pastingMistake(value: string): string | undefined {
+  if (value.length >= 2 && /^(["'`]).*\1$/s.test(value)) return 'is wrapped in quotes: remove them (the value is used exactly as written)';
+  const lead = /^\s/.exec(value)?.[0];
+  const trail = /\s$/.exec(value)?.[0];
+  if (lead === undefined && trail === undefined) return undefined;
+  const where = [
+    ...(lead === undefined ? [] : [`${whitespaceName(lead)} at its start`]),
+    ...(trail === undefined ? [] : [`${whitespaceName(trail)} at its end`]),
+  ];
+  return `has ${where.join(' and ')}: remove ${where.length > 1 ? 'them' : 'it'} (the value is used exactly as written)`;
+}
+
+function whitespaceName(char: string): string {
+  if (char === ' ') return 'a space';
+  if (char === '\t') return 'a tab';
+  if (char === '\n' || char === '\r') return 'a line break';
+  return 'invisible white space';
+}
+
+/**
+ * A secret or identifier pasted from a web page or a file: a stray space, line break or pair of quotes
+ * is told as such, before (and instead of) what its shape should be.
+ */
+const pasted = (schema: z.ZodType<string, string>, required?: string) =>
+  z
+    .string(required === undefined ? undefined : { error: required })
+    .superRefine((value, ctx) => {
+      const mistake = pastingMistake(value);
+      if (mistake !== undefined) ctx.addIssue({ code: 'custom', message: mistake });
+    })
+    .pipe(schema);
+
 // The message follows the variable's name (see loadConfig), so it does not repeat it.
 const httpUrl = () => z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -21,16 +54,20 @@ const milliseconds = (min: number, max: number) =>
 
 const envSchema = z
   .object({
-    SLACK_SIGNING_SECRET: z
-      .string({ error: 'is required: the Signing Secret from your Slack app’s Basic Information page' })
-      .min(1, { error: 'is required: the Signing Secret from your Slack app’s Basic Information page' }),
-    SLACK_BOT_TOKEN: z
-      .string({ error: 'is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions' })
-      .regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'must be a bot token starting with xoxb- (OAuth & Permissions)' }),
+    SLACK_SIGNING_SECRET: pasted(
+      z.string().min(1, { error: 'is required: the Signing Secret from your Slack app’s Basic Information page' }),
+      'is required: the Signing Secret from your Slack app’s Basic Information page',
+    ),
+    SLACK_BOT_TOKEN: pasted(
+      z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'must be a bot token starting with xoxb- (OAuth & Permissions)' }),
+      'is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+    ),
     SLACK_APP_TOKEN: optional(
-      z.string().regex(/^xapp-[A-Za-z0-9-]+$/, {
-        error: 'must be an app-level token starting with xapp- with the connections:write scope (Basic Information → App-Level Tokens)',
-      }),
+      pasted(
+        z.string().regex(/^xapp-[A-Za-z0-9-]+$/, {
+          error: 'must be an app-level token starting with xapp- with the connections:write scope (Basic Information → App-Level Tokens)',
+        }),
+      ),
     ),
     SLACK_API_URL: optional(httpUrl()),
     PORT: optional(
@@ -43,11 +80,13 @@ const envSchema = z
     HOST: optional(z.string().min(1)),
     SIMPLISMART_API_URL: optional(httpUrl()),
     SIMPLISMART_TOKEN: optional(
-      z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, {
-        error: 'must be a Simplismart API token (a JWT: three dot-separated parts), without "Bearer"',
-      }),
+      pasted(
+        z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, {
+          error: 'must be a Simplismart API token (a JWT: three dot-separated parts), without "Bearer"',
+        }),
+      ),
     ),
-    SIMPLISMART_ORG: optional(z.guid({ error: 'must be your Simplismart organisation UUID' })),
+    SIMPLISMART_ORG: optional(pasted(z.guid({ error: 'must be your Simplismart organisation UUID' }))),
     SIMPLISMART_TIMEOUT_MS: optional(milliseconds(100, 300_000)),
     DATABASE_URL: optional(
       z.string().refine((v) => !/^(mysql|mariadb|mongodb|redis)/i.test(v), {

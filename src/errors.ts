@@ -20,8 +20,8 @@ export class StoreUnavailableError extends AppError {
 
 /** Configuration is missing or malformed; the message names the variable and what it expects. */
 export class ConfigError extends AppError {
-  constructor(message: string) {
-    super('config_invalid', message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('config_invalid', message, options);
   }
 }
 

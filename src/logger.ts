@@ -3,6 +3,7 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { TOKEN_SHAPES } from './domain/redact.js';
+import { LogSink } from './logSink.js';
 
 export type { Logger } from 'pino';
 
@@ -36,7 +37,7 @@ export class SecretScrubber {
 export interface LoggerOptions {
   level: string;
   scrubber: SecretScrubber;
-  /** Where lines go; stdout by default. Tests pass a capturing stream. */
+  /** Where lines go; stdout (a LogSink) by default. Tests pass a capturing stream. */
   destination?: DestinationStream;
 }
 
@@ -92,7 +93,7 @@ export function createLogger(options: LoggerOptions): Logger {
       hooks: { streamWrite: (line) => scrubber.scrub(redactSecretFields(line)) },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? new LogSink(),
   );
 }
 

@@ -4,12 +4,19 @@
 import { config as loadDotenv } from 'dotenv';
 import { startBot } from './app.js';
 import { configSecrets, loadConfig, type Config } from './config.js';
+import { ensureDataDirWritable } from './dataDir.js';
 import { AppError, ConfigError } from './errors.js';
 import { createLogger, SecretScrubber, type Logger } from './logger.js';
+import { LogSink } from './logSink.js';
 import { resolveEncryptionKey } from './secrets/encryptionKey.js';
 import { openStore } from './store/openStore.js';
 
+/** How long the last log lines may take to leave before the process exits without them. */
+const LOG_DRAIN_MS = 1000;
+
 async function main(): Promise<void> {
+  // stderr is where start-up problems are told; if it is a dead pipe too, nothing is left to tell.
+  process.stderr.on('error', () => undefined);
   loadDotenv({ quiet: true });
   let config: Readonly<Config>;
   try {
@@ -23,10 +30,16 @@ async function main(): Promise<void> {
   }
   const scrubber = new SecretScrubber();
   scrubber.add(...configSecrets(config));
-  const logger = createLogger({ level: config.logLevel, scrubber });
+  const logSink = new LogSink();
+  const logger = createLogger({ level: config.logLevel, scrubber, destination: logSink });
+  const exit = async (code: number): Promise<never> => {
+    await logSink.drain(LOG_DRAIN_MS);
+    process.exit(code);
+  };
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
 
   try {
+    await ensureDataDirWritable(config);
     const { key, source } = await resolveEncryptionKey(config);
     scrubber.add(key.toString('hex'), key.toString('base64'), key.toString('base64url'));
     if (source === 'generated') logger.warn({ dataDir: config.dataDir }, 'generated a new token encryption key in the data folder; back it up with the database');
@@ -34,17 +47,20 @@ async function main(): Promise<void> {
       onError: (error) => logger.warn({ err: error }, 'database connection error (it reconnects on the next query)'),
     });
     await store.migrate();
-    const bot = await startBot({ config, logger, scrubber, store, encryptionKey: key });
-    onStopSignal(logger, async () => {
+    const bot = await startBot({ config, logger, scrubber, store, encryptionKey: key }).catch(async (error: unknown) => {
+      await store.close().catch(() => undefined);
+      throw error;
+    });
+    onStopSignal(logger, exit, async () => {
       await bot.stop();
       await store.close();
     });
   } catch (error) {
-    fail(logger, error);
+    await fail(logger, scrubber, exit, error);
   }
 }
 
-function onStopSignal(logger: Logger, stop: () => Promise<void>): void {
+function onStopSignal(logger: Logger, exit: (code: number) => Promise<never>, stop: () => Promise<void>): void {
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -53,25 +69,29 @@ function onStopSignal(logger: Logger, stop: () => Promise<void>): void {
     stop().then(
       () => {
         logger.info('stopped cleanly');
-        logger.flush();
-        process.exit(0);
+        return exit(0);
       },
-      (error: unknown) => fail(logger, error),
+      (error: unknown) => {
+        logger.fatal({ err: error }, 'could not stop cleanly');
+        return exit(1);
+      },
     );
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
 }
 
-function fail(logger: Logger, error: unknown): never {
+/** One line on stderr saying what to fix (never a secret), the details in the log, exit 1. */
+async function fail(logger: Logger, scrubber: SecretScrubber, exit: (code: number) => Promise<never>, error: unknown): Promise<never> {
   if (error instanceof AppError) {
     logger.fatal({ code: error.code, err: error.cause }, error.message);
-    process.stderr.write(`${error.message}\n`);
+    process.stderr.write(`${scrubber.scrub(error.message)}\n`);
   } else {
     logger.fatal({ err: error }, 'could not start');
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${scrubber.scrub(`Could not start: ${message.split('\n', 1)[0]} (details in the log)`)}\n`);
   }
-  logger.flush();
-  process.exit(1);
+  return exit(1);
 }
 
 void main();

@@ -88,3 +88,17 @@ test('`/simplismart import` over the socket opens the form with the command’s 
   const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
   expect(JSON.stringify(call.args['view'])).toContain('cluster_region');
 });
+
+// Declared last: it connects a second bot, whose socket becomes the newest one.
+test('HOST is honoured: the health server listens on that address only', async () => {
+  const host = '127.0.0.2'; // loopback too, but another address than 127.0.0.1
+  const otherPort = await freePort();
+  const second = await startTestBot({ slack, simplismart, env: { SLACK_APP_TOKEN: APP_TOKEN, PORT: String(otherPort), HOST: host } });
+  try {
+    expect(second.url).toBe(`http://${host}:${otherPort}`);
+    expect((await fetch(`http://${host}:${otherPort}/healthz`)).status).toBe(200);
+    await expect(fetch(`http://127.0.0.1:${otherPort}/healthz`)).rejects.toThrow();
+  } finally {
+    await second.stop();
+  }
+});

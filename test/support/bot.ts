@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { startBot, type RunningBot } from '../../src/app.js';
 import { configSecrets, loadConfig, type Config } from '../../src/config.js';
+import type { HttpLimits } from '../../src/http/server.js';
 import { createLogger, SecretScrubber } from '../../src/logger.js';
 import type { Clock } from '../../src/services/clock.js';
 import type { Services } from '../../src/services/index.js';
@@ -97,6 +98,8 @@ export interface TestBotOptions {
   env?: Record<string, string>;
   clock?: ManualClock;
   sweepIntervalMs?: number;
+  /** The HTTP server's timeouts and caps (shortened by tests that wait for them). */
+  httpLimits?: Partial<HttpLimits>;
 }
 
 export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
@@ -145,6 +148,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'),
       clock,
       sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
+      ...(options.httpLimits === undefined ? {} : { httpLimits: options.httpLimits }),
     });
   } catch (error) {
     if (ownsStore) await store.close();

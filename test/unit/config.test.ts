@@ -137,6 +137,39 @@ describe('one line per missing or malformed variable, naming it and what it expe
   });
 });
 
+describe('a secret or identifier pasted with something around it is told so, not that its shape is wrong', () => {
+  const pasted: Array<[string, NodeJS.ProcessEnv, string]> = [
+    ['SLACK_BOT_TOKEN', { SLACK_BOT_TOKEN: `${BOT_TOKEN} ` }, 'a space at its end'],
+    ['SLACK_BOT_TOKEN', { SLACK_BOT_TOKEN: ` ${BOT_TOKEN}` }, 'a space at its start'],
+    ['SLACK_BOT_TOKEN', { SLACK_BOT_TOKEN: `${BOT_TOKEN}\r` }, 'a line break at its end'], // a .env saved on Windows
+    ['SLACK_BOT_TOKEN', { SLACK_BOT_TOKEN: `"${BOT_TOKEN}"` }, 'wrapped in quotes'], // docker --env-file keeps quotes
+    ['SLACK_SIGNING_SECRET', { SLACK_SIGNING_SECRET: `${SIGNING_VALUE} ` }, 'a space at its end'],
+    ['SLACK_SIGNING_SECRET', { SLACK_SIGNING_SECRET: `\t${SIGNING_VALUE}\n` }, 'a tab at its start and a line break at its end'],
+    ['SLACK_APP_TOKEN', { SLACK_APP_TOKEN: `${APP_TOKEN} ` }, 'a space at its end'],
+    ['SLACK_APP_TOKEN', { SLACK_APP_TOKEN: `'${APP_TOKEN}'` }, 'wrapped in quotes'],
+    ['SIMPLISMART_TOKEN', { SIMPLISMART_TOKEN: `${SIMPLISMART_TOKEN}\n`, SIMPLISMART_ORG: ORG }, 'a line break at its end'],
+    ['SIMPLISMART_ORG', { SIMPLISMART_TOKEN, SIMPLISMART_ORG: `${ORG} ` }, 'a space at its end'],
+  ];
+
+  it.each(pasted)('%s (%j)', (name, env, mistake) => {
+    const lines = problems({ ...base, ...env });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith(`${name} `)).toBe(true);
+    expect(lines[0]).toContain(mistake);
+    expect(lines[0]).toMatch(/remove (it|them)/);
+    // Not the shape message that would send someone looking for the wrong problem.
+    expect(lines[0]).not.toMatch(/starting with|JWT|UUID|required/);
+  });
+
+  it('a signing secret with a trailing space would fail every signature silently: refused at start instead', () => {
+    expect(() => loadConfig({ ...base, SLACK_SIGNING_SECRET: `${SIGNING_VALUE} ` })).toThrow(ConfigError);
+  });
+
+  it('ENCRYPTION_KEY keeps accepting surrounding white space: the key it decodes to is the same', () => {
+    expect(loadConfig({ ...base, ENCRYPTION_KEY: ` ${KEY_HEX}\n` }).encryptionKey).toEqual(Buffer.from(KEY_HEX, 'hex'));
+  });
+});
+
 describe('rules between variables', () => {
   it.each(['postgres://u:p@h/db', 'postgresql://u:p@h/db', 'POSTGRES://u:p@h/db'])('ENCRYPTION_KEY is required with %s', (url) => {
     expect(problems({ ...base, DATABASE_URL: url })).toEqual([expect.stringMatching(/^ENCRYPTION_KEY is required with PostgreSQL/)]);

@@ -1,0 +1,49 @@
+// The Slack Web API clients and their limits: person-facing calls fail fast, background messages wait
+// out 429s within bounds, and every call gives up after its own timeout.
+import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
+import type { Config } from './config.js';
+import { boltLogger, type Logger } from './logger.js';
+
+/** Where the Web API is, for the SDK: Slack's own unless SLACK_API_URL says otherwise. */
+export function apiUrlOption(config: Config): { slackApiUrl?: string } {
+  return config.slack.apiUrl === undefined ? {} : { slackApiUrl: config.slack.apiUrl };
+}
+
+/** Person-facing calls (views.*, users.info): fail fast, since a person and a 3-second trigger wait. */
+export function interactiveClientOptions(config: Config, logger: Logger): WebClientOptions {
+  return {
+    ...apiUrlOption(config),
+    logger: boltLogger(logger),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
+    fetch: boundedFetch(2500),
+  };
+}
+
+/** Messages nobody waits on: 429s are waited out and failures retried, within bounds (not 30 minutes). */
+export function backgroundClient(config: Config, logger: Logger): WebClient {
+  return new WebClient(config.slack.botToken, {
+    ...apiUrlOption(config),
+    logger: boltLogger(logger),
+    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000, maxRetryTime: 120_000 },
+    fetch: boundedFetch(15_000),
+  });
+}
+
+/**
+ * fetch that gives up after `ms`. Not the client's own `timeout` option: that one uses
+ * AbortSignal.timeout, whose timer keeps every request (body included) alive for the full period
+ * after it has long been answered — at a few hundred calls a second, megabytes promoted to the old
+ * generation every second. Here the timer is cleared as soon as the answer arrives.
+ */
+export function boundedFetch(ms: number): FetchFunction {
+  return async (url, init) => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`Slack did not answer within ${ms} ms`)), ms);
+    try {
+      return await fetch(url, { ...(init as RequestInit), signal: controller.signal });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}

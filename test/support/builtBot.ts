@@ -1,7 +1,7 @@
 // The bot as a real process for tests that need one (exit codes, stderr, signals, pipes): compiled with
 // the build config into a throwaway folder, started with `node dist/main.js` and exactly the given env.
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -48,11 +48,14 @@ export async function buildBot(): Promise<BuiltBot> {
   mkdirSync(join(dir, 'work'));
   chmodSync(dir, 0o755); // readable by another user too (see `user`)
   const children = new Set<ChildProcess>();
+  let otherUserNode: string | undefined;
   return {
     dir,
     spawn(env, options = {}) {
       const stdio: StdioOptions = ['ignore', options.stdout ?? 'pipe', 'pipe'];
-      const child = spawn(NODE, [join(dir, 'dist/main.js')], { cwd: join(dir, 'work'), env: { PATH, HOME: dir, ...env }, stdio, ...options.user });
+      if (options.user !== undefined) otherUserNode ??= shareWithOtherUsers(dir);
+      const node = options.user === undefined ? NODE : otherUserNode ?? NODE;
+      const child = spawn(node, [join(dir, 'dist/main.js')], { cwd: join(dir, 'work'), env: { PATH, HOME: dir, ...env }, stdio, ...options.user });
       children.add(child);
       let stdout = '';
       let stderr = '';
@@ -71,6 +74,25 @@ export async function buildBot(): Promise<BuiltBot> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Another user cannot reach the checkout when it sits in a private folder (CI clones into a 0700
+ * temporary folder): the Node binary and node_modules are copied into the built folder, node_modules as
+ * hard links (the same file system in every case seen; a plain copy otherwise).
+ */
+function shareWithOtherUsers(dir: string): string {
+  const node = join(dir, 'node');
+  copyFileSync(NODE, node);
+  chmodSync(node, 0o755);
+  const modules = join(dir, 'node_modules');
+  rmSync(modules, { force: true });
+  const linked = spawnSync('cp', ['-al', join(ROOT, 'node_modules'), modules]);
+  if (linked.status !== 0) {
+    rmSync(modules, { recursive: true, force: true });
+    cpSync(join(ROOT, 'node_modules'), modules, { recursive: true });
+  }
+  return node;
 }
 
 function run(command: string, args: string[], cwd: string): Promise<void> {

@@ -5,7 +5,7 @@ import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { boltLogger, type Logger } from './logger.js';
-import { slackErrorCode } from './services/slackPoster.js';
+import { slackErrorCode } from './slackErrors.js';
 import { apiUrlOption, boundedFetch } from './slackClients.js';
 import { withTimeout } from './withTimeout.js';
 

@@ -15,7 +15,7 @@ import { ACTION, CALLBACK } from '../views/ids.js';
 export const COMMAND = '/simplismart';
 
 const KNOWN_ACTIONS = new Set<string>(Object.values(ACTION));
-const KNOWN_CALLBACKS = new Set<string>([CALLBACK.importModal, CALLBACK.connectModal, CALLBACK.policyModal, CALLBACK.rejectModal]);
+const KNOWN_CALLBACKS = new Set<string>(Object.values(CALLBACK));
 
 interface PayloadShape {
   type?: string;

@@ -2,7 +2,7 @@
 // trigger), the person is told what happened and to try again, instead of seeing nothing.
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { slackErrorCode } from '../services/slackPoster.js';
+import { rateLimited, slackErrorCode } from '../slackErrors.js';
 import type { SlackMessage } from '../views/importMessages.js';
 import { slackBusyMessage, triggerExpiredMessage } from '../views/commandReplies.js';
 import { wireView } from '../views/wire.js';
@@ -19,10 +19,9 @@ export async function openModal(
     await client.views.open({ trigger_id: triggerId, view: wireView(view) });
     return true;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'slack_webapi_rate_limited_error') {
-      const retryAfter = (error as { retryAfter?: unknown }).retryAfter;
-      await tell(slackBusyMessage(typeof retryAfter === 'number' ? retryAfter : undefined));
+    const limited = rateLimited(error);
+    if (limited !== undefined) {
+      await tell(slackBusyMessage(limited.retryAfter));
       return false;
     }
     if (TRIGGER_ERRORS.has(slackErrorCode(error) ?? '')) {

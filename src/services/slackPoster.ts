@@ -5,32 +5,8 @@ import type { WebClient } from '@slack/web-api';
 import type { MessageRef } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessage } from '../views/importMessages.js';
+import { isChannelClosed, slackErrorCode } from '../slackErrors.js';
 import { wireBlocks } from '../views/wire.js';
-
-/** Errors meaning "the bot cannot post here", as opposed to Slack being down or the message being bad. */
-const CHANNEL_CLOSED = new Set([
-  'not_in_channel',
-  'channel_not_found',
-  'is_archived',
-  'restricted_action',
-  'restricted_action_read_only_channel',
-  'restricted_action_thread_only_channel',
-  'restricted_action_non_threadable_channel',
-  'cannot_dm_bot',
-  'team_access_not_granted',
-  'ekm_access_denied',
-  'access_denied',
-]);
-
-export function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-}
-
-export function isChannelClosed(error: unknown): boolean {
-  const code = slackErrorCode(error);
-  return code !== undefined && CHANNEL_CLOSED.has(code);
-}
 
 export class SlackPoster {
   constructor(

@@ -1,7 +1,7 @@
 // Changes inside the open import form (provider, service type, add/remove a node group): the form
 // is re-rendered from what is typed, with the same block ids, so nothing typed is lost.
 import type { Services } from '../../services/index.js';
-import { slackErrorCode } from '../../services/slackPoster.js';
+import { slackErrorCode } from '../../slackErrors.js';
 import {
   decodeMeta,
   readImportForm,

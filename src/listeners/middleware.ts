@@ -6,9 +6,9 @@ import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bo
 import type { ModalView } from '@slack/types';
 import { isAppError, StoreUnavailableError } from '../errors.js';
 import type { Services } from '../services/index.js';
-import { respondVia } from '../services/slackPoster.js';
-import { message, storeUnavailableMessage, unexpectedErrorMessage } from '../views/commandReplies.js';
-import type { SlackMessage } from '../views/importMessages.js';
+import type { Recipient } from '../services/notifier.js';
+import { storeUnavailableMessage, unexpectedErrorMessage } from '../views/commandReplies.js';
+import { message, type SlackMessage } from '../views/message.js';
 import { plain, section, SLACK_LIMITS } from '../views/blocks.js';
 import { ACTION, CALLBACK } from '../views/ids.js';
 
@@ -22,8 +22,8 @@ interface PayloadShape {
   command?: string;
   actions?: Array<{ action_id?: string }>;
   action_id?: string;
-  view?: { callback_id?: string; id?: string };
-  user?: { id?: string };
+  view?: { callback_id?: string; id?: string; team_id?: string };
+  user?: { id?: string; team_id?: string };
   user_id?: string;
   team?: { id?: string } | null;
   team_id?: string;
@@ -81,7 +81,7 @@ export function ignoreUnknownPayloads(services: Services): Middleware<AnyMiddlew
     await ack();
     if (kind === 'block_actions') {
       await tell(body, services, message('That button belongs to a version of this app that no longer exists. Run `/simplismart help` to start again.')).catch(
-        () => undefined,
+        (failure: unknown) => services.logger.warn({ err: failure }, 'could not tell the person their button is stale'),
       );
     }
   };
@@ -151,12 +151,14 @@ function staleFormView(): ModalView {
   };
 }
 
-/** Ephemeral where the payload allows it (response_url), else a DM. */
-async function tell(body: PayloadShape, services: Services, note: SlackMessage): Promise<void> {
-  if (body.response_url !== undefined) {
-    await respondVia(body.response_url, note);
-    return;
-  }
+/** Whoever sent the payload, as far as it says (any payload kind, known or not). */
+function senderOf(body: PayloadShape): Recipient | undefined {
   const userId = body.user?.id ?? body.user_id;
-  if (userId !== undefined) await services.poster.post(userId, note);
+  if (userId === undefined) return undefined;
+  return { teamId: body.team?.id ?? body.team_id ?? body.user?.team_id ?? body.view?.team_id ?? '', userId, responseUrl: body.response_url };
+}
+
+async function tell(body: PayloadShape, services: Services, note: SlackMessage): Promise<void> {
+  const to = senderOf(body);
+  if (to !== undefined) await services.notifier.tell(to, note);
 }

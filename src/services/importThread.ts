@@ -4,15 +4,17 @@ import type { ImportRequest } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { approvalCard } from '../views/approvalCard.js';
-import { section } from '../views/blocks.js';
 import { describeOutcome, SAVING_DELAYED_LINE, type OutcomeContext, type OutcomeDescription } from '../views/importOutcome.js';
-import { outcomeMessage, parentMessage, stepMessage, submittedLine, type SlackMessage } from '../views/importMessages.js';
-import { respondVia, type SlackPoster } from './slackPoster.js';
+import { outcomeMessage, parentMessage, submittedLine } from '../views/importMessages.js';
+import { message, type SlackMessage } from '../views/message.js';
+import type { Notifier } from './notifier.js';
+import type { SlackPoster } from './slackPoster.js';
 
 export class ImportThread {
   constructor(
     private readonly store: Store,
     private readonly poster: SlackPoster,
+    private readonly notifier: Notifier,
     private readonly logger: Logger,
     private readonly outcomeContext: OutcomeContext,
   ) {}
@@ -53,7 +55,7 @@ export class ImportThread {
 
   /** One line in the thread. */
   async reply(request: ImportRequest, line: string): Promise<void> {
-    await this.replyMessage(request, stepMessage(line));
+    await this.replyMessage(request, message(line));
   }
 
   async replyMessage(request: ImportRequest, message: SlackMessage): Promise<void> {
@@ -126,7 +128,8 @@ export class ImportThread {
   private async tellRequesterAboutDm(request: ImportRequest): Promise<void> {
     if (request.responseUrl === null) return;
     const text = `I can’t post in this channel, so I’ll keep you posted about request \`${request.id}\` in a DM. Invite me with \`/invite @Simplismart\` to have imports told here.`;
-    await respondVia(request.responseUrl, { text, blocks: [section(text)] }).catch((error: unknown) => {
+    const to = { teamId: request.teamId, userId: request.requesterId, responseUrl: request.responseUrl };
+    await this.notifier.tell(to, message(text), { orDm: false }).catch((error: unknown) => {
       // The DM already carries everything; the ephemeral note is a courtesy.
       this.logger.info({ err: error, requestId: request.id }, 'could not send the DM notice through response_url');
     });

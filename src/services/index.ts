@@ -12,6 +12,7 @@ import { Connections } from './connections.js';
 import { ImportRequests } from './importRequests.js';
 import { ImportRunner } from './importRunner.js';
 import { ImportThread } from './importThread.js';
+import { Notifier } from './notifier.js';
 import { SlackPoster } from './slackPoster.js';
 import { Sweeper } from './sweeper.js';
 
@@ -26,6 +27,7 @@ export interface Services {
   runner: ImportRunner;
   thread: ImportThread;
   poster: SlackPoster;
+  notifier: Notifier;
   background: BackgroundWork;
   sweeper: Sweeper;
 }
@@ -44,7 +46,8 @@ export function createServices(args: {
   const { config, store, logger, clock } = args;
   const connections = new Connections(store, new TokenCipher(args.encryptionKey), config.simplismart.fallback, args.scrubber);
   const poster = new SlackPoster(args.slack, logger);
-  const thread = new ImportThread(store, poster, logger, { timeoutMs: config.simplismart.timeoutMs });
+  const notifier = new Notifier({ posterFor: () => poster, logger });
+  const thread = new ImportThread(store, poster, notifier, logger, { timeoutMs: config.simplismart.timeoutMs });
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs });
   const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger });
   const background = new BackgroundWork(logger);
@@ -57,5 +60,5 @@ export function createServices(args: {
     lost: (error) => logger.error({ code: 'store_lost' }, error.message),
     back: () => logger.info('the database file is back where it was: saving again'),
   });
-  return { config, store, logger, clock, connections, requests, approvals, runner, thread, poster, background, sweeper };
+  return { config, store, logger, clock, connections, requests, approvals, runner, thread, poster, notifier, background, sweeper };
 }

@@ -1,6 +1,5 @@
-// Posting and updating the bot's messages, with the fallbacks people rely on: a channel closed to
-// the bot (private, DM, archived) falls back to a DM with the requester, and response_urls are used
-// for ephemeral notes.
+// Posting and updating the bot's messages, with the fallback people rely on: a channel closed to the
+// bot (private, DM, archived) falls back to a DM with the requester.
 import type { WebClient } from '@slack/web-api';
 import type { MessageRef } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
@@ -52,34 +51,4 @@ export class SlackPoster {
       return null;
     }
   }
-
-  /** A message only `userId` sees, in `channel` (falls back to a DM where ephemerals cannot go). */
-  async ephemeral(channel: string, userId: string, message: SlackMessage): Promise<void> {
-    try {
-      await this.client.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: wireBlocks(message.blocks) });
-    } catch (error) {
-      if (!isChannelClosed(error) && slackErrorCode(error) !== 'user_not_in_channel') throw error;
-      await this.post(userId, message);
-    }
-  }
-}
-
-/** POSTs to a response_url (valid 30 minutes, 5 uses): ephemeral replies where the bot may not post. */
-export async function respondVia(
-  responseUrl: string,
-  message: SlackMessage,
-  options: { replaceOriginal?: boolean; ephemeral?: boolean } = {},
-): Promise<void> {
-  const response = await fetch(responseUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      text: message.text,
-      blocks: message.blocks,
-      response_type: options.ephemeral === false ? 'in_channel' : 'ephemeral',
-      ...(options.replaceOriginal === undefined ? {} : { replace_original: options.replaceOriginal }),
-    }),
-    signal: AbortSignal.timeout(5000),
-  });
-  if (!response.ok) throw new Error(`response_url answered ${response.status}`);
 }

@@ -18,12 +18,8 @@ import {
   slackDate,
   userMention,
 } from './blocks.js';
-import { parsePayload, stripMarkup } from './importMessages.js';
-import { blockTextLength, slackMessage, type SlackMessage } from './message.js';
-
-export function message(text: string, extra: KnownBlock[] = []): SlackMessage {
-  return slackMessage(stripMarkup(text), [section(text), ...extra]);
-}
+import { parsePayload } from './importMessages.js';
+import { blockTextLength, message, slackMessage, type SlackMessage } from './message.js';
 
 export function helpMessage(unknown?: string): SlackMessage {
   const lines = [

@@ -25,7 +25,7 @@ import {
 } from './blocks.js';
 import { ACTION } from './ids.js';
 import type { OutcomeDescription } from './importOutcome.js';
-import { slackMessage, type SlackMessage } from './message.js';
+import { slackMessage, stripMarkup, type SlackMessage } from './message.js';
 
 export type { SlackMessage } from './message.js';
 
@@ -135,11 +135,6 @@ export function parentMessage(
   ]);
 }
 
-/** A one-line thread reply for a step. */
-export function stepMessage(line: string): SlackMessage {
-  return slackMessage(stripMarkup(line), [section(line)]);
-}
-
 export function submittedLine(request: ImportRequest): string {
   const body = parsePayload(request);
   const base = `:memo: ${userMention(request.requesterId)} submitted the import of ${clusterSummary(body)}.`;
@@ -217,16 +212,4 @@ export function submittedModal(request: ImportRequest): ModalView {
     close: plain('Done', SLACK_LIMITS.modalButton),
     blocks: lines.map((l) => section(l)),
   };
-}
-
-/**
- * Notification text has no formatting: drop emoji codes, bold and code marks (underscores stay: they
- * are in names). Only for our own text: names and other values people or the API supplied are added
- * to a fallback escaped instead (escapeMrkdwn), never stripped — in `text` too, `<!channel>` would notify.
- */
-export function stripMarkup(text: string): string {
-  return text
-    .replace(/:[a-z0-9_+-]+:\s?/g, '')
-    .replace(/[*`]/g, '')
-    .trim();
 }

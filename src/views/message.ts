@@ -1,7 +1,7 @@
 // Every message the bot posts is finished here: its notification text and its block text kept within
 // what Slack accepts, so that no builder can produce one Slack refuses (and an outcome is never lost).
 import type { KnownBlock, MrkdwnElement, PlainTextElement } from '@slack/types';
-import { clipMrkdwn, MESSAGE_TEXT_BUDGET, SLACK_LIMITS } from './blocks.js';
+import { clipMrkdwn, MESSAGE_TEXT_BUDGET, section, SLACK_LIMITS } from './blocks.js';
 
 /** A message ready to post: every builder in src/views makes it with slackMessage(). */
 export interface SlackMessage {
@@ -19,6 +19,23 @@ export function slackMessage(text: string, blocks: readonly KnownBlock[]): Slack
     text: clipMrkdwn(text, SLACK_LIMITS.fallbackText),
     blocks: withinBudget(blocks.slice(0, SLACK_LIMITS.messageBlocks), MESSAGE_TEXT_BUDGET),
   };
+}
+
+/** A message that says one thing (an ephemeral note, a thread step): its text, plain in the fallback. */
+export function message(text: string, extra: readonly KnownBlock[] = []): SlackMessage {
+  return slackMessage(stripMarkup(text), [section(text), ...extra]);
+}
+
+/**
+ * Notification text has no formatting: drop emoji codes, bold and code marks (underscores stay: they
+ * are in names). Only for our own text: names and other values people or the API supplied are added
+ * to a fallback escaped instead (escapeMrkdwn), never stripped — in `text` too, `<!channel>` would notify.
+ */
+export function stripMarkup(text: string): string {
+  return text
+    .replace(/:[a-z0-9_+-]+:\s?/g, '')
+    .replace(/[*`]/g, '')
+    .trim();
 }
 
 type TextObject = MrkdwnElement | PlainTextElement;

@@ -8,7 +8,6 @@ import {
   auditMessage,
   helpMessage,
   historyMessage,
-  message,
   notAdminMessage,
   notConnectedMessage,
   policyMessage,
@@ -19,6 +18,7 @@ import {
   unexpectedErrorMessage,
 } from '../../src/views/commandReplies.js';
 import { NO_APPROVERS, SLACK_LIMITS } from '../../src/views/blocks.js';
+import { message } from '../../src/views/message.js';
 import { MANY_APPROVERS, MAX_CLUSTER_NAME } from '../support/maximalImport.js';
 import { expectNoInjectedMention, expectPlainFallback, expectWholeEntities, expectWithinSlackLimits, HOSTILE_NAME, textsOf } from '../support/slackMessageLimits.js';
 

@@ -11,12 +11,11 @@ import {
   nodeGroupLine,
   outcomeMessage,
   parentMessage,
-  stepMessage,
-  stripMarkup,
   submittedLine,
   submittedModal,
 } from '../../src/views/importMessages.js';
 import { ACTION } from '../../src/views/ids.js';
+import { message as stepMessage, stripMarkup } from '../../src/views/message.js';
 import { HUGE_REJECTION, HUGE_SUCCESS, MANY_APPROVERS, maximalBody } from '../support/maximalImport.js';
 import {
   expectNoInjectedMention,

@@ -7,22 +7,12 @@ import { approvalGate } from '../../services/approvalGate.js';
 import type { Services } from '../../services/index.js';
 import { payloadModal, rejectModal } from '../../views/approvalCard.js';
 import { userMention } from '../../views/blocks.js';
-import { message, notConnectedMessage } from '../../views/commandReplies.js';
-import { parsePayload, type SlackMessage } from '../../views/importMessages.js';
+import { notConnectedMessage } from '../../views/commandReplies.js';
+import { parsePayload } from '../../views/importMessages.js';
+import { message } from '../../views/message.js';
 import { metaFor, renderImportModal } from '../../views/importModal.js';
 import { openModal } from '../openModal.js';
-import { teamOf, type ButtonArgs } from '../types.js';
-
-function teller(args: ButtonArgs, services: Services) {
-  const userId = args.body.user.id;
-  return async (note: SlackMessage) => {
-    if (args.body.response_url !== undefined) {
-      await args.respond({ response_type: 'ephemeral', replace_original: false, text: note.text, blocks: note.blocks });
-    } else {
-      await services.poster.post(userId, note);
-    }
-  };
-}
+import { clickerOf, teamOf, type ButtonArgs } from '../types.js';
 
 async function requestFor(args: ButtonArgs, services: Services) {
   const request = await services.store.getRequest(args.action.value ?? '');
@@ -32,7 +22,7 @@ async function requestFor(args: ButtonArgs, services: Services) {
 export async function editAndRetry(args: ButtonArgs, services: Services): Promise<void> {
   const { ack, body, client } = args;
   await ack();
-  const tell = teller(args, services);
+  const tell = services.notifier.to(clickerOf(body));
   const request = await requestFor(args, services);
   if (request === undefined) {
     await tell(message('That request no longer exists.'));
@@ -68,13 +58,13 @@ export async function editAndRetry(args: ButtonArgs, services: Services): Promis
 export async function approve(args: ButtonArgs, services: Services): Promise<void> {
   await args.ack();
   const reply = await services.approvals.approve(args.action.value ?? '', args.body.user.id, teamOf(args.body), args.client);
-  await teller(args, services)(message(reply.text));
+  await services.notifier.tell(clickerOf(args.body), message(reply.text));
 }
 
 export async function cancel(args: ButtonArgs, services: Services): Promise<void> {
   await args.ack();
   const reply = await services.approvals.cancel(args.action.value ?? '', args.body.user.id, teamOf(args.body));
-  await teller(args, services)(message(reply.text));
+  await services.notifier.tell(clickerOf(args.body), message(reply.text));
 }
 
 const rejectMetaSchema = z.object({ id: z.string().max(40), u: z.string().max(500).optional() });
@@ -92,7 +82,7 @@ export function decodeRejectMeta(raw: string | undefined): z.infer<typeof reject
 export async function reject(args: ButtonArgs, services: Services): Promise<void> {
   const { ack, body, client } = args;
   await ack();
-  const tell = teller(args, services);
+  const tell = services.notifier.to(clickerOf(body));
   const decision = await services.approvals.mayDecide(args.action.value ?? '', body.user.id, teamOf(body), client);
   if (decision.refusal !== undefined) {
     await tell(message(decision.refusal.text));
@@ -106,7 +96,7 @@ export async function reject(args: ButtonArgs, services: Services): Promise<void
 export async function viewPayload(args: ButtonArgs, services: Services): Promise<void> {
   await args.ack();
   const request = await requestFor(args, services);
-  const tell = teller(args, services);
+  const tell = services.notifier.to(clickerOf(args.body));
   if (request === undefined) {
     await tell(message('That request no longer exists.'));
     return;

@@ -5,12 +5,11 @@ import { policyMessage } from '../../views/commandReplies.js';
 import { policyModal, type UserGroupChoice } from '../../views/policyModal.js';
 import { DEFAULT_POLICY } from '../../domain/approvalPolicy.js';
 import { openModal } from '../openModal.js';
-import type { CommandArgs } from '../types.js';
-import { replier } from './reply.js';
+import { commanderOf, type CommandArgs } from '../types.js';
 
 export async function approvalsCommand(args: CommandArgs, services: Services): Promise<void> {
   const { command, client } = args;
-  const tell = replier(args.respond);
+  const tell = services.notifier.to(commanderOf(args.command));
   const [policy, admin] = await Promise.all([
     services.store.getApprovalPolicy(command.team_id),
     isWorkspaceAdmin(client, command.user_id),

@@ -1,15 +1,15 @@
 // `/simplismart connect | disconnect | status`: a workspace's Simplismart token, managed by admins.
 import type { Services } from '../../services/index.js';
 import { isWorkspaceAdmin } from '../../services/slackDirectory.js';
-import { message, notAdminMessage, statusMessage } from '../../views/commandReplies.js';
+import { notAdminMessage, statusMessage } from '../../views/commandReplies.js';
+import { message } from '../../views/message.js';
 import { connectModal } from '../../views/connectModal.js';
 import { openModal } from '../openModal.js';
-import type { CommandArgs } from '../types.js';
-import { replier } from './reply.js';
+import { commanderOf, type CommandArgs } from '../types.js';
 
 export async function connectCommand(args: CommandArgs, services: Services): Promise<void> {
   const { command, client } = args;
-  const tell = replier(args.respond);
+  const tell = services.notifier.to(commanderOf(args.command));
   if (!(await isWorkspaceAdmin(client, command.user_id))) {
     await tell(notAdminMessage('connect this workspace to Simplismart'));
     return;
@@ -20,7 +20,7 @@ export async function connectCommand(args: CommandArgs, services: Services): Pro
 
 export async function disconnectCommand(args: CommandArgs, services: Services): Promise<void> {
   const { command, client } = args;
-  const tell = replier(args.respond);
+  const tell = services.notifier.to(commanderOf(args.command));
   if (!(await isWorkspaceAdmin(client, command.user_id))) {
     await tell(notAdminMessage('disconnect this workspace from Simplismart'));
     return;
@@ -38,5 +38,5 @@ export async function disconnectCommand(args: CommandArgs, services: Services): 
 
 export async function statusCommand(args: CommandArgs, services: Services): Promise<void> {
   const { connection, fallback } = await services.connections.describe(args.command.team_id);
-  await replier(args.respond)(statusMessage({ connection, fallback, now: services.clock.now() }));
+  await services.notifier.tell(commanderOf(args.command), statusMessage({ connection, fallback, now: services.clock.now() }));
 }

@@ -1,15 +1,15 @@
 // `/simplismart history [request id]`: recent requests, or one request's full audit trail.
 import { REQUEST_ID_PATTERN } from '../../domain/requestId.js';
 import type { Services } from '../../services/index.js';
-import { auditMessage, historyMessage, message } from '../../views/commandReplies.js';
+import { auditMessage, historyMessage } from '../../views/commandReplies.js';
+import { message } from '../../views/message.js';
 import { code } from '../../views/blocks.js';
-import type { CommandArgs } from '../types.js';
-import { replier } from './reply.js';
+import { commanderOf, type CommandArgs } from '../types.js';
 
 export const HISTORY_LIMIT = 15;
 
 export async function historyCommand(args: CommandArgs, services: Services, rest: string): Promise<void> {
-  const tell = replier(args.respond);
+  const tell = services.notifier.to(commanderOf(args.command));
   const teamId = args.command.team_id;
   const id = rest.trim().toLowerCase();
   if (id === '') {

@@ -4,15 +4,15 @@ import { applyPrefill, describePrefill, parseImportArgs } from '../../domain/com
 import { emptyForm } from '../../domain/importForm.js';
 import { approvalGate } from '../../services/approvalGate.js';
 import type { Services } from '../../services/index.js';
-import { message, notConnectedMessage } from '../../views/commandReplies.js';
+import { notConnectedMessage } from '../../views/commandReplies.js';
+import { message } from '../../views/message.js';
 import { metaFor, renderImportModal } from '../../views/importModal.js';
 import { openModal } from '../openModal.js';
-import type { CommandArgs } from '../types.js';
-import { replier } from './reply.js';
+import { commanderOf, type CommandArgs } from '../types.js';
 
 export async function importCommand(args: CommandArgs, services: Services, rest: string): Promise<void> {
   const { command, client } = args;
-  const tell = replier(args.respond);
+  const tell = services.notifier.to(commanderOf(args.command));
   const defaults = await services.connections.formDefaults(command.team_id);
   if (defaults === undefined) {
     await tell(notConnectedMessage());

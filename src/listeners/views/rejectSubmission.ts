@@ -1,8 +1,7 @@
 // An approver submits a rejection reason: the form closes at once; the decision is made after, and
 // the approver is told the result (or that someone decided first) where they clicked.
 import type { Services } from '../../services/index.js';
-import { respondVia } from '../../services/slackPoster.js';
-import { message } from '../../views/commandReplies.js';
+import { message } from '../../views/message.js';
 import { REJECT_BLOCK } from '../../views/ids.js';
 import type { StateValues } from '../../views/importModal.js';
 import { decodeRejectMeta } from '../actions/requestButtons.js';
@@ -26,9 +25,7 @@ export async function rejectSubmission(args: SubmissionArgs, services: Services)
     'reject',
     async () => {
       const reply = await services.approvals.reject(meta.id, userId, teamOf(body), reason.slice(0, 1000), client);
-      const note = message(reply.text);
-      if (meta.u !== undefined) await respondVia(meta.u, note).catch(() => services.poster.post(userId, note));
-      else await services.poster.post(userId, note);
+      await services.notifier.tell({ teamId: teamOf(body), userId, responseUrl: meta.u }, message(reply.text));
     },
     { requestId: meta.id },
   );

@@ -3,18 +3,18 @@
 // compare-and-set, so a double click, a redelivery or two replicas still end in one import.
 import type { WebClient } from '@slack/web-api';
 import { checkApprover, describeExpiry, quorumReached } from '../domain/approvalPolicy.js';
-import type { ImportRequest, MessageRef } from '../domain/importRequest.js';
+import type { ImportRequest } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
-import { approvalCard, decisionLine } from '../views/approvalCard.js';
+import { decisionLine } from '../views/approvalCard.js';
 import { clip, escapeMrkdwn, userMention } from '../views/blocks.js';
 import { approversText, progressText } from '../views/importMessages.js';
 import type { BackgroundWork } from './backgroundWork.js';
 import type { Clock } from './clock.js';
+import type { ImportRequests } from './importRequests.js';
 import type { ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
 import { groupMembers } from './slackDirectory.js';
-import type { SlackPoster } from './slackPoster.js';
 
 /** What the person who clicked is told (ephemerally). */
 export interface DecisionReply {
@@ -26,8 +26,8 @@ export class Approvals {
   constructor(
     private readonly deps: {
       store: Store;
+      requests: ImportRequests;
       thread: ImportThread;
-      poster: SlackPoster;
       runner: ImportRunner;
       background: BackgroundWork;
       clock: Clock;
@@ -35,34 +35,9 @@ export class Approvals {
     },
   ) {}
 
-  /** Posts the card in the approvals channel, or in the request's thread when there is none. */
-  async postCard(request: ImportRequest): Promise<void> {
-    const { poster, store } = this.deps;
-    const card = approvalCard(request, [], undefined);
-    const refs: MessageRef[] = [];
-    const channel = request.approval?.approvalsChannelId ?? null;
-    if (channel !== null) {
-      try {
-        refs.push(await poster.post(channel, card));
-      } catch (error) {
-        this.deps.logger.warn({ err: error, requestId: request.id, channel }, 'could not post the card in the approvals channel; using the thread');
-      }
-    }
-    if (refs.length === 0) {
-      const opened = request.thread === null ? await this.deps.thread.open(request) : request;
-      if (opened.thread !== null) refs.push(await poster.post(opened.thread.channel, card, opened.thread.ts));
-    }
-    await store.updateRequest(request.id, { cards: refs });
-    if (channel !== null && refs[0]?.channel === channel) {
-      const link = await poster.permalink(refs[0]);
-      await this.deps.thread.reply(request, `:raising_hand: Approval card posted in <#${channel}>${link === null ? '' : ` (<${link}|open it>)`}; approvers: ${approversText(request)}.`);
-    }
-  }
-
   async approve(requestId: string, userId: string, teamId: string, client: WebClient): Promise<DecisionReply> {
     const { store, clock, thread } = this.deps;
-    const request = await store.getRequest(requestId);
-    const refusal = await this.refuse(request, userId, teamId, client);
+    const refusal = await this.refuse(await this.deps.requests.findForTeam(requestId, teamId), userId, client);
     if (refusal !== undefined) return refusal;
     const vote = await store.recordApproval({ id: requestId, approverId: userId, at: clock.now(), note: 'approved' });
     if (vote.outcome === 'not_pending') return this.late(vote.request);
@@ -98,8 +73,7 @@ export class Approvals {
 
   async reject(requestId: string, userId: string, teamId: string, reason: string, client: WebClient): Promise<DecisionReply> {
     const { store, clock, thread } = this.deps;
-    const request = await store.getRequest(requestId);
-    const refusal = await this.refuse(request, userId, teamId, client);
+    const refusal = await this.refuse(await this.deps.requests.findForTeam(requestId, teamId), userId, client);
     if (refusal !== undefined) return refusal;
     const rejected = await store.transition({
       id: requestId,
@@ -120,8 +94,8 @@ export class Approvals {
 
   async cancel(requestId: string, userId: string, teamId: string): Promise<DecisionReply> {
     const { store, clock, thread } = this.deps;
-    const request = await store.getRequest(requestId);
-    if (request === undefined || request.teamId !== teamId) return { ok: false, text: 'That request no longer exists.' };
+    const request = await this.deps.requests.findForTeam(requestId, teamId);
+    if (request === undefined) return { ok: false, text: 'That request no longer exists.' };
     if (request.requesterId !== userId) {
       return { ok: false, text: `Only ${userMention(request.requesterId)}, who asked for this import, can cancel it. Approvers can reject it instead.` };
     }
@@ -163,16 +137,15 @@ export class Approvals {
 
   /** Whether `userId` may decide on the request now: the Reject button asks before opening its form. */
   async mayDecide(requestId: string, userId: string, teamId: string, client: WebClient): Promise<{ request: ImportRequest; refusal: undefined } | { request: ImportRequest | undefined; refusal: DecisionReply }> {
-    const request = await this.deps.store.getRequest(requestId);
-    const refusal = await this.refuse(request, userId, teamId, client);
-    if (refusal !== undefined) return { request, refusal };
-    if (request === undefined) return { request, refusal: { ok: false, text: 'That request no longer exists.' } };
+    const request = await this.deps.requests.findForTeam(requestId, teamId);
+    const refusal = await this.refuse(request, userId, client);
+    if (refusal !== undefined || request === undefined) return { request, refusal: refusal ?? { ok: false, text: 'That request no longer exists.' } };
     return { request, refusal: undefined };
   }
 
   /** Why `userId` may not decide on `request` right now, or undefined when they may. */
-  private async refuse(request: ImportRequest | undefined, userId: string, teamId: string, client: WebClient): Promise<DecisionReply | undefined> {
-    if (request === undefined || request.teamId !== teamId) return { ok: false, text: 'That request no longer exists.' };
+  private async refuse(request: ImportRequest | undefined, userId: string, client: WebClient): Promise<DecisionReply | undefined> {
+    if (request === undefined) return { ok: false, text: 'That request no longer exists.' };
     if (request.state !== 'pending_approval') return this.late(request);
     const requirement = request.approval;
     if (requirement === null) return { ok: false, text: 'This request does not need approval.' };

@@ -28,6 +28,11 @@ export class Connections {
     private readonly scrubber: SecretScrubber,
   ) {}
 
+  /** The workspace's own connection (its token stays encrypted), or undefined. */
+  current(teamId: string): Promise<WorkspaceConnection | undefined> {
+    return this.store.getConnection(teamId);
+  }
+
   /** Undefined when the workspace has no connection and there is no fallback. */
   async credentialsFor(teamId: string): Promise<Credentials | undefined> {
     const connection = await this.store.getConnection(teamId);

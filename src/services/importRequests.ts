@@ -1,12 +1,12 @@
 // From a validated form to a stored request, and from there to its thread, its approval card or its
 // import. Storing happens before Slack gets its ack (nothing is lost); everything else after.
-import { requirementFrom, DEFAULT_POLICY } from '../domain/approvalPolicy.js';
+import { requirementFrom } from '../domain/approvalPolicy.js';
 import type { ImportClusterBody } from '../domain/clusterImport.js';
-import type { ImportRequest } from '../domain/importRequest.js';
+import type { ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { newRequestId } from '../domain/requestId.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
-import type { Approvals } from './approvals.js';
+import type { ApprovalPolicies } from './approvalPolicies.js';
 import type { Clock } from './clock.js';
 import type { ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
@@ -28,16 +28,36 @@ export class ImportRequests {
       store: Store;
       thread: ImportThread;
       runner: ImportRunner;
-      approvals: Approvals;
+      policies: ApprovalPolicies;
       clock: Clock;
       logger: Logger;
     },
   ) {}
 
+  /**
+   * The request `id` if it belongs to workspace `teamId`; undefined otherwise — another workspace's
+   * request is as absent as one that never existed. Every lookup by a payload's id goes through here.
+   */
+  async findForTeam(id: string, teamId: string): Promise<ImportRequest | undefined> {
+    const request = await this.deps.store.getRequest(id);
+    return request !== undefined && request.teamId === teamId ? request : undefined;
+  }
+
+  /** The workspace's latest requests, newest first. */
+  recent(teamId: string, limit: number): Promise<ImportRequest[]> {
+    return this.deps.store.listRequests(teamId, limit);
+  }
+
+  /** A workspace's request with its whole audit trail, oldest entry first. */
+  async trail(id: string, teamId: string): Promise<{ request: ImportRequest; events: RequestEvent[] } | undefined> {
+    const request = await this.findForTeam(id, teamId);
+    return request === undefined ? undefined : { request, events: await this.deps.store.listEvents(id) };
+  }
+
   /** Stores the request (once per submission) with the workspace's approval rule frozen into it. */
   async submit(submission: Submission): Promise<{ request: ImportRequest; created: boolean }> {
     const { store, clock } = this.deps;
-    const policy = (await store.getApprovalPolicy(submission.teamId)) ?? DEFAULT_POLICY;
+    const policy = await this.deps.policies.inForce(submission.teamId);
     const requirement = requirementFrom(policy);
     const now = clock.now();
     return store.createRequest({
@@ -70,7 +90,7 @@ export class ImportRequests {
     }
     if (request.replacesId !== null) await this.retire(request.replacesId, request);
     if (current.state === 'pending_approval') {
-      await this.deps.approvals.postCard(current);
+      await this.deps.thread.postCard(current);
     } else {
       await this.deps.runner.run(current.id, current.requesterId);
     }
@@ -78,8 +98,7 @@ export class ImportRequests {
 
   /** "Editing creates a new request and cancels the old one" — when the old one is still waiting. */
   private async retire(oldId: string, replacement: ImportRequest): Promise<void> {
-    const old = await this.deps.store.getRequest(oldId);
-    if (old === undefined || old.teamId !== replacement.teamId) return;
+    if ((await this.findForTeam(oldId, replacement.teamId)) === undefined) return;
     const cancelled = await this.deps.store.transition({
       id: oldId,
       from: ['pending_approval'],

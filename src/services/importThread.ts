@@ -1,11 +1,12 @@
-// One notification thread per import request: the parent in the requesting channel (or the
-// requester's DM when the bot cannot post there) always shows the current state; each step is a reply.
-import type { ImportRequest } from '../domain/importRequest.js';
+// The messages of an import request: one notification thread — the parent in the requesting channel
+// (or the requester's DM when the bot cannot post there) always shows the current state; each step is
+// a reply — and the approval card, in the approvals channel or the thread, kept up to date with it.
+import type { ImportRequest, MessageRef } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { approvalCard } from '../views/approvalCard.js';
 import { describeOutcome, SAVING_DELAYED_LINE, type OutcomeContext, type OutcomeDescription } from '../views/importOutcome.js';
-import { outcomeMessage, parentMessage, submittedLine } from '../views/importMessages.js';
+import { approversText, outcomeMessage, parentMessage, submittedLine } from '../views/importMessages.js';
 import { message, type SlackMessage } from '../views/message.js';
 import type { Notifier } from './notifier.js';
 import type { SlackPoster } from './slackPoster.js';
@@ -51,6 +52,30 @@ export class ImportThread {
     if (fellBack) await this.tellRequesterAboutDm(opened);
     await this.reply(opened, submittedLine(opened));
     return opened;
+  }
+
+  /** Posts the card in the approvals channel, or in the request's thread when there is none. */
+  async postCard(request: ImportRequest): Promise<void> {
+    const { poster, store } = this;
+    const card = approvalCard(request, [], undefined);
+    const refs: MessageRef[] = [];
+    const channel = request.approval?.approvalsChannelId ?? null;
+    if (channel !== null) {
+      try {
+        refs.push(await poster.post(channel, card));
+      } catch (error) {
+        this.logger.warn({ err: error, requestId: request.id, channel }, 'could not post the card in the approvals channel; using the thread');
+      }
+    }
+    if (refs.length === 0) {
+      const opened = request.thread === null ? await this.open(request) : request;
+      if (opened.thread !== null) refs.push(await poster.post(opened.thread.channel, card, opened.thread.ts));
+    }
+    await store.updateRequest(request.id, { cards: refs });
+    if (channel !== null && refs[0]?.channel === channel) {
+      const link = await poster.permalink(refs[0]);
+      await this.reply(request, `:raising_hand: Approval card posted in <#${channel}>${link === null ? '' : ` (<${link}|open it>)`}; approvers: ${approversText(request)}.`);
+    }
   }
 
   /** One line in the thread. */

@@ -1,10 +1,12 @@
-// Wires the services together once per process; listeners receive this object and nothing else.
+// Wires the services together once per process; listeners receive this object and nothing else — no
+// store: every read and write of data goes through a service.
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Logger, SecretScrubber } from '../logger.js';
 import { TokenCipher } from '../secrets/tokenCipher.js';
 import { SimplismartClient } from '../simplismart/client.js';
 import type { Store } from '../store/store.js';
+import { ApprovalPolicies } from './approvalPolicies.js';
 import { Approvals } from './approvals.js';
 import { BackgroundWork } from './backgroundWork.js';
 import type { Clock } from './clock.js';
@@ -18,10 +20,10 @@ import { Sweeper } from './sweeper.js';
 
 export interface Services {
   config: Readonly<Config>;
-  store: Store;
   logger: Logger;
   clock: Clock;
   connections: Connections;
+  policies: ApprovalPolicies;
   requests: ImportRequests;
   approvals: Approvals;
   runner: ImportRunner;
@@ -51,8 +53,9 @@ export function createServices(args: {
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs });
   const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger });
   const background = new BackgroundWork(logger);
-  const approvals = new Approvals({ store, thread, poster, runner, background, clock, logger });
-  const requests = new ImportRequests({ store, thread, runner, approvals, clock, logger });
+  const policies = new ApprovalPolicies(store);
+  const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });
+  const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });
   const sweeper = new Sweeper({ store, approvals, runner, thread, clock, logger, intervalMs: args.sweepIntervalMs });
   store.watch({
     // Said once, with what to do; every call meanwhile fails with the same words (people are told
@@ -60,5 +63,5 @@ export function createServices(args: {
     lost: (error) => logger.error({ code: 'store_lost' }, error.message),
     back: () => logger.info('the database file is back where it was: saving again'),
   });
-  return { config, store, logger, clock, connections, requests, approvals, runner, thread, poster, notifier, background, sweeper };
+  return { config, logger, clock, connections, policies, requests, approvals, runner, thread, poster, notifier, background, sweeper };
 }

@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { formFromBody } from '../../domain/importForm.js';
 import { STATE_LABELS } from '../../domain/importRequest.js';
-import { approvalGate } from '../../services/approvalGate.js';
 import type { Services } from '../../services/index.js';
 import { payloadModal, rejectModal } from '../../views/approvalCard.js';
 import { userMention } from '../../views/blocks.js';
@@ -14,9 +13,9 @@ import { metaFor, renderImportModal } from '../../views/importModal.js';
 import { openModal } from '../openModal.js';
 import { clickerOf, teamOf, type ButtonArgs } from '../types.js';
 
-async function requestFor(args: ButtonArgs, services: Services) {
-  const request = await services.store.getRequest(args.action.value ?? '');
-  return request !== undefined && request.teamId === teamOf(args.body) ? request : undefined;
+/** The request the button names, when it is this workspace's. */
+function requestFor(args: ButtonArgs, services: Services) {
+  return services.requests.findForTeam(args.action.value ?? '', teamOf(args.body));
 }
 
 export async function editAndRetry(args: ButtonArgs, services: Services): Promise<void> {
@@ -37,7 +36,7 @@ export async function editAndRetry(args: ButtonArgs, services: Services): Promis
     await tell(notConnectedMessage());
     return;
   }
-  const gate = await approvalGate(services.store, client, teamId, body.user.id);
+  const gate = await services.policies.gate(client, teamId, body.user.id);
   if (gate.kind === 'blocked') {
     await tell(message(`:lock: ${gate.reason}`));
     return;

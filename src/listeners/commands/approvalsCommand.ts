@@ -11,7 +11,7 @@ export async function approvalsCommand(args: CommandArgs, services: Services): P
   const { command, client } = args;
   const tell = services.notifier.to(commanderOf(args.command));
   const [policy, admin] = await Promise.all([
-    services.store.getApprovalPolicy(command.team_id),
+    services.policies.saved(command.team_id),
     isWorkspaceAdmin(client, command.user_id),
   ]);
   if (!admin) {

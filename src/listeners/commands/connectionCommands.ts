@@ -14,7 +14,7 @@ export async function connectCommand(args: CommandArgs, services: Services): Pro
     await tell(notAdminMessage('connect this workspace to Simplismart'));
     return;
   }
-  const existing = await services.store.getConnection(command.team_id);
+  const existing = await services.connections.current(command.team_id);
   await openModal(client, command.trigger_id, connectModal(existing), tell);
 }
 

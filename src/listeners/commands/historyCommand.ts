@@ -1,9 +1,9 @@
 // `/simplismart history [request id]`: recent requests, or one request's full audit trail.
 import { REQUEST_ID_PATTERN } from '../../domain/requestId.js';
 import type { Services } from '../../services/index.js';
+import { code } from '../../views/blocks.js';
 import { auditMessage, historyMessage } from '../../views/commandReplies.js';
 import { message } from '../../views/message.js';
-import { code } from '../../views/blocks.js';
 import { commanderOf, type CommandArgs } from '../types.js';
 
 export const HISTORY_LIMIT = 15;
@@ -13,13 +13,13 @@ export async function historyCommand(args: CommandArgs, services: Services, rest
   const teamId = args.command.team_id;
   const id = rest.trim().toLowerCase();
   if (id === '') {
-    await tell(historyMessage(await services.store.listRequests(teamId, HISTORY_LIMIT)));
+    await tell(historyMessage(await services.requests.recent(teamId, HISTORY_LIMIT)));
     return;
   }
-  const request = REQUEST_ID_PATTERN.test(id) ? await services.store.getRequest(id) : undefined;
-  if (request === undefined || request.teamId !== teamId) {
+  const found = REQUEST_ID_PATTERN.test(id) ? await services.requests.trail(id, teamId) : undefined;
+  if (found === undefined) {
     await tell(message(`No request ${code(id.slice(0, 40))} in this workspace. \`/simplismart history\` lists recent ones (ids look like \`ir-7k2m9x4q\`).`));
     return;
   }
-  await tell(auditMessage(request, await services.store.listEvents(request.id)));
+  await tell(auditMessage(found.request, found.events));
 }

@@ -2,7 +2,6 @@
 // connection and the command's text — or says why it cannot (no token, no possible approver).
 import { applyPrefill, describePrefill, parseImportArgs } from '../../domain/commandText.js';
 import { emptyForm } from '../../domain/importForm.js';
-import { approvalGate } from '../../services/approvalGate.js';
 import type { Services } from '../../services/index.js';
 import { notConnectedMessage } from '../../views/commandReplies.js';
 import { message } from '../../views/message.js';
@@ -18,7 +17,7 @@ export async function importCommand(args: CommandArgs, services: Services, rest:
     await tell(notConnectedMessage());
     return;
   }
-  const gate = await approvalGate(services.store, client, command.team_id, command.user_id);
+  const gate = await services.policies.gate(client, command.team_id, command.user_id);
   if (gate.kind === 'blocked') {
     await tell(message(`:lock: ${gate.reason}`));
     return;

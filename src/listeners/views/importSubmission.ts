@@ -2,7 +2,6 @@
 // (once, however often Slack delivers it) before the ack, and everything slow happens after.
 import { buildImportBody } from '../../domain/importForm.js';
 import { StoreUnavailableError } from '../../errors.js';
-import { approvalGate } from '../../services/approvalGate.js';
 import type { Services } from '../../services/index.js';
 import { clip } from '../../views/blocks.js';
 import { clusterBlockId } from '../../views/ids.js';
@@ -64,7 +63,7 @@ export async function importSubmission(args: SubmissionArgs, services: Services)
       await formError('This workspace is not connected to Simplismart any more: a workspace admin must run `/simplismart connect`. Your form stays open.');
       return;
     }
-    const gate = await approvalGate(services.store, client, teamId, body.user.id);
+    const gate = await services.policies.gate(client, teamId, body.user.id);
     if (gate.kind === 'blocked') {
       await formError(gate.reason);
       return;

@@ -18,7 +18,7 @@ export async function policySubmission(args: SubmissionArgs, services: Services)
     return;
   }
   try {
-    await services.store.saveApprovalPolicy(teamOf(body), form.policy, body.user.id, services.clock.now());
+    await services.policies.save(teamOf(body), form.policy, body.user.id, services.clock.now());
     services.logger.info({ teamId: teamOf(body), by: body.user.id, required: form.policy.required }, 'approval policy saved');
     await ack({ response_action: 'update', view: policySavedModal(form.policy) });
   } catch (error) {

@@ -1,0 +1,65 @@
+// A workspace's approval policy: read (with the default when none was saved), saved by admins, and the
+// gate before anyone fills or submits the form — does this workspace require approval, and can this
+// requester's import ever pass (a sole approver cannot approve their own)? Says so up front.
+import type { WebClient } from '@slack/web-api';
+import {
+  DEFAULT_POLICY,
+  eligibleApproverCount,
+  requirementFrom,
+  type ApprovalPolicy,
+  type StoredApprovalPolicy,
+} from '../domain/approvalPolicy.js';
+import type { Store } from '../store/store.js';
+import { approverMentions } from '../views/blocks.js';
+import { APPROVAL_NOTE_MAX } from '../views/importModal.js';
+import { groupMembers } from './slackDirectory.js';
+
+export type ApprovalGate =
+  | { kind: 'open' }
+  | { kind: 'approval'; note: string }
+  | { kind: 'blocked'; reason: string };
+
+/** The reason is an ephemeral reply (3000 characters a section): the list gets most of it. */
+const BLOCKED_APPROVERS_MAX = 2000;
+
+export class ApprovalPolicies {
+  constructor(private readonly store: Store) {}
+
+  /** The policy an admin saved, or undefined when none was. */
+  saved(teamId: string): Promise<StoredApprovalPolicy | undefined> {
+    return this.store.getApprovalPolicy(teamId);
+  }
+
+  /** The policy in force: the saved one, or the default (no approval). */
+  async inForce(teamId: string): Promise<ApprovalPolicy> {
+    return (await this.saved(teamId)) ?? DEFAULT_POLICY;
+  }
+
+  save(teamId: string, policy: ApprovalPolicy, updatedBy: string, at: number): Promise<void> {
+    return this.store.saveApprovalPolicy(teamId, policy, updatedBy, at);
+  }
+
+  /** What the form says about approval for `requesterId`, or why their import could never pass. */
+  async gate(client: WebClient, teamId: string, requesterId: string): Promise<ApprovalGate> {
+    const requirement = requirementFrom(await this.inForce(teamId));
+    if (requirement === null) return { kind: 'open' };
+    // Group members are only looked up when the named people alone cannot make the quorum.
+    let eligible = eligibleApproverCount(requirement, requesterId, []);
+    if (eligible < requirement.approvalsNeeded && requirement.approverGroupIds.length > 0) {
+      eligible = eligibleApproverCount(requirement, requesterId, await groupMembers(client, requirement.approverGroupIds));
+    }
+    const needed = requirement.approvalsNeeded;
+    const approvals = `${needed} approval${needed === 1 ? '' : 's'}`;
+    const who = (maxChars: number) => approverMentions(requirement.approverUserIds, requirement.approverGroupIds, maxChars);
+    if (eligible < needed) {
+      const alone = requirement.approverUserIds.includes(requesterId);
+      return {
+        kind: 'blocked',
+        reason: `Imports here need ${approvals} from ${who(BLOCKED_APPROVERS_MAX)}, and requesters never approve their own${alone ? ': you are the only approver, so another approver is needed' : ': there are not enough other approvers'}. Ask a workspace admin to add one with \`/simplismart approvals\`.`,
+      };
+    }
+    // The note is kept whole in the form's metadata: the list gets what the sentence leaves of its room.
+    const note = (list: string) => `:lock: Imports here need ${approvals} from ${list} before they run.`;
+    return { kind: 'approval', note: note(who(APPROVAL_NOTE_MAX - note('').length)) };
+  }
+}

@@ -170,3 +170,22 @@ export interface Approval {
   approverId: string;
   at: number;
 }
+
+/**
+ * A request as read at one moment, with what its messages show besides itself: the votes so far and the
+ * decision on it. The thread's parent and the approval card are both rendered from one snapshot.
+ */
+export interface RequestSnapshot {
+  request: ImportRequest;
+  approvals: Approval[];
+  decision: RequestEvent | undefined;
+}
+
+/**
+ * The decision on a request that waited for approval: the entry that took it out of pending_approval
+ * (the quorum, a rejection, expiry, a cancellation) — not a later step such as importing → failed, and
+ * not a vote (which stays pending). Undefined while it waits, and for a request that never waited.
+ */
+export function lastDecision(events: readonly RequestEvent[]): RequestEvent | undefined {
+  return events.findLast((e) => e.fromState === 'pending_approval' && e.toState !== 'pending_approval');
+}

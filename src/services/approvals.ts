@@ -40,7 +40,7 @@ export class Approvals {
     const refusal = await this.refuse(await this.deps.requests.findForTeam(requestId, teamId), userId, client);
     if (refusal !== undefined) return refusal;
     const vote = await store.recordApproval({ id: requestId, approverId: userId, at: clock.now(), note: 'approved' });
-    if (vote.outcome === 'not_pending') return this.late(vote.request);
+    if (vote.outcome === 'not_pending') return this.late(requestId);
     if (vote.outcome === 'duplicate') {
       return { ok: true, text: `You already approved this import (${progressText(vote.request, vote.approvals)}).` };
     }
@@ -61,7 +61,7 @@ export class Approvals {
     });
     if (approved === undefined) {
       // Another approver's vote completed the quorum in the same instant; that process imports.
-      return this.late(await store.getRequest(requestId));
+      return this.late(requestId);
     }
     const names = vote.approvals.map((a) => userMention(a.approverId)).join(', ');
     await thread.reply(approved, `:white_check_mark: Approved by ${names}.`);
@@ -83,7 +83,7 @@ export class Approvals {
       at: clock.now(),
       note: reason,
     });
-    if (rejected === undefined) return this.late(await store.getRequest(requestId));
+    if (rejected === undefined) return this.late(requestId);
     await thread.reply(
       rejected,
       `:no_entry: ${userMention(userId)} rejected ${userMention(rejected.requesterId)}’s import: “${escapeMrkdwn(clip(reason, 1000))}”. Use *Edit and submit again* on the card to change it.`,
@@ -99,7 +99,7 @@ export class Approvals {
     if (request.requesterId !== userId) {
       return { ok: false, text: `Only ${userMention(request.requesterId)}, who asked for this import, can cancel it. Approvers can reject it instead.` };
     }
-    if (request.state !== 'pending_approval') return this.late(request);
+    if (request.state !== 'pending_approval') return this.late(request.id);
     const cancelled = await store.transition({
       id: requestId,
       from: ['pending_approval'],
@@ -108,7 +108,7 @@ export class Approvals {
       at: clock.now(),
       note: 'cancelled by the requester',
     });
-    if (cancelled === undefined) return this.late(await store.getRequest(requestId));
+    if (cancelled === undefined) return this.late(requestId);
     await thread.reply(cancelled, `:heavy_multiplication_x: ${userMention(userId)} cancelled the request.`);
     await thread.refresh(requestId);
     return { ok: true, text: 'Cancelled. Nothing will be imported.' };
@@ -146,7 +146,7 @@ export class Approvals {
   /** Why `userId` may not decide on `request` right now, or undefined when they may. */
   private async refuse(request: ImportRequest | undefined, userId: string, client: WebClient): Promise<DecisionReply | undefined> {
     if (request === undefined) return { ok: false, text: 'That request no longer exists.' };
-    if (request.state !== 'pending_approval') return this.late(request);
+    if (request.state !== 'pending_approval') return this.late(request.id);
     const requirement = request.approval;
     if (requirement === null) return { ok: false, text: 'This request does not need approval.' };
     const members = requirement.approverGroupIds.length > 0 ? await groupMembers(client, requirement.approverGroupIds) : [];
@@ -158,12 +158,10 @@ export class Approvals {
     return { ok: false, text: `Only ${approversText(request)} can approve or reject this import. Ask one of them, or an admin to change \`/simplismart approvals\`.` };
   }
 
-  /** "Already approved by @x at 14:02", and its siblings. */
-  private async late(request: ImportRequest | undefined): Promise<DecisionReply> {
-    if (request === undefined) return { ok: false, text: 'That request no longer exists.' };
-    const events = await this.deps.store.listEvents(request.id);
-    const decision = [...events].reverse().find((e) => e.fromState === 'pending_approval' && e.toState !== 'pending_approval');
-    const approvals = await this.deps.store.listApprovals(request.id);
-    return { ok: false, text: `Too late: ${decisionLine(request, approvals, decision)}` };
+  /** "Already approved by @x at 14:02", and its siblings, from the request as it stands now. */
+  private async late(requestId: string): Promise<DecisionReply> {
+    const now = await this.deps.store.getSnapshot(requestId);
+    if (now === undefined) return { ok: false, text: 'That request no longer exists.' };
+    return { ok: false, text: `Too late: ${decisionLine(now.request, now.approvals, now.decision)}` };
   }
 }

@@ -1,7 +1,7 @@
 // The messages of an import request: one notification thread — the parent in the requesting channel
 // (or the requester's DM when the bot cannot post there) always shows the current state; each step is
 // a reply — and the approval card, in the approvals channel or the thread, kept up to date with it.
-import type { ImportRequest, MessageRef } from '../domain/importRequest.js';
+import type { ImportRequest, MessageRef, RequestSnapshot } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { approvalCard } from '../views/approvalCard.js';
@@ -41,11 +41,12 @@ export class ImportThread {
   }
 
   private async openOnce(request: ImportRequest): Promise<ImportRequest> {
-    const stored = await this.store.getRequest(request.id);
-    if (stored !== undefined && stored.thread !== null) {
-      return { ...request, thread: stored.thread, threadPermalink: stored.threadPermalink };
+    const stored = await this.store.getSnapshot(request.id);
+    if (stored !== undefined && stored.request.thread !== null) {
+      return { ...request, thread: stored.request.thread, threadPermalink: stored.request.threadPermalink };
     }
-    const { ref, fellBack } = await this.poster.postOrDm(request.channelId, request.requesterId, await this.parent(request));
+    const parent = this.parentOf({ request, approvals: stored?.approvals ?? [], decision: stored?.decision });
+    const { ref, fellBack } = await this.poster.postOrDm(request.channelId, request.requesterId, parent);
     const permalink = await this.poster.permalink(ref);
     await this.store.updateRequest(request.id, { thread: ref, threadPermalink: permalink });
     const opened = { ...request, thread: ref, threadPermalink: permalink };
@@ -94,13 +95,13 @@ export class ImportThread {
    * stale button survives a decision. Reads the request fresh: concurrent writers converge on the truth.
    */
   async refresh(requestId: string): Promise<void> {
-    const request = await this.store.getRequest(requestId);
-    if (request === undefined) return;
+    const snapshot = await this.store.getSnapshot(requestId);
+    if (snapshot === undefined) return;
+    const { request } = snapshot;
     const updates: Array<Promise<void>> = [];
-    if (request.thread !== null) updates.push(this.poster.update(request.thread, await this.parent(request)));
+    if (request.thread !== null) updates.push(this.poster.update(request.thread, this.parentOf(snapshot)));
     if (request.cards.length > 0) {
-      const [approvals, decision] = await Promise.all([this.store.listApprovals(request.id), this.lastDecision(request.id)]);
-      const card = approvalCard(request, approvals, decision);
+      const card = approvalCard(request, snapshot.approvals, snapshot.decision);
       for (const ref of request.cards) updates.push(this.poster.update(ref, card));
     }
     const results = await Promise.allSettled(updates);
@@ -126,7 +127,10 @@ export class ImportThread {
     if (description !== undefined) await this.replyMessage(request, outcomeMessage(request, description));
     try {
       await this.reply(request, SAVING_DELAYED_LINE);
-      if (request.thread !== null) await this.poster.update(request.thread, await this.parent(request));
+      if (request.thread !== null) {
+        const stored = await this.store.getSnapshot(request.id);
+        await this.poster.update(request.thread, this.parentOf({ request, approvals: stored?.approvals ?? [], decision: stored?.decision }));
+      }
     } catch (error) {
       this.logger.warn({ err: error, requestId: request.id }, 'could not tell the thread that saving is delayed');
     }
@@ -136,18 +140,8 @@ export class ImportThread {
     return request.outcome === null ? undefined : describeOutcome(request.outcome, this.outcomeContext);
   }
 
-  private async parent(request: ImportRequest): Promise<SlackMessage> {
-    const needsApprovals = request.approval !== null;
-    const [approvals, decision] = await Promise.all([
-      needsApprovals ? this.store.listApprovals(request.id) : Promise.resolve([]),
-      ['rejected', 'cancelled', 'expired'].includes(request.state) ? this.lastDecision(request.id) : Promise.resolve(undefined),
-    ]);
+  private parentOf({ request, approvals, decision }: RequestSnapshot): SlackMessage {
     return parentMessage(request, approvals, decision, this.describe(request));
-  }
-
-  private async lastDecision(requestId: string) {
-    const events = await this.store.listEvents(requestId);
-    return [...events].reverse().find((e) => e.fromState !== e.toState);
   }
 
   private async tellRequesterAboutDm(request: ImportRequest): Promise<void> {

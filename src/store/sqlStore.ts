@@ -3,6 +3,7 @@
 import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
 import {
   canTransition,
+  lastDecision,
   type Approval,
   type ApprovalRequirement,
   type ImportLease,
@@ -10,6 +11,7 @@ import {
   type ImportRequest,
   type MessageRef,
   type RequestEvent,
+  type RequestSnapshot,
   type RequestState,
 } from '../domain/importRequest.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
@@ -231,6 +233,16 @@ export class SqlStore implements Store {
   async getRequest(id: string): Promise<ImportRequest | undefined> {
     const [row] = await this.#db.query<RequestRow>('SELECT * FROM import_requests WHERE id = $1', [id]);
     return row === undefined ? undefined : toRequest(row);
+  }
+
+  async getSnapshot(id: string): Promise<RequestSnapshot | undefined> {
+    const request = await this.getRequest(id);
+    if (request === undefined) return undefined;
+    // A request that never needed approval has no votes and no decision; one still waiting has no decision.
+    if (request.approval === null) return { request, approvals: [], decision: undefined };
+    const approvals = await this.listApprovals(id);
+    const events = request.state === 'pending_approval' ? [] : await this.listEvents(id);
+    return { request, approvals, decision: lastDecision(events) };
   }
 
   async listRequests(teamId: string, limit: number): Promise<ImportRequest[]> {

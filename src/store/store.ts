@@ -9,6 +9,7 @@ import type {
   ImportRequest,
   MessageRef,
   RequestEvent,
+  RequestSnapshot,
   RequestState,
 } from '../domain/importRequest.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
@@ -100,6 +101,11 @@ export interface Store {
    */
   createRequest(input: NewImportRequest): Promise<{ request: ImportRequest; created: boolean }>;
   getRequest(id: string): Promise<ImportRequest | undefined>;
+  /**
+   * The request with its votes and the decision on it (see lastDecision), in one call: what its
+   * messages are rendered from. Votes and decision are only looked up for a request that needed approval.
+   */
+  getSnapshot(id: string): Promise<RequestSnapshot | undefined>;
   /** Newest first. */
   listRequests(teamId: string, limit: number): Promise<ImportRequest[]>;
   listEvents(requestId: string): Promise<RequestEvent[]>;

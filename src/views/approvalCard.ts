@@ -18,7 +18,7 @@ import {
   SLACK_LIMITS,
   userMention,
 } from './blocks.js';
-import { ACTION, CALLBACK, REJECT_BLOCK } from './ids.js';
+import { ACTION } from './ids.js';
 import {
   approversText,
   clusterSummary,
@@ -139,35 +139,6 @@ export function payloadModal(request: ImportRequest): ModalView {
     blocks: [
       context(`The body of \`POST /infrastructure/clusters/existing\` for request ${code(request.id)}, byte for byte what is sent (shown indented). It holds no secret: the kubeconfig stays in Simplismart’s secret.`),
       ...chunks.map((chunk) => section(`\`\`\`${chunk}\`\`\``)),
-    ],
-  };
-}
-
-export function rejectModal(request: ImportRequest): ModalView {
-  const body = parsePayload(request);
-  return {
-    type: 'modal',
-    callback_id: CALLBACK.rejectModal,
-    private_metadata: request.id,
-    title: plain('Reject import', SLACK_LIMITS.modalTitle),
-    submit: plain('Reject', SLACK_LIMITS.modalButton),
-    close: plain('Back', SLACK_LIMITS.modalButton),
-    blocks: [
-      section(`Reject ${userMention(request.requesterId)}’s import of ${clusterSummary(body)}?`),
-      {
-        type: 'input',
-        block_id: REJECT_BLOCK.reason,
-        label: plain('Reason'),
-        hint: plain('Shown to the requester and in the thread, so they can fix it and submit again.'),
-        element: {
-          type: 'plain_text_input',
-          action_id: 'value',
-          multiline: true,
-          min_length: 3,
-          max_length: 1000,
-          placeholder: plain('e.g. Use SPOT capacity for the gpu-pool'),
-        },
-      },
     ],
   };
 }

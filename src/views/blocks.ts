@@ -237,6 +237,7 @@ export function textInput(args: {
   placeholder?: string;
   hint?: string;
   maxLength?: number;
+  minLength?: number;
   multiline?: boolean;
 }): InputBlock {
   const maxLength = args.maxLength ?? 3000;
@@ -249,10 +250,60 @@ export function textInput(args: {
     element: {
       type: 'plain_text_input',
       action_id: args.actionId,
+      ...(args.minLength === undefined ? {} : { min_length: args.minLength }),
       max_length: maxLength,
       ...(args.multiline === true ? { multiline: true } : {}),
       ...(args.placeholder === undefined ? {} : { placeholder: plain(args.placeholder, SLACK_LIMITS.placeholder) }),
       ...(value === '' ? {} : { initial_value: clip(value, maxLength) }),
+    },
+  });
+}
+
+/**
+ * A number input in an input block. An initial value that is not a number within the element's own
+ * bounds is left out: Slack refuses a view whose initial value breaks them.
+ */
+export function numberInput(args: {
+  blockId: string;
+  actionId: string;
+  label: string;
+  value: string;
+  min: number;
+  max: number;
+  decimal?: boolean;
+  optional?: boolean;
+  hint?: string;
+}): InputBlock {
+  const text = args.value.trim();
+  const n = (args.decimal === true ? /^\d+(\.\d+)?$/ : /^\d+$/).test(text) ? Number(text) : undefined;
+  const initial = n !== undefined && n >= args.min && n <= args.max ? String(n) : undefined;
+  return input({
+    blockId: args.blockId,
+    label: args.label,
+    optional: args.optional ?? false,
+    ...(args.hint === undefined ? {} : { hint: args.hint }),
+    element: {
+      type: 'number_input',
+      action_id: args.actionId,
+      is_decimal_allowed: args.decimal === true,
+      min_value: String(args.min),
+      max_value: String(args.max),
+      ...(initial === undefined ? {} : { initial_value: initial }),
+    },
+  });
+}
+
+/** One checkbox in an input block: ticked or not. */
+export function checkbox(args: { blockId: string; actionId: string; label: string; option: PlainTextOption; checked: boolean }): InputBlock {
+  return input({
+    blockId: args.blockId,
+    label: args.label,
+    optional: true,
+    element: {
+      type: 'checkboxes',
+      action_id: args.actionId,
+      options: [args.option],
+      ...(args.checked ? { initial_options: [args.option] } : {}),
     },
   });
 }

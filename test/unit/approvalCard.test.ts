@@ -3,7 +3,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON is walked structurally. */
 import type { ImportClusterBody } from '../../src/domain/clusterImport.js';
 import type { Approval, ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
-import { approvalCard, decisionLine, payloadModal, rejectModal } from '../../src/views/approvalCard.js';
+import { approvalCard, decisionLine, payloadModal } from '../../src/views/approvalCard.js';
+import { decodeRejectMeta, rejectModal } from '../../src/views/rejectModal.js';
 import { ACTION, CALLBACK, REJECT_BLOCK } from '../../src/views/ids.js';
 import { MANY_APPROVERS, maximalBody } from '../support/maximalImport.js';
 import { expectNoInjectedMention, expectWholeEntities, expectWithinSlackLimits, HOSTILE_NAME, textsOf } from '../support/slackMessageLimits.js';
@@ -208,11 +209,20 @@ describe('rejectModal', () => {
   it('asks for a reason, carries the request id, and escapes the cluster name', () => {
     const view = rejectModal(request('pending_approval', body({ name: HOSTILE_NAME })));
     expect(view.callback_id).toBe(CALLBACK.rejectModal);
-    expect(view.private_metadata).toBe('ir-abcdefgh');
+    // The metadata is the one the reject form's listener reads (not a bare id it could not).
+    expect(decodeRejectMeta(view.private_metadata)).toEqual({ id: 'ir-abcdefgh' });
     for (const t of [view.title, view.submit!, view.close!]) expect(t.text.length).toBeLessThanOrEqual(24);
     const input = (view.blocks as any[]).find((b) => b.type === 'input');
     expect(input.block_id).toBe(REJECT_BLOCK.reason);
     expect(input.element.min_length).toBeGreaterThan(0);
     expect(JSON.stringify(view.blocks)).not.toContain('<!channel>');
+  });
+
+  it('carries where the approver clicked, when it fits; other metadata is not read', () => {
+    const pending = request('pending_approval');
+    const url = 'https://hooks.slack.com/actions/T1/1/abc';
+    expect(decodeRejectMeta(rejectModal(pending, url).private_metadata)).toEqual({ id: 'ir-abcdefgh', u: url });
+    expect(decodeRejectMeta(rejectModal(pending, `https://hooks.slack.com/${'x'.repeat(500)}`).private_metadata)).toEqual({ id: 'ir-abcdefgh' });
+    for (const raw of [undefined, '', 'ir-abcdefgh', '{"id":42}', '[]']) expect(decodeRejectMeta(raw)).toBeUndefined();
   });
 });

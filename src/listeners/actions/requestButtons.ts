@@ -1,15 +1,15 @@
 // Buttons on an import's messages and approval card: Edit and retry, Approve, Reject, Cancel,
 // View JSON. Who may press what is decided on the server at the moment of the click.
-import { z } from 'zod';
 import { formFromBody } from '../../domain/importForm.js';
 import { STATE_LABELS } from '../../domain/importRequest.js';
 import type { Services } from '../../services/index.js';
-import { payloadModal, rejectModal } from '../../views/approvalCard.js';
+import { payloadModal } from '../../views/approvalCard.js';
 import { userMention } from '../../views/blocks.js';
 import { notConnectedMessage } from '../../views/commandReplies.js';
 import { parsePayload } from '../../views/importMessages.js';
 import { message } from '../../views/message.js';
 import { metaFor, renderImportModal } from '../../views/importModal.js';
+import { rejectModal } from '../../views/rejectModal.js';
 import { openModal } from '../openModal.js';
 import { clickerOf, teamOf, type ButtonArgs } from '../types.js';
 
@@ -66,17 +66,6 @@ export async function cancel(args: ButtonArgs, services: Services): Promise<void
   await services.notifier.tell(clickerOf(args.body), message(reply.text));
 }
 
-const rejectMetaSchema = z.object({ id: z.string().max(40), u: z.string().max(500).optional() });
-
-export function decodeRejectMeta(raw: string | undefined): z.infer<typeof rejectMetaSchema> | undefined {
-  try {
-    const parsed = rejectMetaSchema.safeParse(JSON.parse(raw ?? ''));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Checks that the clicker may decide before asking them for a reason. */
 export async function reject(args: ButtonArgs, services: Services): Promise<void> {
   const { ack, body, client } = args;
@@ -87,9 +76,7 @@ export async function reject(args: ButtonArgs, services: Services): Promise<void
     await tell(message(decision.refusal.text));
     return;
   }
-  const view = rejectModal(decision.request);
-  view.private_metadata = JSON.stringify({ id: decision.request.id, ...(body.response_url === undefined ? {} : { u: body.response_url }) });
-  await openModal(client, body.trigger_id, view, tell);
+  await openModal(client, body.trigger_id, rejectModal(decision.request, body.response_url), tell);
 }
 
 export async function viewPayload(args: ButtonArgs, services: Services): Promise<void> {

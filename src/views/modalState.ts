@@ -1,0 +1,47 @@
+// Reading a submitted (or updated) form: `view.state.values` as Slack sends it, through one typed
+// reader for every form. Each input is found by its block id and action id (INPUT_ACTION unless the
+// input dispatches its own action); a missing one (a field the view does not show) reads as empty.
+import { INPUT_ACTION } from './ids.js';
+
+/** One input's state as Slack sends it in `view.state.values[block_id][action_id]`. */
+export interface InputState {
+  type?: string;
+  value?: string | null;
+  selected_option?: { value?: string } | null;
+  selected_options?: Array<{ value?: string }> | null;
+  selected_users?: string[] | null;
+  selected_conversation?: string | null;
+}
+
+/** `view.state.values`: inputs by block id, then by action id. Bolt's own type fits it. */
+export type ViewStateValues = Readonly<Record<string, Readonly<Record<string, InputState | undefined>> | undefined>>;
+
+export class ModalState {
+  constructor(private readonly values: ViewStateValues) {}
+
+  /** What was typed, or the value of the option chosen in a single select; '' when nothing. */
+  text(blockId: string, actionId: string = INPUT_ACTION): string {
+    const state = this.input(blockId, actionId);
+    const raw = state?.value ?? state?.selected_option?.value ?? '';
+    return typeof raw === 'string' ? raw : '';
+  }
+
+  /** The values of the options ticked or chosen (checkboxes, multi-selects). */
+  chosen(blockId: string, actionId: string = INPUT_ACTION): string[] {
+    return (this.input(blockId, actionId)?.selected_options ?? []).map((o) => o.value ?? '');
+  }
+
+  /** The people chosen in a users select. */
+  users(blockId: string, actionId: string = INPUT_ACTION): string[] {
+    return this.input(blockId, actionId)?.selected_users ?? [];
+  }
+
+  /** The conversation chosen in a conversations select, or null. */
+  conversation(blockId: string, actionId: string = INPUT_ACTION): string | null {
+    return this.input(blockId, actionId)?.selected_conversation ?? null;
+  }
+
+  private input(blockId: string, actionId: string): InputState | undefined {
+    return this.values[blockId]?.[actionId];
+  }
+}

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { inspectToken, tokenFreshness, type WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { code, context, plain, section, slackDate, SLACK_LIMITS, textInput } from './blocks.js';
 import { CALLBACK, CONNECT_BLOCK, INPUT_ACTION } from './ids.js';
-import type { StateValues } from './importModal.js';
+import { ModalState, type ViewStateValues } from './modalState.js';
 
 export function connectModal(existing: WorkspaceConnection | undefined): ModalView {
   const intro = existing === undefined
@@ -50,8 +50,9 @@ export type ConnectFormResult =
   | { ok: true; token: string; orgId: string; defaultHostedZone: string | null; defaultSecretId: string | null; expiresAt: number | null }
   | { ok: false; errors: Record<string, string> };
 
-export function readConnectForm(values: StateValues, now: number): ConnectFormResult {
-  const get = (blockId: string) => (values[blockId]?.[INPUT_ACTION]?.value ?? '').trim();
+export function readConnectForm(values: ViewStateValues, now: number): ConnectFormResult {
+  const state = new ModalState(values);
+  const get = (blockId: string) => state.text(blockId).trim();
   const errors: Record<string, string> = {};
   const token = get(CONNECT_BLOCK.token);
   const inspection = inspectToken(token);

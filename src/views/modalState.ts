@@ -14,7 +14,7 @@ export interface InputState {
 }
 
 /** `view.state.values`: inputs by block id, then by action id. Bolt's own type fits it. */
-export type ViewStateValues = Readonly<Record<string, Readonly<Record<string, InputState | undefined>> | undefined>>;
+export type ViewStateValues = Record<string, Record<string, InputState | undefined> | undefined>;
 
 export class ModalState {
   constructor(private readonly values: ViewStateValues) {}

@@ -1,22 +1,15 @@
 // The approval policy form (admins), its reading and checking, and the confirmation that follows.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { DEFAULT_POLICY, describeExpiry, POLICY_LIMITS, type ApprovalPolicy } from '../domain/approvalPolicy.js';
-import { approverMentions, channelMention, context, input, option, plain, section, SLACK_LIMITS } from './blocks.js';
+import { describeExpiry, POLICY_LIMITS, type ApprovalPolicy } from '../domain/approvalPolicy.js';
+import { approverMentions, channelMention, checkbox, context, input, numberInput, option, plain, section, SLACK_LIMITS } from './blocks.js';
 import { CALLBACK, INPUT_ACTION, POLICY_BLOCK } from './ids.js';
+import { ModalState, type ViewStateValues } from './modalState.js';
 
 export interface UserGroupChoice {
   id: string;
   handle: string;
   name: string;
 }
-
-interface PolicyInputState {
-  value?: string | null;
-  selected_options?: Array<{ value?: string }> | null;
-  selected_users?: string[] | null;
-  selected_conversation?: string | null;
-}
-export type PolicyStateValues = Record<string, Record<string, PolicyInputState | undefined> | undefined>;
 
 const REQUIRED_OPTION = option('Require approval before an import runs', 'required');
 
@@ -25,17 +18,7 @@ export function policyModal(policy: ApprovalPolicy, groups: readonly UserGroupCh
   const knownGroups = groups.slice(0, 100);
   const initialGroups = knownGroups.filter((g) => policy.approverGroupIds.includes(g.id)).map(groupOption);
   const blocks: KnownBlock[] = [
-    input({
-      blockId: POLICY_BLOCK.required,
-      label: 'Approval',
-      optional: true,
-      element: {
-        type: 'checkboxes',
-        action_id: INPUT_ACTION,
-        options: [REQUIRED_OPTION],
-        ...(policy.required ? { initial_options: [REQUIRED_OPTION] } : {}),
-      },
-    }),
+    checkbox({ blockId: POLICY_BLOCK.required, actionId: INPUT_ACTION, label: 'Approval', option: REQUIRED_OPTION, checked: policy.required }),
     input({
       blockId: POLICY_BLOCK.users,
       label: 'Approvers',
@@ -69,31 +52,24 @@ export function policyModal(policy: ApprovalPolicy, groups: readonly UserGroupCh
     );
   }
   blocks.push(
-    input({
+    numberInput({
       blockId: POLICY_BLOCK.approvalsNeeded,
+      actionId: INPUT_ACTION,
       label: 'Approvals needed',
-      element: {
-        type: 'number_input',
-        action_id: INPUT_ACTION,
-        is_decimal_allowed: false,
-        min_value: String(POLICY_LIMITS.approvalsNeeded.min),
-        max_value: String(POLICY_LIMITS.approvalsNeeded.max),
-        initial_value: String(policy.approvalsNeeded),
-      },
+      value: String(policy.approvalsNeeded),
+      min: POLICY_LIMITS.approvalsNeeded.min,
+      max: POLICY_LIMITS.approvalsNeeded.max,
     }),
-    input({
+    numberInput({
       blockId: POLICY_BLOCK.expiryHours,
+      actionId: INPUT_ACTION,
       label: 'Requests expire after (hours)',
       hint: 'A request nobody approves in time expires; its requester can submit it again from the card.',
-      element: {
-        type: 'number_input',
-        action_id: INPUT_ACTION,
-        is_decimal_allowed: true,
-        min_value: String(POLICY_LIMITS.expirySeconds.min / 3600),
-        max_value: String(POLICY_LIMITS.expirySeconds.max / 3600),
-        // Slack refuses an initial value outside the bounds; a stored value is shown clamped to them.
-        initial_value: String(Math.round((clampExpiry(policy.expirySeconds) / 3600) * 100) / 100),
-      },
+      decimal: true,
+      min: POLICY_LIMITS.expirySeconds.min / 3600,
+      max: POLICY_LIMITS.expirySeconds.max / 3600,
+      // A stored value outside the bounds is shown clamped to them (rather than left out).
+      value: String(Math.round((clampExpiry(policy.expirySeconds) / 3600) * 100) / 100),
     }),
     input({
       blockId: POLICY_BLOCK.channel,
@@ -122,17 +98,17 @@ export function policyModal(policy: ApprovalPolicy, groups: readonly UserGroupCh
 
 export type PolicyFormResult = { ok: true; policy: ApprovalPolicy } | { ok: false; errors: Record<string, string> };
 
-export function readPolicyForm(values: PolicyStateValues): PolicyFormResult {
-  const get = (blockId: string) => values[blockId]?.[INPUT_ACTION];
+export function readPolicyForm(values: ViewStateValues): PolicyFormResult {
+  const state = new ModalState(values);
   const errors: Record<string, string> = {};
-  const required = (get(POLICY_BLOCK.required)?.selected_options ?? []).some((o) => o.value === 'required');
-  const users = [...new Set(get(POLICY_BLOCK.users)?.selected_users ?? [])].filter((u) => /^[UW][A-Z0-9]+$/.test(u));
-  const groups = [...new Set((get(POLICY_BLOCK.groups)?.selected_options ?? []).map((o) => o.value ?? ''))].filter((g) => /^S[A-Z0-9]+$/.test(g));
-  const neededText = (get(POLICY_BLOCK.approvalsNeeded)?.value ?? '').trim();
+  const required = state.chosen(POLICY_BLOCK.required).includes('required');
+  const users = [...new Set(state.users(POLICY_BLOCK.users))].filter((u) => /^[UW][A-Z0-9]+$/.test(u));
+  const groups = [...new Set(state.chosen(POLICY_BLOCK.groups))].filter((g) => /^S[A-Z0-9]+$/.test(g));
+  const neededText = state.text(POLICY_BLOCK.approvalsNeeded).trim();
   const needed = /^\d+$/.test(neededText) ? Number(neededText) : NaN;
-  const hoursText = (get(POLICY_BLOCK.expiryHours)?.value ?? '').trim();
+  const hoursText = state.text(POLICY_BLOCK.expiryHours).trim();
   const hours = /^\d+(\.\d+)?$/.test(hoursText) ? Number(hoursText) : NaN;
-  const channel = get(POLICY_BLOCK.channel)?.selected_conversation ?? null;
+  const channel = state.conversation(POLICY_BLOCK.channel);
 
   const { approvalsNeeded: n, expirySeconds: e } = POLICY_LIMITS;
   if (!Number.isInteger(needed) || needed < n.min || needed > n.max) {
@@ -191,4 +167,3 @@ function clampExpiry(seconds: number): number {
   return Math.min(max, Math.max(min, seconds));
 }
 
-export { DEFAULT_POLICY };

@@ -3,7 +3,7 @@
 import type { WorkspaceConnection } from '../../src/domain/workspaceConnection.js';
 import { connectedModal, connectModal, readConnectForm } from '../../src/views/connectModal.js';
 import { CALLBACK, CONNECT_BLOCK, INPUT_ACTION } from '../../src/views/ids.js';
-import type { StateValues } from '../../src/views/importModal.js';
+import type { ViewStateValues as StateValues } from '../../src/views/modalState.js';
 
 const NOW = Date.UTC(2025, 5, 1);
 const ORG = '54360212-2263-44c6-afaf-1333544854f7';

@@ -2,7 +2,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON is walked structurally. */
 import { DEFAULT_POLICY, type ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import { CALLBACK, INPUT_ACTION, POLICY_BLOCK } from '../../src/views/ids.js';
-import { policyModal, policySavedModal, readPolicyForm, type PolicyStateValues } from '../../src/views/policyModal.js';
+import type { ViewStateValues as PolicyStateValues } from '../../src/views/modalState.js';
+import { policyModal, policySavedModal, readPolicyForm } from '../../src/views/policyModal.js';
 import { MANY_APPROVERS } from '../support/maximalImport.js';
 import { expectWholeEntities, textsOf } from '../support/slackMessageLimits.js';
 

@@ -11,7 +11,7 @@ import {
 } from '../domain/approvalPolicy.js';
 import type { Store } from '../store/store.js';
 import { approverMentions } from '../views/blocks.js';
-import { APPROVAL_NOTE_MAX } from '../views/importModal.js';
+import { APPROVAL_NOTE_MAX } from '../views/importModalMeta.js';
 import { groupMembers } from './slackDirectory.js';
 
 export type ApprovalGate =

@@ -4,25 +4,11 @@ import type { KnownBlock, ModalView } from '@slack/types';
 import { buildImportBody, emptyForm, emptyNodeGroup, type ImportForm, type NodeGroupForm } from '../../src/domain/importForm.js';
 import fc from 'fast-check';
 import { ACCELERATOR_PATTERN, DOCUMENTED_ACCELERATORS, LIMITS, PROVIDERS } from '../../src/domain/clusterImport.js';
-import {
-  acceleratorOptions,
-  APPROVAL_NOTE_MAX,
-  decodeMeta,
-  encodeMeta,
-  errorsByBlock,
-  MAX_NODE_GROUPS,
-  metaFor,
-  NO_ACCELERATOR,
-  readImportForm,
-  renderImportModal,
-  withAddedGroup,
-  withMoreSettings,
-  withRemovedGroup,
-  type ImportModalMeta,
-  type InputState,
-  type StateValues,
-  unusableMetaMessage,
-} from '../../src/views/importModal.js';
+import { renderImportModal } from '../../src/views/importModal.js';
+import { APPROVAL_NOTE_MAX, decodeMeta, encodeMeta, metaFor, unusableMetaMessage, withMoreSettings, type ImportModalMeta } from '../../src/views/importModalMeta.js';
+import { errorsByBlock, readImportForm } from '../../src/views/importModalRead.js';
+import type { InputState, ViewStateValues as StateValues } from '../../src/views/modalState.js';
+import { acceleratorOptions, MAX_NODE_GROUPS, NO_ACCELERATOR, withAddedGroup, withRemovedGroup } from '../../src/views/nodeGroupEditor.js';
 import { ACTION, CALLBACK, INPUT_ACTION } from '../../src/views/ids.js';
 import { suggestionProblems } from '../support/fakeSlack.js';
 import { expectWholeEntities } from '../support/slackMessageLimits.js';

@@ -2,14 +2,10 @@
 // is re-rendered from what is typed, with the same block ids, so nothing typed is lost.
 import type { Services } from '../../services/index.js';
 import { slackErrorCode } from '../../slackErrors.js';
-import {
-  decodeMeta,
-  readImportForm,
-  renderImportModal,
-  withAddedGroup,
-  withMoreSettings,
-  withRemovedGroup,
-} from '../../views/importModal.js';
+import { renderImportModal } from '../../views/importModal.js';
+import { decodeMeta, withMoreSettings } from '../../views/importModalMeta.js';
+import { readImportForm } from '../../views/importModalRead.js';
+import { withAddedGroup, withRemovedGroup } from '../../views/nodeGroupEditor.js';
 import { wireView } from '../../views/wire.js';
 import type { ElementArgs } from '../types.js';
 

@@ -5,7 +5,8 @@ import { emptyForm } from '../../domain/importForm.js';
 import type { Services } from '../../services/index.js';
 import { notConnectedMessage } from '../../views/commandReplies.js';
 import { message } from '../../views/message.js';
-import { metaFor, renderImportModal } from '../../views/importModal.js';
+import { renderImportModal } from '../../views/importModal.js';
+import { metaFor } from '../../views/importModalMeta.js';
 import { openModal } from '../openModal.js';
 import { commanderOf, type CommandArgs } from '../types.js';
 

@@ -6,7 +6,8 @@ import type { Services } from '../../services/index.js';
 import { clip } from '../../views/blocks.js';
 import { clusterBlockId } from '../../views/ids.js';
 import { submittedModal } from '../../views/importMessages.js';
-import { decodeMeta, errorsByBlock, readImportForm, unusableMetaMessage } from '../../views/importModal.js';
+import { decodeMeta, unusableMetaMessage } from '../../views/importModalMeta.js';
+import { errorsByBlock, readImportForm } from '../../views/importModalRead.js';
 import { teamOf, type SubmissionArgs } from '../types.js';
 
 /** Problems that concern the whole form appear under its first field. */

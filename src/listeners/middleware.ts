@@ -99,7 +99,7 @@ export function reportErrorsToPeople(services: Services): Middleware<AnyMiddlewa
         { err: error, reference, kind, id, teamId: body.team?.id ?? body.team_id, userId: body.user?.id ?? body.user_id },
         'a listener failed; the person was told',
       );
-      const note = error instanceof StoreUnavailableError ? storeUnavailableMessage() : unexpectedErrorMessage(reference);
+      const note = error instanceof StoreUnavailableError ? storeUnavailableMessage(notSavedBy(kind, id)) : unexpectedErrorMessage(reference);
       // A listener that failed before its ack would leave Slack waiting (a 404 after 3 s, "trouble
       // connecting" on a modal): ack here, carrying the note where the ack can show it.
       if (await ackWithNote(args, body, kind, note)) return;
@@ -108,6 +108,12 @@ export function reportErrorsToPeople(services: Services): Middleware<AnyMiddlewa
       );
     }
   };
+}
+
+/** What a form that met a store outage could not save (a command or a button changes nothing). */
+function notSavedBy(kind: string, callbackId: string | undefined): string | undefined {
+  if (kind !== 'view_submission') return undefined;
+  return callbackId === CALLBACK.importModal ? 'this import was not saved' : 'nothing was saved';
 }
 
 /**

@@ -45,8 +45,13 @@ export function notAdminMessage(what: string): SlackMessage {
   return message(`:lock: Only Slack workspace admins and owners can ${what}. Ask one of them to do it.`);
 }
 
-export function storeUnavailableMessage(): SlackMessage {
-  return message(':warning: The bot’s database isn’t answering right now, so nothing was changed. Try again in a minute; if it persists, tell whoever runs this bot.');
+/**
+ * The database is down: what was not done, and what to do. One wording wherever it is met; a form says
+ * what it could not save (`notSaved`) and that it stays open.
+ */
+export function storeUnavailableMessage(notSaved?: string): SlackMessage {
+  const what = notSaved === undefined ? 'nothing was changed. Try again' : `${notSaved}. Your form stays open: submit it again`;
+  return message(`:warning: The bot’s database isn’t answering, so ${what} in a minute; if it persists, tell whoever runs this bot.`);
 }
 
 export function unexpectedErrorMessage(reference: string): SlackMessage {

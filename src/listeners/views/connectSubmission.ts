@@ -1,5 +1,4 @@
 // The connect form is submitted by an admin: the token is checked, encrypted and stored.
-import { StoreUnavailableError } from '../../errors.js';
 import type { Services } from '../../services/index.js';
 import { isWorkspaceAdmin } from '../../services/slackDirectory.js';
 import { connectedModal, readConnectForm } from '../../views/connectModal.js';
@@ -19,12 +18,8 @@ export async function connectSubmission(args: SubmissionArgs, services: Services
     await ack({ response_action: 'errors', errors: { [CONNECT_BLOCK.token]: 'Only Slack workspace admins and owners can connect this workspace.' } });
     return;
   }
-  try {
-    const connection = await services.connections.connect(teamOf(body), form, body.user.id, now);
-    services.logger.info({ teamId: connection.teamId, orgId: connection.orgId, by: body.user.id }, 'workspace connected');
-    await ack({ response_action: 'update', view: connectedModal(connection, now) });
-  } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
-    await ack({ response_action: 'errors', errors: { [CONNECT_BLOCK.token]: 'The bot’s database isn’t answering, so nothing was saved. Try again in a minute.' } });
-  }
+  // A store outage reaches reportErrorsToPeople, which says so under the form's first field.
+  const connection = await services.connections.connect(teamOf(body), form, body.user.id, now);
+  services.logger.info({ teamId: connection.teamId, orgId: connection.orgId, by: body.user.id }, 'workspace connected');
+  await ack({ response_action: 'update', view: connectedModal(connection, now) });
 }

@@ -1,7 +1,6 @@
 // The import form is submitted: errors go back inline under their fields; a valid form is stored
 // (once, however often Slack delivers it) before the ack, and everything slow happens after.
 import { buildImportBody } from '../../domain/importForm.js';
-import { StoreUnavailableError } from '../../errors.js';
 import type { Services } from '../../services/index.js';
 import { clip } from '../../views/blocks.js';
 import { clusterBlockId } from '../../views/ids.js';
@@ -59,32 +58,27 @@ export async function importSubmission(args: SubmissionArgs, services: Services)
     return;
   }
   const teamId = teamOf(body);
-  try {
-    if (!(await services.connections.isConnected(teamId))) {
-      await formError('This workspace is not connected to Simplismart any more: a workspace admin must run `/simplismart connect`. Your form stays open.');
-      return;
-    }
-    const gate = await services.policies.gate(client, teamId, body.user.id);
-    if (gate.kind === 'blocked') {
-      await formError(gate.reason);
-      return;
-    }
-    const { request, created } = await services.requests.submit({
-      teamId,
-      userId: body.user.id,
-      channelId: meta.c,
-      sourceKey: view.id,
-      body: built.body,
-      replacesId: meta.r ?? null,
-      responseUrl: meta.u ?? null,
-    });
-    await ack({ response_action: 'update', view: submittedModal(request) });
-    if (created) {
-      services.background.run('launch import request', () => services.requests.launch(request), { requestId: request.id });
-    }
-  } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
-    services.logger.warn({ err: error }, 'store unavailable on import submission');
-    await formError('The bot’s database isn’t answering, so this import was not saved. Your form is kept: submit again in a minute.');
+  // A store outage from here on reaches reportErrorsToPeople, which says so under the form's first field.
+  if (!(await services.connections.isConnected(teamId))) {
+    await formError('This workspace is not connected to Simplismart any more: a workspace admin must run `/simplismart connect`. Your form stays open.');
+    return;
+  }
+  const gate = await services.policies.gate(client, teamId, body.user.id);
+  if (gate.kind === 'blocked') {
+    await formError(gate.reason);
+    return;
+  }
+  const { request, created } = await services.requests.submit({
+    teamId,
+    userId: body.user.id,
+    channelId: meta.c,
+    sourceKey: view.id,
+    body: built.body,
+    replacesId: meta.r ?? null,
+    responseUrl: meta.u ?? null,
+  });
+  await ack({ response_action: 'update', view: submittedModal(request) });
+  if (created) {
+    services.background.run('launch import request', () => services.requests.launch(request), { requestId: request.id });
   }
 }

@@ -1,5 +1,4 @@
 // The approval policy form is submitted by an admin: checked, stored, confirmed.
-import { StoreUnavailableError } from '../../errors.js';
 import type { Services } from '../../services/index.js';
 import { isWorkspaceAdmin } from '../../services/slackDirectory.js';
 import { POLICY_BLOCK } from '../../views/ids.js';
@@ -17,12 +16,8 @@ export async function policySubmission(args: SubmissionArgs, services: Services)
     await ack({ response_action: 'errors', errors: { [POLICY_BLOCK.required]: 'Only Slack workspace admins and owners can change the approval policy.' } });
     return;
   }
-  try {
-    await services.policies.save(teamOf(body), form.policy, body.user.id, services.clock.now());
-    services.logger.info({ teamId: teamOf(body), by: body.user.id, required: form.policy.required }, 'approval policy saved');
-    await ack({ response_action: 'update', view: policySavedModal(form.policy) });
-  } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
-    await ack({ response_action: 'errors', errors: { [POLICY_BLOCK.required]: 'The bot’s database isn’t answering, so nothing was saved. Try again in a minute.' } });
-  }
+  // A store outage reaches reportErrorsToPeople, which says so under the form's first field.
+  await services.policies.save(teamOf(body), form.policy, body.user.id, services.clock.now());
+  services.logger.info({ teamId: teamOf(body), by: body.user.id, required: form.policy.required }, 'approval policy saved');
+  await ack({ response_action: 'update', view: policySavedModal(form.policy) });
 }

@@ -34,11 +34,6 @@ export function canTransition(from: RequestState, to: RequestState): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
-/** No further state change will ever come (`outcome_unknown` is final for people, see TRANSITIONS). */
-export function isFinal(state: RequestState): boolean {
-  return TRANSITIONS[state].length === 0 || state === 'outcome_unknown';
-}
-
 export const STATE_LABELS: Record<RequestState, string> = {
   pending_approval: 'Waiting for approval',
   approved: 'Approved',

@@ -41,14 +41,6 @@ export function groupHeaderBlockId(slot: number): string {
 export const NODE_GROUP_ACTIONS_BLOCK = 'nodegroup_actions';
 export const MORE_SETTINGS_BLOCK = 'more_settings';
 
-const GROUP_BLOCK = /^ng_(\d+)_([A-Za-z]+)$/;
-
-export function parseGroupBlockId(blockId: string): { slot: number; field: string } | undefined {
-  const match = GROUP_BLOCK.exec(blockId);
-  if (match === null) return undefined;
-  return { slot: Number(match[1]), field: match[2] ?? '' };
-}
-
 export const CONNECT_BLOCK = {
   token: 'connect_token',
   org: 'connect_org',

@@ -1,5 +1,5 @@
 // The request state machine: which moves are allowed, and which states are final.
-import { canTransition, isFinal, REQUEST_STATES, STATE_EMOJI, STATE_LABELS, TRANSITIONS, type RequestState } from '../../src/domain/importRequest.js';
+import { canTransition, lastDecision, REQUEST_STATES, STATE_EMOJI, STATE_LABELS, TRANSITIONS, type RequestState } from '../../src/domain/importRequest.js';
 
 const ALLOWED: Array<[RequestState, RequestState]> = [
   ['pending_approval', 'approved'],
@@ -38,19 +38,25 @@ describe('transitions', () => {
   });
 });
 
-describe('isFinal', () => {
-  it.each([
-    ['succeeded', true],
-    ['failed', true],
-    ['rejected', true],
-    ['expired', true],
-    ['cancelled', true],
-    ['outcome_unknown', true],
-    ['pending_approval', false],
-    ['approved', false],
-    ['importing', false],
-  ] as const)('%s → %s', (state, final) => {
-    expect(isFinal(state)).toBe(final);
+describe('lastDecision', () => {
+  const entry = (seq: number, fromState: RequestState | null, toState: RequestState, actorId: string | null = 'U1') => ({
+    requestId: 'ir-abcdefgh',
+    seq,
+    at: seq * 1000,
+    actorId,
+    fromState,
+    toState,
+    note: null,
+  });
+
+  it('is the entry that took the request out of pending_approval, not a vote nor a later step', () => {
+    const trail = [entry(1, null, 'pending_approval'), entry(2, 'pending_approval', 'pending_approval', 'U2'), entry(3, 'pending_approval', 'approved', 'U3'), entry(4, 'approved', 'importing', null), entry(5, 'importing', 'failed', null)];
+    expect(lastDecision(trail)).toEqual(trail[2]);
+  });
+
+  it('is undefined while the request waits, and for one that never waited', () => {
+    expect(lastDecision([entry(1, null, 'pending_approval'), entry(2, 'pending_approval', 'pending_approval')])).toBeUndefined();
+    expect(lastDecision([entry(1, null, 'approved'), entry(2, 'approved', 'importing', null), entry(3, 'importing', 'succeeded', null)])).toBeUndefined();
   });
 });
 

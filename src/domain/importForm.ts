@@ -1,19 +1,21 @@
-// The import form as people fill it (strings, as typed) and the one mapping from it to the API body:
-// every problem comes back attached to the exact field it is about.
+// The import form as people fill it (strings, as typed) and the one mapping from it to the API body —
+// every problem comes back attached to the exact field it is about — and back (for "Edit and retry").
+// The two settings typed as text (default node config, cluster tools) are read in settingsText.ts.
 import type { z } from 'zod';
 import {
   CAPACITY_TYPES,
   importClusterBodySchema,
-  nodeConfigSchema,
   PROVIDERS,
   REGION_PROVIDERS,
   type CapacityType,
   type ImportClusterBody,
   type NodeConfig,
+  type NodeGroup,
   type Provider,
   type ServiceType,
 } from './clusterImport.js';
 import { defaultAvatar, deriveSlug } from './clusterDefaults.js';
+import { clipForMessage, clusterToolsToText, isIntegerNodeConfigKey, nodeConfigToText, parseClusterToolsText, parseNodeConfigText } from './settingsText.js';
 
 export interface NodeGroupForm {
   /** Stable identity of the group inside one form: its block ids derive from it, not from its position. */
@@ -118,14 +120,6 @@ const NODE_CONFIG_FIELDS: Record<keyof NodeConfig, GroupField> = {
   vcpu: 'vcpu',
   memory: 'memory',
 };
-const INTEGER_NODE_FIELDS = new Set<keyof NodeConfig>([
-  'min_node_count',
-  'max_node_count',
-  'desired_count',
-  'accelerator_count',
-  'vcpu',
-  'memory',
-]);
 
 const TOP_LEVEL_FIELDS: Partial<Record<string, ClusterField>> = {
   org: 'org',
@@ -211,7 +205,7 @@ function buildNodeGroup(g: NodeGroupForm, errors: FieldError[]): Record<string, 
   for (const [apiKey, formKey] of Object.entries(NODE_CONFIG_FIELDS) as Array<[keyof NodeConfig, GroupField]>) {
     const raw = g[formKey];
     if (typeof raw !== 'string') continue;
-    if (INTEGER_NODE_FIELDS.has(apiKey)) {
+    if (isIntegerNodeConfigKey(apiKey)) {
       const value = parseInteger(raw, group(g.slot, formKey), GROUP_FIELD_LABELS[formKey], errors);
       if (value !== undefined) config[apiKey] = value;
     } else {
@@ -286,86 +280,6 @@ function parseInteger(raw: string, field: FieldRef, label: string, errors: Field
   return value;
 }
 
-type TextParse<T> = { ok: true; value: T | undefined } | { ok: false; message: string };
-
-const NODE_CONFIG_KEYS = Object.keys(NODE_CONFIG_FIELDS) as Array<keyof NodeConfig>;
-
-/**
- * The cluster's default node_config, typed as `key=value` pairs (one per line, or separated by
- * spaces/commas) with the API's own keys, or pasted as a JSON object.
- */
-export function parseNodeConfigText(text: string): TextParse<NodeConfig> {
-  const trimmed = text.trim();
-  if (trimmed === '') return { ok: true, value: undefined };
-  let record: Record<string, unknown>;
-  if (trimmed.startsWith('{')) {
-    const json = parseJsonObject(trimmed);
-    if (json === undefined) return { ok: false, message: 'That is not a valid JSON object; or use key=value lines.' };
-    record = json;
-  } else {
-    // A Map, then own properties: a typed `__proto__=x` must be an unknown key, not a prototype change.
-    const pairs = new Map<string, unknown>();
-    for (const pair of trimmed.split(/[\s,]+/).filter((p) => p !== '')) {
-      const eq = pair.indexOf('=');
-      if (eq <= 0) return { ok: false, message: `Write each setting as key=value (“${clipForMessage(pair)}” has no “=”).` };
-      const key = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      pairs.set(key, INTEGER_NODE_FIELDS.has(key as keyof NodeConfig) && /^[+-]?\d+$/.test(value) ? Number(value) : value);
-    }
-    record = Object.fromEntries(pairs);
-  }
-  const unknown = Object.keys(record).filter((k) => !NODE_CONFIG_KEYS.includes(k as keyof NodeConfig));
-  if (unknown.length > 0) {
-    return { ok: false, message: `Unknown key ${unknown.map((k) => `“${clipForMessage(k)}”`).join(', ')}: use ${NODE_CONFIG_KEYS.join(', ')}.` };
-  }
-  if (typeof record['capacity_type'] === 'string') record['capacity_type'] = record['capacity_type'].toUpperCase();
-  const parsed = nodeConfigSchema.safeParse(record);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    const key = first?.path[0];
-    return { ok: false, message: `${typeof key === 'string' ? `${key}: ` : ''}${first?.message ?? 'invalid'}` };
-  }
-  return { ok: true, value: parsed.data };
-}
-
-/** Cluster tools as `CATEGORY: uuid, uuid` lines (category names may contain spaces), or JSON. */
-export function parseClusterToolsText(text: string): TextParse<Record<string, string[]>> {
-  const trimmed = text.trim();
-  if (trimmed === '') return { ok: true, value: undefined };
-  if (trimmed.startsWith('{')) {
-    const json = parseJsonObject(trimmed);
-    if (json === undefined) return { ok: false, message: 'That is not a valid JSON object; or use “CATEGORY: uuid, uuid” lines.' };
-    const tools = new Map<string, string[]>();
-    for (const [category, list] of Object.entries(json)) {
-      if (!Array.isArray(list) || !list.every((v) => typeof v === 'string')) {
-        return { ok: false, message: `${clipForMessage(category)}: give a list of catalog UUIDs.` };
-      }
-      tools.set(category, list);
-    }
-    return toolsByCategory(tools);
-  }
-  // Categories are whatever was typed: collected in a Map, so that `constructor:` or `__proto__:` are
-  // plain names rather than Object's members.
-  const tools = new Map<string, string[]>();
-  for (const line of trimmed.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '')) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) return { ok: false, message: `Write each line as “CATEGORY: uuid, uuid” (“${clipForMessage(line)}” has no category).` };
-    const category = line.slice(0, colon).trim();
-    const ids = line
-      .slice(colon + 1)
-      .split(/[\s,]+/)
-      .filter((id) => id !== '');
-    tools.set(category, [...(tools.get(category) ?? []), ...ids]);
-  }
-  return toolsByCategory(tools);
-}
-
-function toolsByCategory(tools: Map<string, string[]>): TextParse<Record<string, string[]>> {
-  // No API category is called __proto__, and an object cannot carry it as a plain key on its way through JSON tooling.
-  if (tools.has('__proto__')) return { ok: false, message: '“__proto__” is not a tool category: use the category names of the Simplismart catalog, such as MONITORING.' };
-  return { ok: true, value: Object.fromEntries(tools) };
-}
-
 /** API body → form, for "Edit and retry": derived values (slug, avatar) are left empty to re-derive. */
 export function formFromBody(body: ImportClusterBody): ImportForm {
   const form = emptyForm();
@@ -385,37 +299,18 @@ export function formFromBody(body: ImportClusterBody): ImportForm {
   form.fontColor = body.avatar.font_color.toUpperCase() === derived.font_color ? '' : body.avatar.font_color;
   form.backgroundColor = body.avatar.background_color.toUpperCase() === derived.background_color ? '' : body.avatar.background_color;
   form.clusterNodeConfig = body.node_config === undefined ? '' : nodeConfigToText(body.node_config);
-  form.clusterTools =
-    body.cluster_tools === undefined
-      ? ''
-      : Object.entries(body.cluster_tools)
-          .map(([category, ids]) => `${category}: ${ids.join(', ')}`)
-          .join('\n');
-  form.nodeGroups = body.nodegroup_labels.map((g, slot) => {
-    const c = g.node_config ?? {};
-    return {
-      slot,
-      name: g.name,
-      auxiliary: g.is_auxilliary,
-      machineType: c.machine_type ?? '',
-      capacityType: c.capacity_type ?? '',
-      minNodes: c.min_node_count?.toString() ?? '',
-      maxNodes: c.max_node_count?.toString() ?? '',
-      desiredNodes: c.desired_count?.toString() ?? '',
-      acceleratorType: c.accelerator_type ?? '',
-      acceleratorCount: c.accelerator_count?.toString() ?? '',
-      vcpu: c.vcpu?.toString() ?? '',
-      memory: c.memory?.toString() ?? '',
-    };
-  });
+  form.clusterTools = body.cluster_tools === undefined ? '' : clusterToolsToText(body.cluster_tools);
+  form.nodeGroups = body.nodegroup_labels.map(nodeGroupFromBody);
   return form;
 }
 
-export function nodeConfigToText(config: NodeConfig): string {
-  return Object.entries(config)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${String(v)}`)
-    .join('\n');
+/** One API node group → its fields in the form, as text, under `slot`. */
+function nodeGroupFromBody(g: NodeGroup, slot: number): NodeGroupForm {
+  const c = g.node_config ?? {};
+  const text = (value: string | number | undefined) => value?.toString() ?? '';
+  const counts = { minNodes: text(c.min_node_count), maxNodes: text(c.max_node_count), desiredNodes: text(c.desired_count) };
+  const resources = { acceleratorCount: text(c.accelerator_count), vcpu: text(c.vcpu), memory: text(c.memory) };
+  return { slot, name: g.name, auxiliary: g.is_auxilliary, machineType: text(c.machine_type), capacityType: c.capacity_type ?? '', acceleratorType: text(c.accelerator_type), ...counts, ...resources };
 }
 
 export function isCapacityType(value: string): value is CapacityType {
@@ -434,15 +329,6 @@ function normaliseColor(value: string): string | undefined {
   return /^[0-9A-Fa-f]{6}$/.test(v) ? `#${v.toUpperCase()}` : v.startsWith('#') ? v.toUpperCase() : v;
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }
@@ -457,8 +343,4 @@ function dedupe(errors: FieldError[]): FieldError[] {
   const out: FieldError[] = [];
   for (const error of errors) if (!out.some((e) => sameField(e.field, error.field))) out.push(error);
   return out;
-}
-
-function clipForMessage(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }

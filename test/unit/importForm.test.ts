@@ -8,14 +8,12 @@ import {
   emptyForm,
   emptyNodeGroup,
   formFromBody,
-  nodeConfigToText,
-  parseClusterToolsText,
-  parseNodeConfigText,
   type FieldError,
   type FieldRef,
   type ImportForm,
   type NodeGroupForm,
 } from '../../src/domain/importForm.js';
+import { nodeConfigToText, parseClusterToolsText, parseNodeConfigText } from '../../src/domain/settingsText.js';
 
 const ORG = '54360212-2263-44c6-afaf-1333544854f7';
 const ZONE = 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f';

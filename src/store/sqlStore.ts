@@ -1,88 +1,30 @@
-// The Store, written once in portable SQL over a SqlDriver: row mapping, the request state machine's
-// compare-and-set moves with their audit trail, votes, sweeper listings and migrations.
+// The Store, written once in portable SQL over a SqlDriver: the request state machine's compare-and-set
+// moves with their audit trail, votes, snapshots, sweeper listings and migrations. Rows are mapped in
+// rows.ts, run-time SQL pieces built in sqlClauses.ts.
 import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
-import {
-  canTransition,
-  lastDecision,
-  type Approval,
-  type ApprovalRequirement,
-  type ImportLease,
-  type ImportOutcome,
-  type ImportRequest,
-  type MessageRef,
-  type RequestEvent,
-  type RequestSnapshot,
-  type RequestState,
-} from '../domain/importRequest.js';
+import { canTransition, lastDecision, type Approval, type ImportRequest, type RequestEvent, type RequestSnapshot, type RequestState } from '../domain/importRequest.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
-import { MIGRATIONS, type Migration } from './migrations/index.js';
-import type { SqlDriver, SqlExecutor, SqlTransactor, SqlValue } from './sqlDriver.js';
+import { applyMigrations } from './migrations/index.js';
+import {
+  connectionValues,
+  jsonOrNull,
+  policyValues,
+  parseState,
+  toApproval,
+  toConnection,
+  toEvent,
+  toPolicy,
+  toRequest,
+  type ApprovalRow,
+  type ConnectionRow,
+  type EventRow,
+  type PolicyRow,
+  type RequestRow,
+} from './rows.js';
+import { leaseConditions, Params, patchAssignments, sqlLimit } from './sqlClauses.js';
+import type { SqlDriver, SqlExecutor } from './sqlDriver.js';
 import type { ApprovalVote, NewImportRequest, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
-
-interface ConnectionRow {
-  team_id: string;
-  token_ciphertext: string;
-  token_hint: string;
-  token_expires_at: number | null;
-  org_id: string;
-  default_hosted_zone: string | null;
-  default_secret_id: string | null;
-  connected_by: string;
-  connected_at: number;
-}
-
-interface PolicyRow {
-  required: number;
-  approver_user_ids: string;
-  approver_group_ids: string;
-  approvals_needed: number;
-  expiry_seconds: number;
-  approvals_channel_id: string | null;
-  updated_by: string;
-  updated_at: number;
-}
-
-interface RequestRow {
-  id: string;
-  team_id: string;
-  requester_id: string;
-  channel_id: string;
-  source_key: string;
-  payload: string;
-  state: string;
-  /** The state before the last versioned change: `SET previous_state = state` reads the old value. */
-  previous_state: string | null;
-  version: number;
-  approval: string | null;
-  expires_at: number | null;
-  thread: string | null;
-  thread_permalink: string | null;
-  cards: string;
-  outcome: string | null;
-  response_url: string | null;
-  replaces_id: string | null;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  created_at: number;
-  updated_at: number;
-}
-
-interface EventRow {
-  request_id: string;
-  seq: number;
-  at: number;
-  actor_id: string | null;
-  from_state: string | null;
-  to_state: string;
-  note: string | null;
-}
-
-interface ApprovalRow {
-  request_id: string;
-  approver_id: string;
-  at: number;
-}
 
 /** Thrown inside recordApproval's transaction to undo the version bump of a repeated vote. */
 class DuplicateVote extends Error {}
@@ -96,17 +38,8 @@ export class SqlStore implements Store {
     this.engine = driver.engine;
   }
 
-  async migrate(): Promise<void> {
-    await this.#db.withMigrationLock(async (db) => {
-      await db.exec(
-        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
-      );
-      const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations');
-      const applied = new Set(rows.map((row) => Number(row.version)));
-      for (const migration of MIGRATIONS) {
-        if (!applied.has(migration.version)) await applyMigration(db, migration);
-      }
-    });
+  migrate(): Promise<void> {
+    return applyMigrations(this.#db);
   }
 
   async ping(): Promise<void> {
@@ -145,17 +78,7 @@ export class SqlStore implements Store {
          token_expires_at = excluded.token_expires_at, org_id = excluded.org_id,
          default_hosted_zone = excluded.default_hosted_zone, default_secret_id = excluded.default_secret_id,
          connected_by = excluded.connected_by, connected_at = excluded.connected_at`,
-      [
-        c.teamId,
-        c.tokenCiphertext,
-        c.tokenHint,
-        c.tokenExpiresAt,
-        c.orgId,
-        c.defaultHostedZone,
-        c.defaultSecretId,
-        c.connectedBy,
-        c.connectedAt,
-      ],
+      connectionValues(c),
     );
   }
 
@@ -178,17 +101,7 @@ export class SqlStore implements Store {
          approver_group_ids = excluded.approver_group_ids, approvals_needed = excluded.approvals_needed,
          expiry_seconds = excluded.expiry_seconds, approvals_channel_id = excluded.approvals_channel_id,
          updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-      [
-        teamId,
-        policy.required ? 1 : 0,
-        JSON.stringify(policy.approverUserIds),
-        JSON.stringify(policy.approverGroupIds),
-        policy.approvalsNeeded,
-        policy.expirySeconds,
-        policy.approvalsChannelId,
-        updatedBy,
-        at,
-      ],
+      policyValues(teamId, policy, updatedBy, at),
     );
   }
 
@@ -384,20 +297,6 @@ export class SqlStore implements Store {
   }
 }
 
-async function applyMigration(db: SqlTransactor, migration: Migration): Promise<void> {
-  await db.transaction(async (tx) => {
-    // Checked again inside the transaction: another process may have applied it since we looked.
-    const done = await tx.query('SELECT version FROM schema_migrations WHERE version = $1', [migration.version]);
-    if (done.length > 0) return;
-    await tx.exec(migration.sql);
-    await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
-      migration.version,
-      migration.name,
-      Date.now(),
-    ]);
-  });
-}
-
 async function existingBySourceKey(tx: SqlExecutor, input: NewImportRequest): Promise<ImportRequest> {
   const [row] = await tx.query<RequestRow>('SELECT * FROM import_requests WHERE team_id = $1 AND source_key = $2', [
     input.teamId,
@@ -420,7 +319,7 @@ async function approvalsOf(db: SqlExecutor, requestId: string): Promise<Approval
     'SELECT * FROM request_approvals WHERE request_id = $1 ORDER BY at, approver_id',
     [requestId],
   );
-  return rows.map((row) => ({ requestId: row.request_id, approverId: row.approver_id, at: toNumber(row.at) }));
+  return rows.map(toApproval);
 }
 
 /** Throws for a move the state machine forbids from any of the states the caller allows. */
@@ -428,137 +327,6 @@ function assertReachable(from: readonly RequestState[], to: RequestState): void 
   if (from.length === 0) throw new Error(`A transition to ${to} needs at least one state to move from`);
   const impossible = from.filter((state) => !canTransition(state, to));
   if (impossible.length > 0) throw new Error(`Cannot move a request from ${impossible.join(', ')} to ${to}`);
-}
-
-/** Collects parameter values and hands out their `$n` placeholders. */
-class Params {
-  readonly values: SqlValue[] = [];
-
-  add(value: SqlValue): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
-/** SET clauses for the patch's present keys: undefined leaves a field alone, null clears it. */
-function patchAssignments(patch: RequestPatch, params: Params): string[] {
-  const sets: string[] = [];
-  const set = (column: string, value: SqlValue): void => {
-    sets.push(`${column} = ${params.add(value)}`);
-  };
-  if (patch.thread !== undefined) set('thread', jsonOrNull(patch.thread));
-  if (patch.threadPermalink !== undefined) set('thread_permalink', patch.threadPermalink);
-  if (patch.cards !== undefined) set('cards', JSON.stringify(patch.cards));
-  if (patch.outcome !== undefined) set('outcome', jsonOrNull(patch.outcome));
-  if (patch.lease !== undefined) {
-    set('lease_owner', patch.lease?.owner ?? null);
-    set('lease_expires_at', patch.lease?.expiresAt ?? null);
-  }
-  return sets;
-}
-
-/** WHERE clauses matching exactly `lease` (null: none), NULLs included, in SQL both engines share. */
-function leaseConditions(lease: ImportLease | null, params: Params): string[] {
-  const equals = (column: string, value: SqlValue): string => (value === null ? `${column} IS NULL` : `${column} = ${params.add(value)}`);
-  return [equals('lease_owner', lease?.owner ?? null), equals('lease_expires_at', lease?.expiresAt ?? null)];
-}
-
-function toConnection(row: ConnectionRow): WorkspaceConnection {
-  return {
-    teamId: row.team_id,
-    tokenCiphertext: row.token_ciphertext,
-    tokenHint: row.token_hint,
-    tokenExpiresAt: toNullableNumber(row.token_expires_at),
-    orgId: row.org_id,
-    defaultHostedZone: row.default_hosted_zone,
-    defaultSecretId: row.default_secret_id,
-    connectedBy: row.connected_by,
-    connectedAt: toNumber(row.connected_at),
-  };
-}
-
-function toPolicy(row: PolicyRow): StoredApprovalPolicy {
-  return {
-    required: toNumber(row.required) !== 0,
-    approverUserIds: parseJson<string[]>(row.approver_user_ids),
-    approverGroupIds: parseJson<string[]>(row.approver_group_ids),
-    approvalsNeeded: toNumber(row.approvals_needed),
-    expirySeconds: toNumber(row.expiry_seconds),
-    approvalsChannelId: row.approvals_channel_id,
-    updatedBy: row.updated_by,
-    updatedAt: toNumber(row.updated_at),
-  };
-}
-
-function toRequest(row: RequestRow): ImportRequest {
-  return {
-    id: row.id,
-    teamId: row.team_id,
-    requesterId: row.requester_id,
-    channelId: row.channel_id,
-    sourceKey: row.source_key,
-    payload: row.payload,
-    state: row.state as RequestState,
-    version: toNumber(row.version),
-    approval: row.approval === null ? null : parseJson<ApprovalRequirement>(row.approval),
-    expiresAt: toNullableNumber(row.expires_at),
-    thread: row.thread === null ? null : parseJson<MessageRef>(row.thread),
-    threadPermalink: row.thread_permalink,
-    cards: parseJson<MessageRef[]>(row.cards),
-    outcome: row.outcome === null ? null : parseJson<ImportOutcome>(row.outcome),
-    responseUrl: row.response_url,
-    replacesId: row.replaces_id,
-    lease: toLease(row),
-    createdAt: toNumber(row.created_at),
-    updatedAt: toNumber(row.updated_at),
-  };
-}
-
-function toLease(row: RequestRow): ImportLease | null {
-  const expiresAt = toNullableNumber(row.lease_expires_at);
-  return expiresAt === null ? null : { owner: row.lease_owner, expiresAt };
-}
-
-function toEvent(row: EventRow): RequestEvent {
-  return {
-    requestId: row.request_id,
-    seq: toNumber(row.seq),
-    at: toNumber(row.at),
-    actorId: row.actor_id,
-    fromState: parseState(row.from_state),
-    toState: row.to_state as RequestState,
-    note: row.note,
-  };
-}
-
-function parseState(value: string | null): RequestState | null {
-  // Only this module writes states, always from the RequestState union.
-  return value as RequestState | null;
-}
-
-/** JSON columns hold what this module serialized; they are trusted to have the typed shape. */
-function parseJson<T>(text: string): T {
-  return JSON.parse(text) as T;
-}
-
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-/** Defensive: a driver that returned an integer as string or bigint still yields a number. */
-function toNumber(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint' || typeof value === 'string') return Number(value);
-  throw new TypeError(`Expected a number from the database, got ${typeof value}`);
-}
-
-function toNullableNumber(value: unknown): number | null {
-  return value === null || value === undefined ? null : toNumber(value);
-}
-
-/** A negative LIMIT means "no limit" to SQLite and is an error to PostgreSQL: clamp it. */
-function sqlLimit(limit: number): number {
-  return Math.max(0, Math.floor(limit));
 }
 
 function errorMessage(error: unknown): string {

@@ -1,0 +1,186 @@
+// The tables' rows as the drivers return them, and their mapping to and from the domain's types: JSON
+// columns parsed, integers made numbers whatever the driver returned (BIGINT as string, say).
+import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
+import type {
+  Approval,
+  ApprovalRequirement,
+  ImportLease,
+  ImportOutcome,
+  ImportRequest,
+  MessageRef,
+  RequestEvent,
+  RequestState,
+} from '../domain/importRequest.js';
+import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
+import type { SqlValue } from './sqlDriver.js';
+
+export interface ConnectionRow {
+  team_id: string;
+  token_ciphertext: string;
+  token_hint: string;
+  token_expires_at: number | null;
+  org_id: string;
+  default_hosted_zone: string | null;
+  default_secret_id: string | null;
+  connected_by: string;
+  connected_at: number;
+}
+
+export interface PolicyRow {
+  required: number;
+  approver_user_ids: string;
+  approver_group_ids: string;
+  approvals_needed: number;
+  expiry_seconds: number;
+  approvals_channel_id: string | null;
+  updated_by: string;
+  updated_at: number;
+}
+
+export interface RequestRow {
+  id: string;
+  team_id: string;
+  requester_id: string;
+  channel_id: string;
+  source_key: string;
+  payload: string;
+  state: string;
+  /** The state before the last versioned change: `SET previous_state = state` reads the old value. */
+  previous_state: string | null;
+  version: number;
+  approval: string | null;
+  expires_at: number | null;
+  thread: string | null;
+  thread_permalink: string | null;
+  cards: string;
+  outcome: string | null;
+  response_url: string | null;
+  replaces_id: string | null;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface EventRow {
+  request_id: string;
+  seq: number;
+  at: number;
+  actor_id: string | null;
+  from_state: string | null;
+  to_state: string;
+  note: string | null;
+}
+
+export interface ApprovalRow {
+  request_id: string;
+  approver_id: string;
+  at: number;
+}
+
+export function toConnection(row: ConnectionRow): WorkspaceConnection {
+  return {
+    teamId: row.team_id,
+    tokenCiphertext: row.token_ciphertext,
+    tokenHint: row.token_hint,
+    tokenExpiresAt: toNullableNumber(row.token_expires_at),
+    orgId: row.org_id,
+    defaultHostedZone: row.default_hosted_zone,
+    defaultSecretId: row.default_secret_id,
+    connectedBy: row.connected_by,
+    connectedAt: toNumber(row.connected_at),
+  };
+}
+
+export function toPolicy(row: PolicyRow): StoredApprovalPolicy {
+  return {
+    required: toNumber(row.required) !== 0,
+    approverUserIds: parseJson<string[]>(row.approver_user_ids),
+    approverGroupIds: parseJson<string[]>(row.approver_group_ids),
+    approvalsNeeded: toNumber(row.approvals_needed),
+    expirySeconds: toNumber(row.expiry_seconds),
+    approvalsChannelId: row.approvals_channel_id,
+    updatedBy: row.updated_by,
+    updatedAt: toNumber(row.updated_at),
+  };
+}
+
+export function toRequest(row: RequestRow): ImportRequest {
+  return {
+    id: row.id,
+    teamId: row.team_id,
+    requesterId: row.requester_id,
+    channelId: row.channel_id,
+    sourceKey: row.source_key,
+    payload: row.payload,
+    state: row.state as RequestState,
+    version: toNumber(row.version),
+    approval: row.approval === null ? null : parseJson<ApprovalRequirement>(row.approval),
+    expiresAt: toNullableNumber(row.expires_at),
+    thread: row.thread === null ? null : parseJson<MessageRef>(row.thread),
+    threadPermalink: row.thread_permalink,
+    cards: parseJson<MessageRef[]>(row.cards),
+    outcome: row.outcome === null ? null : parseJson<ImportOutcome>(row.outcome),
+    responseUrl: row.response_url,
+    replacesId: row.replaces_id,
+    lease: toLease(row),
+    createdAt: toNumber(row.created_at),
+    updatedAt: toNumber(row.updated_at),
+  };
+}
+
+function toLease(row: RequestRow): ImportLease | null {
+  const expiresAt = toNullableNumber(row.lease_expires_at);
+  return expiresAt === null ? null : { owner: row.lease_owner, expiresAt };
+}
+
+export function toEvent(row: EventRow): RequestEvent {
+  return {
+    requestId: row.request_id,
+    seq: toNumber(row.seq),
+    at: toNumber(row.at),
+    actorId: row.actor_id,
+    fromState: parseState(row.from_state),
+    toState: row.to_state as RequestState,
+    note: row.note,
+  };
+}
+
+export function parseState(value: string | null): RequestState | null {
+  // Only this module writes states, always from the RequestState union.
+  return value as RequestState | null;
+}
+
+/** JSON columns hold what this module serialized; they are trusted to have the typed shape. */
+export function parseJson<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+export function jsonOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** Defensive: a driver that returned an integer as string or bigint still yields a number. */
+export function toNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint' || typeof value === 'string') return Number(value);
+  throw new TypeError(`Expected a number from the database, got ${typeof value}`);
+}
+
+function toNullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : toNumber(value);
+}
+
+export function toApproval(row: ApprovalRow): Approval {
+  return { requestId: row.request_id, approverId: row.approver_id, at: toNumber(row.at) };
+}
+
+/** A connection's columns in table order, as saveConnection binds them. */
+export function connectionValues(c: WorkspaceConnection): SqlValue[] {
+  return [c.teamId, c.tokenCiphertext, c.tokenHint, c.tokenExpiresAt, c.orgId, c.defaultHostedZone, c.defaultSecretId, c.connectedBy, c.connectedAt];
+}
+
+/** A policy's columns in table order, as saveApprovalPolicy binds them (booleans as 0/1, lists as JSON). */
+export function policyValues(teamId: string, p: ApprovalPolicy, updatedBy: string, at: number): SqlValue[] {
+  return [teamId, p.required ? 1 : 0, JSON.stringify(p.approverUserIds), JSON.stringify(p.approverGroupIds), p.approvalsNeeded, p.expirySeconds, p.approvalsChannelId, updatedBy, at];
+}

@@ -14,7 +14,10 @@ import type {
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import type { SqlValue } from './sqlDriver.js';
 
-export interface ConnectionRow {
+/** A row as written: every column a value a driver binds (a type, not an interface, to be indexable). */
+export type WritableRow = Record<string, SqlValue>;
+
+export type ConnectionRow = {
   team_id: string;
   token_ciphertext: string;
   token_hint: string;
@@ -24,9 +27,10 @@ export interface ConnectionRow {
   default_secret_id: string | null;
   connected_by: string;
   connected_at: number;
-}
+};
 
-export interface PolicyRow {
+export type PolicyRow = {
+  team_id: string;
   required: number;
   approver_user_ids: string;
   approver_group_ids: string;
@@ -35,7 +39,7 @@ export interface PolicyRow {
   approvals_channel_id: string | null;
   updated_by: string;
   updated_at: number;
-}
+};
 
 export interface RequestRow {
   id: string;
@@ -175,12 +179,31 @@ export function toApproval(row: ApprovalRow): Approval {
   return { requestId: row.request_id, approverId: row.approver_id, at: toNumber(row.at) };
 }
 
-/** A connection's columns in table order, as saveConnection binds them. */
-export function connectionValues(c: WorkspaceConnection): SqlValue[] {
-  return [c.teamId, c.tokenCiphertext, c.tokenHint, c.tokenExpiresAt, c.orgId, c.defaultHostedZone, c.defaultSecretId, c.connectedBy, c.connectedAt];
+export function connectionRow(c: WorkspaceConnection): ConnectionRow {
+  return {
+    team_id: c.teamId,
+    token_ciphertext: c.tokenCiphertext,
+    token_hint: c.tokenHint,
+    token_expires_at: c.tokenExpiresAt,
+    org_id: c.orgId,
+    default_hosted_zone: c.defaultHostedZone,
+    default_secret_id: c.defaultSecretId,
+    connected_by: c.connectedBy,
+    connected_at: c.connectedAt,
+  };
 }
 
-/** A policy's columns in table order, as saveApprovalPolicy binds them (booleans as 0/1, lists as JSON). */
-export function policyValues(teamId: string, p: ApprovalPolicy, updatedBy: string, at: number): SqlValue[] {
-  return [teamId, p.required ? 1 : 0, JSON.stringify(p.approverUserIds), JSON.stringify(p.approverGroupIds), p.approvalsNeeded, p.expirySeconds, p.approvalsChannelId, updatedBy, at];
+/** Booleans as 0/1, lists as JSON. */
+export function policyRow(teamId: string, p: ApprovalPolicy, updatedBy: string, at: number): PolicyRow {
+  return {
+    team_id: teamId,
+    required: p.required ? 1 : 0,
+    approver_user_ids: JSON.stringify(p.approverUserIds),
+    approver_group_ids: JSON.stringify(p.approverGroupIds),
+    approvals_needed: p.approvalsNeeded,
+    expiry_seconds: p.expirySeconds,
+    approvals_channel_id: p.approvalsChannelId,
+    updated_by: updatedBy,
+    updated_at: at,
+  };
 }

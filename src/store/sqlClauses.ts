@@ -1,7 +1,7 @@
 // Pieces of SQL the store assembles at run time, in the portable dialect both engines share: numbered
 // parameters, a patch's SET clauses, a lease match with its NULLs, a LIMIT both engines read alike.
 import type { ImportLease } from '../domain/importRequest.js';
-import { jsonOrNull } from './rows.js';
+import { jsonOrNull, type WritableRow } from './rows.js';
 import type { SqlValue } from './sqlDriver.js';
 import type { RequestPatch } from './store.js';
 
@@ -13,6 +13,16 @@ export class Params {
     this.values.push(value);
     return `$${this.values.length}`;
   }
+}
+
+/** Writes `row` as the one row of `table` with its `key`: inserted, or replacing the one there. */
+export function upsert(table: string, key: string, row: WritableRow): { sql: string; values: SqlValue[] } {
+  const params = new Params();
+  const columns = Object.keys(row);
+  const placeholders = columns.map((column) => params.add(row[column] ?? null));
+  const updates = columns.filter((column) => column !== key).map((column) => `${column} = excluded.${column}`);
+  const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`;
+  return { sql, values: params.values };
 }
 
 /** SET clauses for the patch's present keys: undefined leaves a field alone, null clears it. */

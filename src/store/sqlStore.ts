@@ -7,9 +7,9 @@ import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
 import { applyMigrations } from './migrations/index.js';
 import {
-  connectionValues,
+  connectionRow,
   jsonOrNull,
-  policyValues,
+  policyRow,
   parseState,
   toApproval,
   toConnection,
@@ -22,8 +22,8 @@ import {
   type PolicyRow,
   type RequestRow,
 } from './rows.js';
-import { leaseConditions, Params, patchAssignments, sqlLimit } from './sqlClauses.js';
-import type { SqlDriver, SqlExecutor } from './sqlDriver.js';
+import { leaseConditions, Params, patchAssignments, sqlLimit, upsert } from './sqlClauses.js';
+import type { SqlDriver, SqlExecutor, SqlParams } from './sqlDriver.js';
 import type { ApprovalVote, NewImportRequest, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
 
 /** Thrown inside recordApproval's transaction to undo the version bump of a repeated vote. */
@@ -63,46 +63,26 @@ export class SqlStore implements Store {
     this.#db.watch?.(watcher);
   }
 
-  async getConnection(teamId: string): Promise<WorkspaceConnection | undefined> {
-    const [row] = await this.#db.query<ConnectionRow>('SELECT * FROM workspace_connections WHERE team_id = $1', [teamId]);
-    return row === undefined ? undefined : toConnection(row);
+  getConnection(teamId: string): Promise<WorkspaceConnection | undefined> {
+    return this.#first<ConnectionRow, WorkspaceConnection>('SELECT * FROM workspace_connections WHERE team_id = $1', [teamId], toConnection);
   }
 
   async saveConnection(c: WorkspaceConnection): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO workspace_connections (team_id, token_ciphertext, token_hint, token_expires_at, org_id,
-         default_hosted_zone, default_secret_id, connected_by, connected_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (team_id) DO UPDATE SET
-         token_ciphertext = excluded.token_ciphertext, token_hint = excluded.token_hint,
-         token_expires_at = excluded.token_expires_at, org_id = excluded.org_id,
-         default_hosted_zone = excluded.default_hosted_zone, default_secret_id = excluded.default_secret_id,
-         connected_by = excluded.connected_by, connected_at = excluded.connected_at`,
-      connectionValues(c),
-    );
+    const { sql, values } = upsert('workspace_connections', 'team_id', connectionRow(c));
+    await this.#db.run(sql, values);
   }
 
   async deleteConnection(teamId: string): Promise<boolean> {
     return (await this.#db.run('DELETE FROM workspace_connections WHERE team_id = $1', [teamId])) > 0;
   }
 
-  async getApprovalPolicy(teamId: string): Promise<StoredApprovalPolicy | undefined> {
-    const [row] = await this.#db.query<PolicyRow>('SELECT * FROM approval_policies WHERE team_id = $1', [teamId]);
-    return row === undefined ? undefined : toPolicy(row);
+  getApprovalPolicy(teamId: string): Promise<StoredApprovalPolicy | undefined> {
+    return this.#first<PolicyRow, StoredApprovalPolicy>('SELECT * FROM approval_policies WHERE team_id = $1', [teamId], toPolicy);
   }
 
   async saveApprovalPolicy(teamId: string, policy: ApprovalPolicy, updatedBy: string, at: number): Promise<void> {
-    await this.#db.run(
-      `INSERT INTO approval_policies (team_id, required, approver_user_ids, approver_group_ids, approvals_needed,
-         expiry_seconds, approvals_channel_id, updated_by, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (team_id) DO UPDATE SET
-         required = excluded.required, approver_user_ids = excluded.approver_user_ids,
-         approver_group_ids = excluded.approver_group_ids, approvals_needed = excluded.approvals_needed,
-         expiry_seconds = excluded.expiry_seconds, approvals_channel_id = excluded.approvals_channel_id,
-         updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-      policyValues(teamId, policy, updatedBy, at),
-    );
+    const { sql, values } = upsert('approval_policies', 'team_id', policyRow(teamId, policy, updatedBy, at));
+    await this.#db.run(sql, values);
   }
 
   createRequest(input: NewImportRequest): Promise<{ request: ImportRequest; created: boolean }> {
@@ -143,9 +123,8 @@ export class SqlStore implements Store {
     });
   }
 
-  async getRequest(id: string): Promise<ImportRequest | undefined> {
-    const [row] = await this.#db.query<RequestRow>('SELECT * FROM import_requests WHERE id = $1', [id]);
-    return row === undefined ? undefined : toRequest(row);
+  getRequest(id: string): Promise<ImportRequest | undefined> {
+    return this.#first<RequestRow, ImportRequest>('SELECT * FROM import_requests WHERE id = $1', [id], toRequest);
   }
 
   async getSnapshot(id: string): Promise<RequestSnapshot | undefined> {
@@ -206,6 +185,12 @@ export class SqlStore implements Store {
       });
       return toRequest(row);
     });
+  }
+
+  /** The first row of a query, mapped; undefined when there is none. */
+  async #first<R extends object, T>(sql: string, params: SqlParams, map: (row: R) => T): Promise<T | undefined> {
+    const [row] = await this.#db.query<R>(sql, params);
+    return row === undefined ? undefined : map(row);
   }
 
   async recordApproval(args: { id: string; approverId: string; at: number; note?: string | null }): Promise<ApprovalVote> {

@@ -1,36 +1,20 @@
 // The one storage interface. SQLite (embedded default) and PostgreSQL (several replicas) implement it
 // with the same schema and the same SQL; the contract suite in test/store runs against both.
 import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
-import type {
-  Approval,
-  ApprovalRequirement,
-  ImportLease,
-  ImportOutcome,
-  ImportRequest,
-  MessageRef,
-  RequestEvent,
-  RequestSnapshot,
-  RequestState,
-} from '../domain/importRequest.js';
+import type { Approval, ImportLease, ImportOutcome, ImportRequest, MessageRef, RequestEvent, RequestSnapshot, RequestState } from '../domain/importRequest.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import type { StoreUnavailableError } from '../errors.js';
 
-export interface NewImportRequest {
-  id: string;
-  teamId: string;
-  requesterId: string;
-  channelId: string;
-  sourceKey: string;
-  payload: string;
+/** A request as submitted: the fields fixed at submission, where it starts, when and why. */
+export type NewImportRequest = Pick<
+  ImportRequest,
+  'id' | 'teamId' | 'requesterId' | 'channelId' | 'sourceKey' | 'payload' | 'approval' | 'expiresAt' | 'responseUrl' | 'replacesId'
+> & {
   state: Extract<RequestState, 'pending_approval' | 'approved'>;
-  approval: ApprovalRequirement | null;
-  expiresAt: number | null;
-  responseUrl: string | null;
-  replacesId: string | null;
   at: number;
   /** Why the request starts where it does, for the first audit entry. */
   note: string;
-}
+};
 
 /** Fields that may change alongside (or outside) a state transition. */
 export interface RequestPatch {

@@ -2,31 +2,9 @@
 // progress, the exact JSON on request) and the buttons, which give way to the decision once made.
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { Approval, ImportRequest, RequestEvent } from '../domain/importRequest.js';
-import {
-  actions,
-  button,
-  code,
-  confirmDialog,
-  context,
-  escapedWithin,
-  escapeMrkdwn,
-  fields,
-  listWithin,
-  plain,
-  section,
-  slackDate,
-  SLACK_LIMITS,
-  userMention,
-} from './blocks.js';
+import { actions, button, code, confirmDialog, context, escapedWithin, escapeMrkdwn, fields, listWithin, plain, section, slackDate, SLACK_LIMITS, userMention } from './blocks.js';
 import { ACTION } from './ids.js';
-import {
-  approversText,
-  clusterSummary,
-  editAndRetryButton,
-  nodeGroupsText,
-  parsePayload,
-  progressText,
-} from './importMessages.js';
+import { approversText, clusterSummary, editAndRetryButton, nodeGroupsText, parsePayload, progressText } from './importMessages.js';
 import { slackMessage, type SlackMessage } from './message.js';
 
 /** Who approved so far, as mentions, in the room a sentence or a field leaves (at most 10 people). */

@@ -243,10 +243,7 @@ export function textInput(args: {
   const maxLength = args.maxLength ?? 3000;
   const value = args.value ?? '';
   return input({
-    blockId: args.blockId,
-    label: args.label,
-    optional: args.optional ?? false,
-    ...(args.hint === undefined ? {} : { hint: args.hint }),
+    ...args,
     element: {
       type: 'plain_text_input',
       action_id: args.actionId,
@@ -278,10 +275,7 @@ export function numberInput(args: {
   const n = (args.decimal === true ? /^\d+(\.\d+)?$/ : /^\d+$/).test(text) ? Number(text) : undefined;
   const initial = n !== undefined && n >= args.min && n <= args.max ? String(n) : undefined;
   return input({
-    blockId: args.blockId,
-    label: args.label,
-    optional: args.optional ?? false,
-    ...(args.hint === undefined ? {} : { hint: args.hint }),
+    ...args,
     element: {
       type: 'number_input',
       action_id: args.actionId,
@@ -296,8 +290,7 @@ export function numberInput(args: {
 /** One checkbox in an input block: ticked or not. */
 export function checkbox(args: { blockId: string; actionId: string; label: string; option: PlainTextOption; checked: boolean }): InputBlock {
   return input({
-    blockId: args.blockId,
-    label: args.label,
+    ...args,
     optional: true,
     element: {
       type: 'checkboxes',

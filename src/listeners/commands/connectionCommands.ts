@@ -1,31 +1,23 @@
 // `/simplismart connect | disconnect | status`: a workspace's Simplismart token, managed by admins.
 import type { Services } from '../../services/index.js';
-import { isWorkspaceAdmin } from '../../services/slackDirectory.js';
-import { notAdminMessage, statusMessage } from '../../views/commandReplies.js';
-import { message } from '../../views/message.js';
+import { statusMessage } from '../../views/commandReplies.js';
 import { connectModal } from '../../views/connectModal.js';
+import { message } from '../../views/message.js';
+import { forAdmin } from '../admins.js';
 import { openModal } from '../openModal.js';
 import { commanderOf, type CommandArgs } from '../types.js';
 
 export async function connectCommand(args: CommandArgs, services: Services): Promise<void> {
-  const { command, client } = args;
-  const tell = services.notifier.to(commanderOf(args.command));
-  if (!(await isWorkspaceAdmin(client, command.user_id))) {
-    await tell(notAdminMessage('connect this workspace to Simplismart'));
-    return;
-  }
-  const existing = await services.connections.current(command.team_id);
-  await openModal(client, command.trigger_id, connectModal(existing), tell);
+  const tell = await forAdmin(args, services, 'connect this workspace to Simplismart');
+  if (tell === undefined) return;
+  const existing = await services.connections.current(args.command.team_id);
+  await openModal(args.client, args.command.trigger_id, connectModal(existing), tell);
 }
 
 export async function disconnectCommand(args: CommandArgs, services: Services): Promise<void> {
-  const { command, client } = args;
-  const tell = services.notifier.to(commanderOf(args.command));
-  if (!(await isWorkspaceAdmin(client, command.user_id))) {
-    await tell(notAdminMessage('disconnect this workspace from Simplismart'));
-    return;
-  }
-  const removed = await services.connections.disconnect(command.team_id);
+  const tell = await forAdmin(args, services, 'disconnect this workspace from Simplismart');
+  if (tell === undefined) return;
+  const removed = await services.connections.disconnect(args.command.team_id);
   const fallback = services.config.simplismart.fallback !== undefined;
   await tell(
     message(

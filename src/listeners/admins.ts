@@ -1,0 +1,34 @@
+// What only workspace admins may do, checked at the moment they act (admin rights can be lost at any
+// time): a command tells the others why not; a submitted form refuses them under one of its fields.
+import type { Services } from '../services/index.js';
+import { isWorkspaceAdmin } from '../services/slackDirectory.js';
+import { notAdminMessage } from '../views/commandReplies.js';
+import type { SlackMessage } from '../views/message.js';
+import { commanderOf, type CommandArgs, type SubmissionArgs } from './types.js';
+
+/** The command's way to answer its user when they are an admin; otherwise they are told why not, and undefined. */
+export async function forAdmin(args: CommandArgs, services: Services, what: string): Promise<((note: SlackMessage) => Promise<void>) | undefined> {
+  const tell = services.notifier.to(commanderOf(args.command));
+  if (await isWorkspaceAdmin(args.client, args.command.user_id)) return tell;
+  await tell(notAdminMessage(what));
+  return undefined;
+}
+
+export type FormReading<T> = ({ ok: true } & T) | { ok: false; errors: Record<string, string> };
+
+/**
+ * A form an admin submitted, once it reads well; undefined when the submission was refused inline —
+ * its own errors under their fields, or (checked again now: the form could have been opened before the
+ * person lost admin rights) `Only … admins and owners can <what>` under `blockId`.
+ */
+export async function submittedByAdmin<T>(args: SubmissionArgs, form: FormReading<T>, refusal: { blockId: string; what: string }): Promise<({ ok: true } & T) | undefined> {
+  if (!form.ok) {
+    await args.ack({ response_action: 'errors', errors: form.errors });
+    return undefined;
+  }
+  if (!(await isWorkspaceAdmin(args.client, args.body.user.id))) {
+    await args.ack({ response_action: 'errors', errors: { [refusal.blockId]: `Only Slack workspace admins and owners can ${refusal.what}.` } });
+    return undefined;
+  }
+  return form;
+}

@@ -3,7 +3,7 @@
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { rateLimited, slackErrorCode } from '../slackErrors.js';
-import type { SlackMessage } from '../views/importMessages.js';
+import type { SlackMessage } from '../views/message.js';
 import { slackBusyMessage, triggerExpiredMessage } from '../views/commandReplies.js';
 import { wireView } from '../views/wire.js';
 

@@ -3,7 +3,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { MessageRef } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
-import type { SlackMessage } from '../views/importMessages.js';
+import type { SlackMessage } from '../views/message.js';
 import { isChannelClosed, slackErrorCode } from '../slackErrors.js';
 import { wireBlocks } from '../views/wire.js';
 

@@ -21,7 +21,7 @@ async function readsDuring(work: () => Promise<void>) {
 test('an import that needs no approval: the thread guard, two refreshes, the token', async () => {
   const request = await submitImport(world);
   const reads = await readsDuring(() => world.services.requests.launch(request));
-  expect(world.simplismart.imports).toBe(1);
+  expect(world.local.imports).toBe(1);
   expect(reads).toEqual({ getSnapshot: 3, getConnection: 1 });
 });
 
@@ -55,6 +55,6 @@ test('an approver approves and the import runs: one lookup, a snapshot per refre
     await world.services.approvals.approve(request.id, APPROVER, TEAM, world.slack.client);
     await world.services.background.drain(5000);
   });
-  expect(world.simplismart.imports).toBe(1);
+  expect(world.local.imports).toBe(1);
   expect(reads).toEqual({ getRequest: 1, getSnapshot: 3, getConnection: 1 });
 });

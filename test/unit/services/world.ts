@@ -132,31 +132,59 @@ function countingStore(store: Store, counts: StoreCounts): Store {
   });
 }
 
-/** Answers every import with 201 and the cluster it was asked for. */
-async function startSimplismart(): Promise<{ url: string; imports: number; close(): Promise<void> }> {
-  const state = { imports: 0 };
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      state.imports += 1;
-      const sent = JSON.parse(body || '{}');
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ uuid: '1e99a854-26de-4c19-b6b6-68c7e03c39c3', name: sent.name, status: 'ACTIVE', cluster_hosted_on: sent.cluster_hosted_on, region: sent.region }));
+/** One local HTTP server: Simplismart (every import answered 201) and Slack's response_urls (recorded; some refused). */
+export class LocalServer {
+  imports = 0;
+  /** What was posted to each response_url, by its id. */
+  readonly responses: Array<{ id: string; body: Json }> = [];
+  /** response_url ids that answer 404 (expired, used up). */
+  readonly refused = new Set<string>();
+  private server: Server | undefined;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      req.on('end', () => {
+        const body = JSON.parse(text || '{}');
+        const response = /^\/response\/(.+)$/.exec(req.url ?? '');
+        if (response !== null) {
+          const id = decodeURIComponent(response[1]!);
+          if (this.refused.has(id)) {
+            res.writeHead(404).end('expired_url');
+            return;
+          }
+          this.responses.push({ id, body });
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+          return;
+        }
+        this.imports += 1;
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ uuid: '1e99a854-26de-4c19-b6b6-68c7e03c39c3', name: body.name, status: 'ACTIVE', cluster_hosted_on: body.cluster_hosted_on, region: body.region }));
+      });
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    get imports() {
-      return state.imports;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** A response_url served here. */
+  responseUrl(id: string): string {
+    return `${this.url}/response/${encodeURIComponent(id)}`;
+  }
+
+  /** What was posted to the response_url `id`. */
+  responsesTo(id: string): Json[] {
+    return this.responses.filter((r) => r.id === id).map((r) => r.body);
+  }
+
+  close(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.server === undefined) return resolve();
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
 }
 
 export interface World {
@@ -165,7 +193,8 @@ export interface World {
   slack: RecordingSlack;
   counts: StoreCounts;
   logs: string[];
-  simplismart: { imports: number };
+  /** The local Simplismart and response_urls. */
+  local: LocalServer;
   now: { value: number };
   resetCounts(): void;
   close(): Promise<void>;
@@ -174,11 +203,12 @@ export interface World {
 /** The services as the bot wires them, with the workspace connected through the bot's own token. */
 export async function startWorld(): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'ss-unit-'));
-  const simplismart = await startSimplismart();
+  const local = new LocalServer();
+  await local.start();
   const config = loadConfig({
     SLACK_SIGNING_SECRET: 'unit-signing-secret-0123456789',
     SLACK_BOT_TOKEN: 'xoxb-1-2-unitbottokenvalue',
-    SIMPLISMART_API_URL: simplismart.url,
+    SIMPLISMART_API_URL: local.url,
     SIMPLISMART_TOKEN: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1bml0In0.c2lnbmF0dXJl',
     SIMPLISMART_ORG: ORG,
     DATABASE_URL: `sqlite:${join(dir, 'unit.db')}`,
@@ -217,7 +247,7 @@ export async function startWorld(): Promise<World> {
     slack,
     counts,
     logs,
-    simplismart,
+    local,
     now,
     resetCounts: () => {
       counts.calls = {};
@@ -226,7 +256,7 @@ export async function startWorld(): Promise<World> {
     close: async () => {
       await services.background.drain(5000);
       await real.close();
-      await simplismart.close();
+      await local.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,6 @@
 // The error middleware as a plain function: a listener that fails is answered for — a store outage in
 // a form is said under its first field with what was not saved (one wording); a failure after a
 // command's ack reaches the person through the notifier with a reference that is in the log.
-import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import { StoreUnavailableError } from '../../../src/errors.js';
 import { reportErrorsToPeople } from '../../../src/listeners/middleware.js';
 import { CALLBACK } from '../../../src/views/ids.js';

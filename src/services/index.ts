@@ -26,9 +26,6 @@ export interface Services {
   policies: ApprovalPolicies;
   requests: ImportRequests;
   approvals: Approvals;
-  runner: ImportRunner;
-  thread: ImportThread;
-  poster: SlackPoster;
   notifier: Notifier;
   background: BackgroundWork;
   sweeper: Sweeper;
@@ -63,5 +60,7 @@ export function createServices(args: {
     lost: (error) => logger.error({ code: 'store_lost' }, error.message),
     back: () => logger.info('the database file is back where it was: saving again'),
   });
-  return { config, logger, clock, connections, policies, requests, approvals, runner, thread, poster, notifier, background, sweeper };
+  // The runner, the thread and the poster stay inside: people are told through the notifier, and
+  // requests move through ImportRequests and Approvals.
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper };
 }

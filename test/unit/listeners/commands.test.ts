@@ -4,16 +4,10 @@ import { connectCommand } from '../../../src/listeners/commands/connectionComman
 import { historyCommand } from '../../../src/listeners/commands/historyCommand.js';
 import { importCommand } from '../../../src/listeners/commands/importCommand.js';
 import { CALLBACK } from '../../../src/views/ids.js';
-import { APPROVER, OTHER_TEAM, REQUESTER, startWorld, submitImport, TEAM, type World } from '../services/world.js';
+import { APPROVER, OTHER_TEAM, REQUESTER, submitImport, TEAM, useWorld } from '../services/world.js';
 import { commandArgs } from './args.js';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = useWorld();
 
 test('history: a workspace sees its own request’s trail; another workspace’s id is “no request in this workspace”', async () => {
   const request = await submitImport(world);

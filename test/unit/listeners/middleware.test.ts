@@ -4,18 +4,12 @@
 import { StoreUnavailableError } from '../../../src/errors.js';
 import { reportErrorsToPeople } from '../../../src/listeners/middleware.js';
 import { CALLBACK } from '../../../src/views/ids.js';
-import { REQUESTER, startWorld, TEAM, type World } from '../services/world.js';
+import { REQUESTER, TEAM, useWorld } from '../services/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- payloads are free-form Slack JSON. */
 type Json = any;
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = useWorld();
 
 /** Runs the middleware around a listener that fails with `error`, acking first when `ackedFirst`. */
 async function failing(body: Json, error: Error, ackedFirst = false): Promise<unknown[]> {

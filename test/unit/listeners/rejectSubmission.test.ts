@@ -3,17 +3,10 @@
 import { rejectSubmission } from '../../../src/listeners/views/rejectSubmission.js';
 import { CALLBACK, INPUT_ACTION, REJECT_BLOCK } from '../../../src/views/ids.js';
 import { rejectModal } from '../../../src/views/rejectModal.js';
-import { APPROVER, requireApproval, startWorld, submitImport, type World } from '../services/world.js';
+import { APPROVER, submitImport, useWorld } from '../services/world.js';
 import { submissionArgs } from './args.js';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-  await requireApproval(world);
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = useWorld({ approval: true });
 
 async function submit(privateMetadata: string, reason: string) {
   const built = submissionArgs(world, {

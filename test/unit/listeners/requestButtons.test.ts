@@ -4,17 +4,10 @@
 import { approve, cancel, reject, viewPayload } from '../../../src/listeners/actions/requestButtons.js';
 import { ACTION, CALLBACK } from '../../../src/views/ids.js';
 import { decodeRejectMeta } from '../../../src/views/rejectModal.js';
-import { APPROVER, OTHER_TEAM, OUTSIDER, REQUESTER, requireApproval, startWorld, submitImport, type World } from '../services/world.js';
+import { APPROVER, OTHER_TEAM, OUTSIDER, REQUESTER, submitImport, useWorld } from '../services/world.js';
 import { buttonArgs } from './args.js';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-  await requireApproval(world);
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = useWorld({ approval: true });
 
 async function pendingId(): Promise<string> {
   const request = await submitImport(world);

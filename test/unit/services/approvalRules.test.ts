@@ -1,16 +1,9 @@
 // Who may decide on a pending import, read off the Approvals service over a real store: approvers
 // named or in a group, never the requester; only the requester cancels; another workspace's request is
 // as absent as one that never existed; a click after the decision is told who decided.
-import { APPROVER, OTHER_TEAM, OUTSIDER, REQUESTER, requireApproval, startWorld, submitImport, TEAM, type World } from './world.js';
+import { APPROVER, OTHER_TEAM, OUTSIDER, REQUESTER, submitImport, TEAM, useWorld } from './world.js';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-  await requireApproval(world);
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = useWorld({ approval: true });
 
 async function pending() {
   const request = await submitImport(world);

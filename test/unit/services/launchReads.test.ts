@@ -2,15 +2,9 @@
 // reads one snapshot (request, votes, decision) that the thread's parent and the approval card are both
 // rendered from; a lookup by id is one read. (Before snapshots, the same paths made 4, 2, 8 and 14
 // reads: the parent and the card each read the votes and the audit trail again.)
-import { APPROVER, readsIn, requireApproval, startWorld, submitImport, TEAM, type World } from './world.js';
+import { APPROVER, readsIn, requireApproval, submitImport, TEAM, useWorld } from './world.js';
 
-let world: World;
-beforeEach(async () => {
-  world = await startWorld();
-});
-afterEach(async () => {
-  await world.close();
-});
+const world = useWorld();
 
 async function readsDuring(work: () => Promise<void>) {
   world.resetCounts();

@@ -302,3 +302,19 @@ export async function requireApproval(world: World, teamId = TEAM): Promise<void
     world.now.value,
   );
 }
+
+/**
+ * A fresh world for each test of the file, closed after it: the returned object is filled in before each
+ * test. `approval` requires approval (one approval from APPROVER) from the start.
+ */
+export function useWorld(options: { approval?: boolean } = {}): World {
+  const world = {} as World;
+  beforeEach(async () => {
+    Object.assign(world, await startWorld());
+    if (options.approval === true) await requireApproval(world);
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+  return world;
+}

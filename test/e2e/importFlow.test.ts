@@ -1,16 +1,15 @@
 // The heart of the product over real HTTP: command → modal → validated submit → one POST → thread.
 import { FAKE_KUBECONFIG_SECRET, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { aBody } from '../support/fixtures.js';
 import {
   ALICE,
   CHANNEL,
   connectWorkspace,
   eventually,
   fakeJwt,
-  HOSTED_ZONE,
   openImportModal,
   ORG,
-  SECRET_ID,
   startTestBot,
   submitModal,
   TEAM,
@@ -44,35 +43,17 @@ test('valid submit → exactly one POST with the documented body and the workspa
 
   const [request] = await simplismart.waitForRequest();
   expect(request!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
-  expect(request!.json).toEqual({
-    org: ORG,
-    name: 'Production Cluster',
-    slug: 'production-cluster',
-    hosted_zone: HOSTED_ZONE,
-    cluster_hosted_on: 'aws',
-    region: 'us-west-2',
-    secret_id: SECRET_ID,
-    avatar: {
-      image_url: expect.stringMatching(/^https:\/\/ui-avatars\.com\/api\/\?name=Production\+Cluster&color=FFFFFF&background=[0-9A-F]{6}$/),
-      font_color: '#FFFFFF',
-      background_color: expect.stringMatching(/^#[0-9A-F]{6}$/),
-    },
-    nodegroup_labels: [
-      {
-        name: 'gpu-pool',
-        is_auxilliary: false,
-        node_config: {
-          machine_type: 'g5.2xlarge',
-          capacity_type: 'ON_DEMAND',
-          min_node_count: 0,
-          max_node_count: 3,
-          desired_count: 1,
-          accelerator_type: 'nvidia-a10g',
-          accelerator_count: 1,
-        },
+  // The documented body, with the slug and avatar derived from the name.
+  expect(request!.json).toEqual(
+    aBody({
+      slug: 'production-cluster',
+      avatar: {
+        image_url: expect.stringMatching(/^https:\/\/ui-avatars\.com\/api\/\?name=Production\+Cluster&color=FFFFFF&background=[0-9A-F]{6}$/),
+        font_color: '#FFFFFF',
+        background_color: expect.stringMatching(/^#[0-9A-F]{6}$/),
       },
-    ],
-  });
+    }),
+  );
   await eventually(() => {
     const outcome = slack.messages().find((m) => JSON.stringify(m.blocks).includes('is imported into Simplismart'));
     expect(outcome).toBeDefined();

@@ -16,6 +16,7 @@ import type { SqlParams } from '../../src/store/sqlDriver.js';
 import type { Store } from '../../src/store/store.js';
 import { FAKE_KUBECONFIG_SECRET, type FakeSimplismart } from './fakeSimplismart.js';
 import type { FakeSlack } from './fakeSlack.js';
+import { ADMIN, ALICE, CHANNEL, HOSTED_ZONE, SECRET_ID, T0, TEAM } from './fixtures.js';
 import { fillModal, type FillValue } from './modalState.js';
 import { findLeaks, secretForms, type Secret } from './secretsAudit.js';
 import { blockActions, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
@@ -24,28 +25,11 @@ export const SIGNING_SECRET = 'test-signing-secret-4f9a1c7e2b8d';
 export const BOT_TOKEN = 'xoxb-1111111111-2222222222-testbottokenvalue';
 /** Random per test file: a key of one repeated byte would hide a leak of part of it, or match by chance. */
 export const ENCRYPTION_KEY = randomBytes(32).toString('base64');
-export const TEAM = 'T0TEAMONE1';
-export const TEAM_TWO = 'T0TEAMTWO2';
-export const CHANNEL = 'C0IMPORTS1';
-export const ALICE = 'U0ALICE001';
-export const BOB = 'U0BOB00002';
-export const CAROL = 'U0CAROL003';
-export const ADMIN = 'U0ADMIN004';
-export const ORG = '54360212-2263-44c6-afaf-1333544854f7';
-export const ORG_TWO = '11111111-2222-4333-8444-555555555555';
-export const HOSTED_ZONE = 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f';
-export const SECRET_ID = '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1';
-
-/** A JWT-shaped Simplismart token (header.payload.signature), expiring far in the future. */
-export function fakeJwt(claims: Record<string, unknown> = {}): string {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const signature = Buffer.from(`sig-${Math.random()}`).toString('base64url');
-  return `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub: 'api-key', exp: 4102444800, ...claims })}.${signature}`;
-}
+export { ADMIN, ALICE, BOB, CAROL, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, TEAM_TWO, validImportValues } from './fixtures.js';
 
 /** Time that tests move by hand. */
 export class ManualClock implements Clock {
-  constructor(private current = Date.UTC(2026, 10, 26, 9, 0, 0)) {}
+  constructor(private current = T0) {}
   now(): number {
     return this.current;
   }
@@ -222,23 +206,6 @@ export async function connectWorkspace(bot: TestBot, teamId: string, token: stri
     ADMIN,
     bot.clock.now(),
   );
-}
-
-/** The values of a complete, valid import form (one GPU node group), keyed by block id. */
-export function validImportValues(overrides: Record<string, FillValue> = {}): Record<string, FillValue> {
-  return {
-    cluster_name: 'Production Cluster',
-    cluster_provider: 'aws',
-    ng_0_name: 'gpu-pool',
-    ng_0_machineType: 'g5.2xlarge',
-    ng_0_capacityType: 'ON_DEMAND',
-    ng_0_minNodes: '0',
-    ng_0_maxNodes: '3',
-    ng_0_desiredNodes: '1',
-    ng_0_acceleratorType: 'nvidia-a10g',
-    ng_0_acceleratorCount: '1',
-    ...overrides,
-  };
 }
 
 /**

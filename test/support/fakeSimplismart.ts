@@ -168,40 +168,6 @@ export async function refusedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** The documented example body (docs' "Example Request"), for the given org, with overrides merged shallowly. */
-export function exampleImportBody(org: string, overrides: Json = {}): Json {
-  return {
-    org,
-    name: 'Production Cluster',
-    slug: 'prod-cluster',
-    hosted_zone: 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f',
-    cluster_hosted_on: 'aws',
-    region: 'us-west-2',
-    secret_id: '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1',
-    avatar: {
-      image_url: 'https://ui-avatars.com/api/?name=Production',
-      font_color: '#FFFFFF',
-      background_color: '#2563EB',
-    },
-    nodegroup_labels: [
-      {
-        name: 'gpu-pool',
-        is_auxilliary: false,
-        node_config: {
-          machine_type: 'g5.2xlarge',
-          capacity_type: 'ON_DEMAND',
-          min_node_count: 0,
-          max_node_count: 3,
-          desired_count: 1,
-          accelerator_type: 'nvidia-a10g',
-          accelerator_count: 1,
-        },
-      },
-    ],
-    ...overrides,
-  };
-}
-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SLUG = /^[-a-zA-Z0-9_]+$/;
 

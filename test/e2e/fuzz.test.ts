@@ -10,7 +10,8 @@ import { emptyForm, emptyNodeGroup, type ImportForm } from '../../src/domain/imp
 import { ACTION } from '../../src/views/ids.js';
 import { decodeMeta, encodeMeta, MAX_NODE_GROUPS, metaFor, renderImportModal } from '../../src/views/importModal.js';
 import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, suggestionProblems, viewProblems, type FakeSlack, type SlackCall } from '../support/fakeSlack.js';
+import { suggestionProblems, viewProblems } from '../support/blockKitRules.js';
+import { startFakeSlack, type FakeSlack, type SlackCall } from '../support/fakeSlack.js';
 import { fillModal, inputSlots, type FillValue, type OptionLike, type StateValues } from '../support/modalState.js';
 import {
   blockActions,

@@ -4,7 +4,8 @@
 import { DOCUMENTED_ACCELERATORS } from '../../src/domain/clusterImport.js';
 import { MAX_NODE_GROUPS } from '../../src/views/importModal.js';
 import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, suggestionProblems, type FakeSlack, type SlackCall } from '../support/fakeSlack.js';
+import { suggestionProblems } from '../support/blockKitRules.js';
+import { startFakeSlack, type FakeSlack, type SlackCall } from '../support/fakeSlack.js';
 import { fillModal, type FillValue, type StateValues } from '../support/modalState.js';
 import { blockActions, blockSuggestion, postToBot, slashCommand, viewSubmission, type BotResponse } from '../support/slackRequests.js';
 import {

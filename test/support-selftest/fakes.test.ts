@@ -3,7 +3,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, verifySlackRequest } from '@slack/bolt';
 import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
-import { startFakeSlack, suggestionProblems, type FakeSlack } from '../support/fakeSlack.js';
+import { suggestionProblems } from '../support/blockKitRules.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import {
   FAKE_KUBECONFIG_SECRET,
   refusedUrl,

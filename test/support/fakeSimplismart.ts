@@ -1,7 +1,7 @@
 // A local Simplismart API (POST /infrastructure/clusters/existing) over real HTTP: documented answers, recorded requests, injectable faults.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { freePort, startLocalServer } from './localServer.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- request bodies are arbitrary JSON. */
 type Json = any;
@@ -158,14 +158,7 @@ export interface FakeSimplismart {
 
 /** A URL on 127.0.0.1 whose port was just bound and released: connecting is refused (ECONNREFUSED). */
 export async function refusedUrl(): Promise<string> {
-  const server = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -305,7 +298,6 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
   const transcript: string[] = [];
   let persistent: SimplismartBehaviour | null = null;
   let queue: SimplismartBehaviour[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const waiters = new Map<() => void, (error: Error) => void>();
 
@@ -431,30 +423,10 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
     }
   };
 
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
-        if (!res.headersSent && !res.destroyed) {
-          res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(`fake simplismart error: ${String(error)}`);
-        }
-      });
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await startLocalServer('fake simplismart', handle);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     clusters,
     everyToken: () => [...everToken],
@@ -513,11 +485,7 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
       for (const fail of [...waiters.values()]) fail(new Error('fakeSimplismart closed while a waitForRequest was pending'));
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-      });
+      return server.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON is walked structurally. */
 import { MESSAGE_TEXT_BUDGET, SLACK_LIMITS } from '../../src/views/blocks.js';
 import type { SlackMessage } from '../../src/views/importMessages.js';
-import { blockTextLength, messageBlocksError } from './fakeSlack.js';
+import { blockTextLength, messageBlocksError } from './blockKitRules.js';
 
 export const HOSTILE_NAME = '<!channel> & <@U123>';
 

@@ -24,7 +24,7 @@ import {
   unusableMetaMessage,
 } from '../../src/views/importModal.js';
 import { ACTION, CALLBACK, INPUT_ACTION } from '../../src/views/ids.js';
-import { suggestionProblems } from '../support/fakeSlack.js';
+import { suggestionProblems } from '../support/blockKitRules.js';
 import { expectWholeEntities } from '../support/slackMessageLimits.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON is walked structurally. */

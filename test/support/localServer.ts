@@ -1,0 +1,67 @@
+// The HTTP server under each local stand-in (Slack, Simplismart): loopback only, a free port, every
+// request handed over with its whole body, and a close that ends every open connection at once (a
+// keep-alive socket left open would keep the test run alive).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+
+export interface LocalServer {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  /** Stops listening and destroys every connection still open; resolves once the server is closed. */
+  close(): Promise<void>;
+}
+
+/** What answers a request; `body` is the whole request body as UTF-8 text. */
+export type LocalHandler = (req: IncomingMessage, res: ServerResponse, body: string) => Promise<void>;
+
+/**
+ * Starts `handle` on 127.0.0.1 (a free port). A handler that throws is answered 500 with
+ * `<name> error: …` (unless it already answered or dropped the connection), so a bug in a stand-in
+ * shows in the test that met it.
+ */
+export async function startLocalServer(name: string, handle: LocalHandler): Promise<LocalServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
+        if (res.headersSent || res.destroyed) return;
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`${name} error: ${String(error)}`);
+      });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** A TCP port on `host` that nothing listens on at the moment of asking (bound, then released): connecting is refused. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -1,39 +1,10 @@
 // The heart of the product over real HTTP: command → modal → validated submit → one POST → thread.
-import { FAKE_KUBECONFIG_SECRET, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { aBody } from '../support/fixtures.js';
-import {
-  ALICE,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  openImportModal,
-  ORG,
-  startTestBot,
-  submitModal,
-  TEAM,
-  validImportValues,
-  type TestBot,
-} from '../support/bot.js';
+import { openImportModal, requestIdIn, submitModal } from '../support/bot.js';
+import { FAKE_KUBECONFIG_SECRET } from '../support/fakeSimplismart.js';
+import { aBody, ALICE, CHANNEL, validImportValues } from '../support/fixtures.js';
+import { useBot } from '../support/world.js';
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-const TOKEN = fakeJwt();
-
-beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-  bot = await startTestBot({ slack, simplismart });
-  await connectWorkspace(bot, TEAM, TOKEN, ORG);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
-});
+const { bot, slack, simplismart, token, settled } = useBot();
 
 test('valid submit → exactly one POST with the documented body and the workspace token → parent and thread', async () => {
   const view = await openImportModal(bot, slack, { text: 'provider=aws' });
@@ -42,7 +13,7 @@ test('valid submit → exactly one POST with the documented body and the workspa
   expect(response.json).toMatchObject({ response_action: 'update' });
 
   const [request] = await simplismart.waitForRequest();
-  expect(request!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+  expect(request!.headers['authorization']).toBe(`Bearer ${token}`);
   // The documented body, with the slug and avatar derived from the name.
   expect(request!.json).toEqual(
     aBody({
@@ -54,10 +25,8 @@ test('valid submit → exactly one POST with the documented body and the workspa
       },
     }),
   );
-  await eventually(() => {
-    const outcome = slack.messages().find((m) => JSON.stringify(m.blocks).includes('is imported into Simplismart'));
-    expect(outcome).toBeDefined();
-  });
+  // The outcome is told in the thread, and the parent updated after it.
+  await settled(requestIdIn(response), 'succeeded');
   const messages = slack.messages();
   const parent = messages.find((m) => m.channel === CHANNEL && m.thread_ts === undefined);
   expect(parent).toBeDefined();

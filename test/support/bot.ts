@@ -19,7 +19,7 @@ import type { FakeSlack } from './fakeSlack.js';
 import { ADMIN, ALICE, CHANNEL, HOSTED_ZONE, SECRET_ID, T0, TEAM } from './fixtures.js';
 import { fillModal, type FillValue } from './modalState.js';
 import { findLeaks, secretForms, type Secret } from './secretsAudit.js';
-import { blockActions, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
+import { blockActions, newViewHash, newViewId, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-4f9a1c7e2b8d';
 export const BOT_TOKEN = 'xoxb-1111111111-2222222222-testbottokenvalue';
@@ -62,9 +62,11 @@ export interface TestBot {
   /**
    * Stops the bot (the store too unless it was passed in), then audits everything it logged, sent to
    * the local Slack, answered to Slack's requests and sent to the local Simplismart: any secret in them
-   * fails the test that stops it.
+   * fails the test that stops it. Once stopped, stop() answers as it did the first time.
    */
   stop(): Promise<void>;
+  /** Log lines from line `from` on at error level or above (pino: 50 error, 60 fatal). */
+  failures(from?: number): string[];
   /** The secrets audit so far: one line per secret found in the logs, the calls to Slack or the answers. */
   leaks(): string[];
   /** Simplismart tokens this bot was given (connectWorkspace, or any JWT sent through `send`), for the audit. */
@@ -140,6 +142,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   }
   const answers: string[] = [];
   const tokens = new Set<string>();
+  let stopping: Promise<void> | undefined;
   const leaks = (): string[] => {
     const secrets: Secret[] = [
       ...secretForms('the signing secret', SIGNING_SECRET),
@@ -168,19 +171,16 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     logs,
     answers,
     tokens,
-    stop: async () => {
-      await bot.stop();
-      if (ownsStore) await store.close();
-      if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
-      const found = leaks();
-      if (found.length > 0) {
-        // The test file's own cleanup stops at this throw: close the local servers here, so that the
-        // run fails instead of hanging on their open sockets.
-        await Promise.allSettled([options.slack.close(), options.simplismart.close()]);
-        throw new Error(`Secrets leaked:\n${found.slice(0, 10).join('\n')}`);
-      }
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await bot.stop();
+        if (ownsStore) await store.close();
+        if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+        const found = leaks();
+        if (found.length > 0) throw new Error(`Secrets leaked:\n${found.slice(0, 10).join('\n')}`);
+      })()),
     leaks,
+    failures: (from = 0) => logs.slice(from).filter((line) => /"level":(5\d|6\d)/.test(line)),
     send: async (request, o = {}) => {
       // Any JWT a test types into Slack, and whatever is pasted into the connect form's token field
       // (valid or not, JWT or not), joins the audit.
@@ -208,23 +208,39 @@ export async function connectWorkspace(bot: TestBot, teamId: string, token: stri
   );
 }
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON as the local Slack holds it. */
+type Json = any;
+
+/** A modal as Slack holds it once opened (views.open/update answers, `view` in payloads): with its id and hash. */
+export interface View {
+  id: string;
+  hash: string;
+  blocks: Json[];
+  private_metadata: string;
+  [key: string]: unknown;
+}
+
+/** A modal the bot rendered, as Slack would hold it once opened (a new id and hash). */
+export function asView(rendered: object): View {
+  return { blocks: [], private_metadata: '', ...rendered, id: newViewId(), hash: newViewHash() };
+}
+
 /**
- * Runs `/simplismart import` and returns the modal the bot opened (as the fake Slack holds it, with
+ * Runs `/simplismart import` and returns the modal the bot opened (as the local Slack holds it, with
  * its id and hash).
  */
 export async function openImportModal(
   bot: TestBot,
   slack: FakeSlack,
   who: { teamId?: string; userId?: string; channelId?: string; text?: string } = {},
-): Promise<Record<string, unknown> & { id: string; hash: string }> {
+): Promise<View> {
   const before = slack.callsTo('views.open').length;
   const response = await bot.send(
     slashCommand({ teamId: who.teamId ?? TEAM, userId: who.userId ?? ALICE, channelId: who.channelId ?? CHANNEL, text: `import ${who.text ?? ''}`.trim() }),
   );
   expect(response.status).toBe(200);
-  const calls = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
-  const view = calls.response as { view: Record<string, unknown> & { id: string; hash: string } };
-  return slack.view(view.view.id) as Record<string, unknown> & { id: string; hash: string };
+  const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
+  return slack.view(call.response.view.id) as View;
 }
 
 /** Submits a modal filled with `values` (on top of what it holds) and returns the bot's answer. */
@@ -272,6 +288,16 @@ export function findButton(blocks: unknown[], actionId: string): { blockId: stri
     }
   }
   throw new Error(`no button ${actionId} in ${JSON.stringify(blocks).slice(0, 400)}`);
+}
+
+/** A message's text and blocks, as one string to search. */
+export function textOf(message: Json): string {
+  return `${String(message?.text ?? '')}\n${JSON.stringify(message?.blocks ?? [])}`;
+}
+
+/** Gives work launched after an ack a moment to show itself, before asserting that it did not happen. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Waits until `check` passes (polling), for async effects after an ack. */

@@ -125,6 +125,21 @@ export function findBlock(view: ViewLike, blockId: string): Json {
   return normalizeBlocks(view.blocks).find((block) => block?.block_id === blockId);
 }
 
+/** What an element shows before anyone touches it: its initial text, option value or option values. */
+export function initialOf(element: Json): string | string[] | undefined {
+  if (element.initial_value !== undefined) return String(element.initial_value);
+  if (element.initial_option !== undefined) return String(element.initial_option.value);
+  if (element.initial_options !== undefined) return element.initial_options.map((o: Json) => String(o.value));
+  return undefined;
+}
+
+/** What the input `blockId` of the view shows before anyone touches it (see initialOf). */
+export function shownIn(view: ViewLike, blockId: string): string | string[] | undefined {
+  const block = findBlock(view, blockId);
+  if (block === undefined) throw new Error(`shownIn: no block ${blockId} in the view`);
+  return initialOf(block.element);
+}
+
 /** Every stateful element of the view, in order. */
 export function inputSlots(view: ViewLike): InputSlot[] {
   const slots: InputSlot[] = [];

@@ -6,30 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskToken } from '../../src/domain/workspaceConnection.js';
 import { openStore } from '../../src/store/openStore.js';
-import { startFakeSimplismart, simplismartFaults, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import {
-  ADMIN,
-  ALICE,
-  BOB,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  HOSTED_ZONE,
-  ORG,
-  ORG_TWO,
-  rawRows,
-  responseTo,
-  runCommand,
-  SECRET_ID,
-  startTestBot,
-  submitModal,
-  TEAM,
-  validImportValues,
-  type TestBot,
-} from '../support/bot.js';
+import { connectWorkspace, eventually, pause, rawRows, responseTo, runCommand, submitModal, textOf, type TestBot } from '../support/bot.js';
+import { simplismartFaults } from '../support/fakeSimplismart.js';
+import { ADMIN, ALICE, BOB, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
 import { blockActions, blockSuggestion, newTriggerId, viewClosed, viewSubmission } from '../support/slackRequests.js';
+import { useBot } from '../support/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads and answers are free-form JSON. */
 type Json = any;
@@ -37,34 +18,26 @@ type Json = any;
 const OWNER = 'U0OWNER005';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-const TOKEN = fakeJwt();
-
-beforeAll(async () => {
-  slack = await startFakeSlack({
-    teamId: TEAM,
-    users: { [ADMIN]: { is_admin: true }, [OWNER]: { is_owner: true }, [ALICE]: {}, [BOB]: {} },
-  });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-  bot = await startTestBot({ slack, simplismart });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
+const { bot, slack, simplismart, token: TOKEN, startBot } = useBot({
+  slack: { users: { [ADMIN]: { is_admin: true }, [OWNER]: { is_owner: true }, [ALICE]: {}, [BOB]: {} } },
+  connect: [],
+  freshFakes: true,
 });
 
 beforeEach(async () => {
-  slack.reset();
-  simplismart.reset();
   await bot.store.deleteConnection(TEAM);
 });
 
-const textOf = (m: Json): string => `${String(m?.text ?? '')}\n${JSON.stringify(m?.blocks ?? [])}`;
-const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Runs `text` as `userId` and resolves with the ephemeral refusal, checking no modal was opened. */
+async function refused(text: string, userId: string): Promise<string> {
+  const responseUrl = slack.responseUrl();
+  expect((await runCommand(bot, text, { userId, responseUrl })).status).toBe(200);
+  const reply = await responseTo(slack, responseUrl);
+  expect(reply.response_type).toBe('ephemeral');
+  await pause(150);
+  expect(slack.callsTo('views.open')).toHaveLength(0);
+  return textOf(reply);
+}
 
 /** Opens the modal a command asked for and returns it as the fake Slack holds it. */
 async function openedView(): Promise<Json> {
@@ -287,13 +260,7 @@ describe('/simplismart connect and disconnect', () => {
   });
 
   test('a non-admin is refused connect, ephemerally, and gets no modal', async () => {
-    const responseUrl = slack.responseUrl();
-    expect((await runCommand(bot, 'connect', { userId: ALICE, responseUrl })).status).toBe(200);
-    const reply = await responseTo(slack, responseUrl);
-    expect(reply.response_type).toBe('ephemeral');
-    expect(textOf(reply)).toMatch(/Only Slack workspace admins and owners can connect/);
-    await settle();
-    expect(slack.callsTo('views.open')).toHaveLength(0);
+    expect(await refused('connect', ALICE)).toMatch(/Only Slack workspace admins and owners can connect/);
     expect(await bot.store.getConnection(TEAM)).toBeUndefined();
   });
 
@@ -309,13 +276,7 @@ describe('/simplismart connect and disconnect', () => {
 
   test('a non-admin is refused disconnect and the token stays', async () => {
     await connectWorkspace(bot, TEAM, TOKEN, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'disconnect', { userId: BOB, responseUrl });
-    const reply = await responseTo(slack, responseUrl);
-    expect(reply.response_type).toBe('ephemeral');
-    expect(textOf(reply)).toMatch(/Only Slack workspace admins and owners can disconnect/);
-    await settle();
-    expect(slack.callsTo('views.open')).toHaveLength(0);
+    expect(await refused('disconnect', BOB)).toMatch(/Only Slack workspace admins and owners can disconnect/);
     expect(await bot.store.getConnection(TEAM)).toBeDefined();
   });
 
@@ -337,14 +298,7 @@ describe('/simplismart connect and disconnect', () => {
   });
 
   test('a workspace with no token is told an admin must connect, and gets no modal', async () => {
-    const responseUrl = slack.responseUrl();
-    const response = await runCommand(bot, 'import provider=aws', { responseUrl });
-    expect(response.status).toBe(200);
-    const reply = await responseTo(slack, responseUrl);
-    expect(reply.response_type).toBe('ephemeral');
-    expect(textOf(reply)).toMatch(/admin must run `\/simplismart connect`/);
-    await settle();
-    expect(slack.callsTo('views.open')).toHaveLength(0);
+    expect(await refused('import provider=aws', ALICE)).toMatch(/admin must run `\/simplismart connect`/);
     expect(simplismart.requests).toHaveLength(0);
   });
 });
@@ -354,10 +308,10 @@ describe('the SIMPLISMART_TOKEN / SIMPLISMART_ORG fallback', () => {
   let fallbackBot: TestBot;
 
   beforeAll(async () => {
-    fallbackBot = await startTestBot({ slack, simplismart, env: { SIMPLISMART_TOKEN: FALLBACK_TOKEN, SIMPLISMART_ORG: ORG_TWO } });
+    fallbackBot = await startBot({ env: { SIMPLISMART_TOKEN: FALLBACK_TOKEN, SIMPLISMART_ORG: ORG_TWO } });
   });
   afterAll(async () => {
-    await fallbackBot?.stop();
+    await fallbackBot.stop();
   });
 
   test('an unconnected workspace imports with the fallback token and org', async () => {
@@ -501,7 +455,7 @@ describe('Slack refusing', () => {
     expect(reply.response_type).toBe('ephemeral');
     expect(textOf(reply)).toMatch(/Slack is limiting/);
     expect(textOf(reply)).toContain('30 seconds');
-    await settle();
+    await pause(150);
     expect(slack.callsTo('views.open')).toHaveLength(1);
   });
 
@@ -517,7 +471,7 @@ describe('Slack refusing', () => {
     const before = (await requests()).length;
     const triggerId = newTriggerId();
     slack.registerTrigger(triggerId, { validForMs: 0 });
-    await settle(20);
+    await pause(20);
     const responseUrl = slack.responseUrl();
     expect((await runCommand(bot, 'import', { responseUrl, triggerId })).status).toBe(200);
     const reply = await responseTo(slack, responseUrl);
@@ -539,7 +493,7 @@ describe('payloads this app does not know', () => {
     expect(response.status).toBe(200);
     expect(response.json.response_type).toBe('ephemeral');
     expect(textOf(response.json)).toContain('only answers `/simplismart`');
-    await settle();
+    await pause(150);
     expect(slack.calls.filter((c) => c.method !== 'response_url')).toHaveLength(0);
     expect(await snapshot()).toEqual(before);
   });
@@ -586,7 +540,7 @@ describe('payloads this app does not know', () => {
     expect(options.status).toBe(200);
     expect(options.json).toEqual({ options: [] });
 
-    await settle();
+    await pause(150);
     expect(await snapshot()).toEqual(before);
     expect(simplismart.requests).toHaveLength(0);
     expect(slack.callsTo('views.open')).toHaveLength(0);
@@ -646,7 +600,7 @@ describe('health routes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ss-readyz-'));
     const store = await openStore(`sqlite:${join(dir, 'bot.db')}`);
     await store.migrate();
-    const lonely = await startTestBot({ slack, simplismart, store });
+    const lonely = await startBot({ store });
     try {
       expect((await fetch(`${lonely.url}/readyz`)).status).toBe(200);
       await store.close();

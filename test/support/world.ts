@@ -172,7 +172,7 @@ export async function startWorld<D extends BotDatabase = SqliteDatabase>(options
  * part useBot's beforeAll starts, and throws if used before then.
  */
 export function useBot<D extends BotDatabase = SqliteDatabase>(options: WorldOptions<D> = {}): World<D> {
-  const token = fakeJwt();
+  const token = options.token ?? fakeJwt();
   const clock = options.clock ?? new ManualClock();
   let world: World<D> | undefined;
   const current = (): World<D> => {

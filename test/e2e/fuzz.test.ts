@@ -7,11 +7,12 @@ import fc from 'fast-check';
 import { DOCUMENTED_ACCELERATORS, PROVIDERS } from '../../src/domain/clusterImport.js';
 import { parseCommand, IMPORT_ARG_KEYS } from '../../src/domain/commandText.js';
 import { emptyForm, emptyNodeGroup, type ImportForm } from '../../src/domain/importForm.js';
-import { ACTION } from '../../src/views/ids.js';
+import { ACTION, parseGroupBlockId } from '../../src/views/ids.js';
 import { decodeMeta, encodeMeta, MAX_NODE_GROUPS, metaFor, renderImportModal } from '../../src/views/importModal.js';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
 import { suggestionProblems, viewProblems } from '../support/blockKitRules.js';
-import { startFakeSlack, type FakeSlack, type SlackCall } from '../support/fakeSlack.js';
+import { asView, eventually, openImportModal, pause, rawRows, type View } from '../support/bot.js';
+import type { SlackCall } from '../support/fakeSlack.js';
+import { ALICE, BOB, CHANNEL, HOSTED_ZONE, ORG, SECRET_ID, TEAM } from '../support/fixtures.js';
 import { fillModal, inputSlots, type FillValue, type OptionLike, type StateValues } from '../support/modalState.js';
 import {
   blockActions,
@@ -23,58 +24,21 @@ import {
   type BotResponse,
   type SlackRequest,
 } from '../support/slackRequests.js';
-import {
-  ALICE,
-  BOB,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  HOSTED_ZONE,
-  openImportModal,
-  ORG,
-  rawRows,
-  SECRET_ID,
-  startTestBot,
-  TEAM,
-  type TestBot,
-} from '../support/bot.js';
+import { useBot } from '../support/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON and Slack answers are free-form. */
 type Json = any;
-type View = Record<string, unknown> & { id?: string; blocks: Json[]; private_metadata: string };
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-const TOKEN = fakeJwt();
+const { bot, slack, simplismart } = useBot({ slack: { users: { [ALICE]: {}, [BOB]: {} } } });
 
 /** Real import forms as the bot opened them (plain; and aws + NodePort + More settings). */
 let realViews: View[] = [];
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM, users: { [ALICE]: {}, [BOB]: {} } });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-  bot = await startTestBot({ slack, simplismart });
-  await connectWorkspace(bot, TEAM, TOKEN, ORG);
-  realViews = [
-    (await openImportModal(bot, slack)) as unknown as View,
-    (await openImportModal(bot, slack, { text: 'provider=aws service_type=NodePort font_color=#111111' })) as unknown as View,
-  ];
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
+  realViews = [await openImportModal(bot, slack), await openImportModal(bot, slack, { text: 'provider=aws service_type=NodePort font_color=#111111' })];
 });
 
 // ---- what every answer must be ----
-
-/** Log lines at error level or above (pino: 50 error, 60 fatal). */
-function failuresLogged(from = 0): string[] {
-  return bot.logs.slice(from).filter((line) => /"level":(5\d|6\d)/.test(line));
-}
 
 /** Rows in every table a request or a decision would touch. */
 interface StoreCounts {
@@ -252,10 +216,9 @@ const VALID: Record<string, (slot: number) => FillValue> = {
   memory: () => '32',
 };
 
+/** The field a block id names: a node group's (with its slot) or the cluster's (slot -1). */
 function fieldOf(blockId: string): { field: string; slot: number } {
-  const group = /^ng_(\d+)_([A-Za-z]+)$/.exec(blockId);
-  if (group !== null) return { field: group[2]!, slot: Number(group[1]) };
-  return { field: blockId.replace(/^cluster_/, ''), slot: -1 };
+  return parseGroupBlockId(blockId) ?? { field: blockId.replace(/^cluster_/, ''), slot: -1 };
 }
 
 type Slot = ReturnType<typeof inputSlots>[number];
@@ -322,7 +285,7 @@ const builtView: fc.Arbitrary<View> = fc
       nodeGroups: slots.map((slot) => emptyNodeGroup(slot)),
     };
     const meta = { ...metaFor(form, CHANNEL, approval ? { approvalNote: ':lock: Imports here need 1 approval.' } : {}), ...(more ? { x: 1 as const } : {}) };
-    return renderImportModal(form, meta) as unknown as View;
+    return asView(renderImportModal(form, meta));
   });
 
 /** State entries Slack would not send for this view (fields not shown yet, groups not in it). */
@@ -402,7 +365,7 @@ describe('random import-form states, submitted over signed HTTP', () => {
     const after = await storeCounts();
     expect(after.requests - before.requests).toBe(submissionCount.accepted);
     await quiet();
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
     // Whatever the accepted forms held (mentions included), every message the bot posted was accepted
     // by Slack and pinged no one at large.
     const posted = slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
@@ -473,7 +436,7 @@ describe('random import-form states, submitted over signed HTTP', () => {
     await quiet();
     // Only the accepted ones were sent.
     expect(simplismart.importRequests().length - requestsBefore).toBe(accepted);
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
   }, 60_000);
 });
 
@@ -498,6 +461,8 @@ const commandRest = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 3900, max: 4100 }).map((n) => `name=${'n'.repeat(n)}`) },
   { weight: 1, arbitrary: fc.integer({ min: 3900, max: 4100 }).map((n) => 'x '.repeat(n / 2)) },
 );
+/** An import with random arguments: each batch below holds one, so that enough forms are opened to check. */
+const importText = fc.tuple(fc.constantFrom('import', 'IMPORT', 'Import', ' import'), commandRest).map(([sub, rest]) => `${sub} ${rest}`);
 const commandText = fc.oneof(
   fc.tuple(fc.constantFrom('import', 'IMPORT', 'Import', ' import', 'history', 'HISTORY', 'help', 'status', 'approvals', 'connect', 'disconnect', 'deploy', 'imports', 'histroy', '¿qué?', '<!channel>'), commandRest).map(([sub, rest]) => `${sub} ${rest}`),
   fc.constantFrom('history ir-abcdefgh', 'history IR-23456789', 'history ir-', 'history ir-0000000o', 'history <!channel>', 'history ' + 'x'.repeat(4000)),
@@ -552,8 +517,8 @@ describe('random slash-command texts', () => {
       expect(String(answer.args.text).trim()).not.toBe('');
     };
     await fc.assert(
-      fc.asyncProperty(fc.array(commandText, { minLength: 6, maxLength: 10 }), async (texts) => {
-        await Promise.all(texts.map(runOne));
+      fc.asyncProperty(importText, fc.array(commandText, { minLength: 5, maxLength: 9 }), async (anImport, texts) => {
+        await Promise.all([anImport, ...texts].map(runOne));
       }),
       { numRuns: 90, endOnFailure: true },
     );
@@ -566,7 +531,7 @@ describe('random slash-command texts', () => {
     expect(await storeCounts()).toEqual(before);
     expect(slack.callsTo('chat.postMessage').length).toBe(postsBefore);
     expect(simplismart.requests.length).toBe(requestsBefore);
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
   }, 60_000);
 });
 
@@ -679,7 +644,7 @@ describe('random buttons and typeahead requests', () => {
     expect(simplismart.requests.length).toBe(requestsBefore);
     // No modal opened for a request that does not exist.
     expect(slack.callsTo('views.open').length).toBe(opensBefore);
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
   }, 60_000);
 
   test('changes inside a form with random typed state re-render it as a view Slack accepts', async () => {
@@ -727,9 +692,9 @@ describe('random buttons and typeahead requests', () => {
               sent += 1;
               expect(response.status).toBe(200);
               expect(response.ms).toBeLessThan(3000);
-              await eventually(() => expect(updated.has(c.view.id!)).toBe(true), 3000);
+              await eventually(() => expect(updated.has(c.view.id)).toBe(true), 3000);
               // Whatever was typed, the form keeps its shape: the same callback, at most 100 blocks.
-              const next = updated.get(c.view.id!);
+              const next = updated.get(c.view.id);
               expect(next.callback_id).toBe('import_cluster');
             }),
           );
@@ -742,7 +707,7 @@ describe('random buttons and typeahead requests', () => {
     expect(sent).toBeGreaterThan(150);
     expect(problems).toEqual([]);
     await quiet();
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
   }, 60_000);
 });
 
@@ -750,7 +715,7 @@ describe('random buttons and typeahead requests', () => {
 
 describe('oversized input is refused clearly; nothing stored, nothing sent', () => {
   async function nothingHappened(before: StoreCounts, requestsBefore: number, postsBefore: number): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause(100);
     expect(await storeCounts()).toEqual(before);
     expect(simplismart.requests.length).toBe(requestsBefore);
     expect(slack.callsTo('chat.postMessage').length).toBe(postsBefore);
@@ -880,8 +845,7 @@ describe('oversized input is refused clearly; nothing stored, nothing sent', () 
     const slots = Array.from({ length: count }, (_, i) => i);
     const form: ImportForm = { ...emptyForm(), provider: 'aws', org: ORG, hostedZone: HOSTED_ZONE, secretId: SECRET_ID, nodeGroups: slots.map((slot) => emptyNodeGroup(slot)) };
     // The bot would never render this: its metadata allows six groups. Forge the view and its metadata.
-    const rendered = renderImportModal(form, { c: CHANNEL, s: slots, n: count }) as unknown as View;
-    const view: View = { ...rendered, id: newViewId(), private_metadata: encodeMeta({ c: CHANNEL, s: slots, n: count }) };
+    const view: View = { ...asView(renderImportModal(form, { c: CHANNEL, s: slots, n: count })), private_metadata: encodeMeta({ c: CHANNEL, s: slots, n: count }) };
     expect(inputBlockIds(view).has(`ng_${count - 1}_name`)).toBe(true);
     const values: Record<string, FillValue> = { cluster_name: 'Hundred Groups', cluster_provider: 'aws', cluster_region: 'us-west-2' };
     for (const slot of slots) values[`ng_${slot}_name`] = `pool-${slot}`;
@@ -896,5 +860,5 @@ describe('oversized input is refused clearly; nothing stored, nothing sent', () 
 test('after all of the above: nothing failed inside the bot', async () => {
   await quiet();
   expect(bot.logs.length).toBeGreaterThan(0);
-  expect(failuresLogged()).toEqual([]);
+  expect(bot.failures()).toEqual([]);
 });

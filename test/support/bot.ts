@@ -25,7 +25,6 @@ export const SIGNING_SECRET = 'test-signing-secret-4f9a1c7e2b8d';
 export const BOT_TOKEN = 'xoxb-1111111111-2222222222-testbottokenvalue';
 /** Random per test file: a key of one repeated byte would hide a leak of part of it, or match by chance. */
 export const ENCRYPTION_KEY = randomBytes(32).toString('base64');
-export { ADMIN, ALICE, BOB, CAROL, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, TEAM_TWO, validImportValues } from './fixtures.js';
 
 /** Time that tests move by hand. */
 export class ManualClock implements Clock {

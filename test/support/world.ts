@@ -1,9 +1,9 @@
 // One test world: the local Slack, the local Simplismart, a store (a fresh SQLite file, a throwaway
 // PostgreSQL database, or one a test can take away) and the bot on it (or several replicas), with
 // workspaces connected. `useBot(options)` registers its own beforeAll/afterAll (ky's test-server
-// habit); `startWorld(options)` is the same for a test that builds its world itself. Stopping a world
-// stops every bot (each audited for secrets), closes the local servers and drops the database, whatever
-// failed on the way, then reports the first failure.
+// habit); `withWorld(options, body)` gives one test a world of its own. Stopping a world stops every
+// bot (each audited for secrets), closes the local servers and drops the database, whatever failed on
+// the way, then reports the first failure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,11 +41,14 @@ export interface WorldOptions<D extends BotDatabase = BotDatabase> {
   tokens?: Record<string, string>;
   /** The Simplismart token of the workspace connected by default (default: a fresh fakeJwt()). */
   token?: string;
-  /** Workspaces connected once the bots run (straight through the service). Default: TEAM with the world's token and ORG. */
+  /** Workspaces connected once the bots run (straight through the service). Default: TEAM with the world's token and ORG (none without a bot). */
   connect?: Array<{ teamId: string; token: string; orgId: string }>;
   /** Makes the store: sqliteFile (the default), postgresDatabase, or one a test can take away (storeOutages.ts). */
   database?: () => D | Promise<D>;
-  /** How many bots run on the one store, each with its own connection, as replicas do (default 1). */
+  /**
+   * How many bots run on the one store, each with its own connection, as replicas do (default 1); 0 for
+   * the local servers alone (a test of the built bot as a process).
+   */
   replicas?: number;
   /** The time every bot of the world reads (default: a ManualClock). */
   clock?: ManualClock;
@@ -142,7 +145,8 @@ export async function startWorld<D extends BotDatabase = SqliteDatabase>(options
       ...(options.httpLimits === undefined ? {} : { httpLimits: options.httpLimits }),
     };
     for (let i = 0; i < (options.replicas ?? 1); i += 1) bots.push(await startTestBot(botOptions));
-    for (const c of options.connect ?? [{ teamId: TEAM, token, orgId: ORG }]) await connectWorkspace(bots[0]!, c.teamId, c.token, c.orgId);
+    const connect = options.connect ?? (bots.length === 0 ? [] : [{ teamId: TEAM, token, orgId: ORG }]);
+    for (const c of connect) await connectWorkspace(bots[0]!, c.teamId, c.token, c.orgId);
 
     return {
       slack,
@@ -164,6 +168,23 @@ export async function startWorld<D extends BotDatabase = SqliteDatabase>(options
     await stop().catch(() => undefined); // the start-up error is the one to report
     throw error;
   }
+}
+
+/**
+ * Runs `body` in a world of its own (a test that needs its own, or several at once), then stops it.
+ * A failure of `body` is the one reported; otherwise a failure to stop (a secret leaked) is.
+ */
+export async function withWorld<D extends BotDatabase = SqliteDatabase, T = void>(options: WorldOptions<D>, body: (world: World<D>) => Promise<T>): Promise<T> {
+  const world = await startWorld(options);
+  let result: T;
+  try {
+    result = await body(world);
+  } catch (error) {
+    await world.stop().catch(() => undefined);
+    throw error;
+  }
+  await world.stop();
+  return result;
 }
 
 /**

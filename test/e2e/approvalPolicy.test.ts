@@ -1,6 +1,6 @@
 // `/simplismart approvals`: admins change the policy through its form; anyone reads it; the form
 // refuses a policy that could never be met.
-import { responseTo, runCommand } from '../support/bot.js';
+import { commandReply, runCommand } from '../support/bot.js';
 import { ADMIN, ALICE, BOB, CAROL, TEAM } from '../support/fixtures.js';
 import { fillModal } from '../support/modalState.js';
 import { viewSubmission } from '../support/slackRequests.js';
@@ -56,9 +56,7 @@ test('an admin sets the policy through the form; it is stored and confirmed', as
 
 test('anyone else reads the policy, ephemerally, and gets no form', async () => {
   const opened = slack.callsTo('views.open').length;
-  const url = slack.responseUrl('policy-read');
-  await runCommand(bot, 'approvals', { userId: ALICE, responseUrl: url });
-  const reply = await responseTo(slack, url);
+  const reply = await commandReply(bot, slack, 'approvals', { userId: ALICE });
   expect(JSON.stringify(reply.blocks)).toContain(`<@${BOB}>`);
   expect(JSON.stringify(reply.blocks)).toContain('Only workspace admins can change it');
   expect(slack.callsTo('views.open')).toHaveLength(opened);

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskToken } from '../../src/domain/workspaceConnection.js';
 import { openStore } from '../../src/store/openStore.js';
-import { connectWorkspace, eventually, pause, rawRows, responseTo, runCommand, submitModal, textOf, type TestBot } from '../support/bot.js';
+import { commandReply, connectWorkspace, eventually, pause, rawRows, responseTo, runCommand, submitModal, textOf, type TestBot } from '../support/bot.js';
 import { simplismartFaults } from '../support/fakeSimplismart.js';
 import { ADMIN, ALICE, BOB, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
 import { blockActions, blockSuggestion, newTriggerId, viewClosed, viewSubmission } from '../support/slackRequests.js';
@@ -30,9 +30,7 @@ beforeEach(async () => {
 
 /** Runs `text` as `userId` and resolves with the ephemeral refusal, checking no modal was opened. */
 async function refused(text: string, userId: string): Promise<string> {
-  const responseUrl = slack.responseUrl();
-  expect((await runCommand(bot, text, { userId, responseUrl })).status).toBe(200);
-  const reply = await responseTo(slack, responseUrl);
+  const reply = await commandReply(bot, slack, text, { userId });
   expect(reply.response_type).toBe('ephemeral');
   await pause(150);
   expect(slack.callsTo('views.open')).toHaveLength(0);
@@ -86,9 +84,7 @@ describe('/simplismart help and unknown subcommands', () => {
 
 describe('/simplismart status', () => {
   test('not connected (and no fallback): says an admin must run /simplismart connect', async () => {
-    const responseUrl = slack.responseUrl();
-    expect((await runCommand(bot, 'status', { responseUrl })).status).toBe(200);
-    const reply = await responseTo(slack, responseUrl);
+    const reply = await commandReply(bot, slack, 'status');
     expect(reply.response_type).toBe('ephemeral');
     expect(textOf(reply)).toMatch(/isn’t connected/);
     expect(textOf(reply)).toContain('/simplismart connect');
@@ -98,9 +94,7 @@ describe('/simplismart status', () => {
     const exp = 4102444800;
     const token = fakeJwt({ exp });
     await connectWorkspace(bot, TEAM, token, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl });
-    const reply = await responseTo(slack, responseUrl);
+    const reply = await commandReply(bot, slack, 'status');
     const text = textOf(reply);
     expect(text).toContain('Connected');
     expect(text).toContain(ORG);
@@ -116,9 +110,7 @@ describe('/simplismart status', () => {
     const exp = Math.floor((bot.clock.now() + 3 * DAY_MS) / 1000);
     const token = fakeJwt({ exp });
     await connectWorkspace(bot, TEAM, token, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl });
-    const text = textOf(await responseTo(slack, responseUrl));
+    const text = textOf(await commandReply(bot, slack, 'status'));
     expect(text).toContain(':warning:');
     expect(text).toContain('within 7 days');
     expect(text).toContain(`<!date^${exp}^`);
@@ -129,9 +121,7 @@ describe('/simplismart status', () => {
     const exp = Math.floor((bot.clock.now() - DAY_MS) / 1000);
     const token = fakeJwt({ exp });
     await connectWorkspace(bot, TEAM, token, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl });
-    const text = textOf(await responseTo(slack, responseUrl));
+    const text = textOf(await commandReply(bot, slack, 'status'));
     expect(text).toContain('*expired*');
     expect(text).toContain('/simplismart connect');
     expect(text).not.toContain('within 7 days');
@@ -282,19 +272,13 @@ describe('/simplismart connect and disconnect', () => {
 
   test('an admin’s disconnect deletes the token; status then says not connected', async () => {
     await connectWorkspace(bot, TEAM, TOKEN, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'disconnect', { userId: ADMIN, responseUrl });
-    expect(textOf(await responseTo(slack, responseUrl))).toMatch(/Disconnected/);
+    expect(textOf(await commandReply(bot, slack, 'disconnect', { userId: ADMIN }))).toMatch(/Disconnected/);
     expect(await bot.store.getConnection(TEAM)).toBeUndefined();
     expect(await rawRows(bot, 'SELECT * FROM workspace_connections WHERE team_id = $1', [TEAM])).toHaveLength(0);
 
-    const again = slack.responseUrl();
-    await runCommand(bot, 'disconnect', { userId: ADMIN, responseUrl: again });
-    expect(textOf(await responseTo(slack, again))).toMatch(/had no token/);
+    expect(textOf(await commandReply(bot, slack, 'disconnect', { userId: ADMIN }))).toMatch(/had no token/);
 
-    const status = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl: status });
-    expect(textOf(await responseTo(slack, status))).toMatch(/isn’t connected/);
+    expect(textOf(await commandReply(bot, slack, 'status'))).toMatch(/isn’t connected/);
   });
 
   test('a workspace with no token is told an admin must connect, and gets no modal', async () => {
@@ -336,9 +320,7 @@ describe('the SIMPLISMART_TOKEN / SIMPLISMART_ORG fallback', () => {
   });
 
   test('status shows the fallback, masked', async () => {
-    const responseUrl = slack.responseUrl();
-    await runCommand(fallbackBot, 'status', { responseUrl });
-    const text = textOf(await responseTo(slack, responseUrl));
+    const text = textOf(await commandReply(fallbackBot, slack, 'status'));
     expect(text).toContain('SIMPLISMART_TOKEN');
     expect(text).toContain(ORG_TWO);
     expect(text).toContain(maskToken(FALLBACK_TOKEN));
@@ -461,9 +443,7 @@ describe('Slack refusing', () => {
 
   test('views.open 429 on connect: told the same way', async () => {
     slack.failNext('views.open', { status: 429, retryAfterSeconds: 2 });
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'connect', { userId: ADMIN, responseUrl });
-    expect(textOf(await responseTo(slack, responseUrl))).toMatch(/Slack is limiting/);
+    expect(textOf(await commandReply(bot, slack, 'connect', { userId: ADMIN }))).toMatch(/Slack is limiting/);
   });
 
   test('an expired trigger: the person is told to run the command again', async () => {
@@ -472,9 +452,7 @@ describe('Slack refusing', () => {
     const triggerId = newTriggerId();
     slack.registerTrigger(triggerId, { validForMs: 0 });
     await pause(20);
-    const responseUrl = slack.responseUrl();
-    expect((await runCommand(bot, 'import', { responseUrl, triggerId })).status).toBe(200);
-    const reply = await responseTo(slack, responseUrl);
+    const reply = await commandReply(bot, slack, 'import', { triggerId });
     expect(slack.callsTo('views.open')[0]!.response.error).toBe('expired_trigger_id');
     expect(textOf(reply)).toMatch(/Run the command again/);
     expect(slack.callsTo('views.open')).toHaveLength(1);
@@ -565,9 +543,7 @@ describe('a listener that throws', () => {
     const help = await runCommand(bot, 'help');
     expect(help.status).toBe(200);
     expect(textOf(help.json)).toContain('/simplismart import');
-    const status = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl: status });
-    expect(textOf(await responseTo(slack, status))).toMatch(/isn’t connected/);
+    expect(textOf(await commandReply(bot, slack, 'status'))).toMatch(/isn’t connected/);
   });
 
   test('a form whose listener throws before its ack is acked at once, the reference shown inline, the form kept open', async () => {
@@ -612,9 +588,7 @@ describe('health routes', () => {
 
       const help = await runCommand(lonely, 'help');
       expect(help.status).toBe(200);
-      const responseUrl = slack.responseUrl();
-      expect((await runCommand(lonely, 'status', { responseUrl })).status).toBe(200);
-      expect(textOf(await responseTo(slack, responseUrl))).toMatch(/database isn’t answering/);
+      expect(textOf(await commandReply(lonely, slack, 'status'))).toMatch(/database isn’t answering/);
       expect((await fetch(`${lonely.url}/healthz`)).status).toBe(200);
     } finally {
       await lonely.stop();

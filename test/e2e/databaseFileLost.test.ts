@@ -4,7 +4,7 @@
 // and the log says once what happened and what to do.
 import { renameSync, rmSync } from 'node:fs';
 import { openStore } from '../../src/store/openStore.js';
-import { openImportModal, pause, responseTo, runCommand, submitModal, type TestBot } from '../support/bot.js';
+import { commandReply, openImportModal, pause, runCommand, submitModal, type TestBot } from '../support/bot.js';
 import { ADMIN, ALICE, BOB, TEAM, validImportValues } from '../support/fixtures.js';
 import { fillModal } from '../support/modalState.js';
 import { viewSubmission } from '../support/slackRequests.js';
@@ -87,9 +87,7 @@ describe.each(losses)('the SQLite file $what under a running bot', (loss) => {
     }
 
     // A command that reads the store says the database isn't answering.
-    const status = slack.responseUrl(`status-${loss.what}`);
-    await runCommand(bot, 'status', { responseUrl: status });
-    expect((await responseTo(slack, status, { timeoutMs: 5000 })).text).toMatch(/database isn’t answering/);
+    expect((await commandReply(bot, slack, 'status', {}, { timeoutMs: 5000 })).text).toMatch(/database isn’t answering/);
 
     await pause(300);
     expect(simplismart.importRequests()).toHaveLength(0);

@@ -12,7 +12,7 @@ import { decodeMeta, encodeMeta, MAX_NODE_GROUPS, metaFor, renderImportModal } f
 import { suggestionProblems, viewProblems } from '../support/blockKitRules.js';
 import { asView, eventually, openImportModal, pause, rawRows, type View } from '../support/bot.js';
 import type { SlackCall } from '../support/fakeSlack.js';
-import { ALICE, BOB, CHANNEL, HOSTED_ZONE, ORG, SECRET_ID, TEAM } from '../support/fixtures.js';
+import { ALICE, BOB, CHANNEL, HOSTED_ZONE, ORG, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
 import { fillModal, inputSlots, type FillValue, type OptionLike, type StateValues } from '../support/modalState.js';
 import {
   blockActions,
@@ -186,40 +186,28 @@ const randomOption: fc.Arbitrary<OptionLike> = fc.record({
   value: nastyText,
 });
 
-/** A valid value for each field (by the field part of its block id), to mix with random ones. */
-const VALID: Record<string, (slot: number) => FillValue> = {
-  name: (slot) => (slot < 0 ? 'Fuzz Cluster' : `pool-${slot}`),
-  slug: () => 'fuzz-cluster',
-  provider: () => 'aws',
-  region: () => 'us-west-2',
-  org: () => ORG,
-  hostedZone: () => HOSTED_ZONE,
-  secretId: () => SECRET_ID,
-  serviceType: () => 'LoadBalancer',
-  publicIp: () => '203.0.113.10',
-  nodePortHttp: () => '30080',
-  nodePortHttps: () => '30443',
-  avatarUrl: () => 'https://example.com/logo.png',
-  fontColor: () => '#FFFFFF',
-  backgroundColor: () => '2563eb',
-  clusterNodeConfig: () => 'machine_type=m5.xlarge capacity_type=spot',
-  clusterTools: () => `MONITORING: ${HOSTED_ZONE}`,
-  auxiliary: () => [],
-  machineType: () => 'g5.2xlarge',
-  capacityType: () => 'ON_DEMAND',
-  minNodes: () => '0',
-  maxNodes: () => '3',
-  desiredNodes: () => '1',
-  acceleratorType: () => 'nvidia-a10g',
-  acceleratorCount: () => '1',
-  vcpu: () => '8',
-  memory: () => '32',
-};
-
 /** The field a block id names: a node group's (with its slot) or the cluster's (slot -1). */
 function fieldOf(blockId: string): { field: string; slot: number } {
   return parseGroupBlockId(blockId) ?? { field: blockId.replace(/^cluster_/, ''), slot: -1 };
 }
+
+/**
+ * A valid value for each field but the names (by the field part of its block id), to mix with random
+ * ones: the fixture form's, and valid values for what it leaves empty.
+ */
+const VALID: Record<string, FillValue> = Object.fromEntries(
+  Object.entries(
+    validImportValues({
+      cluster_slug: 'fuzz-cluster', cluster_region: 'us-west-2', cluster_org: ORG, cluster_hostedZone: HOSTED_ZONE, cluster_secretId: SECRET_ID,
+      cluster_serviceType: 'LoadBalancer', cluster_publicIp: '203.0.113.10', cluster_nodePortHttp: '30080', cluster_nodePortHttps: '30443',
+      cluster_avatarUrl: 'https://example.com/logo.png', cluster_fontColor: '#FFFFFF', cluster_backgroundColor: '2563eb',
+      cluster_clusterNodeConfig: 'machine_type=m5.xlarge capacity_type=spot', cluster_clusterTools: `MONITORING: ${HOSTED_ZONE}`,
+      ng_0_auxiliary: [], ng_0_vcpu: '8', ng_0_memory: '32',
+    }),
+  )
+    .map(([blockId, value]) => [fieldOf(blockId).field, value] as const)
+    .filter(([field]) => field !== 'name'),
+);
 
 type Slot = ReturnType<typeof inputSlots>[number];
 
@@ -233,7 +221,8 @@ function validValue(view: View, slot: Slot): FillValue | undefined {
     const shown = (slot.element.initial_option as { value?: string } | undefined)?.value;
     return shown ?? (inputBlockIds(view).has('cluster_region') ? 'aws' : 'kubernetes');
   }
-  return VALID[field]?.(group);
+  if (field === 'name') return group < 0 ? 'Fuzz Cluster' : `pool-${group}`;
+  return VALID[field];
 }
 
 /** What a person could leave in one input: a valid value, a random one, nothing, or its initial value. */

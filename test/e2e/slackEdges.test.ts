@@ -7,7 +7,7 @@ import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import { MESSAGE_TEXT_BUDGET, NO_APPROVERS } from '../../src/views/blocks.js';
 import { APPROVAL_NOTE_MAX, MAX_NODE_GROUPS } from '../../src/views/importModal.js';
 import { blockTextLength, suggestionProblems } from '../support/blockKitRules.js';
-import { eventually, openImportModal, requestIdIn, responseTo, runCommand, submitModal, type View } from '../support/bot.js';
+import { commandReply, eventually, openImportModal, requestIdIn, submitModal, type View } from '../support/bot.js';
 import { ADMIN, ALICE, ORG, TEAM } from '../support/fixtures.js';
 import { swollen, MANY_APPROVERS, maximalBody } from '../support/maximalImport.js';
 import { fillModal, type FillValue } from '../support/modalState.js';
@@ -117,9 +117,7 @@ describe('the longest import and the longest answers are told in messages Slack 
 
 test('a policy that names no approvers: the import is refused, saying nobody the one way the bot says it', async () => {
   await setPolicy({ approverUserIds: [], approverGroupIds: [] });
-  const url = slack.responseUrl('no-approvers');
-  await runCommand(bot, 'import', { responseUrl: url });
-  const reply = await responseTo(slack, url);
+  const reply = await commandReply(bot, slack, 'import');
   expect(reply.text).toContain(`Imports here need 1 approval from ${NO_APPROVERS}, and requesters never approve their own`);
   expect(slack.callsTo('views.open')).toHaveLength(0);
 });

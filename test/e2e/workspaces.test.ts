@@ -1,7 +1,7 @@
 // Several workspaces on one bot: each connects its own Simplismart token and org, and every import
 // is sent with the token of the workspace it came from — never another's.
 import { maskToken } from '../../src/domain/workspaceConnection.js';
-import { eventually, pause, responseTo, runCommand, submitModal, textOf } from '../support/bot.js';
+import { commandReply, eventually, pause, responseTo, runCommand, submitModal, textOf } from '../support/bot.js';
 import { IMPORT_PATH } from '../support/fakeSimplismart.js';
 import { ADMIN, ALICE, BOB, CAROL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, TEAM_TWO, validImportValues } from '../support/fixtures.js';
 import { useBot } from '../support/world.js';
@@ -157,9 +157,7 @@ test('a workspace naming another’s org still sends its own token (and is refus
 });
 
 test('an unconnected workspace is told to connect, even when others are connected; nothing is sent', async () => {
-  const responseUrl = slack.responseUrl();
-  await runCommand(bot, 'import provider=aws', { teamId: TEAM_THREE, userId: CAROL, responseUrl });
-  expect(textOf(await responseTo(slack, responseUrl))).toMatch(/admin must run `\/simplismart connect`/);
+  expect(textOf(await commandReply(bot, slack, 'import provider=aws', { teamId: TEAM_THREE, userId: CAROL }))).toMatch(/admin must run `\/simplismart connect`/);
   await pause(150);
   expect(slack.callsTo('views.open')).toHaveLength(0);
 
@@ -176,15 +174,11 @@ test('an unconnected workspace is told to connect, even when others are connecte
 });
 
 test('after one workspace disconnects, its imports stop and the other keeps its own token', async () => {
-  const bye = slack.responseUrl();
-  await runCommand(bot, 'disconnect', { teamId: TEAM_TWO, userId: ADMIN_TWO, responseUrl: bye });
-  expect(textOf(await responseTo(slack, bye))).toMatch(/Disconnected/);
+  expect(textOf(await commandReply(bot, slack, 'disconnect', { teamId: TEAM_TWO, userId: ADMIN_TWO }))).toMatch(/Disconnected/);
   expect(await bot.store.getConnection(TEAM_TWO)).toBeUndefined();
   expect(await bot.store.getConnection(TEAM)).toBeDefined();
 
-  const responseUrl = slack.responseUrl();
-  await runCommand(bot, 'import provider=aws', { teamId: TEAM_TWO, userId: BOB, responseUrl });
-  expect(textOf(await responseTo(slack, responseUrl))).toMatch(/admin must run `\/simplismart connect`/);
+  expect(textOf(await commandReply(bot, slack, 'import provider=aws', { teamId: TEAM_TWO, userId: BOB }))).toMatch(/admin must run `\/simplismart connect`/);
   await pause(150);
   expect(slack.callsTo('views.open')).toHaveLength(0);
 

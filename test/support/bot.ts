@@ -334,6 +334,22 @@ export async function runCommand(
   );
 }
 
+/**
+ * Runs `/simplismart <text>` (as runCommand) with a response_url of its own: once the bot acked it
+ * (HTTP 200), resolves with what the bot posted there.
+ */
+export async function commandReply(
+  bot: TestBot,
+  slack: FakeSlack,
+  text: string,
+  who: Omit<Parameters<typeof runCommand>[2] & object, 'responseUrl'> = {},
+  options: { timeoutMs?: number } = {},
+): Promise<Awaited<ReturnType<typeof responseTo>>> {
+  const responseUrl = slack.responseUrl();
+  expect((await runCommand(bot, text, { ...who, responseUrl })).status).toBe(200);
+  return responseTo(slack, responseUrl, options);
+}
+
 /** Waits for the bot to answer through `responseUrl` (one of `slack.responseUrl()`) and returns what it posted. */
 export async function responseTo(
   slack: FakeSlack,

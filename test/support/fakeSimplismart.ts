@@ -1,7 +1,7 @@
 // A local Simplismart API (POST /infrastructure/clusters/existing) over real HTTP: documented answers, recorded requests, injectable faults.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { freePort, startLocalServer } from './localServer.js';
+import { freePort, startLocalServer, Waits } from './localServer.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- request bodies are arbitrary JSON. */
 type Json = any;
@@ -299,11 +299,8 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
   let persistent: SimplismartBehaviour | null = null;
   let queue: SimplismartBehaviour[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const waiters = new Map<() => void, (error: Error) => void>();
-
-  const notify = () => {
-    for (const check of [...waiters.keys()]) check();
-  };
+  const waits = new Waits();
+  const notify = () => waits.changed();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -450,28 +447,9 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
       const count = opts.count ?? 1;
       const timeoutMs = opts.timeoutMs ?? 2000;
       const matching = () => requests.filter((r) => !predicate || predicate(r));
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = matching();
-          if (found.length >= count) {
-            cleanup();
-            resolve(found.slice(0, count));
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          const seen = requests.map((r) => `  ${r.method} ${r.path} → ${r.outcome ?? 'pending'}${r.status ? ` ${r.status}` : ''}`).join('\n');
-          reject(new Error(`fakeSimplismart.waitForRequest timed out after ${timeoutMs} ms: ${matching().length} of ${count}. Requests:\n${seen || '(none)'}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.set(check, (error) => {
-          cleanup();
-          reject(error);
-        });
-        check();
+      return waits.until(matching, count, timeoutMs, () => {
+        const seen = requests.map((r) => `  ${r.method} ${r.path} → ${r.outcome ?? 'pending'}${r.status ? ` ${r.status}` : ''}`).join('\n');
+        return `fakeSimplismart.waitForRequest timed out after ${timeoutMs} ms: ${matching().length} of ${count}. Requests:\n${seen || '(none)'}`;
       });
     },
     reset() {
@@ -482,7 +460,7 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
       queue = [];
     },
     close() {
-      for (const fail of [...waiters.values()]) fail(new Error('fakeSimplismart closed while a waitForRequest was pending'));
+      waits.closing('fakeSimplismart closed while a waitForRequest was pending');
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       return server.close();

@@ -3,7 +3,7 @@
 // and lets a test queue faults or replace a method.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { startLocalServer } from './localServer.js';
+import { startLocalServer, Waits } from './localServer.js';
 import {
   SLACK_METHODS,
   SlackState,
@@ -146,11 +146,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let faults = new Map<string, SlackFault[]>();
   let handlers = new Map<string, SlackHandler>();
   let responseUrlUses = new Map<string, number>();
-  const waiters = new Map<() => void, (error: Error) => void>();
-
-  const notify = () => {
-    for (const waiter of [...waiters.keys()]) waiter();
-  };
+  const waits = new Waits();
 
   const send = (res: ServerResponse, call: SlackCall, status: number, body: string, headers: Record<string, string>) => {
     call.status = status;
@@ -161,7 +157,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     res.writeHead(status, { 'content-length': Buffer.byteLength(body).toString(), ...headers });
     res.end(body);
-    notify();
+    waits.changed();
   };
   const sendJson = (res: ServerResponse, call: SlackCall, status: number, body: Json, headers: Record<string, string> = {}) =>
     send(res, call, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -288,33 +284,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const count = opts.count ?? 1;
     const timeoutMs = opts.timeoutMs ?? 2000;
     const matching = () => calls.filter((c) => c.method === method && c.status !== undefined && (!predicate || predicate(c)));
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const found = matching();
-        if (found.length >= count) {
-          cleanup();
-          resolve(opts.count === undefined ? found[0]! : found.slice(0, count));
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(
-          new Error(
-            `fakeSlack.waitFor("${method}"${predicate ? ', <predicate>' : ''}) timed out after ${timeoutMs} ms: ` +
-              `${matching().length} of ${count} matching call(s). Calls so far:\n${describeCalls()}`,
-          ),
-        );
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        waiters.delete(check);
-      };
-      waiters.set(check, (error) => {
-        cleanup();
-        reject(error);
-      });
-      check();
-    });
+    const found = waits.until(matching, count, timeoutMs, () =>
+      `fakeSlack.waitFor("${method}"${predicate ? ', <predicate>' : ''}) timed out after ${timeoutMs} ms: ` +
+      `${matching().length} of ${count} matching call(s). Calls so far:\n${describeCalls()}`,
+    );
+    return opts.count === undefined ? found.then((list) => list[0]!) : found;
   }
 
   const fake: FakeSlack = {
@@ -383,7 +357,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return `${server.url}/response/${encodeURIComponent(id)}`;
     },
     close() {
-      for (const fail of [...waiters.values()]) fail(new Error('fakeSlack closed while a waitFor was pending'));
+      waits.closing('fakeSlack closed while a waitFor was pending');
       return server.close();
     },
   };

@@ -1,6 +1,6 @@
 // The HTTP server under each local stand-in (Slack, Simplismart): loopback only, a free port, every
-// request handed over with its whole body, and a close that ends every open connection at once (a
-// keep-alive socket left open would keep the test run alive).
+// request handed over with its whole body, a close that ends every open connection at once (a
+// keep-alive socket left open would keep the test run alive), and the waits for what it records.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 
@@ -64,4 +64,45 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/**
+ * Waits on what a local server records: each wait is checked again whenever the server notes a change
+ * (`changed()`), and all still pending fail at once when it closes (`closing()`).
+ */
+export class Waits {
+  private readonly pending = new Map<() => void, (error: Error) => void>();
+
+  /** Resolves with the first `count` of `matching()` once there are that many; rejects after `timeoutMs` with `timedOut()`. */
+  until<T>(matching: () => T[], count: number, timeoutMs: number, timedOut: () => string): Promise<T[]> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = matching();
+        if (found.length < count) return;
+        done();
+        resolve(found.slice(0, count));
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(timedOut()));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.pending.delete(check);
+      };
+      this.pending.set(check, (error) => {
+        done();
+        reject(error);
+      });
+      check();
+    });
+  }
+
+  changed(): void {
+    for (const check of [...this.pending.keys()]) check();
+  }
+
+  closing(message: string): void {
+    for (const fail of [...this.pending.values()]) fail(new Error(message));
+  }
 }

@@ -31,6 +31,16 @@ type Json = any;
 
 const { bot, slack, simplismart } = useBot({ slack: { users: { [ALICE]: {}, [BOB]: {} } } });
 
+/** What the full form (realViews[1]) requires besides a name, valid. */
+const FULL_FORM_REQUIRED: Record<string, FillValue> = {
+  cluster_provider: 'aws',
+  cluster_region: 'us-west-2',
+  cluster_publicIp: '203.0.113.10',
+  cluster_nodePortHttp: '30080',
+  cluster_nodePortHttps: '30443',
+  ng_0_name: 'gpu-pool',
+};
+
 /** Real import forms as the bot opened them (plain; and aws + NodePort + More settings). */
 let realViews: View[] = [];
 
@@ -368,15 +378,7 @@ describe('random import-form states, submitted over signed HTTP', () => {
     const before = await storeCounts();
     const requestsBefore = simplismart.importRequests().length;
     const base = realViews[1]!;
-    const valid = fillModal(base, {
-      cluster_name: 'Meta Fuzz',
-      cluster_provider: 'aws',
-      cluster_region: 'us-west-2',
-      cluster_publicIp: '203.0.113.10',
-      cluster_nodePortHttp: '30080',
-      cluster_nodePortHttps: '30443',
-      ng_0_name: 'gpu-pool',
-    });
+    const valid = fillModal(base, { cluster_name: 'Meta Fuzz', ...FULL_FORM_REQUIRED });
     const metaLike = fc.record(
       {
         c: fc.oneof(fc.constant(CHANNEL), nastyText),
@@ -719,17 +721,7 @@ describe('oversized input is refused clearly; nothing stored, nothing sent', () 
     return { ...realViews[1]!, id: newViewId() };
   }
 
-  const VALID_FULL: Record<string, FillValue> = {
-    cluster_name: 'Big Cluster',
-    cluster_provider: 'aws',
-    cluster_region: 'us-west-2',
-    cluster_publicIp: '203.0.113.10',
-    cluster_nodePortHttp: '30080',
-    cluster_nodePortHttps: '30443',
-    ng_0_name: 'gpu-pool',
-    ng_0_acceleratorType: 'nvidia-a10g',
-    ng_0_acceleratorCount: '1',
-  };
+  const VALID_FULL: Record<string, FillValue> = { cluster_name: 'Big Cluster', ...FULL_FORM_REQUIRED, ng_0_acceleratorType: 'nvidia-a10g', ng_0_acceleratorCount: '1' };
 
   test('3000-character values in every text field: each refused under its field, with a short message that names the limit', async () => {
     const s = await snapshot();

@@ -1,5 +1,6 @@
-// Starts the real bot in-process (HTTP mode, real Bolt, real store) against the local Slack and
-// Simplismart fakes, captures every log line, and offers the few steps most tests share.
+// One bot of a test world (world.ts starts them): the real bot in-process (HTTP mode, real Bolt, real
+// store) on the local Slack and Simplismart, every log line captured, audited for secrets when it
+// stops; and the steps most tests take (run a command, open and submit the import form, wait).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import type { FakeSlack } from './fakeSlack.js';
 import { ADMIN, ALICE, CHANNEL, HOSTED_ZONE, SECRET_ID, T0, TEAM } from './fixtures.js';
 import { fillModal, type FillValue } from './modalState.js';
 import { findLeaks, secretForms, type Secret } from './secretsAudit.js';
-import { blockActions, newViewHash, newViewId, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
+import { newViewHash, newViewId, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-4f9a1c7e2b8d';
 export const BOT_TOKEN = 'xoxb-1111111111-2222222222-testbottokenvalue';
@@ -255,27 +256,6 @@ export async function submitModal(
       userId: who.userId ?? ALICE,
       view,
       stateValues: fillModal(view, values),
-    }),
-  );
-}
-
-/** Clicks a button on a message the bot posted. */
-export async function clickMessageButton(
-  bot: TestBot,
-  message: { channel: string; ts: string; blocks: unknown[] },
-  actionId: string,
-  who: { teamId?: string; userId: string; responseUrl?: string },
-): Promise<BotResponse> {
-  const { blockId } = findButton(message.blocks, actionId);
-  return bot.send(
-    blockActions({
-      teamId: who.teamId ?? TEAM,
-      userId: who.userId,
-      actionId,
-      blockId,
-      message: { ...message, ts: message.ts },
-      channelId: message.channel,
-      ...(who.responseUrl === undefined ? {} : { responseUrl: who.responseUrl }),
     }),
   );
 }

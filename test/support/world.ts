@@ -82,7 +82,7 @@ export interface Settled {
 export interface World<D extends BotDatabase = BotDatabase> {
   slack: FakeSlack;
   simplismart: FakeSimplismart;
-  /** The first bot. */
+  /** The first bot (none with `replicas: 0`). */
   bot: TestBot;
   /** Every bot on the world's store (replicas), the first one first. */
   bots: TestBot[];
@@ -219,7 +219,11 @@ export function useBot<D extends BotDatabase = SqliteDatabase>(options: WorldOpt
   return {
     slack: late(() => current().slack),
     simplismart: late(() => current().simplismart),
-    bot: late(() => current().bot),
+    bot: late(() => {
+      const first = current().bots[0];
+      if (first === undefined) throw new Error('useBot: this world has no bot (replicas: 0)');
+      return first;
+    }),
     bots,
     database: late(() => current().database),
     clock,

@@ -22,6 +22,9 @@ import { fillModal, type FillValue } from './modalState.js';
 import { findLeaks, secretForms, type Secret } from './secretsAudit.js';
 import { newViewHash, newViewId, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON as the local Slack holds it. */
+type Json = any;
+
 export const SIGNING_SECRET = 'test-signing-secret-4f9a1c7e2b8d';
 export const BOT_TOKEN = 'xoxb-1111111111-2222222222-testbottokenvalue';
 /** Random per test file: a key of one repeated byte would hide a leak of part of it, or match by chance. */
@@ -208,9 +211,6 @@ export async function connectWorkspace(bot: TestBot, teamId: string, token: stri
   );
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON as the local Slack holds it. */
-type Json = any;
-
 /** A modal as Slack holds it once opened (views.open/update answers, `view` in payloads): with its id and hash. */
 export interface View {
   id: string;
@@ -235,10 +235,7 @@ export async function openImportModal(
   who: { teamId?: string; userId?: string; channelId?: string; text?: string } = {},
 ): Promise<View> {
   const before = slack.callsTo('views.open').length;
-  const response = await bot.send(
-    slashCommand({ teamId: who.teamId ?? TEAM, userId: who.userId ?? ALICE, channelId: who.channelId ?? CHANNEL, text: `import ${who.text ?? ''}`.trim() }),
-  );
-  expect(response.status).toBe(200);
+  expect((await runCommand(bot, `import ${who.text ?? ''}`.trim(), who)).status).toBe(200);
   const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
   return slack.view(call.response.view.id) as View;
 }

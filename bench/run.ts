@@ -10,7 +10,9 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emptyForm, emptyNodeGroup, type ImportForm } from '../src/domain/importForm.js';
-import { metaFor, renderImportModal } from '../src/views/importModal.js';
+import { renderImportModal } from '../src/views/importModal.js';
+import { metaFor } from '../src/views/importModalMeta.js';
+import { fakeJwt, HOSTED_ZONE, ORG, SECRET_ID } from '../test/support/fixtures.js';
 import { fillModal } from '../test/support/modalState.js';
 import { slashCommand, viewSubmission } from '../test/support/slackRequests.js';
 import { openLoop, percentile, round, type Prepared } from './load.js';
@@ -19,16 +21,10 @@ import { now } from './slackServer.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SIGNING_SECRET = 'bench-signing-secret-0123456789';
 const BOT_TOKEN = 'xoxb-1-2-benchtoken';
-const ORG = '54360212-2263-44c6-afaf-1333544854f7';
-const HOSTED_ZONE = 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f';
-const SECRET_ID = '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1';
 const TEAM = 'TBENCH';
 const CHANNEL = 'CBENCH';
 const USER = 'UBENCHUSER';
-const jwt = (() => {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  return `${enc({ alg: 'HS256' })}.${enc({ sub: 'bench', exp: 4102444800 })}.${randomBytes(16).toString('base64url')}`;
-})();
+const jwt = fakeJwt({ sub: 'bench' });
 
 const COMMAND_RATES = (process.env['BENCH_RATES'] ?? '100,300,600').split(',').map(Number);
 const PHASE_MS = Number(process.env['BENCH_PHASE_MS'] ?? 10_000);

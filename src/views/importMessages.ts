@@ -28,7 +28,6 @@ import type { OutcomeDescription } from './importOutcome.js';
 import { slackMessage, stripMarkup, type SlackMessage } from './message.js';
 
 // Re-exported for test/support/slackMessageLimits.ts, which imports it from here; src imports message.js.
-export type { SlackMessage } from './message.js';
 
 /** Room for the approvers in a sentence: 50 people and 20 groups would take about 1 200 characters. */
 const APPROVERS_MAX = 1000;

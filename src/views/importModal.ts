@@ -12,8 +12,6 @@ import { nodeGroupEditorBlocks } from './nodeGroupEditor.js';
 
 // Re-exported for the tests that import them from here (test/e2e, test/support); src imports them
 // from their own modules.
-export { APPROVAL_NOTE_MAX, decodeMeta, encodeMeta, metaFor } from './importModalMeta.js';
-export { MAX_NODE_GROUPS } from './nodeGroupEditor.js';
 
 /** Settings most imports leave to their defaults; the form shows them on request (or once one is set). */
 const MORE_SETTINGS: readonly ClusterField[] = ['avatarUrl', 'fontColor', 'backgroundColor', 'clusterNodeConfig', 'clusterTools'];

@@ -1,16 +1,14 @@
 // deploy/kubernetes: every overlay renders (as `kubectl apply -k` would), every object is valid against
 // Kubernetes' schemas, and each keeps the deployment rules (test/deploy/manifestRules.ts); the probes
 // are asked of the running app; and the rules do catch each way of breaking them.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import jsonpatch, { type Operation } from 'fast-json-patch';
-import { eventually, startTestBot, type TestBot } from '../support/bot.js';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { eventually } from '../support/bot.js';
 import { schemaProblems } from '../support/kubernetesSchemas.js';
 import { kustomizeBuild, kustomizeBuildInline, type KubernetesObject } from '../support/kustomize.js';
+import { sqliteWriteLock } from '../support/storeOutages.js';
+import { useBot } from '../support/world.js';
 import { manifestProblems, probePaths, secretVariables, type Expected } from './manifestRules.js';
 
 const ROOT = 'deploy/kubernetes';
@@ -67,42 +65,23 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
 });
 
 describe('the probes, asked of the running app', () => {
-  let slack: FakeSlack;
-  let simplismart: FakeSimplismart;
-  let bot: TestBot;
-  let dir: string;
+  // Another process can take the SQLite write lock: the store then no longer accepts a write.
+  const { bot, database: store } = useBot({ database: sqliteWriteLock, connect: [] });
   const paths = [...rendered.values()].map(probePaths);
   const readiness = [...new Set(paths.flatMap((p) => p.readiness))];
   const liveness = [...new Set(paths.flatMap((p) => p.liveness))];
   const status = (path: string) => fetch(`${bot.url}${path}`).then((r) => r.status);
 
-  beforeAll(async () => {
-    slack = await startFakeSlack();
-    simplismart = await startFakeSimplismart();
-    dir = mkdtempSync(join(tmpdir(), 'ss-k8s-'));
-    bot = await startTestBot({ slack, simplismart, databaseUrl: `sqlite:${join(dir, 'bot.db')}` });
-  });
-
-  afterAll(async () => {
-    await bot?.stop();
-    await slack?.close();
-    await simplismart?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   test('readiness follows the store; liveness (and start-up) stays up, so a database outage never restarts the pod', async () => {
     expect(readiness.length).toBeGreaterThan(0);
     expect(liveness.length).toBeGreaterThan(0);
     for (const path of [...readiness, ...liveness]) expect([path, await status(path)]).toEqual([path, 200]);
-    // Another process takes the SQLite write lock: the store no longer accepts a write.
-    const locker = new DatabaseSync(join(dir, 'bot.db'));
+    await store.breakIt();
     try {
-      locker.exec('BEGIN EXCLUSIVE');
       for (const path of readiness) await eventually(async () => expect([path, await status(path)]).toEqual([path, 503]), 8000);
       for (const path of liveness) expect([path, await status(path)]).toEqual([path, 200]);
     } finally {
-      locker.exec('ROLLBACK');
-      locker.close();
+      await store.mendIt();
     }
     for (const path of readiness) await eventually(async () => expect([path, await status(path)]).toEqual([path, 200]), 8000);
   }, 30_000);

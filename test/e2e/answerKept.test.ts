@@ -5,27 +5,14 @@
 // the outage as they would in production, and every sweeper runs each second. And a bot that stops
 // while it still holds an answer: the next one's recovery tells the thread what happened.
 import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
-import { simplismartFaults, startFakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { eventually, ManualClock, openImportModal, requestIdIn, submitModal, WallClock } from '../support/bot.js';
+import { simplismartFaults } from '../support/fakeSimplismart.js';
+import type { FakeSlack } from '../support/fakeSlack.js';
+import { validImportValues } from '../support/fixtures.js';
 import { postgresBehindProxy, sqliteWriteLock, type StoreOutage } from '../support/storeOutages.js';
-import {
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  ManualClock,
-  openImportModal,
-  ORG,
-  requestIdIn,
-  startTestBot,
-  submitModal,
-  TEAM,
-  validImportValues,
-  WallClock,
-  type TestBot,
-} from '../support/bot.js';
+import { withWorld } from '../support/world.js';
 
 const OUTAGE_MS = 60_000;
-const TOKEN = fakeJwt();
 
 interface Engine extends StoreOutage {
   /** Other bots on the same database, which must not take the import either. */
@@ -49,17 +36,8 @@ test.concurrent.each([['sqlite', sqlite], ['postgres', postgres]] as const)(
   '%s: an answer from Simplismart outlives a 60 s store outage right after the POST',
   async (_name, makeEngine) => {
     const engine = await makeEngine();
-    const slack = await startFakeSlack({ teamId: TEAM });
-    const simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-    const bots: TestBot[] = [];
-    let stopped: Array<PromiseSettledResult<void>>;
-    try {
-      const start = () => startTestBot({ slack, simplismart, databaseUrl: engine.databaseUrl, clock: new WallClock(), sweepIntervalMs: 1000 });
-      const bot = await start();
-      bots.push(bot);
-      for (let i = 0; i < engine.replicas; i++) bots.push(await start());
-      await connectWorkspace(bot, TEAM, TOKEN, ORG);
-
+    // The bot and its replicas; real time, every sweeper each second.
+    await withWorld({ database: () => engine, replicas: 1 + engine.replicas, clock: new WallClock(), sweepIntervalMs: 1000 }, async ({ bot, bots, slack, simplismart }) => {
       const view = await openImportModal(bot, slack, { text: 'provider=aws' });
       // The import is created on arrival; the answer leaves 500 ms later, into the outage.
       simplismart.nextResponse(simplismartFaults.slow(500));
@@ -101,27 +79,16 @@ test.concurrent.each([['sqlite', sqlite], ['postgres', postgres]] as const)(
       const logs = bots.flatMap((b) => b.logs).join('\n');
       expect(logs).toContain('Simplismart answered but the store does not take the answer yet');
       expect(logs).not.toMatch(/restart|outcome_unknown/);
-    } finally {
-      // Every bot is stopped (and audited for secrets) before anything is torn down; a failure is reported after.
-      stopped = await Promise.allSettled(bots.map((b) => b.stop()));
-      await slack.close();
-      await simplismart.close();
-      await engine.tearDown();
-    }
-    for (const result of stopped) if (result.status === 'rejected') throw result.reason;
+    });
   },
   OUTAGE_MS + 45_000,
 );
 
 test('a bot that stops holding an unsaved answer: the next one’s recovery tells the thread just that, nothing is re-sent', async () => {
-  const outage = sqliteWriteLock();
-  const slack = await startFakeSlack({ teamId: TEAM });
-  const simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+  // A restart is another bot with the same options, on the same store.
+  const env = { SHUTDOWN_GRACE_MS: '500' };
   const clock = new ManualClock();
-  const start = () => startTestBot({ slack, simplismart, databaseUrl: outage.databaseUrl, clock, env: { SHUTDOWN_GRACE_MS: '500' } });
-  try {
-    const first = await start();
-    await connectWorkspace(first, TEAM, TOKEN, ORG);
+  await withWorld({ database: sqliteWriteLock, clock, env }, async ({ bot: first, slack, simplismart, database: outage, startBot }) => {
     const view = await openImportModal(first, slack, { text: 'provider=aws' });
     simplismart.nextResponse(simplismartFaults.slow(300));
     const id = requestIdIn(await submitModal(first, view, validImportValues({ cluster_region: 'us-west-2' })));
@@ -137,30 +104,22 @@ test('a bot that stops holding an unsaved answer: the next one’s recovery tell
     expect(given[0]).toContain(uuid());
     await outage.mendIt();
 
-    const next = await start();
-    try {
-      const sweep = () => next.services.sweeper.sweep();
-      expect((await next.store.getRequest(id))?.state).toBe('importing');
-      clock.advance(IMPORT_LEASE_MS + 1);
-      await sweep();
-      clock.advance(IMPORT_LEASE_MS);
-      await sweep();
-      expect((await next.store.getRequest(id))?.state).toBe('outcome_unknown');
-      const thread = slack.messages().filter((m) => m.thread_ts !== undefined).map((m) => JSON.stringify(m.blocks));
-      const at = (text: string) => thread.findIndex((m) => m.includes(text));
-      expect(at(uuid())).toBeGreaterThan(-1);
-      expect(at('Saving is delayed')).toBeGreaterThan(at(uuid()));
-      const recovered = at('The bot stopped before it saved how this import ended');
-      expect(recovered).toBeGreaterThan(at('Saving is delayed'));
-      expect(thread[recovered]).toContain('If Simplismart’s answer is told above in this thread, that is the outcome');
-      expect(simplismart.importRequests()).toHaveLength(1);
-      expect(next.logs.join('\n')).not.toMatch(/restart/);
-    } finally {
-      await next.stop();
-    }
-  } finally {
-    await slack.close();
-    await simplismart.close();
-    await outage.tearDown();
-  }
+    const next = await startBot({ databaseUrl: outage.databaseUrl, clock, env });
+    const sweep = () => next.services.sweeper.sweep();
+    expect((await next.store.getRequest(id))?.state).toBe('importing');
+    clock.advance(IMPORT_LEASE_MS + 1);
+    await sweep();
+    clock.advance(IMPORT_LEASE_MS);
+    await sweep();
+    expect((await next.store.getRequest(id))?.state).toBe('outcome_unknown');
+    const thread = slack.messages().filter((m) => m.thread_ts !== undefined).map((m) => JSON.stringify(m.blocks));
+    const at = (text: string) => thread.findIndex((m) => m.includes(text));
+    expect(at(uuid())).toBeGreaterThan(-1);
+    expect(at('Saving is delayed')).toBeGreaterThan(at(uuid()));
+    const recovered = at('The bot stopped before it saved how this import ended');
+    expect(recovered).toBeGreaterThan(at('Saving is delayed'));
+    expect(thread[recovered]).toContain('If Simplismart’s answer is told above in this thread, that is the outcome');
+    expect(simplismart.importRequests()).toHaveLength(1);
+    expect(next.logs.join('\n')).not.toMatch(/restart/);
+  });
 }, 30_000);

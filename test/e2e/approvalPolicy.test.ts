@@ -1,32 +1,17 @@
 // `/simplismart approvals`: admins change the policy through its form; anyone reads it; the form
 // refuses a policy that could never be met.
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { commandReply, runCommand } from '../support/bot.js';
+import { ADMIN, ALICE, BOB, CAROL, TEAM } from '../support/fixtures.js';
 import { fillModal } from '../support/modalState.js';
 import { viewSubmission } from '../support/slackRequests.js';
-import { ADMIN, ALICE, BOB, CAROL, connectWorkspace, fakeJwt, ORG, responseTo, runCommand, startTestBot, TEAM, type TestBot } from '../support/bot.js';
+import { useBot } from '../support/world.js';
 
 const LEADS = 'S0LEADS001';
 const APPROVALS_CHANNEL = 'C0APPROVAL';
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-
-beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM });
-  simplismart = await startFakeSimplismart({ tokens: {} });
-  slack.setUser(ADMIN, { team_id: TEAM, is_admin: true });
-  for (const id of [ALICE, BOB, CAROL]) slack.setUser(id, { team_id: TEAM });
-  slack.setGroupMembers(LEADS, [BOB], { handle: 'platform-leads', name: 'Platform leads' });
-  bot = await startTestBot({ slack, simplismart });
-  await connectWorkspace(bot, TEAM, fakeJwt(), ORG);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
+const { bot, slack } = useBot({
+  slack: { users: { [ADMIN]: { is_admin: true }, [ALICE]: {}, [BOB]: {}, [CAROL]: {} } },
+  beforeStart: ({ slack }) => slack.setGroupMembers(LEADS, [BOB], { handle: 'platform-leads', name: 'Platform leads' }),
 });
 
 async function openPolicyForm(): Promise<Record<string, unknown> & { id: string }> {
@@ -71,9 +56,7 @@ test('an admin sets the policy through the form; it is stored and confirmed', as
 
 test('anyone else reads the policy, ephemerally, and gets no form', async () => {
   const opened = slack.callsTo('views.open').length;
-  const url = slack.responseUrl('policy-read');
-  await runCommand(bot, 'approvals', { userId: ALICE, responseUrl: url });
-  const reply = await responseTo(slack, url);
+  const reply = await commandReply(bot, slack, 'approvals', { userId: ALICE });
   expect(JSON.stringify(reply.blocks)).toContain(`<@${BOB}>`);
   expect(JSON.stringify(reply.blocks)).toContain('Only workspace admins can change it');
   expect(slack.callsTo('views.open')).toHaveLength(opened);

@@ -3,95 +3,30 @@
 import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
-import { openStore } from '../../src/store/openStore.js';
-import type { Store } from '../../src/store/store.js';
-import { simplismartFaults, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
-import { blockActions } from '../support/slackRequests.js';
-import {
-  ADMIN,
-  ALICE,
-  BOB,
-  CAROL,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  findButton,
-  ManualClock,
-  openImportModal,
-  ORG,
-  startTestBot,
-  submitModal,
-  TEAM,
-  validImportValues,
-  type TestBot,
-} from '../support/bot.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { eventually, findButton, openImportModal, pause, submitModal, type TestBot } from '../support/bot.js';
+import { simplismartFaults } from '../support/fakeSimplismart.js';
+import { ADMIN, ALICE, BOB, CAROL, CHANNEL, TEAM, validImportValues } from '../support/fixtures.js';
+import { blockActions, slashCommand } from '../support/slackRequests.js';
+import { postgresDatabase, sqliteFile, useBot, type BotDatabase } from '../support/world.js';
 
-const TOKEN = fakeJwt();
 const DAVE = 'U0DAVE0005';
 const APPROVERS_GROUP = 'S0LEADS001';
 const APPROVALS_CHANNEL = 'C0APPROVAL';
-
-interface Engine {
-  name: 'sqlite' | 'postgres';
-  url: string;
-  cleanup(): Promise<void>;
-}
-
-async function sqliteEngine(): Promise<Engine> {
-  const dir = mkdtempSync(join(tmpdir(), 'ss-approvals-'));
-  return { name: 'sqlite', url: `sqlite:${join(dir, 'bot.db')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-async function postgresEngine(): Promise<Engine> {
-  const db: TestDatabase = await createTestDatabase();
-  return { name: 'postgres', url: db.url, cleanup: () => db.drop() };
-}
+const USERS = { [ALICE]: {}, [BOB]: {}, [CAROL]: {}, [DAVE]: {}, [ADMIN]: { is_admin: true } };
 
 describe.each([
-  ['sqlite', sqliteEngine],
-  ['postgres', postgresEngine],
-] as const)('approvals on %s', (_name, makeEngine) => {
-  let engine: Engine;
-  let slack: FakeSlack;
-  let simplismart: FakeSimplismart;
-  let store: Store;
-  let bot: TestBot;
-  let clock: ManualClock;
+  ['sqlite', sqliteFile],
+  ['postgres', postgresDatabase],
+] as const)('approvals on %s', (engine, database) => {
+  const { bot, slack, simplismart, clock, startBot } = useBot<BotDatabase>({ database, slack: { users: USERS } });
   let clusterNumber = 0;
-
-  beforeAll(async () => {
-    engine = await makeEngine();
-    slack = await startFakeSlack({ teamId: TEAM });
-    simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-    for (const id of [ALICE, BOB, CAROL, DAVE]) slack.setUser(id, { team_id: TEAM });
-    slack.setUser(ADMIN, { team_id: TEAM, is_admin: true });
-    store = await openStore(engine.url);
-    await store.migrate();
-    clock = new ManualClock();
-    bot = await startTestBot({ slack, simplismart, store, clock });
-    await connectWorkspace(bot, TEAM, TOKEN, ORG);
-  });
-
-  afterAll(async () => {
-    await bot?.stop();
-    await store?.close();
-    await slack?.close();
-    await simplismart?.close();
-    await engine?.cleanup();
-  });
 
   beforeEach(() => {
     simplismart.setBehaviour(null);
   });
 
   async function setPolicy(policy: Partial<ApprovalPolicy>): Promise<void> {
-    await store.saveApprovalPolicy(
+    await bot.store.saveApprovalPolicy(
       TEAM,
       {
         required: true,
@@ -114,14 +49,14 @@ describe.each([
     const response = await submitModal(
       bot,
       view,
-      validImportValues({ cluster_region: 'us-west-2', cluster_name: `Cluster ${engine.name} ${clusterNumber}` }),
+      validImportValues({ cluster_region: 'us-west-2', cluster_name: `Cluster ${engine} ${clusterNumber}` }),
       { userId: requester },
     );
     expect(response.json).toMatchObject({ response_action: 'update' });
     clock.advance(1000);
     let request: ImportRequest | undefined;
     await eventually(async () => {
-      request = (await store.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
+      request = (await bot.store.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
       expect(request?.cards).toHaveLength(1);
     });
     return request!;
@@ -136,7 +71,7 @@ describe.each([
   /** Clicks a button on the request's card as `userId`; resolves with what the clicker was told. */
   async function click(request: ImportRequest, actionId: string, userId: string, staleCopy?: ReturnType<typeof card>): Promise<string> {
     clickNumber += 1;
-    const replyId = `${engine.name}-${userId}-${clickNumber}`;
+    const replyId = `${engine}-${userId}-${clickNumber}`;
     const message = staleCopy ?? card(request);
     const { blockId } = findButton(message.blocks, actionId);
     const response = await bot.send(
@@ -160,7 +95,7 @@ describe.each([
   async function waitForState(id: string, state: ImportRequest['state']): Promise<ImportRequest> {
     let request: ImportRequest | undefined;
     await eventually(async () => {
-      request = await store.getRequest(id);
+      request = await bot.store.getRequest(id);
       expect(request?.state).toBe(state);
     });
     return request!;
@@ -195,7 +130,7 @@ describe.each([
       expect(blocks).not.toContain('request_approve');
       expect(blocks).toContain('Approved by');
     });
-    const events = await store.listEvents(request.id);
+    const events = await bot.store.listEvents(request.id);
     expect(events.map((e) => [e.fromState, e.toState])).toEqual([
       [null, 'pending_approval'],
       ['pending_approval', 'pending_approval'],
@@ -220,8 +155,8 @@ describe.each([
     await setPolicy({ approvalsNeeded: 2 });
     const request = await submitForApproval();
     expect(await click(request, 'request_approve', BOB)).toMatch(/1 of 2/);
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await store.getRequest(request.id))?.state).toBe('pending_approval');
+    await pause(100);
+    expect((await bot.store.getRequest(request.id))?.state).toBe('pending_approval');
     expect(postsFor(request)).toBe(0);
     await eventually(() => expect(JSON.stringify(card(request).blocks)).toContain('1 of 2'));
     await click(request, 'request_approve', CAROL);
@@ -236,7 +171,7 @@ describe.each([
     const message = card(request);
     const { blockId } = findButton(message.blocks, 'request_reject');
     const opened = slack.callsTo('views.open').length;
-    await bot.send(blockActions({ teamId: TEAM, userId: BOB, actionId: 'request_reject', blockId, message, channelId: message.channel, responseUrl: slack.responseUrl(`rej-${engine.name}`) }));
+    await bot.send(blockActions({ teamId: TEAM, userId: BOB, actionId: 'request_reject', blockId, message, channelId: message.channel, responseUrl: slack.responseUrl(`rej-${engine}`) }));
     await eventually(() => expect(slack.callsTo('views.open').length).toBe(opened + 1));
     const modal = slack.lastView() as Record<string, unknown>;
     const response = await submitModal(bot, modal, { reject_reason: 'Use SPOT capacity for gpu-pool' }, { userId: BOB });
@@ -251,7 +186,7 @@ describe.each([
       expect(cardBlocks).toContain('request_edit');
     });
     expect(postsFor(request)).toBe(0);
-    const events = await store.listEvents(request.id);
+    const events = await bot.store.listEvents(request.id);
     expect(events.at(-1)).toMatchObject({ fromState: 'pending_approval', toState: 'rejected', actorId: BOB, note: 'Use SPOT capacity for gpu-pool' });
   });
 
@@ -261,8 +196,8 @@ describe.each([
     const text = await click(request, 'request_approve', DAVE);
     expect(text).toContain(`<@${BOB}>`);
     expect(text).toMatch(/Only/);
-    expect((await store.getRequest(request.id))?.state).toBe('pending_approval');
-    expect(await store.listApprovals(request.id)).toHaveLength(0);
+    expect((await bot.store.getRequest(request.id))?.state).toBe('pending_approval');
+    expect(await bot.store.listApprovals(request.id)).toHaveLength(0);
     await click(request, 'request_cancel', ALICE);
   });
 
@@ -271,15 +206,14 @@ describe.each([
     const request = await submitForApproval(ALICE);
     const text = await click(request, 'request_approve', ALICE);
     expect(text).toMatch(/can’t approve it yourself/);
-    expect(await store.listApprovals(request.id)).toHaveLength(0);
+    expect(await bot.store.listApprovals(request.id)).toHaveLength(0);
     await click(request, 'request_cancel', ALICE);
   });
 
   test('a sole approver cannot even open the form for their own import', async () => {
     await setPolicy({ approverUserIds: [ALICE] });
     const opened = slack.callsTo('views.open').length;
-    const replyId = `sole-${engine.name}`;
-    const { slashCommand } = await import('../support/slackRequests.js');
+    const replyId = `sole-${engine}`;
     await bot.send(slashCommand({ teamId: TEAM, userId: ALICE, channelId: CHANNEL, text: 'import', responseUrl: slack.responseUrl(replyId) }));
     const reply = await slack.waitFor('response_url', (c) => c.responseUrlId === replyId);
     expect(String(reply.args['text'])).toMatch(/another approver is needed/);
@@ -291,13 +225,13 @@ describe.each([
     const request = await submitForApproval();
     const message = card(request);
     const { blockId } = findButton(message.blocks, 'request_approve');
-    const payload = blockActions({ teamId: TEAM, userId: BOB, actionId: 'request_approve', blockId, message, channelId: message.channel, responseUrl: slack.responseUrl(`dup-${engine.name}`) });
+    const payload = blockActions({ teamId: TEAM, userId: BOB, actionId: 'request_approve', blockId, message, channelId: message.channel, responseUrl: slack.responseUrl(`dup-${engine}`) });
     // The same payload twice at once (redelivery) and once more later (a second click).
     await Promise.all([bot.send(payload), bot.send(payload)]);
     await bot.send(payload);
-    await eventually(async () => expect(slack.callsTo('response_url').filter((c) => c.responseUrlId === `dup-${engine.name}`)).toHaveLength(3));
-    expect(await store.listApprovals(request.id)).toHaveLength(1);
-    expect((await store.getRequest(request.id))?.state).toBe('pending_approval');
+    await eventually(async () => expect(slack.callsTo('response_url').filter((c) => c.responseUrlId === `dup-${engine}`)).toHaveLength(3));
+    expect(await bot.store.listApprovals(request.id)).toHaveLength(1);
+    expect((await bot.store.getRequest(request.id))?.state).toBe('pending_approval');
     await click(request, 'request_approve', CAROL);
     await waitForState(request.id, 'succeeded');
     expect(postsFor(request)).toBe(1);
@@ -333,7 +267,7 @@ describe.each([
     // Submission took one (simulated) second; 898 more leave one second to go.
     clock.advance(898_000);
     await bot.services.sweeper.sweep();
-    expect((await store.getRequest(request.id))?.state).toBe('pending_approval');
+    expect((await bot.store.getRequest(request.id))?.state).toBe('pending_approval');
     clock.advance(2_000);
     await bot.services.sweeper.sweep();
     const expired = await waitForState(request.id, 'expired');
@@ -406,8 +340,8 @@ describe.each([
     const request = await submitForApproval();
     // What another process sending this import (or that died sending it) leaves: importing, its lease in the row.
     const owner = 'other-host:4242:deadbeef';
-    await store.transition({ id: request.id, from: ['pending_approval'], to: 'approved', actorId: BOB, at: clock.now() });
-    const importing = await store.transition({
+    await bot.store.transition({ id: request.id, from: ['pending_approval'], to: 'approved', actorId: BOB, at: clock.now() });
+    const importing = await bot.store.transition({
       id: request.id,
       from: ['approved'],
       to: 'importing',
@@ -418,8 +352,8 @@ describe.each([
     expect(importing?.state).toBe('importing');
     const posts = simplismart.importRequests().length;
     // A process started meanwhile (a restart, or another replica): its start-up recovery runs first.
-    const other = await startTestBot({ slack, simplismart, store, clock });
-    const state = async () => (await store.getRequest(request.id))?.state;
+    const other = await startBot({ store: bot.store, clock });
+    const state = async () => (await bot.store.getRequest(request.id))?.state;
     const sweep = () => other.services.sweeper.sweep();
     try {
       expect(await state()).toBe('importing');
@@ -430,7 +364,7 @@ describe.each([
       expect(await state()).toBe('importing');
 
       // It does renew: alive after all; the lapse seen before no longer counts.
-      expect(await store.renewLease(request.id, owner, clock.now() + IMPORT_LEASE_MS)).toBe(true);
+      expect(await bot.store.renewLease(request.id, owner, clock.now() + IMPORT_LEASE_MS)).toBe(true);
       clock.advance(IMPORT_LEASE_MS);
       await sweep();
       expect(await state()).toBe('importing');
@@ -469,10 +403,10 @@ describe.each([
     for (let i = 0; i < 3; i++) {
       clock.advance(IMPORT_LEASE_MS + 1);
       await bot.services.sweeper.sweep();
-      expect((await store.getRequest(request.id))?.state).toBe('importing');
+      expect((await bot.store.getRequest(request.id))?.state).toBe('importing');
     }
     const done = await waitForState(request.id, 'succeeded');
-    expect((await store.listEvents(request.id)).map((e) => e.toState)).not.toContain('outcome_unknown');
+    expect((await bot.store.listEvents(request.id)).map((e) => e.toState)).not.toContain('outcome_unknown');
     expect(postsFor(done)).toBe(1);
   });
 
@@ -481,15 +415,14 @@ describe.each([
     const request = await submitForApproval();
     await click(request, 'request_approve', BOB);
     await waitForState(request.id, 'succeeded');
-    const { slashCommand } = await import('../support/slackRequests.js');
-    await bot.send(slashCommand({ teamId: TEAM, userId: DAVE, channelId: CHANNEL, text: 'history', responseUrl: slack.responseUrl(`hist-${engine.name}`) }));
-    const list = await slack.waitFor('response_url', (c) => c.responseUrlId === `hist-${engine.name}`);
+    await bot.send(slashCommand({ teamId: TEAM, userId: DAVE, channelId: CHANNEL, text: 'history', responseUrl: slack.responseUrl(`hist-${engine}`) }));
+    const list = await slack.waitFor('response_url', (c) => c.responseUrlId === `hist-${engine}`);
     const listText = JSON.stringify(list.args['blocks']);
     expect(listText).toContain(request.id);
     expect(listText).toContain('Imported');
     expect(listText).toContain('|thread>');
-    await bot.send(slashCommand({ teamId: TEAM, userId: DAVE, channelId: CHANNEL, text: `history ${request.id}`, responseUrl: slack.responseUrl(`audit-${engine.name}`) }));
-    const audit = await slack.waitFor('response_url', (c) => c.responseUrlId === `audit-${engine.name}`);
+    await bot.send(slashCommand({ teamId: TEAM, userId: DAVE, channelId: CHANNEL, text: `history ${request.id}`, responseUrl: slack.responseUrl(`audit-${engine}`) }));
+    const audit = await slack.waitFor('response_url', (c) => c.responseUrlId === `audit-${engine}`);
     const auditText = JSON.stringify(audit.args['blocks']);
     expect(auditText).toContain(`<@${BOB}>`);
     expect(auditText).toContain('Waiting for approval_ → _Approved');
@@ -497,27 +430,11 @@ describe.each([
 });
 
 describe('two app instances on one PostgreSQL database', () => {
-  let db: TestDatabase;
-  let slack: FakeSlack;
-  let simplismart: FakeSimplismart;
-  let storeA: Store;
-  let storeB: Store;
-  let a: TestBot;
-  let b: TestBot;
+  // Two bots, each with its own pool, as two processes would have.
+  const { bot, bots, slack, simplismart, clock } = useBot({ database: postgresDatabase, replicas: 2 });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    slack = await startFakeSlack({ teamId: TEAM });
-    simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-    // Two pools, as two processes would have.
-    storeA = await openStore(db.url);
-    storeB = await openStore(db.url);
-    await Promise.all([storeA.migrate(), storeB.migrate()]);
-    const clock = new ManualClock();
-    a = await startTestBot({ slack, simplismart, store: storeA, clock });
-    b = await startTestBot({ slack, simplismart, store: storeB, clock });
-    await connectWorkspace(a, TEAM, TOKEN, ORG);
-    await storeA.saveApprovalPolicy(
+    await bot.store.saveApprovalPolicy(
       TEAM,
       { required: true, approverUserIds: [BOB, CAROL], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null },
       ADMIN,
@@ -525,17 +442,8 @@ describe('two app instances on one PostgreSQL database', () => {
     );
   });
 
-  afterAll(async () => {
-    await a?.stop();
-    await b?.stop();
-    await storeA?.close();
-    await storeB?.close();
-    await slack?.close();
-    await simplismart?.close();
-    await db?.drop();
-  });
-
   test('concurrent approvals racing through both instances end in one POST per request', async () => {
+    const [a, b] = bots as [TestBot, TestBot];
     simplismart.setBehaviour({ kind: 'delay', delayMs: 100 });
     const requests: ImportRequest[] = [];
     for (let i = 0; i < 8; i += 1) {
@@ -543,7 +451,7 @@ describe('two app instances on one PostgreSQL database', () => {
       await submitModal(a, view, validImportValues({ cluster_region: 'us-west-2', cluster_name: `Race ${i}` }));
       let latest: ImportRequest | undefined;
       await eventually(async () => {
-        latest = (await storeA.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
+        latest = (await a.store.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
         expect(latest?.cards).toHaveLength(1);
       });
       requests.push(latest!);
@@ -560,12 +468,12 @@ describe('two app instances on one PostgreSQL database', () => {
       }),
     );
     for (const request of requests) {
-      await eventually(async () => expect((await storeA.getRequest(request.id))?.state).toBe('succeeded'), 8000);
+      await eventually(async () => expect((await a.store.getRequest(request.id))?.state).toBe('succeeded'), 8000);
     }
     for (const request of requests) {
       const name = (JSON.parse(request.payload) as { name: string }).name;
       expect(simplismart.importRequests().filter((r) => (r.json as { name?: string } | undefined)?.name === name)).toHaveLength(1);
-      const events = await storeA.listEvents(request.id);
+      const events = await a.store.listEvents(request.id);
       expect(events.filter((e) => e.toState === 'importing')).toHaveLength(1);
     }
   }, 30_000);

@@ -6,30 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskToken } from '../../src/domain/workspaceConnection.js';
 import { openStore } from '../../src/store/openStore.js';
-import { startFakeSimplismart, simplismartFaults, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import {
-  ADMIN,
-  ALICE,
-  BOB,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  HOSTED_ZONE,
-  ORG,
-  ORG_TWO,
-  rawRows,
-  responseTo,
-  runCommand,
-  SECRET_ID,
-  startTestBot,
-  submitModal,
-  TEAM,
-  validImportValues,
-  type TestBot,
-} from '../support/bot.js';
+import { commandReply, connectWorkspace, eventually, pause, rawRows, responseTo, runCommand, submitModal, textOf, type TestBot } from '../support/bot.js';
+import { simplismartFaults } from '../support/fakeSimplismart.js';
+import { ADMIN, ALICE, BOB, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
 import { blockActions, blockSuggestion, newTriggerId, viewClosed, viewSubmission } from '../support/slackRequests.js';
+import { useBot } from '../support/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads and answers are free-form JSON. */
 type Json = any;
@@ -37,34 +18,24 @@ type Json = any;
 const OWNER = 'U0OWNER005';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-const TOKEN = fakeJwt();
-
-beforeAll(async () => {
-  slack = await startFakeSlack({
-    teamId: TEAM,
-    users: { [ADMIN]: { is_admin: true }, [OWNER]: { is_owner: true }, [ALICE]: {}, [BOB]: {} },
-  });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-  bot = await startTestBot({ slack, simplismart });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
+const { bot, slack, simplismart, token: TOKEN, startBot } = useBot({
+  slack: { users: { [ADMIN]: { is_admin: true }, [OWNER]: { is_owner: true }, [ALICE]: {}, [BOB]: {} } },
+  connect: [],
+  freshFakes: true,
 });
 
 beforeEach(async () => {
-  slack.reset();
-  simplismart.reset();
   await bot.store.deleteConnection(TEAM);
 });
 
-const textOf = (m: Json): string => `${String(m?.text ?? '')}\n${JSON.stringify(m?.blocks ?? [])}`;
-const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Runs `text` as `userId` and resolves with the ephemeral refusal, checking no modal was opened. */
+async function refused(text: string, userId: string): Promise<string> {
+  const reply = await commandReply(bot, slack, text, { userId });
+  expect(reply.response_type).toBe('ephemeral');
+  await pause(150);
+  expect(slack.callsTo('views.open')).toHaveLength(0);
+  return textOf(reply);
+}
 
 /** Opens the modal a command asked for and returns it as the fake Slack holds it. */
 async function openedView(): Promise<Json> {
@@ -113,9 +84,7 @@ describe('/simplismart help and unknown subcommands', () => {
 
 describe('/simplismart status', () => {
   test('not connected (and no fallback): says an admin must run /simplismart connect', async () => {
-    const responseUrl = slack.responseUrl();
-    expect((await runCommand(bot, 'status', { responseUrl })).status).toBe(200);
-    const reply = await responseTo(slack, responseUrl);
+    const reply = await commandReply(bot, slack, 'status');
     expect(reply.response_type).toBe('ephemeral');
     expect(textOf(reply)).toMatch(/isn’t connected/);
     expect(textOf(reply)).toContain('/simplismart connect');
@@ -125,9 +94,7 @@ describe('/simplismart status', () => {
     const exp = 4102444800;
     const token = fakeJwt({ exp });
     await connectWorkspace(bot, TEAM, token, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl });
-    const reply = await responseTo(slack, responseUrl);
+    const reply = await commandReply(bot, slack, 'status');
     const text = textOf(reply);
     expect(text).toContain('Connected');
     expect(text).toContain(ORG);
@@ -143,9 +110,7 @@ describe('/simplismart status', () => {
     const exp = Math.floor((bot.clock.now() + 3 * DAY_MS) / 1000);
     const token = fakeJwt({ exp });
     await connectWorkspace(bot, TEAM, token, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl });
-    const text = textOf(await responseTo(slack, responseUrl));
+    const text = textOf(await commandReply(bot, slack, 'status'));
     expect(text).toContain(':warning:');
     expect(text).toContain('within 7 days');
     expect(text).toContain(`<!date^${exp}^`);
@@ -156,9 +121,7 @@ describe('/simplismart status', () => {
     const exp = Math.floor((bot.clock.now() - DAY_MS) / 1000);
     const token = fakeJwt({ exp });
     await connectWorkspace(bot, TEAM, token, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl });
-    const text = textOf(await responseTo(slack, responseUrl));
+    const text = textOf(await commandReply(bot, slack, 'status'));
     expect(text).toContain('*expired*');
     expect(text).toContain('/simplismart connect');
     expect(text).not.toContain('within 7 days');
@@ -287,13 +250,7 @@ describe('/simplismart connect and disconnect', () => {
   });
 
   test('a non-admin is refused connect, ephemerally, and gets no modal', async () => {
-    const responseUrl = slack.responseUrl();
-    expect((await runCommand(bot, 'connect', { userId: ALICE, responseUrl })).status).toBe(200);
-    const reply = await responseTo(slack, responseUrl);
-    expect(reply.response_type).toBe('ephemeral');
-    expect(textOf(reply)).toMatch(/Only Slack workspace admins and owners can connect/);
-    await settle();
-    expect(slack.callsTo('views.open')).toHaveLength(0);
+    expect(await refused('connect', ALICE)).toMatch(/Only Slack workspace admins and owners can connect/);
     expect(await bot.store.getConnection(TEAM)).toBeUndefined();
   });
 
@@ -309,42 +266,23 @@ describe('/simplismart connect and disconnect', () => {
 
   test('a non-admin is refused disconnect and the token stays', async () => {
     await connectWorkspace(bot, TEAM, TOKEN, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'disconnect', { userId: BOB, responseUrl });
-    const reply = await responseTo(slack, responseUrl);
-    expect(reply.response_type).toBe('ephemeral');
-    expect(textOf(reply)).toMatch(/Only Slack workspace admins and owners can disconnect/);
-    await settle();
-    expect(slack.callsTo('views.open')).toHaveLength(0);
+    expect(await refused('disconnect', BOB)).toMatch(/Only Slack workspace admins and owners can disconnect/);
     expect(await bot.store.getConnection(TEAM)).toBeDefined();
   });
 
   test('an admin’s disconnect deletes the token; status then says not connected', async () => {
     await connectWorkspace(bot, TEAM, TOKEN, ORG);
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'disconnect', { userId: ADMIN, responseUrl });
-    expect(textOf(await responseTo(slack, responseUrl))).toMatch(/Disconnected/);
+    expect(textOf(await commandReply(bot, slack, 'disconnect', { userId: ADMIN }))).toMatch(/Disconnected/);
     expect(await bot.store.getConnection(TEAM)).toBeUndefined();
     expect(await rawRows(bot, 'SELECT * FROM workspace_connections WHERE team_id = $1', [TEAM])).toHaveLength(0);
 
-    const again = slack.responseUrl();
-    await runCommand(bot, 'disconnect', { userId: ADMIN, responseUrl: again });
-    expect(textOf(await responseTo(slack, again))).toMatch(/had no token/);
+    expect(textOf(await commandReply(bot, slack, 'disconnect', { userId: ADMIN }))).toMatch(/had no token/);
 
-    const status = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl: status });
-    expect(textOf(await responseTo(slack, status))).toMatch(/isn’t connected/);
+    expect(textOf(await commandReply(bot, slack, 'status'))).toMatch(/isn’t connected/);
   });
 
   test('a workspace with no token is told an admin must connect, and gets no modal', async () => {
-    const responseUrl = slack.responseUrl();
-    const response = await runCommand(bot, 'import provider=aws', { responseUrl });
-    expect(response.status).toBe(200);
-    const reply = await responseTo(slack, responseUrl);
-    expect(reply.response_type).toBe('ephemeral');
-    expect(textOf(reply)).toMatch(/admin must run `\/simplismart connect`/);
-    await settle();
-    expect(slack.callsTo('views.open')).toHaveLength(0);
+    expect(await refused('import provider=aws', ALICE)).toMatch(/admin must run `\/simplismart connect`/);
     expect(simplismart.requests).toHaveLength(0);
   });
 });
@@ -354,10 +292,10 @@ describe('the SIMPLISMART_TOKEN / SIMPLISMART_ORG fallback', () => {
   let fallbackBot: TestBot;
 
   beforeAll(async () => {
-    fallbackBot = await startTestBot({ slack, simplismart, env: { SIMPLISMART_TOKEN: FALLBACK_TOKEN, SIMPLISMART_ORG: ORG_TWO } });
+    fallbackBot = await startBot({ env: { SIMPLISMART_TOKEN: FALLBACK_TOKEN, SIMPLISMART_ORG: ORG_TWO } });
   });
   afterAll(async () => {
-    await fallbackBot?.stop();
+    await fallbackBot.stop();
   });
 
   test('an unconnected workspace imports with the fallback token and org', async () => {
@@ -382,9 +320,7 @@ describe('the SIMPLISMART_TOKEN / SIMPLISMART_ORG fallback', () => {
   });
 
   test('status shows the fallback, masked', async () => {
-    const responseUrl = slack.responseUrl();
-    await runCommand(fallbackBot, 'status', { responseUrl });
-    const text = textOf(await responseTo(slack, responseUrl));
+    const text = textOf(await commandReply(fallbackBot, slack, 'status'));
     expect(text).toContain('SIMPLISMART_TOKEN');
     expect(text).toContain(ORG_TWO);
     expect(text).toContain(maskToken(FALLBACK_TOKEN));
@@ -501,15 +437,13 @@ describe('Slack refusing', () => {
     expect(reply.response_type).toBe('ephemeral');
     expect(textOf(reply)).toMatch(/Slack is limiting/);
     expect(textOf(reply)).toContain('30 seconds');
-    await settle();
+    await pause(150);
     expect(slack.callsTo('views.open')).toHaveLength(1);
   });
 
   test('views.open 429 on connect: told the same way', async () => {
     slack.failNext('views.open', { status: 429, retryAfterSeconds: 2 });
-    const responseUrl = slack.responseUrl();
-    await runCommand(bot, 'connect', { userId: ADMIN, responseUrl });
-    expect(textOf(await responseTo(slack, responseUrl))).toMatch(/Slack is limiting/);
+    expect(textOf(await commandReply(bot, slack, 'connect', { userId: ADMIN }))).toMatch(/Slack is limiting/);
   });
 
   test('an expired trigger: the person is told to run the command again', async () => {
@@ -517,10 +451,8 @@ describe('Slack refusing', () => {
     const before = (await requests()).length;
     const triggerId = newTriggerId();
     slack.registerTrigger(triggerId, { validForMs: 0 });
-    await settle(20);
-    const responseUrl = slack.responseUrl();
-    expect((await runCommand(bot, 'import', { responseUrl, triggerId })).status).toBe(200);
-    const reply = await responseTo(slack, responseUrl);
+    await pause(20);
+    const reply = await commandReply(bot, slack, 'import', { triggerId });
     expect(slack.callsTo('views.open')[0]!.response.error).toBe('expired_trigger_id');
     expect(textOf(reply)).toMatch(/Run the command again/);
     expect(slack.callsTo('views.open')).toHaveLength(1);
@@ -539,7 +471,7 @@ describe('payloads this app does not know', () => {
     expect(response.status).toBe(200);
     expect(response.json.response_type).toBe('ephemeral');
     expect(textOf(response.json)).toContain('only answers `/simplismart`');
-    await settle();
+    await pause(150);
     expect(slack.calls.filter((c) => c.method !== 'response_url')).toHaveLength(0);
     expect(await snapshot()).toEqual(before);
   });
@@ -586,7 +518,7 @@ describe('payloads this app does not know', () => {
     expect(options.status).toBe(200);
     expect(options.json).toEqual({ options: [] });
 
-    await settle();
+    await pause(150);
     expect(await snapshot()).toEqual(before);
     expect(simplismart.requests).toHaveLength(0);
     expect(slack.callsTo('views.open')).toHaveLength(0);
@@ -611,9 +543,7 @@ describe('a listener that throws', () => {
     const help = await runCommand(bot, 'help');
     expect(help.status).toBe(200);
     expect(textOf(help.json)).toContain('/simplismart import');
-    const status = slack.responseUrl();
-    await runCommand(bot, 'status', { responseUrl: status });
-    expect(textOf(await responseTo(slack, status))).toMatch(/isn’t connected/);
+    expect(textOf(await commandReply(bot, slack, 'status'))).toMatch(/isn’t connected/);
   });
 
   test('a form whose listener throws before its ack is acked at once, the reference shown inline, the form kept open', async () => {
@@ -646,7 +576,7 @@ describe('health routes', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ss-readyz-'));
     const store = await openStore(`sqlite:${join(dir, 'bot.db')}`);
     await store.migrate();
-    const lonely = await startTestBot({ slack, simplismart, store });
+    const lonely = await startBot({ store });
     try {
       expect((await fetch(`${lonely.url}/readyz`)).status).toBe(200);
       await store.close();
@@ -658,9 +588,7 @@ describe('health routes', () => {
 
       const help = await runCommand(lonely, 'help');
       expect(help.status).toBe(200);
-      const responseUrl = slack.responseUrl();
-      expect((await runCommand(lonely, 'status', { responseUrl })).status).toBe(200);
-      expect(textOf(await responseTo(slack, responseUrl))).toMatch(/database isn’t answering/);
+      expect(textOf(await commandReply(lonely, slack, 'status'))).toMatch(/database isn’t answering/);
       expect((await fetch(`${lonely.url}/healthz`)).status).toBe(200);
     } finally {
       await lonely.stop();

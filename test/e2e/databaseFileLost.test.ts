@@ -2,32 +2,13 @@
 // that requires approval): /readyz turns 503, people are told that nothing was saved, an approval
 // policy is not saved, an import is neither stored nor sent — whatever the file now at the path says —
 // and the log says once what happened and what to do.
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { renameSync, rmSync } from 'node:fs';
 import { openStore } from '../../src/store/openStore.js';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { commandReply, openImportModal, pause, runCommand, submitModal, type TestBot } from '../support/bot.js';
+import { ADMIN, ALICE, BOB, TEAM, validImportValues } from '../support/fixtures.js';
 import { fillModal } from '../support/modalState.js';
 import { viewSubmission } from '../support/slackRequests.js';
-import {
-  ADMIN,
-  ALICE,
-  BOB,
-  connectWorkspace,
-  fakeJwt,
-  openImportModal,
-  ORG,
-  responseTo,
-  runCommand,
-  startTestBot,
-  submitModal,
-  TEAM,
-  validImportValues,
-  type TestBot,
-} from '../support/bot.js';
-
-const TOKEN = fakeJwt();
+import { useBot } from '../support/world.js';
 
 interface Loss {
   what: string;
@@ -62,34 +43,15 @@ const losses: Loss[] = [
 ];
 
 describe.each(losses)('the SQLite file $what under a running bot', (loss) => {
-  let dir: string;
-  let file: string;
-  let slack: FakeSlack;
-  let simplismart: FakeSimplismart;
-  let bot: TestBot;
+  const { bot, slack, simplismart, database } = useBot({ slack: { users: { [ADMIN]: { is_admin: true }, [ALICE]: {}, [BOB]: {} } } });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ss-lost-'));
-    file = join(dir, 'bot.db');
-    slack = await startFakeSlack({ teamId: TEAM });
-    slack.setUser(ADMIN, { team_id: TEAM, is_admin: true });
-    for (const id of [ALICE, BOB]) slack.setUser(id, { team_id: TEAM });
-    simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-    bot = await startTestBot({ slack, simplismart, databaseUrl: `sqlite:${file}` });
-    await connectWorkspace(bot, TEAM, TOKEN, ORG);
     await bot.store.saveApprovalPolicy(
       TEAM,
       { required: true, approverUserIds: [BOB], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null },
       ADMIN,
       bot.clock.now(),
     );
-  });
-
-  afterAll(async () => {
-    await bot?.stop();
-    await slack?.close();
-    await simplismart?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('readyz 503; policy and import refused, told inline; nothing stored or sent; one log line says what to do', async () => {
@@ -103,6 +65,7 @@ describe.each(losses)('the SQLite file $what under a running bot', (loss) => {
     await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= opened);
     const policyForm = slack.lastView() as Record<string, unknown>;
 
+    const file = database.file;
     await loss.lose(file, bot);
 
     for (let i = 0; i < 3; i++) expect(await readyz()).toBe(503);
@@ -124,11 +87,9 @@ describe.each(losses)('the SQLite file $what under a running bot', (loss) => {
     }
 
     // A command that reads the store says the database isn't answering.
-    const status = slack.responseUrl(`status-${loss.what}`);
-    await runCommand(bot, 'status', { responseUrl: status });
-    expect((await responseTo(slack, status, { timeoutMs: 5000 })).text).toMatch(/database isn’t answering/);
+    expect((await commandReply(bot, slack, 'status', {}, { timeoutMs: 5000 })).text).toMatch(/database isn’t answering/);
 
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await pause(300);
     expect(simplismart.importRequests()).toHaveLength(0);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
 

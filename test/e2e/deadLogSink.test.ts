@@ -2,29 +2,23 @@
 // process: the built bot, its stdout piped into a reader that then exits, keeps answering /healthz and
 // still drains and exits 0 on SIGTERM within the grace period — whether SIGTERM comes at once or later.
 import { spawn } from 'node:child_process';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { BOT_TOKEN, SIGNING_SECRET, TEAM } from '../support/bot.js';
-import { buildBot, freePort, waitUntilReady, within, type BuiltBot } from '../support/builtBot.js';
+import { SIGNING_SECRET } from '../support/bot.js';
+import { buildBot, processEnv, waitUntilReady, within, type BuiltBot } from '../support/builtBot.js';
+import { ALICE, CHANNEL, TEAM } from '../support/fixtures.js';
+import { freePort } from '../support/localServer.js';
 import { postToBot, slashCommand } from '../support/slackRequests.js';
+import { useBot } from '../support/world.js';
 
 const GRACE_MS = 4000;
 
+const { slack, simplismart } = useBot({ replicas: 0 });
 let built: BuiltBot;
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
 
 beforeAll(async () => {
   built = await buildBot();
-  slack = await startFakeSlack({ teamId: TEAM });
-  simplismart = await startFakeSimplismart({ tokens: {} });
 }, 60_000);
 
-afterAll(async () => {
-  built?.remove();
-  await slack?.close();
-  await simplismart?.close();
-});
+afterAll(() => built?.remove());
 
 /** A reader of the bot's stdout that exits as soon as the bot says it is running. */
 function startReader() {
@@ -44,18 +38,8 @@ async function runWithDeadStdout(timing: Timing): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const { reader, gone } = startReader();
   const bot = built.spawn(
-    {
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_API_URL: slack.apiUrl,
-      SIMPLISMART_API_URL: simplismart.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: `${built.dir}/data-${port}`,
-      // Every request logs several lines: the more lines meet the dead pipe, the surer the test.
-      LOG_LEVEL: 'debug',
-      SHUTDOWN_GRACE_MS: String(GRACE_MS),
-    },
+    // Every request logs several lines: the more lines meet the dead pipe, the surer the test.
+    processEnv({ slack, simplismart, port, dataDir: `${built.dir}/data-${port}` }, { LOG_LEVEL: 'debug', SHUTDOWN_GRACE_MS: String(GRACE_MS) }),
     { stdout: reader.stdin },
   );
   reader.stdin.destroy(); // the bot holds the only writing end now; the reader holds the only reading end
@@ -63,7 +47,7 @@ async function runWithDeadStdout(timing: Timing): Promise<void> {
   await within(gone, 5000, 'the reader exits');
 
   // The reader is gone: every line from now on meets a broken pipe.
-  const help = slashCommand({ teamId: TEAM, userId: 'U0ALICE001', channelId: 'C0IMPORTS1', text: 'help' });
+  const help = slashCommand({ teamId: TEAM, userId: ALICE, channelId: CHANNEL, text: 'help' });
   if (timing === 'at once') {
     void postToBot(url, help, { signingSecret: SIGNING_SECRET }).catch(() => undefined);
   } else {

@@ -2,82 +2,27 @@
 // is sent exactly once and ends in the right stored state with a clear thread message, and meanwhile
 // another person's command opens a form and their import runs to the end. A fault costs its own
 // request, never anyone else's.
-import { STATE_LABELS, type RequestState } from '../../src/domain/importRequest.js';
-import { refusedUrl, simplismartFaults, startFakeSimplismart, type FakeSimplismart, type SimplismartBehaviour } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import type { RequestState } from '../../src/domain/importRequest.js';
+import { connectWorkspace, eventually, openImportModal, pause, requestIdIn, runCommand, type TestBot } from '../support/bot.js';
+import { refusedUrl, simplismartFaults, type SimplismartBehaviour } from '../support/fakeSimplismart.js';
+import { ALICE, BOB, ORG, TEAM, validImportValues } from '../support/fixtures.js';
 import { fillModal } from '../support/modalState.js';
-import { slashCommand, viewSubmission } from '../support/slackRequests.js';
-import {
-  ALICE,
-  BOB,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  openImportModal,
-  ORG,
-  startTestBot,
-  TEAM,
-  validImportValues,
-  type TestBot,
-  requestIdIn,
-} from '../support/bot.js';
+import { viewSubmission } from '../support/slackRequests.js';
+import { useBot } from '../support/world.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- Slack JSON as the fake recorded it. */
-type Json = any;
-type View = Record<string, unknown> & { id: string; hash: string; blocks: Json[]; private_metadata: string };
-
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-const TOKEN = fakeJwt();
 const API_TIMEOUT_MS = 4000;
 
-beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM, users: { [ALICE]: {}, [BOB]: {} } });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
+const { bot, slack, simplismart, token, settled, startBot } = useBot({
+  slack: { users: { [ALICE]: {}, [BOB]: {} } },
   // A 4 s API timeout: the held answers (2 s) stay far from it, so each ends as its fault, not as a timeout.
-  bot = await startTestBot({ slack, simplismart, env: { SIMPLISMART_TIMEOUT_MS: String(API_TIMEOUT_MS) } });
-  await connectWorkspace(bot, TEAM, TOKEN, ORG);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
-});
-
-beforeEach(() => {
-  slack.reset();
-  simplismart.reset();
-  bot.clock.advance(1000);
+  env: { SIMPLISMART_TIMEOUT_MS: String(API_TIMEOUT_MS) },
+  freshFakes: true,
 });
 
 async function submitImport(target: TestBot, user: string, name: string): Promise<string> {
-  const view = (await openImportModal(target, slack, { userId: user, text: 'provider=aws' })) as View;
+  const view = await openImportModal(target, slack, { userId: user, text: 'provider=aws' });
   const values = validImportValues({ cluster_name: name, cluster_region: 'us-west-2' });
   return requestIdIn(await target.send(viewSubmission({ teamId: TEAM, userId: user, view, stateValues: fillModal(view, values) })));
-}
-
-/** The thread's replies, as text (with blocks) to search. */
-function threadText(thread: { channel: string; ts: string }): string {
-  return slack
-    .messages()
-    .filter((m: Json) => m.thread_ts === thread.ts && m.channel === thread.channel)
-    .map((m: Json) => `${String(m.text)}\n${JSON.stringify(m.blocks ?? [])}`)
-    .join('\n');
-}
-
-/** Waits for `state` and for the parent message to say so; returns the stored request and its thread's text. */
-async function settled(target: TestBot, id: string, state: RequestState, timeoutMs = 6000): Promise<{ request: Json; said: string }> {
-  let request: Json;
-  await eventually(async () => {
-    request = await target.store.getRequest(id);
-    expect(request?.state).toBe(state);
-    expect(request.thread).not.toBeNull();
-    expect(String(slack.message(request.thread.channel, request.thread.ts)?.text)).toMatch(new RegExp(`^${STATE_LABELS[state]}:`));
-  }, timeoutMs);
-  return { request, said: threadText(request.thread) };
 }
 
 const postsNamed = (name: string) => simplismart.importRequests().filter((r) => r.json?.name === name);
@@ -154,43 +99,40 @@ describe('a fault on one import; everyone else is served meanwhile', () => {
     const heldSince = performance.now();
     expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
     const bobId = await submitImport(bot, BOB, 'Bob Meanwhile');
-    await settled(bot, bobId, 'succeeded', HOLD_MS);
+    await settled(bobId, 'succeeded', { timeoutMs: HOLD_MS });
     const bobTook = performance.now() - heldSince;
     // Only meaningful while Alice's call is still held; say so if the machine was too slow for that.
     expect({ bobTookMs: Math.round(bobTook), aliceState: (await bot.store.getRequest(aliceId))?.state }).toEqual({ bobTookMs: expect.any(Number), aliceState: 'importing' });
 
-    const { request, said } = await settled(bot, aliceId, c.state, API_TIMEOUT_MS + 4000);
+    const { request, thread: said } = await settled(aliceId, c.state, { timeoutMs: API_TIMEOUT_MS + 4000 });
     for (const pattern of c.says) expect(said).toMatch(pattern);
     for (const pattern of c.never ?? []) expect(said).not.toMatch(pattern);
     expect(request.outcome).not.toBeNull();
     // Exactly one POST each, also once the fake has finished with the held call (a late answer included).
     await eventually(() => expect(postsNamed(faulty)[0]?.outcome).toBeDefined(), 3000);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await pause(200);
     expect(postsNamed(faulty)).toHaveLength(1);
     expect(postsNamed('Bob Meanwhile')).toHaveLength(1);
-    expect(bot.logs.filter((line) => /"level":(5\d|6\d)/.test(line))).toEqual([]);
+    expect(bot.failures()).toEqual([]);
   }, 20_000);
 
   test('the API refusing connections: each import fails once with nothing sent, and commands keep answering', async () => {
-    const offline = await startTestBot({ slack, simplismart, env: { SIMPLISMART_API_URL: await refusedUrl() } });
-    try {
-      await connectWorkspace(offline, TEAM, TOKEN, ORG);
-      const ids = await Promise.all([submitImport(offline, ALICE, 'Refused A'), submitImport(offline, BOB, 'Refused B')]);
-      // Meanwhile, commands still answer.
-      const help = await offline.send(slashCommand({ teamId: TEAM, userId: BOB, channelId: CHANNEL, text: 'help' }));
-      expect(help.status).toBe(200);
-      expect(help.json.response_type).toBe('ephemeral');
-      for (const id of ids) {
-        const { request, said } = await settled(offline, id, 'failed');
-        expect(said).toMatch(/nothing was sent/);
-        expect(said).toMatch(/ECONNREFUSED/);
-        expect(request.outcome).toMatchObject({ kind: 'not_sent', code: 'connection_failed' });
-      }
-      expect(simplismart.requests).toHaveLength(0);
-      expect((await fetch(`${offline.url}/readyz`)).status).toBe(200);
-      expect(offline.logs.filter((line) => /"level":(5\d|6\d)/.test(line))).toEqual([]);
-    } finally {
-      await offline.stop();
+    const offline = await startBot({ env: { SIMPLISMART_API_URL: await refusedUrl() } });
+    await connectWorkspace(offline, TEAM, token, ORG);
+    const ids = await Promise.all([submitImport(offline, ALICE, 'Refused A'), submitImport(offline, BOB, 'Refused B')]);
+    // Meanwhile, commands still answer.
+    const help = await runCommand(offline, 'help', { userId: BOB });
+    expect(help.status).toBe(200);
+    expect(help.json.response_type).toBe('ephemeral');
+    for (const id of ids) {
+      const { request, thread: said } = await settled(id, 'failed', { bot: offline });
+      expect(said).toMatch(/nothing was sent/);
+      expect(said).toMatch(/ECONNREFUSED/);
+      expect(request.outcome).toMatchObject({ kind: 'not_sent', code: 'connection_failed' });
     }
+    expect(simplismart.requests).toHaveLength(0);
+    expect((await fetch(`${offline.url}/readyz`)).status).toBe(200);
+    expect(offline.failures()).toEqual([]);
+    await offline.stop();
   });
 });

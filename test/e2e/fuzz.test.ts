@@ -8,9 +8,13 @@ import { DOCUMENTED_ACCELERATORS, PROVIDERS } from '../../src/domain/clusterImpo
 import { parseCommand, IMPORT_ARG_KEYS } from '../../src/domain/commandText.js';
 import { emptyForm, emptyNodeGroup, type ImportForm } from '../../src/domain/importForm.js';
 import { ACTION } from '../../src/views/ids.js';
-import { decodeMeta, encodeMeta, MAX_NODE_GROUPS, metaFor, renderImportModal } from '../../src/views/importModal.js';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, suggestionProblems, viewProblems, type FakeSlack, type SlackCall } from '../support/fakeSlack.js';
+import { renderImportModal } from '../../src/views/importModal.js';
+import { decodeMeta, encodeMeta, metaFor } from '../../src/views/importModalMeta.js';
+import { MAX_NODE_GROUPS } from '../../src/views/nodeGroupEditor.js';
+import { suggestionProblems, viewProblems } from '../support/blockKitRules.js';
+import { asView, eventually, openImportModal, pause, rawRows, type View } from '../support/bot.js';
+import type { SlackCall } from '../support/fakeSlack.js';
+import { ALICE, BOB, CHANNEL, HOSTED_ZONE, ORG, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
 import { fillModal, inputSlots, type FillValue, type OptionLike, type StateValues } from '../support/modalState.js';
 import {
   blockActions,
@@ -22,58 +26,31 @@ import {
   type BotResponse,
   type SlackRequest,
 } from '../support/slackRequests.js';
-import {
-  ALICE,
-  BOB,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  HOSTED_ZONE,
-  openImportModal,
-  ORG,
-  rawRows,
-  SECRET_ID,
-  startTestBot,
-  TEAM,
-  type TestBot,
-} from '../support/bot.js';
+import { useBot } from '../support/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON and Slack answers are free-form. */
 type Json = any;
-type View = Record<string, unknown> & { id?: string; blocks: Json[]; private_metadata: string };
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-const TOKEN = fakeJwt();
+const { bot, slack, simplismart } = useBot({ slack: { users: { [ALICE]: {}, [BOB]: {} } } });
+
+/** What the full form (realViews[1]) requires besides a name, valid. */
+const FULL_FORM_REQUIRED: Record<string, FillValue> = {
+  cluster_provider: 'aws',
+  cluster_region: 'us-west-2',
+  cluster_publicIp: '203.0.113.10',
+  cluster_nodePortHttp: '30080',
+  cluster_nodePortHttps: '30443',
+  ng_0_name: 'gpu-pool',
+};
 
 /** Real import forms as the bot opened them (plain; and aws + NodePort + More settings). */
 let realViews: View[] = [];
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM, users: { [ALICE]: {}, [BOB]: {} } });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-  bot = await startTestBot({ slack, simplismart });
-  await connectWorkspace(bot, TEAM, TOKEN, ORG);
-  realViews = [
-    (await openImportModal(bot, slack)) as unknown as View,
-    (await openImportModal(bot, slack, { text: 'provider=aws service_type=NodePort font_color=#111111' })) as unknown as View,
-  ];
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
+  realViews = [await openImportModal(bot, slack), await openImportModal(bot, slack, { text: 'provider=aws service_type=NodePort font_color=#111111' })];
 });
 
 // ---- what every answer must be ----
-
-/** Log lines at error level or above (pino: 50 error, 60 fatal). */
-function failuresLogged(from = 0): string[] {
-  return bot.logs.slice(from).filter((line) => /"level":(5\d|6\d)/.test(line));
-}
 
 /** Rows in every table a request or a decision would touch. */
 interface StoreCounts {
@@ -221,41 +198,30 @@ const randomOption: fc.Arbitrary<OptionLike> = fc.record({
   value: nastyText,
 });
 
-/** A valid value for each field (by the field part of its block id), to mix with random ones. */
-const VALID: Record<string, (slot: number) => FillValue> = {
-  name: (slot) => (slot < 0 ? 'Fuzz Cluster' : `pool-${slot}`),
-  slug: () => 'fuzz-cluster',
-  provider: () => 'aws',
-  region: () => 'us-west-2',
-  org: () => ORG,
-  hostedZone: () => HOSTED_ZONE,
-  secretId: () => SECRET_ID,
-  serviceType: () => 'LoadBalancer',
-  publicIp: () => '203.0.113.10',
-  nodePortHttp: () => '30080',
-  nodePortHttps: () => '30443',
-  avatarUrl: () => 'https://example.com/logo.png',
-  fontColor: () => '#FFFFFF',
-  backgroundColor: () => '2563eb',
-  clusterNodeConfig: () => 'machine_type=m5.xlarge capacity_type=spot',
-  clusterTools: () => `MONITORING: ${HOSTED_ZONE}`,
-  auxiliary: () => [],
-  machineType: () => 'g5.2xlarge',
-  capacityType: () => 'ON_DEMAND',
-  minNodes: () => '0',
-  maxNodes: () => '3',
-  desiredNodes: () => '1',
-  acceleratorType: () => 'nvidia-a10g',
-  acceleratorCount: () => '1',
-  vcpu: () => '8',
-  memory: () => '32',
-};
-
+/** The field a block id names: a node group's (with its slot) or the cluster's (slot -1). */
 function fieldOf(blockId: string): { field: string; slot: number } {
+  // The `ng_<slot>_<field>` format of groupBlockId (src/views/ids.ts), pinned by test/unit/ids.test.ts.
   const group = /^ng_(\d+)_([A-Za-z]+)$/.exec(blockId);
-  if (group !== null) return { field: group[2]!, slot: Number(group[1]) };
-  return { field: blockId.replace(/^cluster_/, ''), slot: -1 };
+  return group === null ? { field: blockId.replace(/^cluster_/, ''), slot: -1 } : { field: group[2] ?? '', slot: Number(group[1]) };
 }
+
+/**
+ * A valid value for each field but the names (by the field part of its block id), to mix with random
+ * ones: the fixture form's, and valid values for what it leaves empty.
+ */
+const VALID: Record<string, FillValue> = Object.fromEntries(
+  Object.entries(
+    validImportValues({
+      cluster_slug: 'fuzz-cluster', cluster_region: 'us-west-2', cluster_org: ORG, cluster_hostedZone: HOSTED_ZONE, cluster_secretId: SECRET_ID,
+      cluster_serviceType: 'LoadBalancer', cluster_publicIp: '203.0.113.10', cluster_nodePortHttp: '30080', cluster_nodePortHttps: '30443',
+      cluster_avatarUrl: 'https://example.com/logo.png', cluster_fontColor: '#FFFFFF', cluster_backgroundColor: '2563eb',
+      cluster_clusterNodeConfig: 'machine_type=m5.xlarge capacity_type=spot', cluster_clusterTools: `MONITORING: ${HOSTED_ZONE}`,
+      ng_0_auxiliary: [], ng_0_vcpu: '8', ng_0_memory: '32',
+    }),
+  )
+    .map(([blockId, value]) => [fieldOf(blockId).field, value] as const)
+    .filter(([field]) => field !== 'name'),
+);
 
 type Slot = ReturnType<typeof inputSlots>[number];
 
@@ -269,7 +235,8 @@ function validValue(view: View, slot: Slot): FillValue | undefined {
     const shown = (slot.element.initial_option as { value?: string } | undefined)?.value;
     return shown ?? (inputBlockIds(view).has('cluster_region') ? 'aws' : 'kubernetes');
   }
-  return VALID[field]?.(group);
+  if (field === 'name') return group < 0 ? 'Fuzz Cluster' : `pool-${group}`;
+  return VALID[field];
 }
 
 /** What a person could leave in one input: a valid value, a random one, nothing, or its initial value. */
@@ -321,7 +288,7 @@ const builtView: fc.Arbitrary<View> = fc
       nodeGroups: slots.map((slot) => emptyNodeGroup(slot)),
     };
     const meta = { ...metaFor(form, CHANNEL, approval ? { approvalNote: ':lock: Imports here need 1 approval.' } : {}), ...(more ? { x: 1 as const } : {}) };
-    return renderImportModal(form, meta) as unknown as View;
+    return asView(renderImportModal(form, meta));
   });
 
 /** State entries Slack would not send for this view (fields not shown yet, groups not in it). */
@@ -401,7 +368,7 @@ describe('random import-form states, submitted over signed HTTP', () => {
     const after = await storeCounts();
     expect(after.requests - before.requests).toBe(submissionCount.accepted);
     await quiet();
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
     // Whatever the accepted forms held (mentions included), every message the bot posted was accepted
     // by Slack and pinged no one at large.
     const posted = slack.calls.filter((c) => c.method === 'chat.postMessage' || c.method === 'chat.update');
@@ -415,15 +382,7 @@ describe('random import-form states, submitted over signed HTTP', () => {
     const before = await storeCounts();
     const requestsBefore = simplismart.importRequests().length;
     const base = realViews[1]!;
-    const valid = fillModal(base, {
-      cluster_name: 'Meta Fuzz',
-      cluster_provider: 'aws',
-      cluster_region: 'us-west-2',
-      cluster_publicIp: '203.0.113.10',
-      cluster_nodePortHttp: '30080',
-      cluster_nodePortHttps: '30443',
-      ng_0_name: 'gpu-pool',
-    });
+    const valid = fillModal(base, { cluster_name: 'Meta Fuzz', ...FULL_FORM_REQUIRED });
     const metaLike = fc.record(
       {
         c: fc.oneof(fc.constant(CHANNEL), nastyText),
@@ -472,7 +431,7 @@ describe('random import-form states, submitted over signed HTTP', () => {
     await quiet();
     // Only the accepted ones were sent.
     expect(simplismart.importRequests().length - requestsBefore).toBe(accepted);
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
   }, 60_000);
 });
 
@@ -497,6 +456,8 @@ const commandRest = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 3900, max: 4100 }).map((n) => `name=${'n'.repeat(n)}`) },
   { weight: 1, arbitrary: fc.integer({ min: 3900, max: 4100 }).map((n) => 'x '.repeat(n / 2)) },
 );
+/** An import with random arguments: each batch below holds one, so that enough forms are opened to check. */
+const importText = fc.tuple(fc.constantFrom('import', 'IMPORT', 'Import', ' import'), commandRest).map(([sub, rest]) => `${sub} ${rest}`);
 const commandText = fc.oneof(
   fc.tuple(fc.constantFrom('import', 'IMPORT', 'Import', ' import', 'history', 'HISTORY', 'help', 'status', 'approvals', 'connect', 'disconnect', 'deploy', 'imports', 'histroy', '¿qué?', '<!channel>'), commandRest).map(([sub, rest]) => `${sub} ${rest}`),
   fc.constantFrom('history ir-abcdefgh', 'history IR-23456789', 'history ir-', 'history ir-0000000o', 'history <!channel>', 'history ' + 'x'.repeat(4000)),
@@ -551,8 +512,8 @@ describe('random slash-command texts', () => {
       expect(String(answer.args.text).trim()).not.toBe('');
     };
     await fc.assert(
-      fc.asyncProperty(fc.array(commandText, { minLength: 6, maxLength: 10 }), async (texts) => {
-        await Promise.all(texts.map(runOne));
+      fc.asyncProperty(importText, fc.array(commandText, { minLength: 5, maxLength: 9 }), async (anImport, texts) => {
+        await Promise.all([anImport, ...texts].map(runOne));
       }),
       { numRuns: 90, endOnFailure: true },
     );
@@ -565,7 +526,7 @@ describe('random slash-command texts', () => {
     expect(await storeCounts()).toEqual(before);
     expect(slack.callsTo('chat.postMessage').length).toBe(postsBefore);
     expect(simplismart.requests.length).toBe(requestsBefore);
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
   }, 60_000);
 });
 
@@ -678,7 +639,7 @@ describe('random buttons and typeahead requests', () => {
     expect(simplismart.requests.length).toBe(requestsBefore);
     // No modal opened for a request that does not exist.
     expect(slack.callsTo('views.open').length).toBe(opensBefore);
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
   }, 60_000);
 
   test('changes inside a form with random typed state re-render it as a view Slack accepts', async () => {
@@ -726,9 +687,9 @@ describe('random buttons and typeahead requests', () => {
               sent += 1;
               expect(response.status).toBe(200);
               expect(response.ms).toBeLessThan(3000);
-              await eventually(() => expect(updated.has(c.view.id!)).toBe(true), 3000);
+              await eventually(() => expect(updated.has(c.view.id)).toBe(true), 3000);
               // Whatever was typed, the form keeps its shape: the same callback, at most 100 blocks.
-              const next = updated.get(c.view.id!);
+              const next = updated.get(c.view.id);
               expect(next.callback_id).toBe('import_cluster');
             }),
           );
@@ -741,7 +702,7 @@ describe('random buttons and typeahead requests', () => {
     expect(sent).toBeGreaterThan(150);
     expect(problems).toEqual([]);
     await quiet();
-    expect(failuresLogged(logsBefore)).toEqual([]);
+    expect(bot.failures(logsBefore)).toEqual([]);
   }, 60_000);
 });
 
@@ -749,7 +710,7 @@ describe('random buttons and typeahead requests', () => {
 
 describe('oversized input is refused clearly; nothing stored, nothing sent', () => {
   async function nothingHappened(before: StoreCounts, requestsBefore: number, postsBefore: number): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await pause(100);
     expect(await storeCounts()).toEqual(before);
     expect(simplismart.requests.length).toBe(requestsBefore);
     expect(slack.callsTo('chat.postMessage').length).toBe(postsBefore);
@@ -764,17 +725,7 @@ describe('oversized input is refused clearly; nothing stored, nothing sent', () 
     return { ...realViews[1]!, id: newViewId() };
   }
 
-  const VALID_FULL: Record<string, FillValue> = {
-    cluster_name: 'Big Cluster',
-    cluster_provider: 'aws',
-    cluster_region: 'us-west-2',
-    cluster_publicIp: '203.0.113.10',
-    cluster_nodePortHttp: '30080',
-    cluster_nodePortHttps: '30443',
-    ng_0_name: 'gpu-pool',
-    ng_0_acceleratorType: 'nvidia-a10g',
-    ng_0_acceleratorCount: '1',
-  };
+  const VALID_FULL: Record<string, FillValue> = { cluster_name: 'Big Cluster', ...FULL_FORM_REQUIRED, ng_0_acceleratorType: 'nvidia-a10g', ng_0_acceleratorCount: '1' };
 
   test('3000-character values in every text field: each refused under its field, with a short message that names the limit', async () => {
     const s = await snapshot();
@@ -879,8 +830,7 @@ describe('oversized input is refused clearly; nothing stored, nothing sent', () 
     const slots = Array.from({ length: count }, (_, i) => i);
     const form: ImportForm = { ...emptyForm(), provider: 'aws', org: ORG, hostedZone: HOSTED_ZONE, secretId: SECRET_ID, nodeGroups: slots.map((slot) => emptyNodeGroup(slot)) };
     // The bot would never render this: its metadata allows six groups. Forge the view and its metadata.
-    const rendered = renderImportModal(form, { c: CHANNEL, s: slots, n: count }) as unknown as View;
-    const view: View = { ...rendered, id: newViewId(), private_metadata: encodeMeta({ c: CHANNEL, s: slots, n: count }) };
+    const view: View = { ...asView(renderImportModal(form, { c: CHANNEL, s: slots, n: count })), private_metadata: encodeMeta({ c: CHANNEL, s: slots, n: count }) };
     expect(inputBlockIds(view).has(`ng_${count - 1}_name`)).toBe(true);
     const values: Record<string, FillValue> = { cluster_name: 'Hundred Groups', cluster_provider: 'aws', cluster_region: 'us-west-2' };
     for (const slot of slots) values[`ng_${slot}_name`] = `pool-${slot}`;
@@ -895,5 +845,5 @@ describe('oversized input is refused clearly; nothing stored, nothing sent', () 
 test('after all of the above: nothing failed inside the bot', async () => {
   await quiet();
   expect(bot.logs.length).toBeGreaterThan(0);
-  expect(failuresLogged()).toEqual([]);
+  expect(bot.failures()).toEqual([]);
 });

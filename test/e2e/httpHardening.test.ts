@@ -3,35 +3,22 @@
 // time out, idle keep-alive connections are closed, and a flood of idle connections neither exhausts
 // file descriptors nor keeps Slack's own requests out.
 import { connect, type Socket } from 'node:net';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { ALICE, CHANNEL, connectWorkspace, eventually, fakeJwt, ORG, SIGNING_SECRET, startTestBot, TEAM, type TestBot } from '../support/bot.js';
 import { DEFAULT_HTTP_LIMITS } from '../../src/http/server.js';
+import { eventually, pause, SIGNING_SECRET, type TestBot } from '../support/bot.js';
+import { ALICE, CHANNEL, TEAM } from '../support/fixtures.js';
 import { postToBot, signSlackRequest, slashCommand } from '../support/slackRequests.js';
+import { useBot } from '../support/world.js';
 
 /** Timeouts short enough to wait for in a test; production's are 10 s (checked below). */
 const FAST = { headersTimeoutMs: 400, requestTimeoutMs: 800, timeoutCheckMs: 100, keepAliveTimeoutMs: 300, maxRequestsPerSocket: 3 };
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
 /** Production limits. */
-let bot: TestBot;
+const { bot, slack, startBot } = useBot({ slack: { users: { [ALICE]: {} } } });
 /** The same bot with FAST timeouts. */
 let fast: TestBot;
 
 beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM, users: { [ALICE]: {} } });
-  simplismart = await startFakeSimplismart({ tokens: {} });
-  bot = await startTestBot({ slack, simplismart });
-  fast = await startTestBot({ slack, simplismart, httpLimits: FAST });
-  await connectWorkspace(bot, TEAM, fakeJwt(), ORG);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await fast?.stop();
-  await slack?.close();
-  await simplismart?.close();
+  fast = await startBot({ httpLimits: FAST });
 });
 
 const nowS = () => Math.floor(Date.now() / 1000);
@@ -64,9 +51,6 @@ function headersOf(path: string, headers: Record<string, string>): string {
   return `POST ${path} HTTP/1.1\r\nHost: bot\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
 }
 
-async function quietFor(ms: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, ms));
-}
 
 test('production limits are sane: everything received within Slack-scale seconds, timeouts noticed within a second, caps well inside the resources', () => {
   const limits = DEFAULT_HTTP_LIMITS;
@@ -91,7 +75,7 @@ describe('timestamps: within five minutes of now, both ways', () => {
     const before = slack.callsTo('views.open').length;
     const response = await bot.send(importCommand(), { timestamp: nowS() + offset });
     expect(response.status).toBe(401);
-    await quietFor(150);
+    await pause(150);
     expect(slack.callsTo('views.open')).toHaveLength(before);
   });
 
@@ -132,7 +116,7 @@ describe('a signed payload that is not a JSON object → 400 at once, nothing un
   ])('%s (%s)', async (body, contentType) => {
     const response = await postToBot(bot.url, body, { signingSecret: SIGNING_SECRET, headers: { 'content-type': contentType }, timeoutMs: 2000 });
     expect(response.status).toBe(400);
-    await quietFor(50);
+    await pause(50);
     expect(unhandled).toEqual([]);
   });
 

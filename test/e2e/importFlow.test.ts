@@ -1,40 +1,10 @@
 // The heart of the product over real HTTP: command → modal → validated submit → one POST → thread.
-import { FAKE_KUBECONFIG_SECRET, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import {
-  ALICE,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  HOSTED_ZONE,
-  openImportModal,
-  ORG,
-  SECRET_ID,
-  startTestBot,
-  submitModal,
-  TEAM,
-  validImportValues,
-  type TestBot,
-} from '../support/bot.js';
+import { openImportModal, requestIdIn, submitModal } from '../support/bot.js';
+import { FAKE_KUBECONFIG_SECRET } from '../support/fakeSimplismart.js';
+import { aBody, ALICE, CHANNEL, validImportValues } from '../support/fixtures.js';
+import { useBot } from '../support/world.js';
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-const TOKEN = fakeJwt();
-
-beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-  bot = await startTestBot({ slack, simplismart });
-  await connectWorkspace(bot, TEAM, TOKEN, ORG);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
-});
+const { bot, slack, simplismart, token, settled } = useBot();
 
 test('valid submit → exactly one POST with the documented body and the workspace token → parent and thread', async () => {
   const view = await openImportModal(bot, slack, { text: 'provider=aws' });
@@ -43,40 +13,20 @@ test('valid submit → exactly one POST with the documented body and the workspa
   expect(response.json).toMatchObject({ response_action: 'update' });
 
   const [request] = await simplismart.waitForRequest();
-  expect(request!.headers['authorization']).toBe(`Bearer ${TOKEN}`);
-  expect(request!.json).toEqual({
-    org: ORG,
-    name: 'Production Cluster',
-    slug: 'production-cluster',
-    hosted_zone: HOSTED_ZONE,
-    cluster_hosted_on: 'aws',
-    region: 'us-west-2',
-    secret_id: SECRET_ID,
-    avatar: {
-      image_url: expect.stringMatching(/^https:\/\/ui-avatars\.com\/api\/\?name=Production\+Cluster&color=FFFFFF&background=[0-9A-F]{6}$/),
-      font_color: '#FFFFFF',
-      background_color: expect.stringMatching(/^#[0-9A-F]{6}$/),
-    },
-    nodegroup_labels: [
-      {
-        name: 'gpu-pool',
-        is_auxilliary: false,
-        node_config: {
-          machine_type: 'g5.2xlarge',
-          capacity_type: 'ON_DEMAND',
-          min_node_count: 0,
-          max_node_count: 3,
-          desired_count: 1,
-          accelerator_type: 'nvidia-a10g',
-          accelerator_count: 1,
-        },
+  expect(request!.headers['authorization']).toBe(`Bearer ${token}`);
+  // The documented body, with the slug and avatar derived from the name.
+  expect(request!.json).toEqual(
+    aBody({
+      slug: 'production-cluster',
+      avatar: {
+        image_url: expect.stringMatching(/^https:\/\/ui-avatars\.com\/api\/\?name=Production\+Cluster&color=FFFFFF&background=[0-9A-F]{6}$/),
+        font_color: '#FFFFFF',
+        background_color: expect.stringMatching(/^#[0-9A-F]{6}$/),
       },
-    ],
-  });
-  await eventually(() => {
-    const outcome = slack.messages().find((m) => JSON.stringify(m.blocks).includes('is imported into Simplismart'));
-    expect(outcome).toBeDefined();
-  });
+    }),
+  );
+  // The outcome is told in the thread, and the parent updated after it.
+  await settled(requestIdIn(response), 'succeeded');
   const messages = slack.messages();
   const parent = messages.find((m) => m.channel === CHANNEL && m.thread_ts === undefined);
   expect(parent).toBeDefined();

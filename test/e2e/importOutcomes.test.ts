@@ -2,75 +2,25 @@
 // the workspace's token, a thread in the channel, the stored request — and every way the call can end
 // (each API error shape, gateways, timeouts, broken and refused connections), told to people and stored.
 import { STATE_LABELS, type RequestState } from '../../src/domain/importRequest.js';
-import {
-  FAKE_KUBECONFIG_SECRET,
-  IMPORT_PATH,
-  refusedUrl,
-  simplismartFaults,
-  startFakeSimplismart,
-  type FakeSimplismart,
-  type SimplismartBehaviour,
-} from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { fillModal, type FillValue } from '../support/modalState.js';
+import { connectWorkspace, eventually, findButton, openImportModal, pause, requestIdIn, SIGNING_SECRET, submitModal, type TestBot, type View } from '../support/bot.js';
+import { FAKE_KUBECONFIG_SECRET, IMPORT_PATH, refusedUrl, simplismartFaults, type SimplismartBehaviour } from '../support/fakeSimplismart.js';
+import { ALICE, CHANNEL, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
+import { fillModal, shownIn, type FillValue } from '../support/modalState.js';
 import { blockActions, postToBot, viewSubmission, type BotResponse } from '../support/slackRequests.js';
-import {
-  ALICE,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  findButton,
-  HOSTED_ZONE,
-  openImportModal,
-  ORG,
-  ORG_TWO,
-  SECRET_ID,
-  SIGNING_SECRET,
-  startTestBot,
-  submitModal,
-  TEAM,
-  validImportValues,
-  type TestBot,
-  requestIdIn,
-} from '../support/bot.js';
+import { useBot } from '../support/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack and API JSON as the fakes recorded it. */
 type Json = any;
-type View = Record<string, unknown> & { id: string; hash: string; blocks: Json[]; private_metadata: string };
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-const TOKEN = fakeJwt();
+const { bot, slack, simplismart, token: TOKEN, settled, startBot } = useBot({ freshFakes: true });
 const CHECK_CONSOLE = 'Outcome unknown — check the Simplismart console before retrying';
-
-beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-  bot = await startTestBot({ slack, simplismart });
-  await connectWorkspace(bot, TEAM, TOKEN, ORG);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
-});
-
-beforeEach(() => {
-  slack.reset();
-  simplismart.reset();
-  // Requests are listed newest first by their (manual) clock time.
-  bot.clock.advance(1000);
-});
 
 // ---- helpers ----
 
 const AWS_VALUES = validImportValues({ cluster_region: 'us-west-2' });
 
 async function openModal(text = 'provider=aws', who: { bot?: TestBot } = {}): Promise<View> {
-  return (await openImportModal(who.bot ?? bot, slack, { text })) as View;
+  return openImportModal(who.bot ?? bot, slack, { text });
 }
 
 /** Opens the form, submits `values` and returns the request id the bot answered with. */
@@ -80,62 +30,11 @@ async function submitValid(values: Record<string, FillValue> = AWS_VALUES, text 
   return { id: requestIdIn(response), view, response };
 }
 
-interface Settled {
-  request: Json;
-  parent: Json;
-  replies: Json[];
-  outcome: Json;
-  /** Text and blocks of the outcome reply, as one string to search. */
-  said: string;
-}
-
-/** The thread's final reply (the outcome), by its fallback text. */
-const OUTCOME_TEXT = /is imported into Simplismart|^Import failed for |^Outcome unknown for /;
-
-/**
- * Waits until the request ended in `state`, its outcome reply is in the thread and the parent was
- * updated to the final state after that reply; returns the thread.
- */
-async function settled(id: string, state: RequestState, target: TestBot = bot): Promise<Settled> {
-  const label = STATE_LABELS[state];
-  let request: Json;
-  await eventually(async () => {
-    request = await target.store.getRequest(id);
-    expect(request?.state).toBe(state);
-    expect(request.thread).not.toBeNull();
-    const calls = slack.calls;
-    const reply = calls.findIndex((c) => c.method === 'chat.postMessage' && c.response?.ok === true && c.args.thread_ts === request.thread.ts && OUTCOME_TEXT.test(String(c.args.text)));
-    expect(reply).toBeGreaterThanOrEqual(0);
-    const update = calls.findIndex((c, i) => i > reply && c.method === 'chat.update' && c.response?.ok === true && c.args.ts === request.thread.ts && String(c.args.text).startsWith(`${label}:`));
-    expect(update).toBeGreaterThan(reply);
-  }, 6000);
-  const parent = slack.message(request.thread.channel, request.thread.ts);
-  const replies = slack.messages().filter((m) => m.thread_ts === request.thread.ts);
-  const outcome = replies.filter((m) => OUTCOME_TEXT.test(String(m.text)));
-  expect(outcome).toHaveLength(1);
-  // The kubeconfig never reaches Slack.
-  expect(JSON.stringify(slack.calls)).not.toContain(FAKE_KUBECONFIG_SECRET);
-  return { request, parent, replies, outcome: outcome[0], said: `${String(outcome[0].text)}\n${JSON.stringify(outcome[0].blocks)}` };
-}
-
 function outcomeButton(outcome: Json): { blockId: string; value: string | undefined; confirm: boolean } {
   const found = findButton(outcome.blocks, 'request_edit');
   const element = outcome.blocks.flatMap((b: Json) => b.elements ?? []).find((e: Json) => e.action_id === 'request_edit');
   return { ...found, confirm: element?.confirm !== undefined };
 }
-
-function block(view: { blocks: Json[] }, blockId: string): Json {
-  return view.blocks.find((b: Json) => b.block_id === blockId);
-}
-
-function initialOf(element: Json): string | string[] | undefined {
-  if (element.initial_value !== undefined) return String(element.initial_value);
-  if (element.initial_option !== undefined) return String(element.initial_option.value);
-  if (element.initial_options !== undefined) return element.initial_options.map((o: Json) => String(o.value));
-  return undefined;
-}
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---- success ----
 
@@ -465,9 +364,9 @@ describe('each way Simplismart can answer → its message in the thread, stored 
     expect(said).toContain(`<@${ALICE}>`);
 
     if (c.state === 'succeeded') {
-      expect(request.outcome.kind).toBe('imported');
+      expect(request.outcome?.kind).toBe('imported');
     } else {
-      expect(request.outcome.kind).toBe(c.state === 'failed' ? 'rejected' : 'unknown');
+      expect(request.outcome?.kind).toBe(c.state === 'failed' ? 'rejected' : 'unknown');
       const button = outcomeButton(outcome);
       expect(button.value).toBe(id);
       expect(button.confirm).toBe(c.careful === true);
@@ -497,23 +396,23 @@ describe('Edit and retry', () => {
     expect(open.args.trigger_id).toBe(trigger);
     expect(open.response.ok).toBe(true);
     const view = slack.view(open.response.view.id) as View;
-    expect(initialOf(block(view, 'cluster_name').element)).toBe('Retry Me');
-    expect(initialOf(block(view, 'cluster_provider').element)).toBe('aws');
-    expect(initialOf(block(view, 'cluster_region').element)).toBe('us-west-2');
-    expect(initialOf(block(view, 'cluster_org').element)).toBe(ORG);
-    expect(initialOf(block(view, 'cluster_hostedZone').element)).toBe(HOSTED_ZONE);
-    expect(initialOf(block(view, 'cluster_secretId').element)).toBe(SECRET_ID);
-    expect(initialOf(block(view, 'ng_0_name').element)).toBe('gpu-pool');
-    expect(initialOf(block(view, 'ng_0_auxiliary').element)).toEqual(['auxiliary']);
-    expect(initialOf(block(view, 'ng_0_machineType').element)).toBe('g5.2xlarge');
-    expect(initialOf(block(view, 'ng_0_capacityType').element)).toBe('ON_DEMAND');
-    expect(initialOf(block(view, 'ng_0_minNodes').element)).toBe('0');
-    expect(initialOf(block(view, 'ng_0_maxNodes').element)).toBe('3');
-    expect(initialOf(block(view, 'ng_0_desiredNodes').element)).toBe('1');
-    expect(initialOf(block(view, 'ng_0_acceleratorType').element)).toBe('nvidia-a10g');
-    expect(initialOf(block(view, 'ng_0_acceleratorCount').element)).toBe('1');
-    expect(initialOf(block(view, 'ng_0_vcpu').element)).toBe('8');
-    expect(initialOf(block(view, 'ng_0_memory').element)).toBe('32');
+    expect(shownIn(view, 'cluster_name')).toBe('Retry Me');
+    expect(shownIn(view, 'cluster_provider')).toBe('aws');
+    expect(shownIn(view, 'cluster_region')).toBe('us-west-2');
+    expect(shownIn(view, 'cluster_org')).toBe(ORG);
+    expect(shownIn(view, 'cluster_hostedZone')).toBe(HOSTED_ZONE);
+    expect(shownIn(view, 'cluster_secretId')).toBe(SECRET_ID);
+    expect(shownIn(view, 'ng_0_name')).toBe('gpu-pool');
+    expect(shownIn(view, 'ng_0_auxiliary')).toEqual(['auxiliary']);
+    expect(shownIn(view, 'ng_0_machineType')).toBe('g5.2xlarge');
+    expect(shownIn(view, 'ng_0_capacityType')).toBe('ON_DEMAND');
+    expect(shownIn(view, 'ng_0_minNodes')).toBe('0');
+    expect(shownIn(view, 'ng_0_maxNodes')).toBe('3');
+    expect(shownIn(view, 'ng_0_desiredNodes')).toBe('1');
+    expect(shownIn(view, 'ng_0_acceleratorType')).toBe('nvidia-a10g');
+    expect(shownIn(view, 'ng_0_acceleratorCount')).toBe('1');
+    expect(shownIn(view, 'ng_0_vcpu')).toBe('8');
+    expect(shownIn(view, 'ng_0_memory')).toBe('32');
     expect(JSON.parse(view.private_metadata)).toMatchObject({ c: CHANNEL, r: id });
     expect(JSON.stringify(view.blocks)).toContain(id);
 
@@ -574,20 +473,17 @@ describe('when Simplismart does not answer', () => {
   });
 
   test('connection refused → failed, nothing was sent', async () => {
-    const offline = await startTestBot({ slack, simplismart, env: { SIMPLISMART_API_URL: await refusedUrl() } });
-    try {
-      await connectWorkspace(offline, TEAM, TOKEN, ORG);
-      const { id } = await submitValid(AWS_VALUES, 'provider=aws', offline);
-      const { request, said, outcome } = await settled(id, 'failed', offline);
-      expect(said).toContain('nothing was sent');
-      expect(said).toContain('ECONNREFUSED');
-      expect(said).not.toContain(CHECK_CONSOLE);
-      expect(request.outcome).toMatchObject({ kind: 'not_sent', code: 'connection_failed' });
-      expect(outcomeButton(outcome).confirm).toBe(false);
-      expect(simplismart.requests).toHaveLength(0);
-    } finally {
-      await offline.stop();
-    }
+    const offline = await startBot({ env: { SIMPLISMART_API_URL: await refusedUrl() } });
+    await connectWorkspace(offline, TEAM, TOKEN, ORG);
+    const { id } = await submitValid(AWS_VALUES, 'provider=aws', offline);
+    const { request, said, outcome } = await settled(id, 'failed', { bot: offline });
+    expect(said).toContain('nothing was sent');
+    expect(said).toContain('ECONNREFUSED');
+    expect(said).not.toContain(CHECK_CONSOLE);
+    expect(request.outcome).toMatchObject({ kind: 'not_sent', code: 'connection_failed' });
+    expect(outcomeButton(outcome).confirm).toBe(false);
+    expect(simplismart.requests).toHaveLength(0);
+    await offline.stop();
   });
 });
 
@@ -602,8 +498,8 @@ describe('when Slack has trouble', () => {
     expect(posts[0]!.response).toMatchObject({ ok: false, error: 'internal_error' });
     const parents = posts.filter((c) => c.response?.ok === true && c.args.thread_ts === undefined);
     expect(parents).toHaveLength(1);
-    expect(parents[0]!.response.ts).toBe(request.thread.ts);
-    for (const reply of posts.filter((c) => c.response?.ok === true && c.args.thread_ts !== undefined)) expect(reply.args.thread_ts).toBe(request.thread.ts);
+    expect(parents[0]!.response.ts).toBe(request.thread!.ts);
+    for (const reply of posts.filter((c) => c.response?.ok === true && c.args.thread_ts !== undefined)) expect(reply.args.thread_ts).toBe(request.thread!.ts);
     expect(replies.filter((r) => String(r.text).includes('submitted the import'))).toHaveLength(1);
     expect(said).toContain('is imported into Simplismart');
   });

@@ -1,43 +1,30 @@
 // The README's npm scripts on a Node.js too old for the project (what a machine without the project's own
 // Node 24 gets: a platform the registry has no Node 24 for, or `npm ci --omit=optional`): each one stops
 // with one line naming the version it needs and the one it found, before any tool crashes on the old Node.
-import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { fakeNodeVersion, ownLines, Processes, ROOT } from '../support/builtBot.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const OLD = '22.18.0';
 let work: string;
 let preload: string;
+const processes = new Processes();
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'ss-scripts-'));
-  preload = join(work, 'old-node.mjs');
-  writeFileSync(preload, `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '${OLD}' } });\n`);
+  preload = fakeNodeVersion(work, OLD);
 });
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => {
+  processes.killAll();
+  rmSync(work, { recursive: true, force: true });
+});
 
 /** `npm args` in `cwd`; by default every node that npm starts reads OLD as its version (npm itself checks process.version, left alone). */
-function npm(args: string[], cwd = ROOT, old = true): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('npm', args, {
-      cwd,
-      env: {
-        PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-        HOME: process.env.HOME ?? work,
-        ...(old ? { NODE_OPTIONS: `--import=${preload}` } : {}),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
-  });
+async function npm(args: string[], cwd = ROOT, old = true): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const started = processes.spawn('npm', args, { cwd, env: { HOME: process.env.HOME ?? work, ...(old ? { NODE_OPTIONS: `--import=${preload}` } : {}) } });
+  await started.closed;
+  return { code: (await started.exited).code, stdout: started.stdout(), stderr: started.stderr() };
 }
 
 // `npm test` gets --listTests, so that a check that let it through lists the tests instead of running them here.
@@ -53,8 +40,6 @@ test.each([
   expect(ownLines(stderr)).toEqual([expect.stringContaining(`simplismart-slack needs Node.js 22.19 or later; ${command} is running on Node.js ${OLD} (`)]);
   expect(stdout).not.toMatch(/test\.ts|error TS|problems?\)|Building/);
 }, 20_000);
-
-const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm '));
 
 (process.platform === 'win32' ? test.skip : test)('a node_modules/.bin/node that cannot run here (a glibc build on musl) is named as the reason', async () => {
   // The shell skips a node it cannot execute and runs the next one on PATH: here the (simulated) old one.

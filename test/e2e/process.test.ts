@@ -2,19 +2,20 @@
 // only, started with `node dist/main.js` (as the image does) and with `npm start` (no compiler: no
 // rebuild), against the fakes, on the SQLite default with a generated key. Readiness, a signed command,
 // SIGTERM with an import in flight, configuration errors at start, and a Node.js too old for the bot.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, dirname, join } from 'node:path';
 import { nodeTooOld } from '../../src/nodeVersion.js';
 import { openSqlDriver } from '../../src/store/openStore.js';
-import { startFakeSimplismart, simplismartFaults, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { ALICE, BOT_TOKEN, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, SECRET_ID, SIGNING_SECRET, TEAM, validImportValues } from '../support/bot.js';
+import { BOT_TOKEN, SIGNING_SECRET } from '../support/bot.js';
+import { fakeNodeVersion, NODE, ownLines, processEnv, Processes, ROOT, run, waitUntilReady, within, type Exit, type Spawned } from '../support/builtBot.js';
+import { simplismartFaults } from '../support/fakeSimplismart.js';
+import { ALICE, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
+import { freePort } from '../support/localServer.js';
 import { fillModal } from '../support/modalState.js';
 import { postToBot, slashCommand, viewSubmission } from '../support/slackRequests.js';
+import { useBot } from '../support/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads and answers are free-form JSON. */
 type Json = any;
@@ -22,96 +23,25 @@ type Json = any;
 /** Per-test limit: generous for a child process, still far under a minute for the file. */
 const TEST_TIMEOUT_MS = 20_000;
 
-const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const NODE = process.execPath;
-/** npm runs on the same Node as the tests. */
-const PATH = `${dirname(NODE)}${delimiter}${process.env.PATH ?? ''}`;
 const FALLBACK_TOKEN = fakeJwt({ exp: 4102444800 });
 const GRACE_MS = 8000;
 
+const { slack, simplismart } = useBot({ replicas: 0, slack: { users: { [ALICE]: {} } }, tokens: { [FALLBACK_TOKEN]: ORG } });
 let work: string;
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  at: number;
-}
-
-interface Spawned {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** The process itself ended. */
-  exited: Promise<Exit>;
-  /** Its output ended too: for `npm start`, the bot that npm started has ended as well. */
-  closed: Promise<void>;
-}
-
-const children = new Set<ChildProcess>();
+const processes = new Processes();
 /** The files of a clone that building and starting use. */
 const CHECKOUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scripts'];
-
-function run(command: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolvePromise() : reject(new Error(`${command} ${args.join(' ')} exited ${code}:\n${output}`))));
-  });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /**
  * `command args` in `cwd` (the build folder by default) with exactly `env` (plus PATH and HOME), no .env
  * file, in a process group of its own so that `npm start` and the bot it starts can be signalled together.
  */
 function spawnIn(command: string, args: string[], env: Record<string, string>, cwd = work): Spawned {
-  const child = spawn(command, args, {
-    cwd,
-    env: { PATH, HOME: process.env.HOME ?? work, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<Exit>((r) =>
-    child.on('exit', (code, signal) => r({ code, signal, at: Date.now() })),
-  );
-  const closed = new Promise<void>((r) =>
-    child.on('close', () => {
-      children.delete(child);
-      r();
-    }),
-  );
-  return { child, stdout: () => stdout, stderr: () => stderr, exited, closed };
+  return processes.spawn(command, args, { cwd, env: { HOME: process.env.HOME ?? work, ...env }, group: true });
 }
 
 /** `node dist/main.js`, as the container starts it. */
 const spawnBot = (env: Record<string, string>): Spawned => spawnIn(NODE, ['dist/main.js'], env);
-
-/** What a script printed on stderr itself, without npm's own `npm error …` lines. */
-const ownLines = (stderr: string) => stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('npm '));
-
-/** A preload that makes `process.versions.node` read `version`: a too-old Node on any machine. */
-function fakeNodeVersion(version: string): string {
-  const file = join(work, `node-${version}.mjs`);
-  writeFileSync(file, `Object.defineProperty(process, 'versions', { value: { ...process.versions, node: '${version}' } });\n`);
-  return file;
-}
 
 /** A real Node.js older than the bot needs, outside node_modules (this machine's own, e.g. /usr/bin/node), if any. */
 function findOldNode(): { path: string; version: string } | undefined {
@@ -127,50 +57,7 @@ function findOldNode(): { path: string; version: string } | undefined {
 }
 
 function baseEnv(port: number, dataDir: string): Record<string, string> {
-  return {
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: slack.apiUrl,
-    SIMPLISMART_API_URL: simplismart.url,
-    SIMPLISMART_TOKEN: FALLBACK_TOKEN,
-    SIMPLISMART_ORG: ORG,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-    SHUTDOWN_GRACE_MS: String(GRACE_MS),
-  };
-}
-
-async function waitUntilReady(url: string, exited: Promise<Exit>, timeoutMs = 5000): Promise<number> {
-  const started = Date.now();
-  let gone = false;
-  void exited.then(() => (gone = true));
-  while (Date.now() - started < timeoutMs) {
-    if (gone) throw new Error('the bot exited before it was ready');
-    try {
-      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(500) });
-      if (response.status === 200) return Date.now() - started;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`/readyz did not answer 200 within ${timeoutMs} ms`);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what}: no result within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return processEnv({ slack, simplismart, port, dataDir }, { SIMPLISMART_TOKEN: FALLBACK_TOKEN, SIMPLISMART_ORG: ORG, SHUTDOWN_GRACE_MS: String(GRACE_MS) });
 }
 
 beforeAll(async () => {
@@ -180,20 +67,10 @@ beforeAll(async () => {
   for (const file of CHECKOUT_FILES) cpSync(join(ROOT, file), join(work, file), { recursive: true });
   await run(NODE, [join(ROOT, 'scripts/build.js'), '--out-dir', join(work, 'dist')], ROOT);
   await run('npm', ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], work);
-  slack = await startFakeSlack({ teamId: TEAM, users: { [ALICE]: {} } });
-  simplismart = await startFakeSimplismart({ tokens: { [FALLBACK_TOKEN]: ORG } });
 }, 60_000);
 
-afterAll(async () => {
-  for (const child of children) {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL'); // the whole group: npm, its shell, the bot
-    } catch {
-      // already gone
-    }
-  }
-  await slack?.close();
-  await simplismart?.close();
+afterAll(() => {
+  processes.killAll();
   if (work !== undefined) rmSync(work, { recursive: true, force: true });
 });
 
@@ -218,7 +95,7 @@ describe('a running bot (SQLite default, generated key)', () => {
   });
 
   test('/readyz answers 200 within a few seconds; the key is generated owner-only, the database is SQLite', async () => {
-    const ms = await waitUntilReady(url, bot.exited);
+    const ms = await waitUntilReady(url, bot.exited, 5000);
     expect(ms).toBeLessThan(5000);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
@@ -262,7 +139,7 @@ describe('a running bot (SQLite default, generated key)', () => {
     expect(post!.outcome).toBeUndefined(); // still waiting for its answer
     const signalledAt = Date.now();
     bot.child.kill('SIGTERM');
-    const exit = await withTimeout(bot.exited, GRACE_MS + 5000, 'exit after SIGTERM');
+    const exit = await within(bot.exited, GRACE_MS + 5000, 'exit after SIGTERM');
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.at - signalledAt).toBeLessThan(GRACE_MS);
     expect(exit.at - signalledAt).toBeGreaterThanOrEqual(500); // it waited for the import
@@ -293,7 +170,7 @@ describe('a running bot (SQLite default, generated key)', () => {
 describe('configuration errors stop the bot with one line', () => {
   async function startExpectingFailure(env: Record<string, string>): Promise<{ exit: Exit; stderr: string; stdout: string }> {
     const spawned = spawnBot(env);
-    const exit = await withTimeout(spawned.exited, 10_000, 'exit on bad configuration');
+    const exit = await within(spawned.exited, 10_000, 'exit on bad configuration');
     return { exit, stderr: spawned.stderr(), stdout: spawned.stdout() };
   }
 
@@ -342,7 +219,7 @@ describe('npm start on the built checkout, production dependencies only (no comp
     await waitUntilReady(url, started.exited, 10_000);
     expect(started.stdout()).toContain('simplismart-slack is running');
     process.kill(-started.child.pid!, 'SIGTERM'); // as a terminal's Ctrl-C or a supervisor reaches the group
-    await withTimeout(started.closed, GRACE_MS + 5000, 'npm start to end after SIGTERM');
+    await within(started.closed, GRACE_MS + 5000, 'npm start to end after SIGTERM');
     expect(started.stdout()).toContain('stopped cleanly');
     expect(started.stderr()).not.toMatch(/Building|not installed|does not match/);
     expect(statSync(mainJs()).mtimeMs).toBe(builtAt);
@@ -356,7 +233,7 @@ describe('npm start on the built checkout, production dependencies only (no comp
       const env = baseEnv(await freePort(), join(work, 'data-stale'));
       delete (env as Partial<typeof env>).SLACK_BOT_TOKEN; // the started build then stops at once, naming it
       const started = spawnIn('npm', ['start'], env);
-      await withTimeout(started.closed, 10_000, 'npm start with changed sources');
+      await within(started.closed, 10_000, 'npm start with changed sources');
       const lines = ownLines(started.stderr());
       expect(lines).toHaveLength(2);
       expect(lines[0]).toMatch(/^simplismart-slack: dist\/ does not match src\/ .*the TypeScript compiler is not installed .*starting the existing build/);
@@ -371,7 +248,7 @@ describe('npm start on the built checkout, production dependencies only (no comp
     try {
       for (const file of CHECKOUT_FILES) cpSync(join(ROOT, file), join(bare, file), { recursive: true });
       const started = spawnIn('npm', ['start'], baseEnv(await freePort(), join(bare, 'data')), bare);
-      const exit = await withTimeout(started.exited, 10_000, 'npm start without a build');
+      const exit = await within(started.exited, 10_000, 'npm start without a build');
       await started.closed;
       expect(exit.code).not.toBe(0);
       const lines = ownLines(started.stderr());
@@ -390,8 +267,8 @@ describe('a Node.js too old for the bot', () => {
 
   test(`node dist/main.js on Node ${OLD} (simulated): one line naming the version it needs, exit 1, nothing else loaded`, async () => {
     // No configuration at all: had start.js been loaded, it would print a configuration error too.
-    const started = spawnIn(NODE, ['--import', fakeNodeVersion(OLD), 'dist/main.js'], {});
-    const exit = await withTimeout(started.exited, 10_000, 'exit on an old Node');
+    const started = spawnIn(NODE, ['--import', fakeNodeVersion(work, OLD), 'dist/main.js'], {});
+    const exit = await within(started.exited, 10_000, 'exit on an old Node');
     await started.closed;
     expect(exit.code).toBe(1);
     expect(started.stderr()).toBe(`${nodeTooOld(OLD)}\n`);
@@ -400,8 +277,8 @@ describe('a Node.js too old for the bot', () => {
   }, TEST_TIMEOUT_MS);
 
   test(`npm start on Node ${OLD} (simulated) without the project's own Node: one line saying what to do`, async () => {
-    const started = spawnIn('npm', ['start'], { NODE_OPTIONS: `--import=${fakeNodeVersion(OLD)}` });
-    await withTimeout(started.closed, 10_000, 'npm start on an old Node');
+    const started = spawnIn('npm', ['start'], { NODE_OPTIONS: `--import=${fakeNodeVersion(work, OLD)}` });
+    await within(started.closed, 10_000, 'npm start on an old Node');
     expect((await started.exited).code).not.toBe(0);
     const lines = ownLines(started.stderr());
     expect(lines).toHaveLength(1);
@@ -412,12 +289,12 @@ describe('a Node.js too old for the bot', () => {
   const old = findOldNode();
   (old ? test : test.skip)(`this machine's own older Node (${old?.path ?? 'none found'} ${old?.version ?? ''}): node dist/main.js and npm start each say so in one line`, async () => {
     const direct = spawnIn(old!.path, ['dist/main.js'], {});
-    expect((await withTimeout(direct.exited, 10_000, 'exit on the old Node')).code).toBe(1);
+    expect((await within(direct.exited, 10_000, 'exit on the old Node')).code).toBe(1);
     await direct.closed;
     expect(direct.stderr()).toBe(`${nodeTooOld(old!.version)}\n`);
 
     const viaNpm = spawnIn('npm', ['start'], { PATH: [dirname(old!.path), '/usr/bin', '/bin'].join(delimiter) });
-    await withTimeout(viaNpm.closed, 10_000, 'npm start on the old Node');
+    await within(viaNpm.closed, 10_000, 'npm start on the old Node');
     const lines = ownLines(viaNpm.stderr());
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`needs Node.js 22.19 or later; \`npm start\` is running on Node.js ${old!.version} (${old!.path})`);

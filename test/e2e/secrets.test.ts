@@ -7,41 +7,23 @@
 // the database file itself: tokens encrypted at rest, no kubeconfig stored.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { FAKE_KUBECONFIG_SECRET, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import {
-  ADMIN,
-  ALICE,
   BOT_TOKEN,
   ENCRYPTION_KEY,
   eventually,
-  fakeJwt,
-  HOSTED_ZONE,
   openImportModal,
-  ORG,
   runCommand,
-  SECRET_ID,
   SIGNING_SECRET,
   startTestBot,
   submitModal,
-  TEAM,
-  validImportValues,
   type TestBot,
 } from '../support/bot.js';
+import { FAKE_KUBECONFIG_SECRET, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { ADMIN, ALICE, fakeJwt, HOSTED_ZONE, ORG, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
+import { useBot } from '../support/world.js';
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
 const TOKEN = fakeJwt();
-
-beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM, users: { [ADMIN]: { is_admin: true }, [ALICE]: {} } });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-});
-
-afterAll(async () => {
-  await slack?.close();
-  await simplismart?.close();
-});
 
 describe('the audit itself', () => {
   // Its own local servers per test: a bot that fails the audit closes them.
@@ -104,13 +86,12 @@ describe('the audit itself', () => {
 });
 
 describe('where secrets pass through the bot, logged at trace level', () => {
-  let bot: TestBot;
-  beforeAll(async () => {
-    bot = await startTestBot({ slack, simplismart, env: { LOG_LEVEL: 'trace' } });
-  });
-  afterAll(async () => {
-    // Throws if anything below leaked.
-    await bot?.stop();
+  // Stopping it (after the tests) throws if anything below leaked.
+  const { bot, slack, simplismart } = useBot({
+    slack: { users: { [ADMIN]: { is_admin: true }, [ALICE]: {} } },
+    token: TOKEN,
+    connect: [],
+    env: { LOG_LEVEL: 'trace' },
   });
 
   /** Every byte of the SQLite database (main file, WAL and shared memory), as latin1 text to search. */

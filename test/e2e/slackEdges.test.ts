@@ -5,56 +5,20 @@
 // a value twice.
 import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import { MESSAGE_TEXT_BUDGET, NO_APPROVERS } from '../../src/views/blocks.js';
-import { APPROVAL_NOTE_MAX, MAX_NODE_GROUPS } from '../../src/views/importModal.js';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { blockTextLength, startFakeSlack, suggestionProblems, type FakeSlack } from '../support/fakeSlack.js';
+import { APPROVAL_NOTE_MAX } from '../../src/views/importModalMeta.js';
+import { MAX_NODE_GROUPS } from '../../src/views/nodeGroupEditor.js';
+import { blockTextLength, suggestionProblems } from '../support/blockKitRules.js';
+import { commandReply, eventually, openImportModal, requestIdIn, submitModal, type View } from '../support/bot.js';
+import { ADMIN, ALICE, ORG, TEAM } from '../support/fixtures.js';
 import { swollen, MANY_APPROVERS, maximalBody } from '../support/maximalImport.js';
 import { fillModal, type FillValue } from '../support/modalState.js';
 import { blockActions, blockSuggestion } from '../support/slackRequests.js';
 import { expectWholeEntities, textsOf } from '../support/slackMessageLimits.js';
-import {
-  ADMIN,
-  ALICE,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  openImportModal,
-  ORG,
-  requestIdIn,
-  responseTo,
-  runCommand,
-  startTestBot,
-  submitModal,
-  TEAM,
-  type TestBot,
-} from '../support/bot.js';
+import { useBot } from '../support/world.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- Slack and API JSON as the fakes recorded it. */
-type Json = any;
-type View = Record<string, unknown> & { id: string; hash: string; blocks: Json[]; private_metadata: string };
-
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-const TOKEN = fakeJwt();
-
-beforeAll(async () => {
-  slack = await startFakeSlack({ teamId: TEAM });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-  bot = await startTestBot({ slack, simplismart });
-  await connectWorkspace(bot, TEAM, TOKEN, ORG);
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
-});
+const { bot, slack, simplismart, settled } = useBot({ freshFakes: true });
 
 beforeEach(async () => {
-  slack.reset();
-  simplismart.reset();
-  bot.clock.advance(1000);
   await setPolicy({ required: false });
 });
 
@@ -70,7 +34,7 @@ async function setPolicy(policy: Partial<ApprovalPolicy>): Promise<void> {
 /** The form with six node groups (as many as it holds), every field at its limit. */
 async function maximalForm(): Promise<{ view: View; values: Record<string, FillValue> }> {
   const body = maximalBody(ORG);
-  let view = (await openImportModal(bot, slack, { text: 'provider=aws' })) as View;
+  let view = await openImportModal(bot, slack, { text: 'provider=aws' });
   for (let added = 1; added < MAX_NODE_GROUPS; added += 1) {
     const before = slack.callsTo('views.update').length;
     await bot.send(blockActions({ teamId: TEAM, userId: ALICE, actionId: 'nodegroup_add', blockId: 'nodegroup_actions', view, stateValues: fillModal(view, {}) }));
@@ -113,18 +77,6 @@ function expectEveryMessageAccepted(): void {
   }
 }
 
-/** Waits until the request is in `state` and its outcome reply (matched by its text) was accepted. */
-async function settled(id: string, state: string, outcome: RegExp): Promise<Json> {
-  let request: Json;
-  await eventually(async () => {
-    request = await bot.store.getRequest(id);
-    expect(request?.state).toBe(state);
-    const told = slack.callsTo('chat.postMessage').find((c) => outcome.test(String(c.args.text)) && c.status !== undefined);
-    expect(told?.response?.error ?? (told === undefined ? 'not posted yet' : 'ok')).toBe('ok');
-  }, 8000);
-  return request;
-}
-
 describe('the longest import and the longest answers are told in messages Slack accepts', () => {
   test('a success whose answer has huge values: the outcome is posted, and every message of the thread', async () => {
     const { view, values } = await maximalForm();
@@ -135,7 +87,7 @@ describe('the longest import and the longest answers are told in messages Slack 
       commit: true,
     });
     const id = requestIdIn(await submitModal(bot, view, values));
-    const request = await settled(id, 'succeeded', /is imported into Simplismart/);
+    const { request } = await settled(id, 'succeeded', { timeoutMs: 8000 });
     expect(JSON.parse(request.payload).nodegroup_labels).toHaveLength(MAX_NODE_GROUPS);
     expectEveryMessageAccepted();
   }, 15_000);
@@ -145,7 +97,7 @@ describe('the longest import and the longest answers are told in messages Slack 
     const fields = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [swollen(300, `f${i}`), Array.from({ length: 12 }, () => swollen(2000, 'e'))]));
     simplismart.nextResponse({ kind: 'respond', status: 422, body: { error: swollen(5000, 'm'), ...fields } });
     const id = requestIdIn(await submitModal(bot, view, values));
-    await settled(id, 'failed', /^Import failed for /);
+    await settled(id, 'failed', { timeoutMs: 8000 });
     expectEveryMessageAccepted();
     const outcome = slack.callsTo('chat.postMessage').find((c) => /^Import failed for /.test(String(c.args.text)));
     expect(JSON.stringify(outcome?.args.blocks)).toContain('request_edit');
@@ -166,15 +118,13 @@ describe('the longest import and the longest answers are told in messages Slack 
 
 test('a policy that names no approvers: the import is refused, saying nobody the one way the bot says it', async () => {
   await setPolicy({ approverUserIds: [], approverGroupIds: [] });
-  const url = slack.responseUrl('no-approvers');
-  await runCommand(bot, 'import', { responseUrl: url });
-  const reply = await responseTo(slack, url);
+  const reply = await commandReply(bot, slack, 'import');
   expect(reply.text).toContain(`Imports here need 1 approval from ${NO_APPROVERS}, and requesters never approve their own`);
   expect(slack.callsTo('views.open')).toHaveLength(0);
 });
 
 test('the accelerator menu offers each value once, whatever is typed (`none` included)', async () => {
-  const view = (await openImportModal(bot, slack)) as View;
+  const view = await openImportModal(bot, slack);
   for (const typed of ['none', 'NONE', ' none ', '', 'nvidia-h100', 'h100', 'amd-mi300x', 'nvidia']) {
     const response = await bot.send(blockSuggestion({ teamId: TEAM, userId: ALICE, actionId: 'accelerator_type', blockId: 'ng_0_acceleratorType', value: typed, view }));
     expect(response.status).toBe(200);

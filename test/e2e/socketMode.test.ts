@@ -1,31 +1,19 @@
 // Socket Mode (the manifest's default): the bot asks Slack for a WebSocket URL, receives payloads as
 // envelopes over it and acks each one on it; /healthz and /readyz are served on PORT all the while.
-import { createServer } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
+import { eventually } from '../support/bot.js';
+import { ALICE, CHANNEL, TEAM } from '../support/fixtures.js';
+import { freePort } from '../support/localServer.js';
 import { slashCommand } from '../support/slackRequests.js';
-import { ALICE, CHANNEL, connectWorkspace, eventually, fakeJwt, ORG, startTestBot, TEAM, type TestBot } from '../support/bot.js';
+import { useBot } from '../support/world.js';
 
 const APP_TOKEN = 'xapp-1-A0FAKEAPP01-1234567890-socketmodetesttoken';
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
+/** The bot's PORT, where it serves /healthz and /readyz beside the socket. */
+const port = await freePort();
 let wss: WebSocketServer;
-let bot: TestBot;
-let port: number;
 const sockets: WebSocket[] = [];
 const fromBot: Array<{ envelope_id?: string; payload?: unknown }> = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 beforeAll(async () => {
   wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -35,26 +23,25 @@ beforeAll(async () => {
     socket.on('message', (data: Buffer) => fromBot.push(JSON.parse(data.toString('utf8')) as { envelope_id?: string }));
     socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0FAKEAPP01' } }));
   });
-  const wsPort = (wss.address() as { port: number }).port;
-  slack = await startFakeSlack({ teamId: TEAM });
-  slack.onCall('apps.connections.open', () => ({ ok: true, url: `ws://127.0.0.1:${wsPort}/link/?ticket=test` }));
-  simplismart = await startFakeSimplismart({ tokens: {} });
-  port = await freePort();
-  bot = await startTestBot({ slack, simplismart, env: { SLACK_APP_TOKEN: APP_TOKEN, PORT: String(port) } });
-  await connectWorkspace(bot, TEAM, fakeJwt(), ORG);
 });
 
+const { slack, startBot } = useBot({
+  env: { SLACK_APP_TOKEN: APP_TOKEN, PORT: String(port) },
+  beforeStart: ({ slack }) => {
+    const wsPort = (wss.address() as { port: number }).port;
+    slack.onCall('apps.connections.open', () => ({ ok: true, url: `ws://127.0.0.1:${wsPort}/link/?ticket=test` }));
+  },
+});
+
+// After useBot's afterAll has stopped the bots, which close with a close frame: let that handshake
+// finish (answered by the server) before closing the server.
 afterAll(async () => {
-  await bot?.stop();
-  // The bot closes with a close frame; let that handshake finish (answered by the server) before tearing down.
   await Promise.all(
     sockets.map((socket) =>
       socket.readyState === socket.CLOSED ? Promise.resolve() : new Promise<void>((resolve) => socket.once('close', () => resolve())),
     ),
   );
   await new Promise((resolve) => wss.close(resolve));
-  await slack?.close();
-  await simplismart?.close();
 });
 
 /** Slack sends a slash command as an envelope; resolves with the bot's ack envelope. */
@@ -93,12 +80,9 @@ test('`/simplismart import` over the socket opens the form with the command’s 
 test('HOST is honoured: the health server listens on that address only', async () => {
   const host = '127.0.0.2'; // loopback too, but another address than 127.0.0.1
   const otherPort = await freePort();
-  const second = await startTestBot({ slack, simplismart, env: { SLACK_APP_TOKEN: APP_TOKEN, PORT: String(otherPort), HOST: host } });
-  try {
-    expect(second.url).toBe(`http://${host}:${otherPort}`);
-    expect((await fetch(`http://${host}:${otherPort}/healthz`)).status).toBe(200);
-    await expect(fetch(`http://127.0.0.1:${otherPort}/healthz`)).rejects.toThrow();
-  } finally {
-    await second.stop();
-  }
+  const second = await startBot({ env: { SLACK_APP_TOKEN: APP_TOKEN, PORT: String(otherPort), HOST: host } });
+  expect(second.url).toBe(`http://${host}:${otherPort}`);
+  expect((await fetch(`http://${host}:${otherPort}/healthz`)).status).toBe(200);
+  await expect(fetch(`http://127.0.0.1:${otherPort}/healthz`)).rejects.toThrow();
+  await second.stop();
 });

@@ -4,41 +4,29 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { BOT_TOKEN, SIGNING_SECRET, TEAM } from '../support/bot.js';
-import { buildBot, freePort, within, type BuiltBot, type Exit } from '../support/builtBot.js';
+import { BOT_TOKEN, SIGNING_SECRET } from '../support/bot.js';
+import { buildBot, processEnv, within, type BuiltBot, type Exit } from '../support/builtBot.js';
+import { freePort } from '../support/localServer.js';
+import { useBot } from '../support/world.js';
 
 const APP_TOKEN = 'xapp-1-A0FAKEAPP01-1234567890-startupfailuretoken';
 const SECRETS = [SIGNING_SECRET, BOT_TOKEN, APP_TOKEN];
 /** Far less than today's 16–20 s of retries for an unreachable Slack; the bot's own bound is 10 s. */
 const QUICKLY_MS = 10_000;
 
+const { slack } = useBot({ replicas: 0 });
 let built: BuiltBot;
-let slack: FakeSlack;
 let case_ = 0;
 
 beforeAll(async () => {
   built = await buildBot();
-  slack = await startFakeSlack({ teamId: TEAM });
 }, 60_000);
 
-afterAll(async () => {
-  built?.remove();
-  await slack?.close();
-});
+afterAll(() => built?.remove());
 
 async function env(overrides: Record<string, string> = {}): Promise<Record<string, string>> {
   case_ += 1;
-  return {
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_API_URL: slack.apiUrl,
-    PORT: String(await freePort()),
-    HOST: '127.0.0.1',
-    DATA_DIR: join(built.dir, `data-${case_}`),
-    LOG_LEVEL: 'info',
-    ...overrides,
-  };
+  return processEnv({ slack, port: await freePort(), dataDir: join(built.dir, `data-${case_}`) }, overrides);
 }
 
 interface Failure {

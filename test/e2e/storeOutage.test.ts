@@ -1,25 +1,9 @@
 // The store goes away (PostgreSQL stops; another process locks the SQLite file) and comes back:
 // /readyz says so, people get a clear message and keep their form, nothing crashes, it recovers.
-import { startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import { slashCommand } from '../support/slackRequests.js';
+import { eventually, openImportModal, runCommand, submitModal } from '../support/bot.js';
+import { validImportValues } from '../support/fixtures.js';
 import { postgresBehindProxy, sqliteWriteLock, type StoreOutage } from '../support/storeOutages.js';
-import {
-  ALICE,
-  CHANNEL,
-  connectWorkspace,
-  eventually,
-  fakeJwt,
-  openImportModal,
-  ORG,
-  startTestBot,
-  submitModal,
-  TEAM,
-  validImportValues,
-  type TestBot,
-} from '../support/bot.js';
-
-const TOKEN = fakeJwt();
+import { useBot } from '../support/world.js';
 
 interface Outage {
   name: string;
@@ -34,34 +18,14 @@ const outages: Outage[] = [
 ];
 
 describe.each(outages)('$name', ({ readsWork, make }) => {
-  let slack: FakeSlack;
-  let simplismart: FakeSimplismart;
-  let bot: TestBot;
-  let outage: StoreOutage | undefined;
-
-  beforeAll(async () => {
-    slack = await startFakeSlack({ teamId: TEAM });
-    simplismart = await startFakeSimplismart({ tokens: { [TOKEN]: ORG } });
-    const made = await make();
-    outage = made;
-    bot = await startTestBot({ slack, simplismart, databaseUrl: made.databaseUrl });
-    await connectWorkspace(bot, TEAM, TOKEN, ORG);
-  });
-
-  afterAll(async () => {
-    await outage?.mendIt().catch(() => undefined);
-    await bot?.stop();
-    await slack?.close();
-    await simplismart?.close();
-    await outage?.tearDown();
-  });
+  const { bot, slack, simplismart, database: outage } = useBot({ database: make });
 
   test('readyz fails, people are told and keep their form, help still answers; all recovers', async () => {
     const readyz = () => fetch(`${bot.url}/readyz`).then((r) => r.status);
     expect(await readyz()).toBe(200);
     const view = await openImportModal(bot, slack, { text: 'provider=aws' });
 
-    await outage!.breakIt();
+    await outage.breakIt();
     await eventually(async () => expect(await readyz()).toBe(503), 8000);
     expect((await fetch(`${bot.url}/healthz`)).status).toBe(200);
 
@@ -74,16 +38,16 @@ describe.each(outages)('$name', ({ readsWork, make }) => {
 
     // A command that reads the store is answered: with the answer when reads still work, otherwise
     // with what is wrong and what to do.
-    await bot.send(slashCommand({ teamId: TEAM, userId: ALICE, channelId: CHANNEL, text: 'status', responseUrl: slack.responseUrl('outage-status') }));
+    await runCommand(bot, 'status', { responseUrl: slack.responseUrl('outage-status') });
     const told = await slack.waitFor('response_url', (c) => c.responseUrlId === 'outage-status', { timeoutMs: 8000 });
     expect(String(told.args['text'])).toMatch(readsWork ? /Connected to Simplismart/ : /database isn’t answering/);
 
     // Commands that need nothing stored still work.
-    const help = await bot.send(slashCommand({ teamId: TEAM, userId: ALICE, channelId: CHANNEL, text: 'help' }));
+    const help = await runCommand(bot, 'help');
     expect(help.status).toBe(200);
     expect(JSON.stringify(help.json)).toContain('/simplismart import');
 
-    await outage!.mendIt();
+    await outage.mendIt();
     await eventually(async () => expect(await readyz()).toBe(200), 8000);
     const accepted = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2' }));
     expect(accepted.json).toMatchObject({ response_action: 'update' });

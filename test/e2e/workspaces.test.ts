@@ -1,28 +1,10 @@
 // Several workspaces on one bot: each connects its own Simplismart token and org, and every import
 // is sent with the token of the workspace it came from — never another's.
 import { maskToken } from '../../src/domain/workspaceConnection.js';
-import { IMPORT_PATH, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
-import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
-import {
-  ADMIN,
-  ALICE,
-  BOB,
-  CAROL,
-  eventually,
-  fakeJwt,
-  HOSTED_ZONE,
-  ORG,
-  ORG_TWO,
-  responseTo,
-  runCommand,
-  SECRET_ID,
-  startTestBot,
-  submitModal,
-  TEAM,
-  TEAM_TWO,
-  validImportValues,
-  type TestBot,
-} from '../support/bot.js';
+import { commandReply, eventually, pause, responseTo, runCommand, submitModal, textOf } from '../support/bot.js';
+import { IMPORT_PATH } from '../support/fakeSimplismart.js';
+import { ADMIN, ALICE, BOB, CAROL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, TEAM_TWO, validImportValues } from '../support/fixtures.js';
+import { useBot } from '../support/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads and answers are free-form JSON. */
 type Json = any;
@@ -34,28 +16,16 @@ const TOKEN_TWO = fakeJwt({ exp: 4070908800 });
 const HOSTED_ZONE_TWO = '7f0c2a1e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
 const SECRET_ID_TWO = '2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091';
 
-let slack: FakeSlack;
-let simplismart: FakeSimplismart;
-let bot: TestBot;
-
-beforeAll(async () => {
-  slack = await startFakeSlack({
-    teamId: TEAM,
+const { bot, slack, simplismart } = useBot({
+  slack: {
     users: { [ADMIN]: { is_admin: true }, [ADMIN_TWO]: { is_owner: true, team_id: TEAM_TWO }, [ALICE]: {}, [BOB]: { team_id: TEAM_TWO }, [CAROL]: { team_id: TEAM_THREE } },
-  });
-  simplismart = await startFakeSimplismart({ tokens: { [TOKEN_ONE]: ORG, [TOKEN_TWO]: ORG_TWO } });
-  bot = await startTestBot({ slack, simplismart });
-});
-
-afterAll(async () => {
-  await bot?.stop();
-  await slack?.close();
-  await simplismart?.close();
+  },
+  tokens: { [TOKEN_ONE]: ORG, [TOKEN_TWO]: ORG_TWO },
+  connect: [],
+  freshFakes: true,
 });
 
 beforeEach(async () => {
-  slack.reset();
-  simplismart.reset();
   await connectThroughForm(TEAM, ADMIN, { connect_token: TOKEN_ONE, connect_org: ORG, connect_hosted_zone: HOSTED_ZONE, connect_secret_id: SECRET_ID });
   await connectThroughForm(TEAM_TWO, ADMIN_TWO, {
     connect_token: TOKEN_TWO,
@@ -65,9 +35,6 @@ beforeEach(async () => {
   });
   slack.clearCalls();
 });
-
-const textOf = (m: Json): string => `${String(m?.text ?? '')}\n${JSON.stringify(m?.blocks ?? [])}`;
-const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** An admin of `teamId` runs /simplismart connect and submits the form. */
 async function connectThroughForm(teamId: string, adminId: string, fill: Record<string, string>): Promise<void> {
@@ -190,10 +157,8 @@ test('a workspace naming another’s org still sends its own token (and is refus
 });
 
 test('an unconnected workspace is told to connect, even when others are connected; nothing is sent', async () => {
-  const responseUrl = slack.responseUrl();
-  await runCommand(bot, 'import provider=aws', { teamId: TEAM_THREE, userId: CAROL, responseUrl });
-  expect(textOf(await responseTo(slack, responseUrl))).toMatch(/admin must run `\/simplismart connect`/);
-  await settle();
+  expect(textOf(await commandReply(bot, slack, 'import provider=aws', { teamId: TEAM_THREE, userId: CAROL }))).toMatch(/admin must run `\/simplismart connect`/);
+  await pause(150);
   expect(slack.callsTo('views.open')).toHaveLength(0);
 
   // A form opened in another workspace, submitted as TEAM_THREE (a forged or misrouted payload).
@@ -203,22 +168,18 @@ test('an unconnected workspace is told to connect, even when others are connecte
   const response = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2' }), { teamId: TEAM_THREE, userId: CAROL });
   expect(response.json.response_action).toBe('errors');
   expect(JSON.stringify(response.json.errors)).toMatch(/not connected/);
-  await settle();
+  await pause(150);
   expect(simplismart.requests).toHaveLength(0);
   expect(await bot.store.listRequests(TEAM_THREE, 10)).toHaveLength(0);
 });
 
 test('after one workspace disconnects, its imports stop and the other keeps its own token', async () => {
-  const bye = slack.responseUrl();
-  await runCommand(bot, 'disconnect', { teamId: TEAM_TWO, userId: ADMIN_TWO, responseUrl: bye });
-  expect(textOf(await responseTo(slack, bye))).toMatch(/Disconnected/);
+  expect(textOf(await commandReply(bot, slack, 'disconnect', { teamId: TEAM_TWO, userId: ADMIN_TWO }))).toMatch(/Disconnected/);
   expect(await bot.store.getConnection(TEAM_TWO)).toBeUndefined();
   expect(await bot.store.getConnection(TEAM)).toBeDefined();
 
-  const responseUrl = slack.responseUrl();
-  await runCommand(bot, 'import provider=aws', { teamId: TEAM_TWO, userId: BOB, responseUrl });
-  expect(textOf(await responseTo(slack, responseUrl))).toMatch(/admin must run `\/simplismart connect`/);
-  await settle();
+  expect(textOf(await commandReply(bot, slack, 'import provider=aws', { teamId: TEAM_TWO, userId: BOB }))).toMatch(/admin must run `\/simplismart connect`/);
+  await pause(150);
   expect(slack.callsTo('views.open')).toHaveLength(0);
 
   await importFrom(TEAM, ALICE, { cluster_name: 'Still One' });

@@ -2,7 +2,7 @@
 // exact row mapping, compare-and-set moves under concurrency, votes, import leases, sweeper listings,
 // migrations.
 import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
-import type { ImportLease, ImportOutcome, ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
+import type { Approval, ImportLease, ImportOutcome, ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
 import type { WorkspaceConnection } from '../../src/domain/workspaceConnection.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openSqlDriver, openStore } from '../../src/store/openStore.js';
@@ -423,6 +423,21 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
     });
 
     describe('recordApproval', () => {
+      const approvalBy = (request: ImportRequest, approverId: string, at: number): Approval => ({ requestId: request.id, approverId, at });
+
+      /** A vote that changed nothing: its answer holds the request and the votes as stored, and the trail is as long as before. */
+      async function expectVoteIgnored(
+        vote: Awaited<ReturnType<Store['recordApproval']>>,
+        outcome: 'duplicate' | 'not_pending',
+        stored: ImportRequest,
+        approvals: Approval[],
+        events: number,
+      ): Promise<void> {
+        expect(vote).toStrictEqual({ outcome, request: stored, approvals });
+        expect(await store.getRequest(stored.id)).toStrictEqual(stored);
+        expect(await store.listEvents(stored.id)).toHaveLength(events);
+      }
+
       test('counts a vote with an audit entry and lists the votes so far', async () => {
         const request = await create();
         const vote = await store.recordApproval({ id: request.id, approverId: 'U_A', at: T0 + 10, note: 'lgtm' });
@@ -449,15 +464,8 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
 
         const again = await store.recordApproval({ id: request.id, approverId: 'U_A', at: T0 + 20 });
 
-        const stored = { ...request, version: 2, updatedAt: T0 + 10 };
-        expect(again).toStrictEqual({
-          outcome: 'duplicate',
-          request: stored,
-          approvals: [{ requestId: request.id, approverId: 'U_A', at: T0 + 10 }],
-        });
         // The version bump taken before the duplicate was noticed has been rolled back.
-        expect(await store.getRequest(request.id)).toStrictEqual(stored);
-        expect(await store.listEvents(request.id)).toHaveLength(2);
+        await expectVoteIgnored(again, 'duplicate', { ...request, version: 2, updatedAt: T0 + 10 }, [approvalBy(request, 'U_A', T0 + 10)], 2);
       });
 
       test('approvals are listed by time, not by arrival', async () => {
@@ -479,13 +487,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
 
         const vote = await store.recordApproval({ id: request.id, approverId: 'U_B', at: T0 + 2 });
 
-        expect(vote).toStrictEqual({
-          outcome: 'not_pending',
-          request: approved,
-          approvals: [{ requestId: request.id, approverId: 'U_A', at: T0 + 1 }],
-        });
-        expect(await store.getRequest(request.id)).toStrictEqual(approved);
-        expect(await store.listEvents(request.id)).toHaveLength(3);
+        await expectVoteIgnored(vote, 'not_pending', approved!, [approvalBy(request, 'U_A', T0 + 1)], 3);
       });
 
       test('an unknown request is not pending', async () => {

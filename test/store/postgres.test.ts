@@ -4,7 +4,8 @@ import pg from 'pg';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openSqlDriver, openStore } from '../../src/store/openStore.js';
-import { closedPort, createTestDatabase, terminateConnections, type TestDatabase } from '../support/postgres.js';
+import { freePort } from '../support/localServer.js';
+import { createTestDatabase, terminateConnections, type TestDatabase } from '../support/postgres.js';
 import { describeStoreContract } from './contract.js';
 
 describeStoreContract('postgres', async () => {
@@ -88,7 +89,7 @@ describe('PostgreSQL specifics', () => {
   });
 
   test('an unreachable server makes ping() throw StoreUnavailableError, without the password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const store = await openStore(`postgres://postgres:hunter2-secret@127.0.0.1:${port}/postgres`);
     try {
       const started = Date.now();

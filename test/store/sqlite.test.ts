@@ -101,35 +101,34 @@ describe('SQLite under lock contention', () => {
     if (other.isTransaction) other.exec('ROLLBACK');
   });
 
-  test('a write waits (without blocking the event loop) for a lock released within the window', async () => {
+  /** Runs `use` on a store of its own on the file, once another connection holds the write lock. */
+  async function whileLocked(use: (store: Store) => Promise<void>): Promise<void> {
     const store = await openStore(file);
     try {
       other.exec('BEGIN EXCLUSIVE');
+      await use(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  test('a write waits (without blocking the event loop) for a lock released within the window', () =>
+    whileLocked(async (store) => {
       const started = Date.now();
       setTimeout(() => other.exec('ROLLBACK'), 300);
       await store.ping();
       expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  test('reads still answer while another connection holds the write lock', async () => {
-    const store = await openStore(file);
-    try {
-      other.exec('BEGIN EXCLUSIVE');
+  test('reads still answer while another connection holds the write lock', () =>
+    whileLocked(async (store) => {
       const started = Date.now();
       expect(await store.getRequest('ir-none')).toBeUndefined();
       expect(Date.now() - started).toBeLessThan(500);
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 
-  test('a lock held past the ~2 s window becomes StoreUnavailableError', async () => {
-    const store = await openStore(file);
-    try {
-      other.exec('BEGIN EXCLUSIVE');
+  test('a lock held past the ~2 s window becomes StoreUnavailableError', () =>
+    whileLocked(async (store) => {
       const started = Date.now();
       const error: unknown = await store.ping().catch((e: unknown) => e);
       const elapsed = Date.now() - started;
@@ -141,10 +140,7 @@ describe('SQLite under lock contention', () => {
 
       other.exec('ROLLBACK');
       await expect(store.ping()).resolves.toBeUndefined();
-    } finally {
-      await store.close();
-    }
-  });
+    }));
 });
 
 describe('the database file deleted or replaced under an open store', () => {

@@ -3,19 +3,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, verifySlackRequest } from '@slack/bolt';
 import { WebClient, type WebAPIPlatformError } from '@slack/web-api';
-import { startFakeSlack, suggestionProblems, type FakeSlack } from '../support/fakeSlack.js';
+import { suggestionProblems } from '../support/blockKitRules.js';
+import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import {
   FAKE_KUBECONFIG_SECRET,
-  exampleImportBody,
   refusedUrl,
   simplismartFaults,
   startFakeSimplismart,
   type FakeSimplismart,
 } from '../support/fakeSimplismart.js';
 import { blockActions, blockSuggestion, postToBot, signSlackRequest, slashCommand, viewSubmission } from '../support/slackRequests.js';
+import { aBody, ORG } from '../support/fixtures.js';
 import { blockIds, clientSideErrors, fillModal, findBlock } from '../support/modalState.js';
 
-const ORG = '54360212-2263-44c6-afaf-1333544854f7';
 const SECRET = 'test-signing-secret';
 
 /** WebClient logs Slack's response_metadata messages at error level; keep the test output clean. */
@@ -208,26 +208,26 @@ describe('fakeSimplismart over fetch', () => {
 
   it('answers the documented statuses', async () => {
     const cases: Array<[unknown, string | null, number, object]> = [
-      [exampleImportBody(ORG), null, 401, { detail: 'Authentication credentials were not provided.' }],
-      [exampleImportBody(ORG), 'tok-unknown', 401, { detail: 'Invalid token.' }],
-      [exampleImportBody('11111111-2222-3333-4444-555555555555'), 'tok-a', 403, { detail: 'You do not have permission to perform this action.' }],
+      [aBody(), null, 401, { detail: 'Authentication credentials were not provided.' }],
+      [aBody(), 'tok-unknown', 401, { detail: 'Invalid token.' }],
+      [aBody({ org: '11111111-2222-3333-4444-555555555555' }), 'tok-a', 403, { detail: 'You do not have permission to perform this action.' }],
       ['{not json', 'tok-a', 400, { error: 'Invalid JSON' }],
-      [exampleImportBody(ORG, { region: null }), 'tok-a', 400, { error: 'Region is required' }],
+      [aBody({ region: null }), 'tok-a', 400, { error: 'Region is required' }],
     ];
     for (const [body, token, status, json] of cases) {
       const res = await post(body, token);
       expect([res.status, await res.json()]).toEqual([status, json]);
     }
-    const missing = await post(exampleImportBody(ORG, { slug: undefined, nodegroup_labels: [{ name: 'a', is_auxiliary: false }] }));
+    const missing = await post({ ...aBody(), slug: undefined, nodegroup_labels: [{ name: 'a', is_auxiliary: false }] });
     expect(missing.status).toBe(422);
     expect(((await missing.json()) as { error: string }).error).toMatch(/^Failed to import cluster: .*slug.*is_auxilliary/);
 
-    const created = await post(exampleImportBody(ORG));
+    const created = await post(aBody());
     const json = (await created.json()) as { kubeconfig: unknown };
     expect(created.status).toBe(201);
     expect(json).toMatchObject({ name: 'Production Cluster', status: 'active', cluster_hosted_on: 'aws', region: 'us-west-2' });
     expect(JSON.stringify(json.kubeconfig)).toContain(FAKE_KUBECONFIG_SECRET);
-    const again = await post(exampleImportBody(ORG));
+    const again = await post(aBody());
     expect([again.status, await again.json()]).toEqual([422, { error: "Failed to import cluster: cluster with slug 'prod-cluster' already exists" }]);
     expect(api.importCount()).toBe(1);
     expect((await fetch(`${api.url}/nope`)).status).toBe(404);
@@ -236,22 +236,22 @@ describe('fakeSimplismart over fetch', () => {
 
   it('injects faults: HTML 502, 500-but-created, hang, reset, refused port', async () => {
     api.nextResponse(simplismartFaults.badGatewayHtml());
-    const html = await post(exampleImportBody(ORG));
+    const html = await post(aBody());
     expect([html.status, html.headers.get('content-type')]).toEqual([502, 'text/html']);
 
     api.nextResponse(simplismartFaults.serverErrorButCreated());
-    expect((await post(exampleImportBody(ORG))).status).toBe(500);
+    expect((await post(aBody())).status).toBe(500);
     expect(api.importCount()).toBe(1);
 
     api.nextResponse({ kind: 'hang' });
-    await expect(post(exampleImportBody(ORG, { slug: 'b' }), 'tok-a', undefined, AbortSignal.timeout(150))).rejects.toThrow(/timeout|aborted/i);
+    await expect(post(aBody({ slug: 'b' }), 'tok-a', undefined, AbortSignal.timeout(150))).rejects.toThrow(/timeout|aborted/i);
     api.nextResponse({ kind: 'reset' });
-    await expect(post(exampleImportBody(ORG, { slug: 'c' }))).rejects.toThrow(/fetch failed/);
+    await expect(post(aBody({ slug: 'c' }))).rejects.toThrow(/fetch failed/);
     expect(api.importRequests().map((r) => r.outcome)).toEqual(['answered', 'answered', 'hung', 'reset']);
     expect(api.requests[2]!.json.slug).toBe('b');
 
     const refused = await refusedUrl();
-    await expect(post(exampleImportBody(ORG), 'tok-a', `${refused}/infrastructure/clusters/existing`)).rejects.toMatchObject({
+    await expect(post(aBody(), 'tok-a', `${refused}/infrastructure/clusters/existing`)).rejects.toMatchObject({
       cause: { code: 'ECONNREFUSED' },
     });
   });

@@ -1,5 +1,6 @@
-// Starts the real bot in-process (HTTP mode, real Bolt, real store) against the local Slack and
-// Simplismart fakes, captures every log line, and offers the few steps most tests share.
+// One bot of a test world (world.ts starts them): the real bot in-process (HTTP mode, real Bolt, real
+// store) on the local Slack and Simplismart, every log line captured, audited for secrets when it
+// stops; and the steps most tests take (run a command, open and submit the import form, wait).
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,36 +17,22 @@ import type { SqlParams } from '../../src/store/sqlDriver.js';
 import type { Store } from '../../src/store/store.js';
 import { FAKE_KUBECONFIG_SECRET, type FakeSimplismart } from './fakeSimplismart.js';
 import type { FakeSlack } from './fakeSlack.js';
+import { ADMIN, ALICE, CHANNEL, HOSTED_ZONE, SECRET_ID, T0, TEAM } from './fixtures.js';
 import { fillModal, type FillValue } from './modalState.js';
 import { findLeaks, secretForms, type Secret } from './secretsAudit.js';
-import { blockActions, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
+import { newViewHash, newViewId, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON as the local Slack holds it. */
+type Json = any;
 
 export const SIGNING_SECRET = 'test-signing-secret-4f9a1c7e2b8d';
 export const BOT_TOKEN = 'xoxb-1111111111-2222222222-testbottokenvalue';
 /** Random per test file: a key of one repeated byte would hide a leak of part of it, or match by chance. */
 export const ENCRYPTION_KEY = randomBytes(32).toString('base64');
-export const TEAM = 'T0TEAMONE1';
-export const TEAM_TWO = 'T0TEAMTWO2';
-export const CHANNEL = 'C0IMPORTS1';
-export const ALICE = 'U0ALICE001';
-export const BOB = 'U0BOB00002';
-export const CAROL = 'U0CAROL003';
-export const ADMIN = 'U0ADMIN004';
-export const ORG = '54360212-2263-44c6-afaf-1333544854f7';
-export const ORG_TWO = '11111111-2222-4333-8444-555555555555';
-export const HOSTED_ZONE = 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f';
-export const SECRET_ID = '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1';
-
-/** A JWT-shaped Simplismart token (header.payload.signature), expiring far in the future. */
-export function fakeJwt(claims: Record<string, unknown> = {}): string {
-  const enc = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const signature = Buffer.from(`sig-${Math.random()}`).toString('base64url');
-  return `${enc({ alg: 'HS256', typ: 'JWT' })}.${enc({ sub: 'api-key', exp: 4102444800, ...claims })}.${signature}`;
-}
 
 /** Time that tests move by hand. */
 export class ManualClock implements Clock {
-  constructor(private current = Date.UTC(2026, 10, 26, 9, 0, 0)) {}
+  constructor(private current = T0) {}
   now(): number {
     return this.current;
   }
@@ -78,9 +65,11 @@ export interface TestBot {
   /**
    * Stops the bot (the store too unless it was passed in), then audits everything it logged, sent to
    * the local Slack, answered to Slack's requests and sent to the local Simplismart: any secret in them
-   * fails the test that stops it.
+   * fails the test that stops it. Once stopped, stop() answers as it did the first time.
    */
   stop(): Promise<void>;
+  /** Log lines from line `from` on at error level or above (pino: 50 error, 60 fatal). */
+  failures(from?: number): string[];
   /** The secrets audit so far: one line per secret found in the logs, the calls to Slack or the answers. */
   leaks(): string[];
   /** Simplismart tokens this bot was given (connectWorkspace, or any JWT sent through `send`), for the audit. */
@@ -156,6 +145,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   }
   const answers: string[] = [];
   const tokens = new Set<string>();
+  let stopping: Promise<void> | undefined;
   const leaks = (): string[] => {
     const secrets: Secret[] = [
       ...secretForms('the signing secret', SIGNING_SECRET),
@@ -184,19 +174,16 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     logs,
     answers,
     tokens,
-    stop: async () => {
-      await bot.stop();
-      if (ownsStore) await store.close();
-      if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
-      const found = leaks();
-      if (found.length > 0) {
-        // The test file's own cleanup stops at this throw: close the local servers here, so that the
-        // run fails instead of hanging on their open sockets.
-        await Promise.allSettled([options.slack.close(), options.simplismart.close()]);
-        throw new Error(`Secrets leaked:\n${found.slice(0, 10).join('\n')}`);
-      }
-    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await bot.stop();
+        if (ownsStore) await store.close();
+        if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+        const found = leaks();
+        if (found.length > 0) throw new Error(`Secrets leaked:\n${found.slice(0, 10).join('\n')}`);
+      })()),
     leaks,
+    failures: (from = 0) => logs.slice(from).filter((line) => /"level":(5\d|6\d)/.test(line)),
     send: async (request, o = {}) => {
       // Any JWT a test types into Slack, and whatever is pasted into the connect form's token field
       // (valid or not, JWT or not), joins the audit.
@@ -224,40 +211,33 @@ export async function connectWorkspace(bot: TestBot, teamId: string, token: stri
   );
 }
 
-/** The values of a complete, valid import form (one GPU node group), keyed by block id. */
-export function validImportValues(overrides: Record<string, FillValue> = {}): Record<string, FillValue> {
-  return {
-    cluster_name: 'Production Cluster',
-    cluster_provider: 'aws',
-    ng_0_name: 'gpu-pool',
-    ng_0_machineType: 'g5.2xlarge',
-    ng_0_capacityType: 'ON_DEMAND',
-    ng_0_minNodes: '0',
-    ng_0_maxNodes: '3',
-    ng_0_desiredNodes: '1',
-    ng_0_acceleratorType: 'nvidia-a10g',
-    ng_0_acceleratorCount: '1',
-    ...overrides,
-  };
+/** A modal as Slack holds it once opened (views.open/update answers, `view` in payloads): with its id and hash. */
+export interface View {
+  id: string;
+  hash: string;
+  blocks: Json[];
+  private_metadata: string;
+  [key: string]: unknown;
+}
+
+/** A modal the bot rendered, as Slack would hold it once opened (a new id and hash). */
+export function asView(rendered: object): View {
+  return { blocks: [], private_metadata: '', ...rendered, id: newViewId(), hash: newViewHash() };
 }
 
 /**
- * Runs `/simplismart import` and returns the modal the bot opened (as the fake Slack holds it, with
+ * Runs `/simplismart import` and returns the modal the bot opened (as the local Slack holds it, with
  * its id and hash).
  */
 export async function openImportModal(
   bot: TestBot,
   slack: FakeSlack,
   who: { teamId?: string; userId?: string; channelId?: string; text?: string } = {},
-): Promise<Record<string, unknown> & { id: string; hash: string }> {
+): Promise<View> {
   const before = slack.callsTo('views.open').length;
-  const response = await bot.send(
-    slashCommand({ teamId: who.teamId ?? TEAM, userId: who.userId ?? ALICE, channelId: who.channelId ?? CHANNEL, text: `import ${who.text ?? ''}`.trim() }),
-  );
-  expect(response.status).toBe(200);
-  const calls = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
-  const view = calls.response as { view: Record<string, unknown> & { id: string; hash: string } };
-  return slack.view(view.view.id) as Record<string, unknown> & { id: string; hash: string };
+  expect((await runCommand(bot, `import ${who.text ?? ''}`.trim(), who)).status).toBe(200);
+  const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
+  return slack.view(call.response.view.id) as View;
 }
 
 /** Submits a modal filled with `values` (on top of what it holds) and returns the bot's answer. */
@@ -277,27 +257,6 @@ export async function submitModal(
   );
 }
 
-/** Clicks a button on a message the bot posted. */
-export async function clickMessageButton(
-  bot: TestBot,
-  message: { channel: string; ts: string; blocks: unknown[] },
-  actionId: string,
-  who: { teamId?: string; userId: string; responseUrl?: string },
-): Promise<BotResponse> {
-  const { blockId } = findButton(message.blocks, actionId);
-  return bot.send(
-    blockActions({
-      teamId: who.teamId ?? TEAM,
-      userId: who.userId,
-      actionId,
-      blockId,
-      message: { ...message, ts: message.ts },
-      channelId: message.channel,
-      ...(who.responseUrl === undefined ? {} : { responseUrl: who.responseUrl }),
-    }),
-  );
-}
-
 export function findButton(blocks: unknown[], actionId: string): { blockId: string; value: string | undefined } {
   for (const block of blocks as Array<{ block_id?: string; elements?: Array<{ action_id?: string; value?: string }>; accessory?: { action_id?: string; value?: string } }>) {
     for (const element of [...(block.elements ?? []), ...(block.accessory ? [block.accessory] : [])]) {
@@ -305,6 +264,16 @@ export function findButton(blocks: unknown[], actionId: string): { blockId: stri
     }
   }
   throw new Error(`no button ${actionId} in ${JSON.stringify(blocks).slice(0, 400)}`);
+}
+
+/** A message's text and blocks, as one string to search. */
+export function textOf(message: Json): string {
+  return `${String(message?.text ?? '')}\n${JSON.stringify(message?.blocks ?? [])}`;
+}
+
+/** Gives work launched after an ack a moment to show itself, before asserting that it did not happen. */
+export function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Waits until `check` passes (polling), for async effects after an ack. */
@@ -340,6 +309,22 @@ export async function runCommand(
       ...(who.triggerId === undefined ? {} : { triggerId: who.triggerId }),
     }),
   );
+}
+
+/**
+ * Runs `/simplismart <text>` (as runCommand) with a response_url of its own: once the bot acked it
+ * (HTTP 200), resolves with what the bot posted there.
+ */
+export async function commandReply(
+  bot: TestBot,
+  slack: FakeSlack,
+  text: string,
+  who: Omit<Parameters<typeof runCommand>[2] & object, 'responseUrl'> = {},
+  options: { timeoutMs?: number } = {},
+): Promise<Awaited<ReturnType<typeof responseTo>>> {
+  const responseUrl = slack.responseUrl();
+  expect((await runCommand(bot, text, { ...who, responseUrl })).status).toBe(200);
+  return responseTo(slack, responseUrl, options);
 }
 
 /** Waits for the bot to answer through `responseUrl` (one of `slack.responseUrl()`) and returns what it posted. */

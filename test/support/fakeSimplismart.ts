@@ -1,7 +1,7 @@
 // A local Simplismart API (POST /infrastructure/clusters/existing) over real HTTP: documented answers, recorded requests, injectable faults.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { freePort, startLocalServer, Waits } from './localServer.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- request bodies are arbitrary JSON. */
 type Json = any;
@@ -158,48 +158,7 @@ export interface FakeSimplismart {
 
 /** A URL on 127.0.0.1 whose port was just bound and released: connecting is refused (ECONNREFUSED). */
 export async function refusedUrl(): Promise<string> {
-  const server = createNetServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
-
-/** The documented example body (docs' "Example Request"), for the given org, with overrides merged shallowly. */
-export function exampleImportBody(org: string, overrides: Json = {}): Json {
-  return {
-    org,
-    name: 'Production Cluster',
-    slug: 'prod-cluster',
-    hosted_zone: 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f',
-    cluster_hosted_on: 'aws',
-    region: 'us-west-2',
-    secret_id: '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1',
-    avatar: {
-      image_url: 'https://ui-avatars.com/api/?name=Production',
-      font_color: '#FFFFFF',
-      background_color: '#2563EB',
-    },
-    nodegroup_labels: [
-      {
-        name: 'gpu-pool',
-        is_auxilliary: false,
-        node_config: {
-          machine_type: 'g5.2xlarge',
-          capacity_type: 'ON_DEMAND',
-          min_node_count: 0,
-          max_node_count: 3,
-          desired_count: 1,
-          accelerator_type: 'nvidia-a10g',
-          accelerator_count: 1,
-        },
-      },
-    ],
-    ...overrides,
-  };
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -339,13 +298,9 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
   const transcript: string[] = [];
   let persistent: SimplismartBehaviour | null = null;
   let queue: SimplismartBehaviour[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const waiters = new Map<() => void, (error: Error) => void>();
-
-  const notify = () => {
-    for (const check of [...waiters.keys()]) check();
-  };
+  const waits = new Waits();
+  const notify = () => waits.changed();
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -465,30 +420,10 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
     }
   };
 
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((error: unknown) => {
-        if (!res.headersSent && !res.destroyed) {
-          res.writeHead(500, { 'content-type': 'text/plain' });
-          res.end(`fake simplismart error: ${String(error)}`);
-        }
-      });
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await startLocalServer('fake simplismart', handle);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     requests,
     clusters,
     everyToken: () => [...everToken],
@@ -512,28 +447,9 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
       const count = opts.count ?? 1;
       const timeoutMs = opts.timeoutMs ?? 2000;
       const matching = () => requests.filter((r) => !predicate || predicate(r));
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const found = matching();
-          if (found.length >= count) {
-            cleanup();
-            resolve(found.slice(0, count));
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          const seen = requests.map((r) => `  ${r.method} ${r.path} → ${r.outcome ?? 'pending'}${r.status ? ` ${r.status}` : ''}`).join('\n');
-          reject(new Error(`fakeSimplismart.waitForRequest timed out after ${timeoutMs} ms: ${matching().length} of ${count}. Requests:\n${seen || '(none)'}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.set(check, (error) => {
-          cleanup();
-          reject(error);
-        });
-        check();
+      return waits.until(matching, count, timeoutMs, () => {
+        const seen = requests.map((r) => `  ${r.method} ${r.path} → ${r.outcome ?? 'pending'}${r.status ? ` ${r.status}` : ''}`).join('\n');
+        return `fakeSimplismart.waitForRequest timed out after ${timeoutMs} ms: ${matching().length} of ${count}. Requests:\n${seen || '(none)'}`;
       });
     },
     reset() {
@@ -544,14 +460,10 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
       queue = [];
     },
     close() {
-      for (const fail of [...waiters.values()]) fail(new Error('fakeSimplismart closed while a waitForRequest was pending'));
+      waits.closing('fakeSimplismart closed while a waitForRequest was pending');
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-        server.closeAllConnections();
-      });
+      return server.close();
     },
   };
 }

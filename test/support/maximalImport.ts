@@ -3,7 +3,8 @@
 import { LIMITS, type ImportClusterBody } from '../../src/domain/clusterImport.js';
 import { POLICY_LIMITS } from '../../src/domain/approvalPolicy.js';
 import type { ImportOutcome } from '../../src/domain/importRequest.js';
-import { MAX_NODE_GROUPS } from '../../src/views/importModal.js';
+import { MAX_NODE_GROUPS } from '../../src/views/nodeGroupEditor.js';
+import { aBody, ORG } from './fixtures.js';
 
 /** `n` characters, most of them `&`, `<` or `>` (each becomes 4–5 characters in mrkdwn), none blank. */
 export function swollen(n: number, start = 'x'): string {
@@ -20,15 +21,12 @@ export function maximalNodeGroupName(index: number): string {
 }
 
 /** Six node groups (as many as the form holds), every value at its limit. */
-export function maximalBody(org = '54360212-2263-44c6-afaf-1333544854f7'): ImportClusterBody {
-  return {
+export function maximalBody(org = ORG): ImportClusterBody {
+  return aBody({
     org,
     name: MAX_CLUSTER_NAME,
     slug: `s${'-s'.repeat((LIMITS.slugLength - 1) / 2)}`,
-    hosted_zone: 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f',
-    cluster_hosted_on: 'aws',
     region: 'ap-southeast-2',
-    secret_id: '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1',
     avatar: { image_url: 'https://ui-avatars.com/api/?name=x', font_color: '#FFFFFF', background_color: '#2563EB' },
     nodegroup_labels: Array.from({ length: MAX_NODE_GROUPS }, (_, i) => ({
       name: maximalNodeGroupName(i),
@@ -45,7 +43,7 @@ export function maximalBody(org = '54360212-2263-44c6-afaf-1333544854f7'): Impor
         memory: LIMITS.memoryGb,
       },
     })),
-  };
+  });
 }
 
 /** A 201 whose cluster values are far longer than anything sensible (the API bounds none of them). */

@@ -125,6 +125,21 @@ export function findBlock(view: ViewLike, blockId: string): Json {
   return normalizeBlocks(view.blocks).find((block) => block?.block_id === blockId);
 }
 
+/** What an element shows before anyone touches it: its initial text, option value or option values. */
+export function initialOf(element: Json): string | string[] | undefined {
+  if (element.initial_value !== undefined) return String(element.initial_value);
+  if (element.initial_option !== undefined) return String(element.initial_option.value);
+  if (element.initial_options !== undefined) return element.initial_options.map((o: Json) => String(o.value));
+  return undefined;
+}
+
+/** What the input `blockId` of the view shows before anyone touches it (see initialOf). */
+export function shownIn(view: ViewLike, blockId: string): string | string[] | undefined {
+  const block = findBlock(view, blockId);
+  if (block === undefined) throw new Error(`shownIn: no block ${blockId} in the view`);
+  return initialOf(block.element);
+}
+
 /** Every stateful element of the view, in order. */
 export function inputSlots(view: ViewLike): InputSlot[] {
   const slots: InputSlot[] = [];
@@ -193,9 +208,28 @@ function single(slot: { blockId: string; element: Json }, value: FillValue): str
   throw new Error(`fillModal: ${where(slot)} takes one id/value string, got ${JSON.stringify(value)}`);
 }
 
+/** Pickers (of people, conversations, channels, dates, times): the key of their state and of their initial value. */
+const PICKERS: Record<string, [stateKey: string, initialKey: string]> = {
+  users_select: ['selected_user', 'initial_user'],
+  multi_users_select: ['selected_users', 'initial_users'],
+  conversations_select: ['selected_conversation', 'initial_conversation'],
+  multi_conversations_select: ['selected_conversations', 'initial_conversations'],
+  channels_select: ['selected_channel', 'initial_channel'],
+  multi_channels_select: ['selected_channels', 'initial_channels'],
+  datepicker: ['selected_date', 'initial_date'],
+  timepicker: ['selected_time', 'initial_time'],
+  datetimepicker: ['selected_date_time', 'initial_date_time'],
+};
+
 /** The element's state when the person has not touched it: its initial_* value, or empty. */
 function initialState(element: Json): ViewStateValue {
   const type = String(element.type);
+  const picker = PICKERS[type];
+  if (picker !== undefined) {
+    const [stateKey, initialKey] = picker;
+    // Many-pickers hold a list (a copy), the others one value or null.
+    return { type, [stateKey]: type.startsWith('multi_') ? [...(element[initialKey] ?? [])] : element[initialKey] ?? null };
+  }
   switch (type) {
     case 'plain_text_input':
     case 'number_input':
@@ -212,24 +246,6 @@ function initialState(element: Json): ViewStateValue {
     case 'multi_external_select':
     case 'checkboxes':
       return { type, selected_options: structuredClone(element.initial_options ?? []) };
-    case 'users_select':
-      return { type, selected_user: element.initial_user ?? null };
-    case 'multi_users_select':
-      return { type, selected_users: [...(element.initial_users ?? [])] };
-    case 'conversations_select':
-      return { type, selected_conversation: element.initial_conversation ?? null };
-    case 'multi_conversations_select':
-      return { type, selected_conversations: [...(element.initial_conversations ?? [])] };
-    case 'channels_select':
-      return { type, selected_channel: element.initial_channel ?? null };
-    case 'multi_channels_select':
-      return { type, selected_channels: [...(element.initial_channels ?? [])] };
-    case 'datepicker':
-      return { type, selected_date: element.initial_date ?? null };
-    case 'timepicker':
-      return { type, selected_time: element.initial_time ?? null };
-    case 'datetimepicker':
-      return { type, selected_date_time: element.initial_date_time ?? null };
     case 'file_input':
       return { type, files: [] };
     default:
@@ -247,6 +263,10 @@ export function elementState(slot: { blockId: string; element: Json }, value: Fi
   if (!STATEFUL_ELEMENT_TYPES.has(type)) throw new Error(`fillModal: ${where(slot)} is not an input (it holds no state)`);
   if (value === undefined) return initialState(element);
   if (value === null) return clearedState(type);
+  const picker = PICKERS[type];
+  if (picker !== undefined && type !== 'datetimepicker') {
+    return { type, [picker[0]]: type.startsWith('multi_') ? asList(slot, value).map(String) : single(slot, value) };
+  }
   switch (type) {
     case 'plain_text_input':
     case 'email_text_input':
@@ -286,22 +306,6 @@ export function elementState(slot: { blockId: string; element: Json }, value: Fi
         type,
         selected_options: asList(slot, value).map((v) => externalOption(v)) as ViewStateValue['selected_options'],
       };
-    case 'users_select':
-      return { type, selected_user: single(slot, value) };
-    case 'multi_users_select':
-      return { type, selected_users: asList(slot, value).map(String) };
-    case 'conversations_select':
-      return { type, selected_conversation: single(slot, value) };
-    case 'multi_conversations_select':
-      return { type, selected_conversations: asList(slot, value).map(String) };
-    case 'channels_select':
-      return { type, selected_channel: single(slot, value) };
-    case 'multi_channels_select':
-      return { type, selected_channels: asList(slot, value).map(String) };
-    case 'datepicker':
-      return { type, selected_date: single(slot, value) };
-    case 'timepicker':
-      return { type, selected_time: single(slot, value) };
     case 'datetimepicker':
       if (typeof value !== 'number') throw new Error(`fillModal: ${where(slot)} takes Unix seconds (a number)`);
       return { type, selected_date_time: value };

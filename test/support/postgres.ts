@@ -1,7 +1,6 @@
 // Throwaway PostgreSQL databases for tests: each test file gets its own, so parallel runs never see
 // each other's rows. An unreachable server fails the suite loudly, naming the URL.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import pg from 'pg';
 
 export const ADMIN_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -35,16 +34,6 @@ export async function terminateConnections(database: string): Promise<number> {
     ]),
   );
   return result.rowCount ?? 0;
-}
-
-/** A localhost port with nothing listening on it (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('Could not pick a free port');
-  return address.port;
 }
 
 async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -1,8 +1,8 @@
 // Shared checks for the message tests: Slack's message limits and "no mention from user text".
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON is walked structurally. */
 import { MESSAGE_TEXT_BUDGET, SLACK_LIMITS } from '../../src/views/blocks.js';
-import type { SlackMessage } from '../../src/views/importMessages.js';
-import { blockTextLength, messageBlocksError } from './fakeSlack.js';
+import type { SlackMessage } from '../../src/views/message.js';
+import { blockTextLength, messageBlocksError } from './blockKitRules.js';
 
 export const HOSTILE_NAME = '<!channel> & <@U123>';
 

@@ -94,6 +94,11 @@ function enterpriseFields(who: Who): Json {
   };
 }
 
+/** The fields every interactivity payload opens with: its type, who sent it from where, the app. */
+function payloadHead(type: string, who: Who): Json {
+  return { type, team: teamOf(who), user: userOf(who), api_app_id: who.apiAppId ?? FAKE_APP_ID, token: FAKE_VERIFICATION_TOKEN, ...enterpriseFields(who) };
+}
+
 function payloadRequest(payload: Json): SlackRequest {
   return {
     body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
@@ -264,14 +269,9 @@ export function blockActions(o: BlockActionsOptions): SlackRequest {
   }
 
   const payload: Json = {
-    type: 'block_actions',
-    user: userOf(o),
-    api_app_id: o.apiAppId ?? FAKE_APP_ID,
-    token: FAKE_VERIFICATION_TOKEN,
+    ...payloadHead('block_actions', o),
     container: o.container ?? null,
     trigger_id: o.triggerId ?? newTriggerId(),
-    team: teamOf(o),
-    ...enterpriseFields(o),
   };
 
   if (o.view) {
@@ -322,15 +322,10 @@ export function viewSubmission(o: ViewSubmissionOptions): SlackRequest {
     }
   }
   return payloadRequest({
-    type: 'view_submission',
-    team: teamOf(o),
-    user: userOf(o),
-    api_app_id: o.apiAppId ?? FAKE_APP_ID,
-    token: FAKE_VERIFICATION_TOKEN,
+    ...payloadHead('view_submission', o),
     trigger_id: o.triggerId ?? newTriggerId(),
     view: viewPayload(o.view, { teamId: o.teamId, stateValues: state, apiAppId: o.apiAppId }),
     response_urls: o.responseUrls ?? [],
-    ...enterpriseFields(o),
   });
 }
 
@@ -343,14 +338,9 @@ export interface ViewClosedOptions extends Who {
 /** A `view_closed` payload (sent only for views opened with `notify_on_close: true`). */
 export function viewClosed(o: ViewClosedOptions): SlackRequest {
   return payloadRequest({
-    type: 'view_closed',
-    team: teamOf(o),
-    user: userOf(o),
-    api_app_id: o.apiAppId ?? FAKE_APP_ID,
-    token: FAKE_VERIFICATION_TOKEN,
+    ...payloadHead('view_closed', o),
     view: viewPayload(o.view, { teamId: o.teamId, stateValues: o.stateValues, apiAppId: o.apiAppId }),
     is_cleared: o.isCleared ?? false,
-    ...enterpriseFields(o),
   });
 }
 
@@ -384,16 +374,11 @@ export function blockSuggestion(o: BlockSuggestionOptions): SlackRequest {
   }
   const view = viewPayload(o.view, { teamId: o.teamId, stateValues: o.stateValues, apiAppId: o.apiAppId });
   return payloadRequest({
-    type: 'block_suggestion',
-    user: userOf(o),
+    ...payloadHead('block_suggestion', o),
     container: { type: 'view', view_id: view.id },
-    api_app_id: o.apiAppId ?? FAKE_APP_ID,
-    token: FAKE_VERIFICATION_TOKEN,
     action_id: o.actionId,
     block_id: o.blockId,
     value: o.value,
-    team: teamOf(o),
-    ...enterpriseFields(o),
     view,
   });
 }

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { createTestDatabase } from './postgres.js';
 import { startTcpProxy } from './tcpProxy.js';
+import type { BotDatabase } from './world.js';
 
-export interface StoreOutage {
+/** A store a test can take away: a world's database (useBot({ database })) that breaks and mends. */
+export interface StoreOutage extends BotDatabase {
   /** DATABASE_URL for the bot: through the proxy for PostgreSQL. */
   databaseUrl: string;
   breakIt(): Promise<void>;

@@ -6,39 +6,11 @@ import {
   nodeConfigSchema,
   nodeGroupSchema,
   PROVIDERS,
-  type ImportClusterBody,
 } from '../../src/domain/clusterImport.js';
+import { aBody } from '../support/fixtures.js';
 
 /** The "Example Request" of the API document, verbatim. */
-const DOCUMENT_EXAMPLE = JSON.parse(`{
-    "org": "54360212-2263-44c6-afaf-1333544854f7",
-    "name": "Production Cluster",
-    "slug": "prod-cluster",
-    "hosted_zone": "b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f",
-    "cluster_hosted_on": "aws",
-    "region": "us-west-2",
-    "secret_id": "9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1",
-    "avatar": {
-      "image_url": "https://ui-avatars.com/api/?name=Production",
-      "font_color": "#FFFFFF",
-      "background_color": "#2563EB"
-    },
-    "nodegroup_labels": [
-      {
-        "name": "gpu-pool",
-        "is_auxilliary": false,
-        "node_config": {
-          "machine_type": "g5.2xlarge",
-          "capacity_type": "ON_DEMAND",
-          "min_node_count": 0,
-          "max_node_count": 3,
-          "desired_count": 1,
-          "accelerator_type": "nvidia-a10g",
-          "accelerator_count": 1
-        }
-      }
-    ]
-  }`) as ImportClusterBody;
+const DOCUMENT_EXAMPLE = aBody();
 
 type Json = Record<string, unknown>;
 
@@ -80,21 +52,8 @@ describe('the document example', () => {
   });
 
   it('the document’s GPU node group (with vcpu and memory) is a valid node group', () => {
-    const gpu = {
-      name: 'gpu-pool',
-      is_auxilliary: false,
-      node_config: {
-        machine_type: 'g5.2xlarge',
-        capacity_type: 'ON_DEMAND',
-        min_node_count: 0,
-        max_node_count: 3,
-        desired_count: 1,
-        accelerator_type: 'nvidia-a10g',
-        accelerator_count: 1,
-        vcpu: 4,
-        memory: 4,
-      },
-    };
+    const documented = DOCUMENT_EXAMPLE.nodegroup_labels[0]!;
+    const gpu = { ...documented, node_config: { ...documented.node_config, vcpu: 4, memory: 4 } };
     expect(nodeGroupSchema.parse(gpu)).toEqual(gpu);
     expect(passes(withGroups(gpu))).toBe(true);
   });

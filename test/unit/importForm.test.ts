@@ -14,10 +14,8 @@ import {
   type NodeGroupForm,
 } from '../../src/domain/importForm.js';
 import { nodeConfigToText, parseClusterToolsText, parseNodeConfigText } from '../../src/domain/settingsText.js';
+import { aBody, HOSTED_ZONE, ORG, SECRET_ID } from '../support/fixtures.js';
 
-const ORG = '54360212-2263-44c6-afaf-1333544854f7';
-const ZONE = 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f';
-const SECRET = '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1';
 const TOOL_A = '11111111-1111-4111-8111-111111111111';
 const TOOL_B = '22222222-2222-4222-8222-222222222222';
 
@@ -33,8 +31,8 @@ function validForm(fields: Partial<ImportForm> = {}): ImportForm {
     provider: 'aws',
     region: 'us-west-2',
     org: ORG,
-    hostedZone: ZONE,
-    secretId: SECRET,
+    hostedZone: HOSTED_ZONE,
+    secretId: SECRET_ID,
     nodeGroups: [nodeGroup(0, { name: 'gpu-pool' })],
     ...fields,
   };
@@ -66,10 +64,10 @@ describe('buildImportBody: a valid form', () => {
       org: ORG,
       name: 'Production Cluster',
       slug: 'production-cluster',
-      hosted_zone: ZONE,
+      hosted_zone: HOSTED_ZONE,
       cluster_hosted_on: 'aws',
       region: 'us-west-2',
-      secret_id: SECRET,
+      secret_id: SECRET_ID,
       avatar: defaultAvatar('Production Cluster', 'production-cluster'),
       nodegroup_labels: [{ name: 'gpu-pool', is_auxilliary: false }],
     });
@@ -85,8 +83,8 @@ describe('buildImportBody: a valid form', () => {
   });
 
   it('trims what people typed and lower-cases the region', () => {
-    const body = built(validForm({ name: '  Prod  ', org: ` ${ORG} `, hostedZone: `${ZONE}\n`, secretId: ` ${SECRET}`, region: 'US-WEST-2' }));
-    expect(body).toMatchObject({ name: 'Prod', slug: 'prod', org: ORG, hosted_zone: ZONE, secret_id: SECRET, region: 'us-west-2' });
+    const body = built(validForm({ name: '  Prod  ', org: ` ${ORG} `, hostedZone: `${HOSTED_ZONE}\n`, secretId: ` ${SECRET_ID}`, region: 'US-WEST-2' }));
+    expect(body).toMatchObject({ name: 'Prod', slug: 'prod', org: ORG, hosted_zone: HOSTED_ZONE, secret_id: SECRET_ID, region: 'us-west-2' });
   });
 
   it('sends region as null for providers other than aws and gcp, whatever was typed', () => {
@@ -129,17 +127,8 @@ describe('buildImportBody: a valid form', () => {
       {
         name: 'gpu-pool',
         is_auxilliary: false,
-        node_config: {
-          machine_type: 'g5.2xlarge',
-          capacity_type: 'ON_DEMAND',
-          min_node_count: 0,
-          max_node_count: 3,
-          desired_count: 1,
-          accelerator_type: 'nvidia-a10g',
-          accelerator_count: 1,
-          vcpu: 8,
-          memory: 32,
-        },
+        // The documented GPU group (its accelerator typed in capitals), with vcpu and memory.
+        node_config: { ...aBody().nodegroup_labels[0]!.node_config, vcpu: 8, memory: 32 },
       },
       { name: 'cpu-pool', is_auxilliary: true },
       { name: 'spot-pool', is_auxilliary: false, node_config: { capacity_type: 'SPOT' } },
@@ -445,31 +434,8 @@ describe('parseClusterToolsText', () => {
 });
 
 describe('formFromBody', () => {
-  const DOCUMENT_EXAMPLE: ImportClusterBody = {
-    org: ORG,
-    name: 'Production Cluster',
-    slug: 'prod-cluster',
-    hosted_zone: ZONE,
-    cluster_hosted_on: 'aws',
-    region: 'us-west-2',
-    secret_id: SECRET,
-    avatar: { image_url: 'https://ui-avatars.com/api/?name=Production', font_color: '#FFFFFF', background_color: '#2563EB' },
-    nodegroup_labels: [
-      {
-        name: 'gpu-pool',
-        is_auxilliary: false,
-        node_config: {
-          machine_type: 'g5.2xlarge',
-          capacity_type: 'ON_DEMAND',
-          min_node_count: 0,
-          max_node_count: 3,
-          desired_count: 1,
-          accelerator_type: 'nvidia-a10g',
-          accelerator_count: 1,
-        },
-      },
-    ],
-  };
+  /** The API document's example request. */
+  const DOCUMENT_EXAMPLE = aBody();
 
   const representative: Array<[string, ImportClusterBody]> = [
     ['the document’s example', DOCUMENT_EXAMPLE],

@@ -10,7 +10,7 @@ import { errorsByBlock, readImportForm } from '../../src/views/importModalRead.j
 import type { InputState, ViewStateValues as StateValues } from '../../src/views/modalState.js';
 import { acceleratorOptions, MAX_NODE_GROUPS, NO_ACCELERATOR, withAddedGroup, withRemovedGroup } from '../../src/views/nodeGroupEditor.js';
 import { ACTION, CALLBACK, INPUT_ACTION } from '../../src/views/ids.js';
-import { suggestionProblems } from '../support/fakeSlack.js';
+import { suggestionProblems } from '../support/blockKitRules.js';
 import { expectWholeEntities } from '../support/slackMessageLimits.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON is walked structurally. */

@@ -2,7 +2,7 @@
 // the bot's budget however long what the builders put in, with short lines and entities left whole.
 import { actions, button, context, MESSAGE_TEXT_BUDGET, section, SLACK_LIMITS } from '../../src/views/blocks.js';
 import { blockTextLength, slackMessage } from '../../src/views/message.js';
-import { blockTextLength as slackCounts, MESSAGE_BLOCK_TEXT_LIMIT } from '../support/fakeSlack.js';
+import { blockTextLength as slackCounts, MESSAGE_BLOCK_TEXT_LIMIT } from '../support/blockKitRules.js';
 import { expectWholeEntities, expectWithinSlackLimits, textsOf } from '../support/slackMessageLimits.js';
 
 const mentions = (n: number) => Array.from({ length: n }, (_, i) => `<@U0PERSON${String(i).padStart(3, '0')}>`).join(' ');

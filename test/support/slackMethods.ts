@@ -1,0 +1,495 @@
+// What the local Slack knows (its workspace's users, groups and channels; the views and messages the
+// bot made; trigger_ids; which bot token speaks for which team) and the Web API methods that read and
+// change it: one entry per method in SLACK_METHODS. A new method is one more entry; whom a token speaks
+// for is decided in one place (SlackState.authenticate).
+import { randomBytes } from 'node:crypto';
+import { messageBlocksError, viewProblems } from './blockKitRules.js';
+import { normalizeBlocks } from './modalState.js';
+import { newViewHash, viewPayload } from './slackRequests.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- Slack arguments and answers are free-form JSON. */
+type Json = any;
+
+export interface SlackUser {
+  id: string;
+  team_id: string;
+  name: string;
+  real_name: string;
+  deleted: boolean;
+  is_bot: boolean;
+  is_admin: boolean;
+  is_owner: boolean;
+  is_primary_owner: boolean;
+  is_restricted: boolean;
+  is_ultra_restricted: boolean;
+  tz: string;
+  tz_label: string;
+  tz_offset: number;
+  profile: Json;
+  [key: string]: unknown;
+}
+
+export interface SlackChannel {
+  id: string;
+  name: string;
+  is_channel: boolean;
+  is_group: boolean;
+  is_im: boolean;
+  is_mpim: boolean;
+  is_private: boolean;
+  is_archived: boolean;
+  is_member: boolean;
+  [key: string]: unknown;
+}
+
+export interface Usergroup {
+  id: string;
+  handle: string;
+  name: string;
+  users: string[];
+  date_delete?: number;
+}
+
+export interface TokenIdentity {
+  teamId?: string;
+  botUserId?: string;
+  botId?: string;
+}
+
+export interface FakeSlackOptions {
+  teamId?: string;
+  teamDomain?: string;
+  botUserId?: string;
+  botId?: string;
+  appId?: string;
+  /** Accepted tokens and whom they identify. When given, other tokens answer `invalid_auth`. Default: any token, as the default team's bot. */
+  tokens?: Record<string, TokenIdentity>;
+  users?: Record<string, Partial<SlackUser>>;
+  /** Usergroup id → member ids. */
+  groups?: Record<string, string[]>;
+  channels?: Record<string, Partial<SlackChannel>>;
+  /** Require registered trigger_ids for views.open/push from the start (otherwise strict once one is registered). */
+  strictTriggers?: boolean;
+  /** Check views and message blocks against Slack's limits (default true): documented ones, and msg_blocks_too_long past 13 000 characters of block text. */
+  validate?: boolean;
+}
+
+/** Whom a call speaks for: its token, and the team and bot that token belongs to. */
+export interface Caller {
+  token: string;
+  teamId: string;
+  botUserId: string;
+  botId: string;
+}
+
+/** One Web API method: the JSON it answers (`{ ok: false, error }` for a refusal). */
+export type SlackMethod = (slack: SlackState, args: Json, caller: Caller) => Json;
+
+const DEFAULT_TZ = 'America/Los_Angeles';
+const TS_BASE_SECONDS = 1_700_000_000;
+
+function tzInfo(tz: string): { tz_label: string; tz_offset: number } {
+  try {
+    const now = new Date();
+    const offsetName =
+      new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+        .formatToParts(now)
+        .find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+    const m = /GMT([+-])(\d{2}):(\d{2})/.exec(offsetName);
+    const offset = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 3600 + Number(m[3]) * 60) : 0;
+    const label =
+      new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'long' }).formatToParts(now).find((p) => p.type === 'timeZoneName')
+        ?.value ?? tz;
+    return { tz_label: label, tz_offset: offset };
+  } catch {
+    return { tz_label: tz, tz_offset: 0 };
+  }
+}
+
+/** The local Slack's data. `reset()` brings users, groups, channels and tokens back to the start options and forgets the rest. */
+export class SlackState {
+  readonly teamId: string;
+  readonly teamDomain: string;
+  readonly botUserId: string;
+  readonly botId: string;
+  readonly appId: string;
+  readonly validate: boolean;
+  users = new Map<string, SlackUser>();
+  groups = new Map<string, Usergroup>();
+  channels = new Map<string, Partial<SlackChannel>>();
+  tokens = new Map<string, TokenIdentity>();
+  /** Channel → the error posting there answers (not_in_channel, is_archived, channel_not_found…). */
+  closedChannels = new Map<string, string>();
+  views = new Map<string, Json>();
+  /** Root view id → the ids of the views pushed on it, bottom first. */
+  stacks = new Map<string, string[]>();
+  lastViewId: string | undefined;
+  messages = new Map<string, Json>();
+  triggers = new Map<string, { expiresAt: number; used: boolean; viewId?: string | undefined }>();
+  strictTriggers = false;
+  private tsCounter = 0;
+  private viewCounter = 0;
+
+  constructor(private readonly options: FakeSlackOptions) {
+    this.teamId = options.teamId ?? 'T0FAKETEAM1';
+    this.teamDomain = options.teamDomain ?? 'fake-team';
+    this.botUserId = options.botUserId ?? 'U0FAKEBOT01';
+    this.botId = options.botId ?? 'B0FAKEBOT01';
+    this.appId = options.appId ?? 'A0FAKEAPP01';
+    this.validate = options.validate ?? true;
+    this.reset();
+  }
+
+  reset(): void {
+    const options = this.options;
+    this.users = new Map(Object.entries(options.users ?? {}).map(([id, props]) => [id, this.makeUser(id, props)]));
+    this.groups = new Map(
+      Object.entries(options.groups ?? {}).map(([id, members]) => [id, { id, handle: id.toLowerCase(), name: `Group ${id}`, users: [...members] }]),
+    );
+    this.channels = new Map(Object.entries(options.channels ?? {}).map(([id, props]) => [id, { ...props }]));
+    this.tokens = new Map(Object.entries(options.tokens ?? {}));
+    this.closedChannels = new Map();
+    this.views = new Map();
+    this.stacks = new Map();
+    this.lastViewId = undefined;
+    this.messages = new Map();
+    this.triggers = new Map();
+    this.strictTriggers = options.strictTriggers ?? false;
+  }
+
+  /**
+   * Whom a token speaks for, or the error Slack answers: `not_authed` without one, `invalid_auth` for
+   * a token this Slack does not know (when tokens were given; otherwise any token is the default bot's).
+   */
+  authenticate(token: string | undefined): Caller | { error: string } {
+    if (!token) return { error: 'not_authed' };
+    if (this.tokens.size > 0 && !this.tokens.has(token)) return { error: 'invalid_auth' };
+    const known = this.tokens.get(token);
+    return { token, teamId: known?.teamId ?? this.teamId, botUserId: known?.botUserId ?? this.botUserId, botId: known?.botId ?? this.botId };
+  }
+
+  makeUser(id: string, props: Partial<SlackUser> = {}): SlackUser {
+    const tz = props.tz ?? DEFAULT_TZ;
+    const name = props.name ?? `user-${id.toLowerCase()}`;
+    const realName = props.real_name ?? `User ${id}`;
+    return {
+      id,
+      team_id: this.teamId,
+      name,
+      real_name: realName,
+      deleted: false,
+      is_bot: false,
+      is_app_user: false,
+      is_admin: false,
+      is_owner: false,
+      is_primary_owner: false,
+      is_restricted: false,
+      is_ultra_restricted: false,
+      ...tzInfo(tz),
+      ...props,
+      tz,
+      profile: { real_name: realName, display_name: name, email: `${name}@example.com`, ...(props.profile ?? {}) },
+    };
+  }
+
+  setUser(id: string, props: Partial<SlackUser> = {}): SlackUser {
+    const base: Partial<SlackUser> = { ...(this.users.get(id) ?? {}) };
+    if (props.tz !== undefined && props.tz_offset === undefined) {
+      delete base.tz_offset;
+      delete base.tz_label;
+    }
+    const user = this.makeUser(id, { ...base, ...props });
+    this.users.set(id, user);
+    return structuredClone(user);
+  }
+
+  setGroupMembers(groupId: string, userIds: string[], props: Partial<Omit<Usergroup, 'id' | 'users'>> = {}): void {
+    const existing = this.groups.get(groupId);
+    this.groups.set(groupId, {
+      id: groupId,
+      handle: props.handle ?? existing?.handle ?? groupId.toLowerCase(),
+      name: props.name ?? existing?.name ?? `Group ${groupId}`,
+      users: [...userIds],
+      ...(props.date_delete !== undefined ? { date_delete: props.date_delete } : {}),
+    });
+  }
+
+  registerTrigger(triggerId: string, options: { validForMs?: number; viewId?: string } = {}): void {
+    this.strictTriggers = true;
+    this.triggers.set(triggerId, { expiresAt: Date.now() + (options.validForMs ?? 3000), used: false, viewId: options.viewId });
+  }
+
+  /** A trigger_id as Slack formats them, registered. */
+  issueTrigger(options: { validForMs?: number; viewId?: string } = {}): string {
+    const id = `${Date.now()}${String(this.tsCounter).padStart(3, '0')}.${Math.floor(Math.random() * 1e10)}.${randomBytes(16).toString('hex')}`;
+    this.registerTrigger(id, options);
+    return id;
+  }
+
+  /** Consumes a trigger_id: refused when unknown, used or expired (once strict), as Slack does. */
+  useTrigger(triggerId: unknown): { error?: string; viewId?: string | undefined } {
+    if (typeof triggerId !== 'string' || triggerId === '') return { error: 'invalid_arguments' };
+    if (!this.strictTriggers) return {};
+    const trigger = this.triggers.get(triggerId);
+    if (!trigger) return { error: 'invalid_trigger_id' };
+    if (trigger.used) return { error: 'exchanged_trigger_id' };
+    if (Date.now() > trigger.expiresAt) return { error: 'expired_trigger_id' };
+    trigger.used = true;
+    return { viewId: trigger.viewId };
+  }
+
+  nextTs(): string {
+    this.tsCounter += 1;
+    const micros = this.tsCounter * 100;
+    return `${TS_BASE_SECONDS + Math.floor(micros / 1_000_000)}.${String(micros % 1_000_000).padStart(6, '0')}`;
+  }
+
+  newViewId(): string {
+    this.viewCounter += 1;
+    return `V0FAKE${String(this.viewCounter).padStart(5, '0')}`;
+  }
+
+  /** A user id stands for the DM channel with that user (as chat.postMessage accepts it). */
+  resolveChannel(channel: string): string {
+    return /^[UW]/.test(channel) ? dmChannelFor(channel) : channel;
+  }
+
+  channelInfo(id: string): SlackChannel {
+    const props = this.channels.get(id) ?? {};
+    const isIm = id.startsWith('D');
+    const isPrivate = props.is_private ?? id.startsWith('G');
+    const closed = this.closedChannels.get(id);
+    return {
+      id,
+      name: isIm ? id : `channel-${id.toLowerCase()}`,
+      name_normalized: isIm ? id : `channel-${id.toLowerCase()}`,
+      is_channel: !isIm && !isPrivate,
+      is_group: id.startsWith('G'),
+      is_im: isIm,
+      is_mpim: false,
+      is_private: isIm || isPrivate,
+      is_archived: closed === 'is_archived',
+      is_general: false,
+      is_member: closed === undefined,
+      created: TS_BASE_SECONDS - 86_400,
+      context_team_id: this.teamId,
+      ...(isIm ? { user: `U${id.slice(1)}` } : {}),
+      ...props,
+    };
+  }
+
+  /** Keeps `view` as Slack holds it (its id, a new hash, empty state) and returns a copy. */
+  storeView(id: string, view: Json, extra: Json, caller: Caller): Json {
+    const stored = {
+      ...viewPayload({ ...view, id, hash: newViewHash(), previous_view_id: null, root_view_id: id }, {
+        teamId: caller.teamId,
+        stateValues: {},
+        apiAppId: this.appId,
+        botId: caller.botId,
+      }),
+      ...extra,
+    };
+    this.views.set(id, stored);
+    this.lastViewId = id;
+    return structuredClone(stored);
+  }
+
+  findView(idOrExternal: string): Json {
+    return this.views.get(idOrExternal) ?? [...this.views.values()].find((v) => v.external_id !== '' && v.external_id === idOrExternal);
+  }
+
+  /** What Slack answers for a `view` argument it refuses, or undefined. */
+  viewError(view: Json): Json {
+    if (view === undefined || view === null || typeof view !== 'object') {
+      return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: view'] } };
+    }
+    if (!this.validate) return undefined;
+    if (Buffer.byteLength(JSON.stringify(view)) > 250 * 1024) return { ok: false, error: 'view_too_large' };
+    const problems = viewProblems(view);
+    if (problems.length > 0) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } };
+    return undefined;
+  }
+
+  /** What Slack answers for a message it refuses (chat.postMessage / postEphemeral / update), or undefined. */
+  messageError(args: Json): Json {
+    if (typeof args.channel !== 'string' || args.channel === '') return { ok: false, error: 'channel_not_found' };
+    const hasBlocks = Array.isArray(args.blocks) && args.blocks.length > 0;
+    const hasAttachments = Array.isArray(args.attachments) && args.attachments.length > 0;
+    if ((typeof args.text !== 'string' || args.text === '') && !hasBlocks && !hasAttachments) return { ok: false, error: 'no_text' };
+    if (args.blocks !== undefined && !Array.isArray(args.blocks)) return { ok: false, error: 'invalid_blocks_format' };
+    if (this.validate && hasBlocks) {
+      const refused = messageBlocksError(args.blocks);
+      if (refused) return refused;
+    }
+    if (typeof args.text === 'string' && args.text.length > 40_000) return { ok: false, error: 'msg_too_long' };
+    return undefined;
+  }
+
+  /** What posting to a closed channel answers (see closeChannel), or undefined. */
+  closedError(channel: string): Json {
+    const closed = this.closedChannels.get(this.resolveChannel(channel)) ?? this.closedChannels.get(channel);
+    return closed ? { ok: false, error: closed } : undefined;
+  }
+
+  messageRecord(args: Json, channel: string, ts: string, caller: Caller): Json {
+    const message: Json = {
+      type: 'message',
+      subtype: 'bot_message',
+      text: args.text ?? '',
+      user: caller.botUserId,
+      bot_id: caller.botId,
+      app_id: this.appId,
+      team: caller.teamId,
+      ts,
+    };
+    if (args.blocks !== undefined) message.blocks = normalizeBlocks(args.blocks);
+    if (args.attachments !== undefined) message.attachments = args.attachments;
+    if (args.thread_ts !== undefined) message.thread_ts = String(args.thread_ts);
+    if (args.metadata !== undefined) message.metadata = args.metadata;
+    return message;
+  }
+}
+
+function dmChannelFor(userId: string): string {
+  return `D${userId.slice(1)}`;
+}
+
+/** The Web API methods the local Slack answers; any other answers `unknown_method`. */
+export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
+  'api.test': (_slack, args) => ({ ok: true, args }),
+  'auth.test': (slack, _args, caller) => ({
+    ok: true,
+    url: `https://${slack.teamDomain}.slack.com/`,
+    team: slack.teamDomain,
+    user: 'simplismart',
+    team_id: caller.teamId,
+    user_id: caller.botUserId,
+    bot_id: caller.botId,
+    is_enterprise_install: false,
+  }),
+  'views.open': (slack, args, caller) => {
+    const invalid = slack.viewError(args.view);
+    if (invalid) return invalid;
+    const trigger = slack.useTrigger(args.trigger_id ?? args.interactivity_pointer);
+    if (trigger.error) return { ok: false, error: trigger.error };
+    if (args.view.external_id && slack.findView(args.view.external_id)) return { ok: false, error: 'duplicate_external_id' };
+    const id = slack.newViewId();
+    slack.stacks.set(id, [id]);
+    return { ok: true, view: slack.storeView(id, args.view, {}, caller) };
+  },
+  'views.push': (slack, args, caller) => {
+    const invalid = slack.viewError(args.view);
+    if (invalid) return invalid;
+    const trigger = slack.useTrigger(args.trigger_id ?? args.interactivity_pointer);
+    if (trigger.error) return { ok: false, error: trigger.error };
+    const underId = trigger.viewId ?? slack.lastViewId;
+    const under = underId ? slack.views.get(underId) : undefined;
+    if (!under) return { ok: false, error: 'not_found' };
+    const rootId: string = under.root_view_id ?? under.id;
+    const stack = slack.stacks.get(rootId) ?? [rootId];
+    if (stack.length >= 3) return { ok: false, error: 'push_limit_reached' };
+    const id = slack.newViewId();
+    stack.push(id);
+    slack.stacks.set(rootId, stack);
+    return { ok: true, view: slack.storeView(id, args.view, { root_view_id: rootId, previous_view_id: stack[stack.length - 2] }, caller) };
+  },
+  'views.update': (slack, args, caller) => {
+    if (!args.view_id && !args.external_id) {
+      return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] view_id or external_id is required'] } };
+    }
+    const current = slack.findView(String(args.view_id ?? args.external_id));
+    if (!current) return { ok: false, error: 'not_found' };
+    const invalid = slack.viewError(args.view);
+    if (invalid) return invalid;
+    if (args.hash !== undefined && args.hash !== '' && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
+    return {
+      ok: true,
+      view: slack.storeView(current.id, args.view, { root_view_id: current.root_view_id, previous_view_id: current.previous_view_id }, caller),
+    };
+  },
+  'views.publish': (slack, args, caller) => {
+    const invalid = slack.viewError(args.view);
+    if (invalid) return invalid;
+    if (typeof args.user_id !== 'string') return { ok: false, error: 'invalid_arguments' };
+    const existing = [...slack.views.values()].find((v) => v.type === 'home' && v.user_id === args.user_id);
+    return { ok: true, view: slack.storeView(existing?.id ?? slack.newViewId(), args.view, { user_id: args.user_id }, caller) };
+  },
+  'chat.postMessage': (slack, args, caller) => {
+    const refused = slack.messageError(args) ?? slack.closedError(args.channel);
+    if (refused) return refused;
+    const channel = slack.resolveChannel(args.channel);
+    const ts = slack.nextTs();
+    const message = slack.messageRecord(args, channel, ts, caller);
+    slack.messages.set(`${channel}:${ts}`, { ...message, channel });
+    return { ok: true, channel, ts, message };
+  },
+  'chat.postEphemeral': (slack, args) => {
+    const invalid = slack.messageError(args);
+    if (invalid) return invalid;
+    if (typeof args.user !== 'string' || args.user === '') return { ok: false, error: 'user_not_found' };
+    return slack.closedError(args.channel) ?? { ok: true, message_ts: slack.nextTs() };
+  },
+  'chat.update': (slack, args, caller) => {
+    if (typeof args.ts !== 'string' || args.ts === '') return { ok: false, error: 'message_not_found' };
+    const invalid = slack.messageError(args);
+    if (invalid) return invalid;
+    const channel = slack.resolveChannel(args.channel);
+    const key = `${channel}:${args.ts}`;
+    const message = { ...(slack.messages.get(key) ?? {}), ...slack.messageRecord(args, channel, args.ts, caller), edited: { user: caller.botUserId, ts: slack.nextTs() } };
+    slack.messages.set(key, { ...message, channel });
+    return { ok: true, channel, ts: args.ts, text: message.text, message };
+  },
+  'chat.delete': (slack, args) => {
+    const channel = slack.resolveChannel(String(args.channel ?? ''));
+    const key = `${channel}:${String(args.ts)}`;
+    if (!slack.messages.delete(key)) return { ok: false, error: 'message_not_found' };
+    return { ok: true, channel, ts: args.ts };
+  },
+  'chat.getPermalink': (slack, args) => {
+    if (typeof args.channel !== 'string' || typeof args.message_ts !== 'string') return { ok: false, error: 'invalid_arguments' };
+    const channel = slack.resolveChannel(args.channel);
+    return { ok: true, channel, permalink: `https://${slack.teamDomain}.slack.com/archives/${channel}/p${args.message_ts.replace('.', '')}` };
+  },
+  'conversations.open': (_slack, args) => {
+    const list = String(args.users ?? '').split(',').filter(Boolean);
+    if (list.length === 0 && !args.channel) return { ok: false, error: 'users_list_not_supplied' };
+    const id = args.channel ? String(args.channel) : dmChannelFor(list[0]!);
+    return { ok: true, channel: { id } };
+  },
+  'conversations.info': (slack, args) => {
+    if (typeof args.channel !== 'string' || args.channel === '') return { ok: false, error: 'channel_not_found' };
+    if (slack.closedChannels.get(args.channel) === 'channel_not_found') return { ok: false, error: 'channel_not_found' };
+    return { ok: true, channel: slack.channelInfo(args.channel) };
+  },
+  'users.info': (slack, args) => {
+    const user = slack.users.get(String(args.user));
+    if (!user) return { ok: false, error: 'user_not_found' };
+    return { ok: true, user: structuredClone(user) };
+  },
+  'usergroups.users.list': (slack, args) => {
+    const group = slack.groups.get(String(args.usergroup));
+    if (!group) return { ok: false, error: 'no_such_subteam' };
+    return { ok: true, users: [...group.users] };
+  },
+  'usergroups.list': (slack, args, caller) => {
+    const includeUsers = args.include_users === true || args.include_users === 'true';
+    return {
+      ok: true,
+      usergroups: [...slack.groups.values()].map((g) => ({
+        id: g.id,
+        team_id: caller.teamId,
+        is_usergroup: true,
+        is_subteam: true,
+        name: g.name,
+        description: '',
+        handle: g.handle,
+        is_external: false,
+        date_create: TS_BASE_SECONDS - 86_400,
+        date_update: TS_BASE_SECONDS - 86_400,
+        date_delete: g.date_delete ?? 0,
+        user_count: g.users.length,
+        ...(includeUsers ? { users: [...g.users] } : {}),
+      })),
+    };
+  },
+};

@@ -6,47 +6,36 @@ import type { Approval, ImportRequest, RequestEvent, RequestState } from '../../
 import { approvalCard, decisionLine, payloadModal } from '../../src/views/approvalCard.js';
 import { decodeRejectMeta, rejectModal } from '../../src/views/rejectModal.js';
 import { ACTION, CALLBACK, REJECT_BLOCK } from '../../src/views/ids.js';
+import { aBody, aRequest } from '../support/fixtures.js';
 import { MANY_APPROVERS, maximalBody } from '../support/maximalImport.js';
 import { expectNoInjectedMention, expectWholeEntities, expectWithinSlackLimits, HOSTILE_NAME, textsOf } from '../support/slackMessageLimits.js';
 
 function body(overrides: Partial<ImportClusterBody> = {}): ImportClusterBody {
-  return {
-    org: '54360212-2263-44c6-afaf-1333544854f7',
-    name: 'Production Cluster',
-    slug: 'prod-cluster',
-    hosted_zone: 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f',
+  return aBody({
     cluster_hosted_on: 'gcp',
     region: 'us-central1',
-    secret_id: '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1',
-    avatar: { image_url: 'https://ui-avatars.com/api/?name=Production', font_color: '#FFFFFF', background_color: '#2563EB' },
     nodegroup_labels: [{ name: 'gpu-pool', is_auxilliary: false, node_config: { accelerator_type: 'nvidia-h100', accelerator_count: 8 } }],
     ...overrides,
-  };
+  });
 }
 
 function request(state: RequestState, payload: ImportClusterBody = body(), overrides: Partial<ImportRequest> = {}): ImportRequest {
-  return {
-    id: 'ir-abcdefgh',
-    teamId: 'T1',
-    requesterId: 'U0REQ',
-    channelId: 'C0CHAN',
-    sourceKey: 'V1',
-    payload: JSON.stringify(payload),
-    state,
-    version: 1,
-    approval: { approvalsNeeded: 2, approverUserIds: ['U0A', 'U0B'], approverGroupIds: ['S0G'], approvalsChannelId: 'C0APPROVALS' },
-    expiresAt: Date.UTC(2025, 0, 2),
-    thread: null,
-    threadPermalink: null,
-    cards: [],
-    outcome: null,
-    responseUrl: null,
-    replacesId: null,
-    lease: null,
-    createdAt: Date.UTC(2025, 0, 1),
-    updatedAt: Date.UTC(2025, 0, 1),
-    ...overrides,
-  };
+  const at = Date.UTC(2025, 0, 1);
+  return aRequest(
+    {
+      requesterId: 'U0REQ',
+      channelId: 'C0CHAN',
+      sourceKey: 'V1',
+      state,
+      approval: { approvalsNeeded: 2, approverUserIds: ['U0A', 'U0B'], approverGroupIds: ['S0G'], approvalsChannelId: 'C0APPROVALS' },
+      expiresAt: Date.UTC(2025, 0, 2),
+      teamId: 'T1',
+      createdAt: at,
+      updatedAt: at,
+      ...overrides,
+    },
+    payload,
+  );
 }
 
 const approvals: Approval[] = [{ requestId: 'ir-abcdefgh', approverId: 'U0A', at: Date.UTC(2025, 0, 1, 10) }];

@@ -16,6 +16,7 @@ import {
 } from '../../src/views/importMessages.js';
 import { ACTION } from '../../src/views/ids.js';
 import { message as stepMessage, stripMarkup } from '../../src/views/message.js';
+import { aBody, aRequest } from '../support/fixtures.js';
 import { HUGE_REJECTION, HUGE_SUCCESS, MANY_APPROVERS, maximalBody } from '../support/maximalImport.js';
 import {
   expectNoInjectedMention,
@@ -29,50 +30,12 @@ import {
 const UUID = '1e99a854-26de-4c19-b6b6-68c7e03c39c3';
 
 function body(overrides: Partial<ImportClusterBody> = {}): ImportClusterBody {
-  return {
-    org: '54360212-2263-44c6-afaf-1333544854f7',
-    name: 'Production Cluster',
-    slug: 'prod-cluster',
-    hosted_zone: 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f',
-    cluster_hosted_on: 'aws',
-    region: 'us-west-2',
-    secret_id: '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1',
-    avatar: { image_url: 'https://ui-avatars.com/api/?name=Production', font_color: '#FFFFFF', background_color: '#2563EB' },
-    nodegroup_labels: [
-      {
-        name: 'gpu-pool',
-        is_auxilliary: false,
-        node_config: { machine_type: 'g5.2xlarge', capacity_type: 'ON_DEMAND', min_node_count: 0, max_node_count: 3, desired_count: 1, accelerator_type: 'nvidia-a10g', accelerator_count: 1 },
-      },
-      { name: 'tools', is_auxilliary: true },
-    ],
-    ...overrides,
-  };
+  return aBody({ nodegroup_labels: [...aBody().nodegroup_labels, { name: 'tools', is_auxilliary: true }], ...overrides });
 }
 
 function request(overrides: Partial<ImportRequest> = {}, payload: ImportClusterBody = body()): ImportRequest {
-  return {
-    id: 'ir-abcdefgh',
-    teamId: 'T1',
-    requesterId: 'U0REQUESTER',
-    channelId: 'C0CHANNEL',
-    sourceKey: 'V1',
-    payload: JSON.stringify(payload),
-    state: 'importing',
-    version: 1,
-    approval: null,
-    expiresAt: null,
-    thread: null,
-    threadPermalink: null,
-    cards: [],
-    outcome: null,
-    responseUrl: null,
-    replacesId: null,
-    lease: null,
-    createdAt: Date.UTC(2025, 0, 1),
-    updatedAt: Date.UTC(2025, 0, 1),
-    ...overrides,
-  };
+  const at = Date.UTC(2025, 0, 1);
+  return aRequest({ teamId: 'T1', requesterId: 'U0REQUESTER', channelId: 'C0CHANNEL', sourceKey: 'V1', state: 'importing', createdAt: at, updatedAt: at, ...overrides }, payload);
 }
 
 const ctx = { timeoutMs: 30_000 };

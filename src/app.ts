@@ -1,17 +1,19 @@
 // Builds and starts the bot: the Bolt App with the receiver for the configured mode (HTTP or Socket
-// Mode), the listeners, start-up recovery, and the HTTP server both modes share (/slack/events in HTTP
-// mode, /healthz and /readyz always); and stops it cleanly.
-import { App, SocketModeReceiver } from '@slack/bolt';
+// Mode) and its tokens (one workspace's, or each installed workspace's), the listeners, start-up
+// recovery, and the HTTP server both modes share (/slack/events in HTTP mode; the install page and
+// OAuth redirect when any workspace may install the app; /healthz and /readyz always); and stops it cleanly.
+import { App, ErrorCode as BoltErrorCode, SocketModeReceiver, type AppOptions } from '@slack/bolt';
 import type { Config } from './config.js';
 import { healthRoutes } from './http/health.js';
+import { installRoutes } from './http/install.js';
 import { DEFAULT_HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer, type Route } from './http/server.js';
 import { SlackEventsReceiver } from './http/slackEvents.js';
 import { registerListeners } from './listeners/index.js';
 import { boltLogger, type Logger, type SecretScrubber } from './logger.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createServices, type Services } from './services/index.js';
-import { apiUrlOption, backgroundClient, interactiveClientOptions } from './slackClients.js';
-import { connectSocketMode, whoAmI } from './slackStartup.js';
+import { apiUrlOption, interactiveClientOptions } from './slackClients.js';
+import { checkAppCredentials, connectSocketMode, whoAmI } from './slackStartup.js';
 import type { Store } from './store/store.js';
 
 export { EVENTS_PATH } from './http/slackEvents.js';
@@ -27,6 +29,8 @@ export interface BotOptions {
   sweepIntervalMs?: number;
   /** The HTTP server's timeouts and caps; tests shorten them. */
   httpLimits?: Partial<HttpLimits>;
+  /** How long the App Home gathers changes before it is published again. */
+  homeDebounceMs?: number;
 }
 
 export interface RunningBot {
@@ -41,8 +45,13 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { config, logger, store } = options;
   const clock = options.clock ?? systemClock;
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.httpLimits };
-  const identity = await whoAmI(config, logger);
-  const slack = backgroundClient(config, logger);
+  const { install } = config.slack;
+  // One workspace: its bot token is checked (and says who the bot is). Any workspace: the app's own
+  // credentials are checked; each workspace's bot is known from its installation.
+  const tokens: Pick<AppOptions, 'token' | 'botId' | 'botUserId' | 'tokenVerificationEnabled'> =
+    install.mode === 'single'
+      ? { token: install.botToken, ...(await whoAmI(config, install.botToken, logger)), tokenVerificationEnabled: false }
+      : await checkAppCredentials(config, logger).then(() => ({}));
   const services = createServices({
     config,
     store,
@@ -50,9 +59,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     scrubber: options.scrubber,
     clock,
     encryptionKey: options.encryptionKey,
-    slack,
     sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
+    ...(options.homeDebounceMs === undefined ? {} : { homeDebounceMs: options.homeDebounceMs }),
   });
+  const installer = services.tokens.installer;
 
   const socketMode = config.slack.appToken !== undefined;
   // HTTP mode: Bolt's receiver behind our server. Socket Mode: payloads arrive over the WebSocket, and
@@ -70,18 +80,21 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
   const app = new App({
     receiver,
-    token: config.slack.botToken,
-    botId: identity.botId,
-    botUserId: identity.botUserId,
-    // Known from auth.test above: no per-request auth.test on the hot path.
-    tokenVerificationEnabled: false,
+    // Single workspace: known from auth.test above, no per-request auth.test on the hot path. Any
+    // workspace: each payload's workspace is looked up in the installations (briefly cached).
+    ...(installer === undefined ? tokens : { authorize: (source) => services.tokens.authorize(source) }),
     logger: boltLogger(logger),
     clientOptions: interactiveClientOptions(config, logger),
     extendedErrorHandler: true,
   });
   registerListeners(app, services);
   app.error(async ({ error, body }: { error: Error; body?: unknown }) => {
-    const b = body as { type?: string; command?: string } | undefined;
+    const b = body as { type?: string; command?: string; team_id?: string; team?: { id?: string } | null } | undefined;
+    if ((error as { code?: unknown }).code === BoltErrorCode.AuthorizationError) {
+      // A payload from a workspace with no installation (uninstalled, or never installed): nothing to do for it.
+      logger.warn({ err: error, kind: b?.type ?? b?.command, teamId: b?.team_id ?? b?.team?.id }, 'ignored a request from a workspace where the app is not installed');
+      return;
+    }
     logger.error({ err: error, kind: b?.type ?? b?.command }, 'unhandled error in Slack request handling');
   });
 
@@ -89,7 +102,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   await services.sweeper.recoverAtStart();
 
   let stopping = false;
-  const routes: Route[] = [...healthRoutes({ store, logger, stopping: () => stopping }), ...(slackEvents === undefined ? [] : [slackEvents.route])];
+  const routes: Route[] = [
+    ...healthRoutes({ store, logger, stopping: () => stopping }),
+    ...(slackEvents === undefined ? [] : [slackEvents.route]),
+    ...(installer === undefined ? [] : installRoutes(installer, logger)),
+  ];
   const http: HttpServer = await startHttpServer({ host: config.http.host, port: config.http.port, routes, limits, logger });
   if (socketMode) {
     await connectSocketMode(app, config).catch(async (error: unknown) => {
@@ -98,7 +115,10 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     });
   }
   services.sweeper.start();
-  logger.info({ mode: socketMode ? 'socket' : 'http', url: http.url, host: config.http.host, botUserId: identity.botUserId }, 'simplismart-slack is running');
+  logger.info(
+    { mode: socketMode ? 'socket' : 'http', install: install.mode, url: http.url, host: config.http.host, botUserId: tokens.botUserId },
+    'simplismart-slack is running',
+  );
 
   return {
     services,
@@ -109,6 +129,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       logger.info('stopping: no new work; waiting for in-flight imports');
       // No new connections; idle keep-alive ones closed; requests in progress still finish.
       http.stopAccepting();
+      services.home.stop();
       const closing = app.stop();
       const drained = await services.background.drain(config.shutdownGraceMs);
       if (!drained) logger.warn({ still: services.background.size }, 'shutdown grace ran out with work in flight; recovery settles it at next start');

@@ -58,9 +58,17 @@ const envSchema = z
       z.string().min(1, { error: 'is required: the Signing Secret from your Slack app’s Basic Information page' }),
       'is required: the Signing Secret from your Slack app’s Basic Information page',
     ),
-    SLACK_BOT_TOKEN: pasted(
-      z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'must be a bot token starting with xoxb- (OAuth & Permissions)' }),
-      'is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions',
+    SLACK_BOT_TOKEN: optional(
+      pasted(z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'must be a bot token starting with xoxb- (OAuth & Permissions)' })),
+    ),
+    SLACK_CLIENT_ID: optional(
+      pasted(z.string().regex(/^\d+\.\d+$/, { error: 'must be the Client ID from Basic Information → App Credentials (digits, a dot, digits)' })),
+    ),
+    SLACK_CLIENT_SECRET: optional(
+      pasted(z.string().regex(/^[A-Za-z0-9]{16,}$/, { error: 'must be the Client Secret from Basic Information → App Credentials (letters and digits)' })),
+    ),
+    SLACK_STATE_SECRET: optional(
+      pasted(z.string().min(16, { error: 'must be at least 16 random characters (openssl rand -hex 16): it signs the install link’s state' })),
     ),
     SLACK_APP_TOKEN: optional(
       pasted(
@@ -103,6 +111,7 @@ const envSchema = z
     SHUTDOWN_GRACE_MS: optional(milliseconds(0, 120_000)),
   })
   .superRefine((env, ctx) => {
+    installModeProblems(env, ctx);
     if ((env.SIMPLISMART_TOKEN === undefined) !== (env.SIMPLISMART_ORG === undefined)) {
       const missing = env.SIMPLISMART_TOKEN === undefined ? 'SIMPLISMART_TOKEN' : 'SIMPLISMART_ORG';
       ctx.addIssue({
@@ -122,13 +131,72 @@ const envSchema = z
     // Also when another variable is missing: every problem is told in the one line, not one per start.
   }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });
 
+const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+const OAUTH_WHAT: Record<(typeof OAUTH_VARIABLES)[number], string> = {
+  SLACK_CLIENT_ID: 'the Client ID from Basic Information → App Credentials',
+  SLACK_CLIENT_SECRET: 'the Client Secret from Basic Information → App Credentials',
+  SLACK_STATE_SECRET: 'any 16 or more random characters (openssl rand -hex 16)',
+};
+
+/**
+ * The two ways to run, told apart here: SLACK_BOT_TOKEN alone (one workspace), or the three OAuth
+ * variables without it (any workspace installs the app). Neither, a mix, or part of the three is told
+ * as one problem per variable, naming what to set instead.
+ */
+function installModeProblems(env: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const given = OAUTH_VARIABLES.filter((name) => env[name] !== undefined);
+  const hasBotToken = env['SLACK_BOT_TOKEN'] !== undefined;
+  if (hasBotToken && given.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SLACK_BOT_TOKEN'],
+      message: `cannot be set together with ${given.join(', ')}: set SLACK_BOT_TOKEN alone to run in one workspace, or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET without it to let any workspace install the app`,
+    });
+    return;
+  }
+  if (!hasBotToken && given.length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SLACK_BOT_TOKEN'],
+      message:
+        'is required: the Bot User OAuth Token (xoxb-…) from OAuth & Permissions, to run in one workspace — or, to let any workspace install the app, set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET instead',
+    });
+    return;
+  }
+  if (hasBotToken) return;
+  for (const name of OAUTH_VARIABLES.filter((n) => env[n] === undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [name],
+      message: `is required with ${given.join(' and ')} (the app installed through OAuth in any workspace): ${OAUTH_WHAT[name]}`,
+    });
+  }
+  // A fallback token would let anyone who installs the app import with the operator's own token.
+  for (const name of ['SIMPLISMART_TOKEN', 'SIMPLISMART_ORG'].filter((n) => env[n] !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [name],
+      message:
+        'is a single-workspace fallback and cannot be used when any workspace may install the app (SLACK_CLIENT_ID): each workspace connects its own token with /simplismart connect, so unset SIMPLISMART_TOKEN and SIMPLISMART_ORG',
+    });
+  }
+}
+
 /** Every variable the bot reads (`.env.example` lists each of them). */
 export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+/**
+ * How the bot gets its Slack tokens: one workspace's bot token from the environment, or one per
+ * workspace from Slack's OAuth install flow (GET /slack/install → /slack/oauth_redirect).
+ */
+export type SlackInstallMode =
+  | { mode: 'single'; botToken: string }
+  | { mode: 'distributed'; clientId: string; clientSecret: string; stateSecret: string };
 
 export interface Config {
   slack: {
     signingSecret: string;
-    botToken: string;
+    install: SlackInstallMode;
     /** Set: Socket Mode. Unset: HTTP mode on `http.port`. */
     appToken: string | undefined;
     /** Base URL of Slack's Web API, ending in `/` (GovSlack, tests). */
@@ -182,7 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const config: Config = {
     slack: {
       signingSecret: e.SLACK_SIGNING_SECRET,
-      botToken: e.SLACK_BOT_TOKEN,
+      install: installMode(e),
       appToken: e.SLACK_APP_TOKEN,
       apiUrl,
     },
@@ -204,9 +272,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   return Object.freeze(config);
 }
 
+/** The install mode the (already checked) variables describe. */
+function installMode(e: { SLACK_BOT_TOKEN?: string | undefined; SLACK_CLIENT_ID?: string | undefined; SLACK_CLIENT_SECRET?: string | undefined; SLACK_STATE_SECRET?: string | undefined }): SlackInstallMode {
+  if (e.SLACK_BOT_TOKEN !== undefined) return { mode: 'single', botToken: e.SLACK_BOT_TOKEN };
+  if (e.SLACK_CLIENT_ID === undefined || e.SLACK_CLIENT_SECRET === undefined || e.SLACK_STATE_SECRET === undefined) {
+    throw new Error('installMode: the schema lets no other combination through');
+  }
+  return { mode: 'distributed', clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET, stateSecret: e.SLACK_STATE_SECRET };
+}
+
 /** Every secret the config holds, for the log scrubber. */
 export function configSecrets(config: Config): string[] {
-  const secrets = [config.slack.signingSecret, config.slack.botToken];
+  const { install } = config.slack;
+  const secrets = [config.slack.signingSecret, ...(install.mode === 'single' ? [install.botToken] : [install.clientSecret, install.stateSecret])];
   if (config.slack.appToken !== undefined) secrets.push(config.slack.appToken);
   if (config.simplismart.fallback !== undefined) secrets.push(config.simplismart.fallback.token);
   if (config.encryptionKey !== undefined) {

@@ -1,5 +1,6 @@
 // The Slack Web API clients and their limits: person-facing calls fail fast, background messages wait
-// out 429s within bounds, and every call gives up after its own timeout.
+// out 429s within bounds, and every call gives up after its own timeout. Background clients are kept
+// per bot token (one per workspace), a bounded number at once.
 import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import { boltLogger, type Logger } from './logger.js';
@@ -21,13 +22,41 @@ export function interactiveClientOptions(config: Config, logger: Logger): WebCli
 }
 
 /** Messages nobody waits on: 429s are waited out and failures retried, within bounds (not 30 minutes). */
-export function backgroundClient(config: Config, logger: Logger): WebClient {
-  return new WebClient(config.slack.botToken, {
+export function backgroundClient(config: Config, logger: Logger, token: string): WebClient {
+  return new WebClient(token, {
     ...apiUrlOption(config),
     logger: boltLogger(logger),
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000, maxRetryTime: 120_000 },
     fetch: boundedFetch(15_000),
   });
+}
+
+/** Background clients by bot token: made once per token, the least recently used dropped past `max`. */
+export class BackgroundClients {
+  private readonly byToken = new Map<string, WebClient>();
+
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+    private readonly max = 200,
+  ) {}
+
+  for(token: string): WebClient {
+    let client = this.byToken.get(token);
+    if (client === undefined) {
+      client = backgroundClient(this.config, this.logger, token);
+    } else {
+      this.byToken.delete(token);
+    }
+    // Most recently used last; a refreshed token replaces its workspace's old one here in time.
+    this.byToken.set(token, client);
+    while (this.byToken.size > this.max) this.byToken.delete(this.byToken.keys().next().value!);
+    return client;
+  }
+
+  get size(): number {
+    return this.byToken.size;
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 // Start-up checks against Slack, each bounded in time, each failure told as one line naming what to
-// fix: the bot token (auth.test, which also says who the bot is) and the Socket Mode connection.
+// fix: the bot token (auth.test, which also says who the bot is) or, when any workspace may install the
+// app, its client id and secret (oauth.v2.access); and the Socket Mode connection.
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from './config.js';
@@ -32,14 +33,19 @@ export interface BotIdentity {
   botUserId: string;
 }
 
-/** Who SLACK_BOT_TOKEN belongs to; a refused token or an unreachable Slack is a ConfigError saying what to fix. */
-export async function whoAmI(config: Config, logger: Logger): Promise<BotIdentity> {
-  const client = new WebClient(config.slack.botToken, {
+/** A client for one start-up check: a few quick retries, each attempt bounded. */
+function startupClient(config: Config, logger: Logger, token?: string): WebClient {
+  return new WebClient(token, {
     ...apiUrlOption(config),
     logger: boltLogger(logger),
     retryConfig: { retries: 2, factor: 1, minTimeout: 250, maxTimeout: 250 },
     fetch: boundedFetch(AUTH_TEST_ATTEMPT_MS),
   });
+}
+
+/** Who SLACK_BOT_TOKEN belongs to; a refused token or an unreachable Slack is a ConfigError saying what to fix. */
+export async function whoAmI(config: Config, botToken: string, logger: Logger): Promise<BotIdentity> {
+  const client = startupClient(config, logger, botToken);
   let result: Awaited<ReturnType<WebClient['auth']['test']>>;
   try {
     result = await withTimeout(client.auth.test(), AUTH_TEST_DEADLINE_MS, `no answer within ${AUTH_TEST_DEADLINE_MS / 1000} s`);
@@ -54,6 +60,36 @@ export async function whoAmI(config: Config, logger: Logger): Promise<BotIdentit
     throw new ConfigError('Configuration error: SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot id)');
   }
   return { botId: result.bot_id, botUserId: result.user_id };
+}
+
+/** oauth.v2.access answers these when the app's own credentials are wrong, before it looks at the code. */
+const CREDENTIALS_REFUSED: Readonly<Record<string, string>> = {
+  invalid_client_id: 'SLACK_CLIENT_ID was refused by Slack (invalid_client_id): copy the Client ID again from Basic Information → App Credentials',
+  bad_client_secret: 'SLACK_CLIENT_SECRET was refused by Slack (bad_client_secret): copy the Client Secret again from Basic Information → App Credentials',
+};
+
+/**
+ * Distributed mode has no token to check at start; the app's credentials can be. An exchange of a code
+ * that cannot exist is refused for the code (`invalid_code`) when the client id and secret are right,
+ * and for them when they are not — so a wrong secret is told now, not at the first install.
+ */
+export async function checkAppCredentials(config: Config, logger: Logger): Promise<void> {
+  const { install } = config.slack;
+  if (install.mode !== 'distributed') return;
+  try {
+    await withTimeout(
+      startupClient(config, logger).oauth.v2.access({ client_id: install.clientId, client_secret: install.clientSecret, code: 'start-up-check-no-such-code' }),
+      AUTH_TEST_DEADLINE_MS,
+      `no answer within ${AUTH_TEST_DEADLINE_MS / 1000} s`,
+    );
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code === 'invalid_code' || code === 'invalid_grant') return;
+    const refused = code === undefined ? undefined : CREDENTIALS_REFUSED[code];
+    if (refused !== undefined) throw new ConfigError(`Configuration error: ${refused}`, { cause: error });
+    throw slackTrouble(config, 'oauth.v2.access', error);
+  }
+  // A made-up code was accepted: nothing to conclude, and nothing to hold the start for.
 }
 
 /** `app.start()` in Socket Mode: opens the connection with SLACK_APP_TOKEN, or says why it could not. */

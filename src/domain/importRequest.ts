@@ -108,6 +108,8 @@ export interface ImportRequest {
   /** Short, human-typable id, e.g. `ir-7k2m9x4q`; shown in messages and `/simplismart history <id>`. */
   id: string;
   teamId: string;
+  /** The Enterprise Grid org of the workspace (null outside one): with teamId, how its bot token is found. */
+  enterpriseId: string | null;
   requesterId: string;
   /** The channel where `/simplismart import` ran. */
   channelId: string;

@@ -3,6 +3,8 @@
 
 export interface WorkspaceConnection {
   teamId: string;
+  /** The workspace's Enterprise Grid org, or null: an org-wide uninstall removes the connections of its workspaces. */
+  enterpriseId: string | null;
   /** AES-256-GCM ciphertext of the token (see secrets/tokenCipher); never the token itself. */
   tokenCiphertext: string;
   /** First and last four characters, the only form in which a token is ever shown again. */

@@ -1,16 +1,14 @@
 // What only workspace admins may do, checked at the moment they act (admin rights can be lost at any
-// time): a command tells the others why not; a submitted form refuses them under one of its fields.
-import type { Services } from '../services/index.js';
+// time): a command or a button tells the others why not; a submitted form refuses them under one of its fields.
 import { isWorkspaceAdmin } from '../services/slackDirectory.js';
 import { notAdminMessage } from '../views/commandReplies.js';
 import type { SlackMessage } from '../views/message.js';
-import { commanderOf, type CommandArgs, type SubmissionArgs } from './types.js';
+import type { Invocation, SubmissionArgs } from './types.js';
 
-/** The command's way to answer its user when they are an admin; otherwise they are told why not, and undefined. */
-export async function forAdmin(args: CommandArgs, services: Services, what: string): Promise<((note: SlackMessage) => Promise<void>) | undefined> {
-  const tell = services.notifier.to(commanderOf(args.command));
-  if (await isWorkspaceAdmin(args.client, args.command.user_id)) return tell;
-  await tell(notAdminMessage(what));
+/** The way to answer the person when they are an admin; otherwise they are told why not, and undefined. */
+export async function forAdmin(asked: Invocation, what: string): Promise<((note: SlackMessage) => Promise<void>) | undefined> {
+  if (await isWorkspaceAdmin(asked.client, asked.userId)) return asked.tell;
+  await asked.tell(notAdminMessage(what));
   return undefined;
 }
 

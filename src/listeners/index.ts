@@ -1,12 +1,16 @@
 // Every listener, registered in one place: one line per Slack surface the bot answers.
 import type { App, BlockAction, BlockElementAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { Services } from '../services/index.js';
-import { ACTION, CALLBACK } from '../views/ids.js';
+import { ACTION, CALLBACK, EVENT, SHORTCUT } from '../views/ids.js';
+import { homeConnect, homeDisconnect, homeImport, homePolicy } from './actions/homeButtons.js';
 import { changeImportForm } from './actions/importForm.js';
 import { approve, cancel, editAndRetry, reject, viewPayload } from './actions/requestButtons.js';
 import { simplismartCommand } from './commands/simplismart.js';
+import { appHomeOpened } from './events/appHomeOpened.js';
+import { appUninstalled, tokensRevoked } from './events/appRemoved.js';
 import { COMMAND, ignoreUnknownPayloads, reportErrorsToPeople } from './middleware.js';
 import { acceleratorTypeOptions } from './options/acceleratorTypes.js';
+import { importShortcut } from './shortcuts/importShortcut.js';
 import { connectSubmission } from './views/connectSubmission.js';
 import { importSubmission } from './views/importSubmission.js';
 import { policySubmission } from './views/policySubmission.js';
@@ -17,6 +21,11 @@ export function registerListeners(app: App, services: Services): void {
   app.use(ignoreUnknownPayloads(services));
 
   app.command(COMMAND, (args) => simplismartCommand(args, services));
+  app.shortcut({ callback_id: SHORTCUT.importCluster, type: 'shortcut' }, (args) => importShortcut(args, services));
+
+  app.event(EVENT.appHomeOpened, (args) => appHomeOpened(args, services));
+  app.event(EVENT.appUninstalled, (args) => appUninstalled(args, services));
+  app.event(EVENT.tokensRevoked, (args) => tokensRevoked(args, services));
 
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.importModal, type: 'view_submission' }, (args) => importSubmission(args, services));
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.connectModal, type: 'view_submission' }, (args) => connectSubmission(args, services));
@@ -33,6 +42,10 @@ export function registerListeners(app: App, services: Services): void {
   app.action<BlockAction<ButtonAction>>(ACTION.reject, (args) => reject(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.cancel, (args) => cancel(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.viewPayload, (args) => viewPayload(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.homeImport, (args) => homeImport(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.homeConnect, (args) => homeConnect(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.homeDisconnect, (args) => homeDisconnect(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.homePolicy, (args) => homePolicy(args, services));
 
   app.options<'block_suggestion'>(ACTION.acceleratorType, (args) => acceleratorTypeOptions(args));
 }

@@ -10,12 +10,14 @@ import type { Recipient } from '../services/notifier.js';
 import { storeUnavailableMessage, unexpectedErrorMessage } from '../views/commandReplies.js';
 import { message, type SlackMessage } from '../views/message.js';
 import { plain, section, SLACK_LIMITS } from '../views/blocks.js';
-import { ACTION, CALLBACK } from '../views/ids.js';
+import { ACTION, CALLBACK, EVENT, SHORTCUT } from '../views/ids.js';
 
 export const COMMAND = '/simplismart';
 
 const KNOWN_ACTIONS = new Set<string>(Object.values(ACTION));
 const KNOWN_CALLBACKS = new Set<string>(Object.values(CALLBACK));
+const KNOWN_SHORTCUTS = new Set<string>(Object.values(SHORTCUT));
+const KNOWN_EVENTS = new Set<string>(Object.values(EVENT));
 
 interface PayloadShape {
   type?: string;
@@ -29,6 +31,7 @@ interface PayloadShape {
   team_id?: string;
   response_url?: string;
   callback_id?: string;
+  event?: { type?: string };
 }
 
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
@@ -48,6 +51,12 @@ function classify(body: PayloadShape): { kind: string; known: boolean; id: strin
     }
     case 'block_suggestion':
       return { kind: 'block_suggestion', known: body.action_id === ACTION.acceleratorType, id: body.action_id };
+    case 'shortcut':
+      return { kind: 'shortcut', known: body.callback_id !== undefined && KNOWN_SHORTCUTS.has(body.callback_id), id: body.callback_id };
+    case 'event_callback': {
+      const id = body.event?.type;
+      return { kind: 'event', known: id !== undefined && KNOWN_EVENTS.has(id), id };
+    }
     default:
       return { kind: body.type ?? 'unknown', known: false, id: body.callback_id };
   }

@@ -1,5 +1,6 @@
-// Encrypts Simplismart tokens at rest with AES-256-GCM; the workspace id is bound in as associated
-// data, so a ciphertext copied onto another workspace's row does not decrypt.
+// Encrypts tokens at rest with AES-256-GCM (Simplismart tokens; Slack bot, user and refresh tokens); what
+// a token belongs to — a workspace id, an installation's key and token kind — is bound in as associated
+// data, so a ciphertext copied onto another row, or into another column, does not decrypt.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppError } from '../errors.js';
 
@@ -22,16 +23,17 @@ export class TokenCipher {
     if (key.length !== 32) throw new Error('TokenCipher needs a 32-byte key');
   }
 
-  encrypt(plaintext: string, teamId: string): string {
+  /** `boundTo` names what the token belongs to; decrypting needs the same. */
+  encrypt(plaintext: string, boundTo: string): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(Buffer.from(teamId, 'utf8'));
+    cipher.setAAD(Buffer.from(boundTo, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
     return `${VERSION}:${Buffer.concat([iv, tag, ciphertext]).toString('base64')}`;
   }
 
-  decrypt(sealed: string, teamId: string): string {
+  decrypt(sealed: string, boundTo: string): string {
     try {
       const [version, body] = sealed.split(':', 2);
       if (version !== VERSION || body === undefined) throw new Error(`unknown token format ${version ?? ''}`);
@@ -40,7 +42,7 @@ export class TokenCipher {
       const tag = raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
       const ciphertext = raw.subarray(IV_BYTES + TAG_BYTES);
       const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
-      decipher.setAAD(Buffer.from(teamId, 'utf8'));
+      decipher.setAAD(Buffer.from(boundTo, 'utf8'));
       decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
     } catch (error) {

@@ -1,5 +1,6 @@
 // Which Simplismart token and org a workspace's requests use: its own connection (token decrypted
 // only when needed) or the single-workspace fallback from the environment; and connecting/disconnecting.
+import type { Workspace } from '../domain/workspace.js';
 import { inspectToken, maskToken, type WorkspaceConnection } from '../domain/workspaceConnection.js';
 import type { SecretScrubber } from '../logger.js';
 import type { TokenCipher } from '../secrets/tokenCipher.js';
@@ -68,13 +69,15 @@ export class Connections {
     return this.fallback !== undefined || (await this.store.getConnection(teamId)) !== undefined;
   }
 
-  async connect(teamId: string, input: ConnectInput, connectedBy: string, at: number): Promise<WorkspaceConnection> {
+  async connect(workspace: Workspace, input: ConnectInput, connectedBy: string, at: number): Promise<WorkspaceConnection> {
+    const { teamId } = workspace;
     const inspection = inspectToken(input.token);
     if (!inspection.ok) throw new Error(`connect() needs a checked token: ${inspection.problem}`);
     const token = input.token.trim();
     this.scrubber.add(token);
     const connection: WorkspaceConnection = {
       teamId,
+      enterpriseId: workspace.enterpriseId,
       tokenCiphertext: this.cipher.encrypt(token, teamId),
       tokenHint: maskToken(token),
       tokenExpiresAt: inspection.expiresAt,

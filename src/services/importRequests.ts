@@ -13,6 +13,8 @@ import type { ImportThread } from './importThread.js';
 
 export interface Submission {
   teamId: string;
+  /** The workspace's Enterprise Grid org, or null: kept so that later work finds the workspace's bot token. */
+  enterpriseId: string | null;
   userId: string;
   channelId: string;
   /** The modal's view id: a redelivered submission carries the same one. */
@@ -63,6 +65,7 @@ export class ImportRequests {
     return store.createRequest({
       id: newRequestId(),
       teamId: submission.teamId,
+      enterpriseId: submission.enterpriseId,
       requesterId: submission.userId,
       channelId: submission.channelId,
       sourceKey: submission.sourceKey,

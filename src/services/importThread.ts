@@ -1,7 +1,9 @@
 // The messages of an import request: one notification thread — the parent in the requesting channel
 // (or the requester's DM when the bot cannot post there) always shows the current state; each step is
 // a reply — and the approval card, in the approvals channel or the thread, kept up to date with it.
+// Every message goes out with the bot token of the request's own workspace.
 import type { ImportRequest, MessageRef, RequestSnapshot } from '../domain/importRequest.js';
+import { workspaceOf, type Workspace } from '../domain/workspace.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { approvalCard } from '../views/approvalCard.js';
@@ -14,11 +16,17 @@ import type { SlackPoster } from './slackPoster.js';
 export class ImportThread {
   constructor(
     private readonly store: Store,
-    private readonly poster: SlackPoster,
+    private readonly posters: (workspace: Workspace) => SlackPoster,
     private readonly notifier: Notifier,
     private readonly logger: Logger,
     private readonly outcomeContext: OutcomeContext,
+    /** Told when a request appears or its state may have changed (the App Home of the people it concerns). */
+    private readonly changed: (request: ImportRequest) => void = () => undefined,
   ) {}
+
+  private posterFor(request: ImportRequest): SlackPoster {
+    return this.posters(workspaceOf(request));
+  }
 
   /** Threads being opened by this process, so that concurrent steps of one request share one. */
   private readonly opening = new Map<string, Promise<ImportRequest>>();
@@ -46,10 +54,12 @@ export class ImportThread {
       return { ...request, thread: stored.request.thread, threadPermalink: stored.request.threadPermalink };
     }
     const parent = this.parentOf({ request, approvals: stored?.approvals ?? [], decision: stored?.decision });
-    const { ref, fellBack } = await this.poster.postOrDm(request.channelId, request.requesterId, parent);
-    const permalink = await this.poster.permalink(ref);
+    const poster = this.posterFor(request);
+    const { ref, fellBack } = await poster.postOrDm(request.channelId, request.requesterId, parent);
+    const permalink = await poster.permalink(ref);
     await this.store.updateRequest(request.id, { thread: ref, threadPermalink: permalink });
     const opened = { ...request, thread: ref, threadPermalink: permalink };
+    this.changed(opened);
     if (fellBack) await this.tellRequesterAboutDm(opened);
     await this.reply(opened, submittedLine(opened));
     return opened;
@@ -57,7 +67,8 @@ export class ImportThread {
 
   /** Posts the card in the approvals channel, or in the request's thread when there is none. */
   async postCard(request: ImportRequest): Promise<void> {
-    const { poster, store } = this;
+    const { store } = this;
+    const poster = this.posterFor(request);
     const card = approvalCard(request, [], undefined);
     const refs: MessageRef[] = [];
     const channel = request.approval?.approvalsChannelId ?? null;
@@ -87,7 +98,7 @@ export class ImportThread {
   async replyMessage(request: ImportRequest, message: SlackMessage): Promise<void> {
     const opened = request.thread === null ? await this.open(request) : request;
     if (opened.thread === null) return;
-    await this.poster.post(opened.thread.channel, message, opened.thread.ts);
+    await this.posterFor(opened).post(opened.thread.channel, message, opened.thread.ts);
   }
 
   /**
@@ -98,11 +109,13 @@ export class ImportThread {
     const snapshot = await this.store.getSnapshot(requestId);
     if (snapshot === undefined) return;
     const { request } = snapshot;
+    this.changed(request);
+    const poster = this.posterFor(request);
     const updates: Array<Promise<void>> = [];
-    if (request.thread !== null) updates.push(this.poster.update(request.thread, this.parentOf(snapshot)));
+    if (request.thread !== null) updates.push(poster.update(request.thread, this.parentOf(snapshot)));
     if (request.cards.length > 0) {
       const card = approvalCard(request, snapshot.approvals, snapshot.decision);
-      for (const ref of request.cards) updates.push(this.poster.update(ref, card));
+      for (const ref of request.cards) updates.push(poster.update(ref, card));
     }
     const results = await Promise.allSettled(updates);
     for (const result of results) {
@@ -129,7 +142,7 @@ export class ImportThread {
       await this.reply(request, SAVING_DELAYED_LINE);
       if (request.thread !== null) {
         const stored = await this.store.getSnapshot(request.id);
-        await this.poster.update(request.thread, this.parentOf({ request, approvals: stored?.approvals ?? [], decision: stored?.decision }));
+        await this.posterFor(request).update(request.thread, this.parentOf({ request, approvals: stored?.approvals ?? [], decision: stored?.decision }));
       }
     } catch (error) {
       this.logger.warn({ err: error, requestId: request.id }, 'could not tell the thread that saving is delayed');

@@ -2,21 +2,27 @@
 // store: every read and write of data goes through a service.
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
+import type { Workspace } from '../domain/workspace.js';
 import type { Logger, SecretScrubber } from '../logger.js';
 import { TokenCipher } from '../secrets/tokenCipher.js';
 import { SimplismartClient } from '../simplismart/client.js';
+import { BackgroundClients } from '../slackClients.js';
 import type { Store } from '../store/store.js';
 import { ApprovalPolicies } from './approvalPolicies.js';
 import { Approvals } from './approvals.js';
 import { BackgroundWork } from './backgroundWork.js';
+import { botTokens, type BotTokens } from './botTokens.js';
 import type { Clock } from './clock.js';
 import { Connections } from './connections.js';
+import { AppHome } from './home.js';
 import { ImportRequests } from './importRequests.js';
 import { ImportRunner } from './importRunner.js';
 import { ImportThread } from './importThread.js';
+import { Installations } from './installations.js';
 import { Notifier } from './notifier.js';
 import { SlackPoster } from './slackPoster.js';
 import { Sweeper } from './sweeper.js';
+import { Uninstalls } from './uninstalls.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -29,6 +35,10 @@ export interface Services {
   notifier: Notifier;
   background: BackgroundWork;
   sweeper: Sweeper;
+  /** The bot token of each workspace (and, when any workspace may install the app, the installer). */
+  tokens: BotTokens;
+  uninstalls: Uninstalls;
+  home: AppHome;
 }
 
 export function createServices(args: {
@@ -38,29 +48,41 @@ export function createServices(args: {
   scrubber: SecretScrubber;
   clock: Clock;
   encryptionKey: Buffer;
-  /** The Web API client for work nobody waits on (bounded retries, 429s waited out). */
-  slack: WebClient;
   sweepIntervalMs: number;
+  /**
+   * The Web API client for a workspace's work nobody waits on (bounded retries, 429s waited out). By
+   * default made from the workspace's own bot token; unit tests pass a recording one.
+   */
+  slackFor?: (workspace: Workspace) => Promise<WebClient>;
+  /** How long the App Home gathers changes before it is published again (default 300 ms). */
+  homeDebounceMs?: number;
 }): Services {
   const { config, store, logger, clock } = args;
-  const connections = new Connections(store, new TokenCipher(args.encryptionKey), config.simplismart.fallback, args.scrubber);
-  const poster = new SlackPoster(args.slack, logger);
-  const notifier = new Notifier({ posterFor: () => poster, logger });
-  const thread = new ImportThread(store, poster, notifier, logger, { timeoutMs: config.simplismart.timeoutMs });
+  const cipher = new TokenCipher(args.encryptionKey);
+  const connections = new Connections(store, cipher, config.simplismart.fallback, args.scrubber);
+  const installations = new Installations(store, cipher, args.scrubber, clock);
+  const tokens = botTokens({ config, store, installations, logger });
+  const clients = new BackgroundClients(config, logger);
+  const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(await tokens.tokenFor(workspace)));
+  const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
+  const background = new BackgroundWork(logger);
+  const home = new AppHome({ store, connections, slackFor, background, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
+  const notifier = new Notifier({ posterFor, logger });
+  const thread = new ImportThread(store, posterFor, notifier, logger, { timeoutMs: config.simplismart.timeoutMs }, (request) => home.requestChanged(request));
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs });
   const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger });
-  const background = new BackgroundWork(logger);
   const policies = new ApprovalPolicies(store);
   const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });
   const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });
   const sweeper = new Sweeper({ store, approvals, runner, thread, clock, logger, intervalMs: args.sweepIntervalMs });
+  const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
   store.watch({
     // Said once, with what to do; every call meanwhile fails with the same words (people are told
     // their action was not saved, /readyz answers 503).
     lost: (error) => logger.error({ code: 'store_lost' }, error.message),
     back: () => logger.info('the database file is back where it was: saving again'),
   });
-  // The runner, the thread and the poster stay inside: people are told through the notifier, and
+  // The runner, the thread and the posters stay inside: people are told through the notifier, and
   // requests move through ImportRequests and Approvals.
-  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper };
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home };
 }

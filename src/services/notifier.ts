@@ -1,6 +1,7 @@
 // Telling one person something only they see — the one way every surface does it: through the
 // payload's response_url (ephemeral, where they acted), else by DM when there is none or it no longer
 // works (valid 30 minutes and 5 uses). The DM goes out through the poster of the payload's workspace.
+import type { Workspace } from '../domain/workspace.js';
 import type { Logger } from '../logger.js';
 import type { SlackMessage } from '../views/message.js';
 import type { SlackPoster } from './slackPoster.js';
@@ -9,6 +10,8 @@ import type { SlackPoster } from './slackPoster.js';
 export interface Recipient {
   /** The workspace the payload came from: its poster sends the DM. */
   teamId: string;
+  /** Its Enterprise Grid org, when it has one (an org-wide install's token speaks for the team). */
+  enterpriseId?: string | null | undefined;
   userId: string;
   /** The payload's response_url, when it carries one. */
   responseUrl?: string | undefined;
@@ -22,8 +25,8 @@ export class Notifier {
 
   constructor(
     private readonly deps: {
-      /** The poster that speaks for a workspace (today one bot token serves every workspace). */
-      posterFor: (teamId: string) => SlackPoster;
+      /** The poster that speaks for a workspace, with its own bot token. */
+      posterFor: (workspace: Workspace) => SlackPoster;
       logger: Logger;
       /** How response_urls are reached; tests pass their own. */
       respond?: ResponseUrlPost;
@@ -49,7 +52,7 @@ export class Notifier {
       return;
     }
     // Posting to a user id lands in the app's DM with that person (chat:write is enough).
-    await this.deps.posterFor(to.teamId).post(to.userId, note);
+    await this.deps.posterFor({ teamId: to.teamId, enterpriseId: to.enterpriseId ?? null }).post(to.userId, note);
   }
 
   /** `tell` bound to one person: what a listener hands to code that may need to say something. */

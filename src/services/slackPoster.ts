@@ -1,5 +1,5 @@
-// Posting and updating the bot's messages, with the fallback people rely on: a channel closed to the
-// bot (private, DM, archived) falls back to a DM with the requester.
+// Posting and updating the bot's messages in one workspace, with its own bot token, and the fallback
+// people rely on: a channel closed to the bot (private, DM, archived) falls back to a DM with the requester.
 import type { WebClient } from '@slack/web-api';
 import type { MessageRef } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
@@ -7,14 +7,18 @@ import type { SlackMessage } from '../views/message.js';
 import { isChannelClosed, slackErrorCode } from '../slackErrors.js';
 import { wireBlocks } from '../views/wire.js';
 
+/** The background client of one workspace: found when a call is made (its token may have been refreshed or revoked since). */
+export type WorkspaceClient = () => Promise<WebClient>;
+
 export class SlackPoster {
   constructor(
-    private readonly client: WebClient,
+    private readonly client: WorkspaceClient,
     private readonly logger: Logger,
   ) {}
 
   async post(channel: string, message: SlackMessage, threadTs?: string): Promise<MessageRef> {
-    const result = await this.client.chat.postMessage({
+    const client = await this.client();
+    const result = await client.chat.postMessage({
       channel,
       text: message.text,
       blocks: wireBlocks(message.blocks),
@@ -39,12 +43,14 @@ export class SlackPoster {
   }
 
   async update(ref: MessageRef, message: SlackMessage): Promise<void> {
-    await this.client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: wireBlocks(message.blocks) });
+    const client = await this.client();
+    await client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: wireBlocks(message.blocks) });
   }
 
   async permalink(ref: MessageRef): Promise<string | null> {
     try {
-      const result = await this.client.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts });
+      const client = await this.client();
+      const result = await client.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts });
       return result.permalink ?? null;
     } catch (error) {
       this.logger.warn({ err: error, channel: ref.channel }, 'could not get a permalink');

@@ -19,6 +19,7 @@ export type WritableRow = Record<string, SqlValue>;
 
 export type ConnectionRow = {
   team_id: string;
+  enterprise_id: string | null;
   token_ciphertext: string;
   token_hint: string;
   token_expires_at: number | null;
@@ -44,6 +45,7 @@ export type PolicyRow = {
 export interface RequestRow {
   id: string;
   team_id: string;
+  enterprise_id: string | null;
   requester_id: string;
   channel_id: string;
   source_key: string;
@@ -85,6 +87,7 @@ export interface ApprovalRow {
 export function toConnection(row: ConnectionRow): WorkspaceConnection {
   return {
     teamId: row.team_id,
+    enterpriseId: row.enterprise_id,
     tokenCiphertext: row.token_ciphertext,
     tokenHint: row.token_hint,
     tokenExpiresAt: toNullableNumber(row.token_expires_at),
@@ -113,6 +116,7 @@ export function toRequest(row: RequestRow): ImportRequest {
   return {
     id: row.id,
     teamId: row.team_id,
+    enterpriseId: row.enterprise_id,
     requesterId: row.requester_id,
     channelId: row.channel_id,
     sourceKey: row.source_key,
@@ -182,6 +186,7 @@ export function toApproval(row: ApprovalRow): Approval {
 export function connectionRow(c: WorkspaceConnection): ConnectionRow {
   return {
     team_id: c.teamId,
+    enterprise_id: c.enterpriseId,
     token_ciphertext: c.tokenCiphertext,
     token_hint: c.tokenHint,
     token_expires_at: c.tokenExpiresAt,

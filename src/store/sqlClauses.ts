@@ -15,13 +15,14 @@ export class Params {
   }
 }
 
-/** Writes `row` as the one row of `table` with its `key`: inserted, or replacing the one there. */
-export function upsert(table: string, key: string, row: WritableRow): { sql: string; values: SqlValue[] } {
+/** Writes `row` as the one row of `table` with its key (one column or several): inserted, or replacing the one there. */
+export function upsert(table: string, key: string | readonly string[], row: WritableRow): { sql: string; values: SqlValue[] } {
   const params = new Params();
+  const keys: readonly string[] = typeof key === 'string' ? [key] : key;
   const columns = Object.keys(row);
   const placeholders = columns.map((column) => params.add(row[column] ?? null));
-  const updates = columns.filter((column) => column !== key).map((column) => `${column} = excluded.${column}`);
-  const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (${key}) DO UPDATE SET ${updates.join(', ')}`;
+  const updates = columns.filter((column) => !keys.includes(column)).map((column) => `${column} = excluded.${column}`);
+  const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
   return { sql, values: params.values };
 }
 

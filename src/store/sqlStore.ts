@@ -3,8 +3,11 @@
 // rows.ts, run-time SQL pieces built in sqlClauses.ts.
 import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
 import { canTransition, lastDecision, type Approval, type ImportRequest, type RequestEvent, type RequestSnapshot, type RequestState } from '../domain/importRequest.js';
+import type { SlackInstallation } from '../domain/installation.js';
+import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
+import { installationRow, toInstallation, type InstallationRow } from './installationRows.js';
 import { applyMigrations } from './migrations/index.js';
 import {
   connectionRow,
@@ -76,6 +79,51 @@ export class SqlStore implements Store {
     return (await this.#db.run('DELETE FROM workspace_connections WHERE team_id = $1', [teamId])) > 0;
   }
 
+  deleteConnections(scope: WorkspaceScope): Promise<number> {
+    const { column, value } = scopeColumn(scope);
+    return this.#db.run(`DELETE FROM workspace_connections WHERE ${column} = $1`, [value]);
+  }
+
+  getInstallation(key: string): Promise<SlackInstallation | undefined> {
+    return this.#first<InstallationRow, SlackInstallation>('SELECT * FROM slack_installations WHERE install_key = $1', [key], toInstallation);
+  }
+
+  async saveInstallation(installation: SlackInstallation): Promise<void> {
+    const { sql, values } = upsert('slack_installations', 'install_key', installationRow(installation));
+    await this.#db.run(sql, values);
+  }
+
+  async deleteInstallation(key: string): Promise<boolean> {
+    return (await this.#db.run('DELETE FROM slack_installations WHERE install_key = $1', [key])) > 0;
+  }
+
+  async noteHomeOpened(teamId: string, userId: string, at: number): Promise<void> {
+    const { sql, values } = upsert('home_tab_visits', ['team_id', 'user_id'], { team_id: teamId, user_id: userId, opened_at: at });
+    await this.#db.run(sql, values);
+  }
+
+  async homeViewers(teamId: string, userIds: readonly string[], since: number): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const params = new Params();
+    const team = params.add(teamId);
+    const after = params.add(since);
+    const users = userIds.map((id) => params.add(id)).join(', ');
+    const rows = await this.#db.query<{ user_id: string }>(
+      `SELECT user_id FROM home_tab_visits WHERE team_id = ${team} AND opened_at >= ${after} AND user_id IN (${users}) ORDER BY opened_at DESC, user_id`,
+      params.values,
+    );
+    return rows.map((row) => row.user_id);
+  }
+
+  consumeOAuthState(stateHash: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run('DELETE FROM oauth_states_used WHERE expires_at < $1', [now]);
+      // DO NOTHING waits for a concurrent insert of the same state to commit, then inserts nothing.
+      const inserted = await tx.run('INSERT INTO oauth_states_used (state_hash, expires_at) VALUES ($1, $2) ON CONFLICT (state_hash) DO NOTHING', [stateHash, expiresAt]);
+      return inserted > 0;
+    });
+  }
+
   getApprovalPolicy(teamId: string): Promise<StoredApprovalPolicy | undefined> {
     return this.#first<PolicyRow, StoredApprovalPolicy>('SELECT * FROM approval_policies WHERE team_id = $1', [teamId], toPolicy);
   }
@@ -90,8 +138,8 @@ export class SqlStore implements Store {
       // DO NOTHING waits for a concurrent insert of the same key to commit, then yields no row.
       const [row] = await tx.query<RequestRow>(
         `INSERT INTO import_requests (id, team_id, requester_id, channel_id, source_key, payload, state, version,
-           approval, expires_at, cards, response_url, replaces_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12)
+           approval, expires_at, cards, response_url, replaces_id, created_at, updated_at, enterprise_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13)
          ON CONFLICT (team_id, source_key) DO NOTHING
          RETURNING *`,
         [
@@ -107,6 +155,7 @@ export class SqlStore implements Store {
           input.responseUrl,
           input.replacesId,
           input.at,
+          input.enterpriseId,
         ],
       );
       if (row === undefined) return { request: await existingBySourceKey(tx, input), created: false };
@@ -141,6 +190,23 @@ export class SqlStore implements Store {
     const rows = await this.#db.query<RequestRow>(
       'SELECT * FROM import_requests WHERE team_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
       [teamId, sqlLimit(limit)],
+    );
+    return rows.map(toRequest);
+  }
+
+  async listRequestsBy(teamId: string, requesterId: string, limit: number): Promise<ImportRequest[]> {
+    const rows = await this.#db.query<RequestRow>(
+      'SELECT * FROM import_requests WHERE team_id = $1 AND requester_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3',
+      [teamId, requesterId, sqlLimit(limit)],
+    );
+    return rows.map(toRequest);
+  }
+
+  async listPending(scope: WorkspaceScope, limit: number): Promise<ImportRequest[]> {
+    const { column, value } = scopeColumn(scope);
+    const rows = await this.#db.query<RequestRow>(
+      `SELECT * FROM import_requests WHERE ${column} = $1 AND state = 'pending_approval' ORDER BY created_at, id LIMIT $2`,
+      [value, sqlLimit(limit)],
     );
     return rows.map(toRequest);
   }
@@ -280,6 +346,11 @@ export class SqlStore implements Store {
     );
     return rows.map(toRequest);
   }
+}
+
+/** The column a scope is matched on: a workspace's team, or an org's enterprise. */
+function scopeColumn(scope: WorkspaceScope): { column: 'team_id' | 'enterprise_id'; value: string } {
+  return 'teamId' in scope ? { column: 'team_id', value: scope.teamId } : { column: 'enterprise_id', value: scope.enterpriseId };
 }
 
 async function existingBySourceKey(tx: SqlExecutor, input: NewImportRequest): Promise<ImportRequest> {

@@ -2,13 +2,15 @@
 // with the same schema and the same SQL; the contract suite in test/store runs against both.
 import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
 import type { Approval, ImportLease, ImportOutcome, ImportRequest, MessageRef, RequestEvent, RequestSnapshot, RequestState } from '../domain/importRequest.js';
+import type { SlackInstallation } from '../domain/installation.js';
+import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import type { StoreUnavailableError } from '../errors.js';
 
 /** A request as submitted: the fields fixed at submission, where it starts, when and why. */
 export type NewImportRequest = Pick<
   ImportRequest,
-  'id' | 'teamId' | 'requesterId' | 'channelId' | 'sourceKey' | 'payload' | 'approval' | 'expiresAt' | 'responseUrl' | 'replacesId'
+  'id' | 'teamId' | 'enterpriseId' | 'requesterId' | 'channelId' | 'sourceKey' | 'payload' | 'approval' | 'expiresAt' | 'responseUrl' | 'replacesId'
 > & {
   state: Extract<RequestState, 'pending_approval' | 'approved'>;
   at: number;
@@ -76,6 +78,27 @@ export interface Store {
   /** Resolves true when a connection was deleted. */
   deleteConnection(teamId: string): Promise<boolean>;
 
+  /** Deletes the connections of every workspace in scope (one team, or every team of an org); resolves how many. */
+  deleteConnections(scope: WorkspaceScope): Promise<number>;
+
+  /** The installation stored under `key` (see installationKey), or undefined. */
+  getInstallation(key: string): Promise<SlackInstallation | undefined>;
+  /** Inserts the installation, or replaces the one under its key whole (a re-install, a refreshed token). */
+  saveInstallation(installation: SlackInstallation): Promise<void>;
+  /** Resolves true when an installation was deleted. */
+  deleteInstallation(key: string): Promise<boolean>;
+
+  /** Remembers that `userId` opened the App Home at `at` (their Home is then refreshed when it changes). */
+  noteHomeOpened(teamId: string, userId: string, at: number): Promise<void>;
+  /** Of `userIds`, those who opened the Home of workspace `teamId` at or after `since`. */
+  homeViewers(teamId: string, userIds: readonly string[], since: number): Promise<string[]>;
+
+  /**
+   * Records an install link's state as used, once: true the first time, false when it was used before.
+   * Records expired before `now` are forgotten on the way.
+   */
+  consumeOAuthState(stateHash: string, expiresAt: number, now: number): Promise<boolean>;
+
   getApprovalPolicy(teamId: string): Promise<StoredApprovalPolicy | undefined>;
   saveApprovalPolicy(teamId: string, policy: ApprovalPolicy, updatedBy: string, at: number): Promise<void>;
 
@@ -92,6 +115,10 @@ export interface Store {
   getSnapshot(id: string): Promise<RequestSnapshot | undefined>;
   /** Newest first. */
   listRequests(teamId: string, limit: number): Promise<ImportRequest[]>;
+  /** One person's requests in a workspace, newest first. */
+  listRequestsBy(teamId: string, requesterId: string, limit: number): Promise<ImportRequest[]>;
+  /** Requests still waiting for approval in scope (a workspace, or every workspace of an org), oldest first. */
+  listPending(scope: WorkspaceScope, limit: number): Promise<ImportRequest[]>;
   listEvents(requestId: string): Promise<RequestEvent[]>;
   listApprovals(requestId: string): Promise<Approval[]>;
 

@@ -1,6 +1,6 @@
 // The approval card: what approvers need to decide (cluster, node groups, requester, expiry,
 // progress, the exact JSON on request) and the buttons, which give way to the decision once made.
-import type { KnownBlock, ModalView } from '@slack/types';
+import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { Approval, ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { actions, button, code, confirmDialog, context, escapedWithin, escapeMrkdwn, fields, listWithin, plain, section, slackDate, SLACK_LIMITS, userMention } from './blocks.js';
 import { ACTION } from './ids.js';
@@ -37,17 +37,7 @@ export function approvalCard(request: ImportRequest, approvals: readonly Approva
   if (pending) {
     blocks.push(
       actions(`card_${request.id}`, [
-        button('Approve', ACTION.approve, {
-          value: request.id,
-          style: 'primary',
-          confirm: confirmDialog(
-            'Approve this import?',
-            `Simplismart will take control of the cluster *${escapedWithin(body.name, 100)}*. The JSON that is sent is exactly what “View JSON” shows.`,
-            'Approve',
-          ),
-        }),
-        button('Reject…', ACTION.reject, { value: request.id, style: 'danger' }),
-        button('View JSON', ACTION.viewPayload, { value: request.id }),
+        ...decisionButtons(request),
         button('Cancel (requester)', ACTION.cancel, {
           value: request.id,
           confirm: confirmDialog('Cancel this request?', 'Approvers will no longer be able to approve it.', 'Cancel request', 'Keep it'),
@@ -71,6 +61,27 @@ export function approvalCard(request: ImportRequest, approvals: readonly Approva
       : `Import approval for ${escapeMrkdwn(body.name)}: ${request.state}`,
     blocks,
   );
+}
+
+/**
+ * Approve, Reject… and View JSON for a pending request: the same buttons (and so the same listeners and
+ * checks) on the card and on an approver's App Home.
+ */
+export function decisionButtons(request: ImportRequest): Button[] {
+  const body = parsePayload(request);
+  return [
+    button('Approve', ACTION.approve, {
+      value: request.id,
+      style: 'primary',
+      confirm: confirmDialog(
+        'Approve this import?',
+        `Simplismart will take control of the cluster *${escapedWithin(body.name, 100)}*. The JSON that is sent is exactly what “View JSON” shows.`,
+        'Approve',
+      ),
+    }),
+    button('Reject…', ACTION.reject, { value: request.id, style: 'danger' }),
+    button('View JSON', ACTION.viewPayload, { value: request.id }),
+  ];
 }
 
 /** "Approved by @x at 14:02" and its siblings: what a late clicker and the card both say. */

@@ -69,15 +69,25 @@ export function triggerExpiredMessage(): SlackMessage {
   return message(':hourglass: Slack’s window for opening the form closed before it could open. Run the command again.');
 }
 
-export function statusMessage(args: {
+/** A workspace's Simplismart connection as `status` and the App Home show it. */
+export interface ConnectionStatus {
   connection: WorkspaceConnection | undefined;
   fallback: { orgId: string; tokenHint: string; expiresAt: number | null } | undefined;
   now: number;
-}): SlackMessage {
+}
+
+export function statusMessage(args: ConnectionStatus): SlackMessage {
+  const lines = connectionLines(args);
+  return lines === undefined ? notConnectedMessage() : message(lines.join('\n'));
+}
+
+/**
+ * Connected or not, by whom, the org, the masked token and its expiry — with the warning when it has
+ * expired or expires within 7 days. Undefined when the workspace is not connected.
+ */
+export function connectionLines(args: ConnectionStatus): string[] | undefined {
   const { connection, fallback, now } = args;
-  if (connection === undefined && fallback === undefined) return notConnectedMessage();
-  const source = connection ?? fallback;
-  if (source === undefined) return notConnectedMessage();
+  if (connection === undefined && fallback === undefined) return undefined;
   const expiresAt = connection !== undefined ? connection.tokenExpiresAt : (fallback?.expiresAt ?? null);
   const freshness = tokenFreshness(expiresAt, now);
   const expiry =
@@ -98,7 +108,7 @@ export function statusMessage(args: {
   ];
   if (connection !== undefined && connection.defaultHostedZone !== null) lines.push(`• Default hosted zone: ${code(connection.defaultHostedZone)}`);
   if (connection !== undefined && connection.defaultSecretId !== null) lines.push(`• Default secret: ${code(connection.defaultSecretId)}`);
-  return message(lines.join('\n'));
+  return lines;
 }
 
 export function policyMessage(policy: StoredApprovalPolicy | undefined, canEdit: boolean): SlackMessage {

@@ -1,5 +1,6 @@
-// Every callback_id, action_id and block_id the bot uses, in one place: listeners match on them and
-// views.update keeps typed values only when they are stable.
+// Every callback_id, action_id and block_id the bot uses, and the events it subscribes to, in one place:
+// listeners match on them, the middleware knows them from here, and views.update keeps typed values
+// only when they are stable.
 import type { ClusterField, GroupField } from '../domain/importForm.js';
 
 export const CALLBACK = {
@@ -21,6 +22,22 @@ export const ACTION = {
   reject: 'request_reject',
   cancel: 'request_cancel',
   viewPayload: 'request_view_payload',
+  homeImport: 'home_import',
+  homeConnect: 'home_connect',
+  homeDisconnect: 'home_disconnect',
+  homePolicy: 'home_policy',
+} as const;
+
+/** Global shortcuts (manifest.yml `features.shortcuts`, the same callback ids). */
+export const SHORTCUT = {
+  importCluster: 'import_cluster_shortcut',
+} as const;
+
+/** The Events API events the bot subscribes to (manifest.yml `settings.event_subscriptions.bot_events`). */
+export const EVENT = {
+  appHomeOpened: 'app_home_opened',
+  appUninstalled: 'app_uninstalled',
+  tokensRevoked: 'tokens_revoked',
 } as const;
 
 /** Plain input action ids (not routed to listeners; read from view.state). */

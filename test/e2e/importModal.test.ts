@@ -4,7 +4,7 @@
 import { DOCUMENTED_ACCELERATORS } from '../../src/domain/clusterImport.js';
 import { MAX_NODE_GROUPS } from '../../src/views/nodeGroupEditor.js';
 import { suggestionProblems } from '../support/blockKitRules.js';
-import { openImportModal, pause, SIGNING_SECRET, submitModal, type View } from '../support/bot.js';
+import { BOT_TOKEN, openImportModal, pause, SIGNING_SECRET, submitModal, type View } from '../support/bot.js';
 import type { SlackCall } from '../support/fakeSlack.js';
 import { ALICE, CHANNEL, HOSTED_ZONE, ORG, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
 import { blockIds, fillModal, findBlock, initialOf, shownIn, type FillValue, type StateValues } from '../support/modalState.js';
@@ -92,7 +92,7 @@ describe('/simplismart import', () => {
     expect(open.args.trigger_id).toBe(trigger);
     expect(open.response).toMatchObject({ ok: true });
     expect(slack.callsTo('views.open')).toHaveLength(1);
-    expect(open.token).toBe(bot.config.slack.botToken);
+    expect(open.token).toBe(BOT_TOKEN);
     const view = open.args.view;
     expect(view.callback_id).toBe('import_cluster');
     expect(JSON.parse(view.private_metadata)).toMatchObject({ c: CHANNEL });

@@ -2,7 +2,7 @@
 // the workspace's token, a thread in the channel, the stored request — and every way the call can end
 // (each API error shape, gateways, timeouts, broken and refused connections), told to people and stored.
 import { STATE_LABELS, type RequestState } from '../../src/domain/importRequest.js';
-import { connectWorkspace, eventually, findButton, openImportModal, pause, requestIdIn, SIGNING_SECRET, submitModal, type TestBot, type View } from '../support/bot.js';
+import { BOT_TOKEN, connectWorkspace, eventually, findButton, openImportModal, pause, requestIdIn, SIGNING_SECRET, submitModal, type TestBot, type View } from '../support/bot.js';
 import { FAKE_KUBECONFIG_SECRET, IMPORT_PATH, refusedUrl, simplismartFaults, type SimplismartBehaviour } from '../support/fakeSimplismart.js';
 import { ALICE, CHANNEL, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
 import { fillModal, shownIn, type FillValue } from '../support/modalState.js';
@@ -59,7 +59,7 @@ describe('a valid submit', () => {
     expect(posted[0]!.args.thread_ts).toBeUndefined();
     expect(posted.length).toBeGreaterThanOrEqual(3);
     for (const reply of posted.slice(1)) expect(reply.args).toMatchObject({ channel: CHANNEL, thread_ts: parent.ts });
-    expect(posted.every((c) => c.token === bot.config.slack.botToken && typeof c.args.text === 'string' && c.args.text !== '')).toBe(true);
+    expect(posted.every((c) => c.token === BOT_TOKEN && typeof c.args.text === 'string' && c.args.text !== '')).toBe(true);
     expect(replies.map((r) => r.text).join('\n')).toMatch(/submitted the import/);
     expect(replies.map((r) => r.text).join('\n')).toMatch(/Importing/);
     // The outcome: who, cluster name, UUID, status, provider, region, node groups.

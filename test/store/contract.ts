@@ -50,6 +50,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
       return {
         id: `ir-${engine}-${seq}`,
         teamId: 'T1',
+        enterpriseId: null,
         requesterId: 'U_REQ',
         channelId: 'C_CHAN',
         sourceKey: `view-${seq}`,
@@ -69,6 +70,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
       return {
         id: input.id,
         teamId: input.teamId,
+        enterpriseId: input.enterpriseId,
         requesterId: input.requesterId,
         channelId: input.channelId,
         sourceKey: input.sourceKey,
@@ -188,6 +190,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
     describe('workspace connections', () => {
       const connection: WorkspaceConnection = {
         teamId: 'T1',
+        enterpriseId: 'E1',
         tokenCiphertext: 'v1:iv:cipher:tag',
         tokenHint: 'eyJh…Q2xz',
         tokenExpiresAt: T0 + 5,

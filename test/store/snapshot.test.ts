@@ -50,6 +50,7 @@ describe.each(engines)('Store.getSnapshot (%s)', (engine, prepare) => {
     const { request } = await store.createRequest({
       id: `ir-snap-${engine}-${seq}`,
       teamId: 'T1',
+      enterpriseId: null,
       requesterId: 'U_REQ',
       channelId: 'C1',
       sourceKey: `view-${seq}`,

@@ -201,10 +201,10 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
 }
 
 /** Connects a workspace the way an admin would, minus the form: straight through the service. */
-export async function connectWorkspace(bot: TestBot, teamId: string, token: string, orgId: string): Promise<void> {
+export async function connectWorkspace(bot: TestBot, teamId: string, token: string, orgId: string, enterpriseId: string | null = null): Promise<void> {
   bot.tokens.add(token);
   await bot.services.connections.connect(
-    teamId,
+    { teamId, enterpriseId },
     { token, orgId, defaultHostedZone: HOSTED_ZONE, defaultSecretId: SECRET_ID },
     ADMIN,
     bot.clock.now(),

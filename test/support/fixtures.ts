@@ -69,6 +69,7 @@ export function aRequest(overrides: Partial<ImportRequest> = {}, body: ImportClu
   return {
     id: 'ir-abcdefgh',
     teamId: TEAM,
+    enterpriseId: null,
     requesterId: ALICE,
     channelId: CHANNEL,
     sourceKey: 'V0FAKE00001',

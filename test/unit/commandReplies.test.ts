@@ -31,6 +31,7 @@ const allText = (m: { text: string; blocks: unknown[] }) => [m.text, ...textsOf(
 function connection(overrides: Partial<WorkspaceConnection> = {}): WorkspaceConnection {
   return {
     teamId: 'T1',
+    enterpriseId: null,
     tokenCiphertext: 'v1:ciphertext',
     tokenHint: 'eyJh…hown',
     tokenExpiresAt: NOW + 30 * DAY,
@@ -47,6 +48,7 @@ function request(i: number, name = `Cluster ${i}`, state: RequestState = 'succee
   return {
     id: `ir-aaaaaa${String(i).padStart(2, '2')}`,
     teamId: 'T1',
+    enterpriseId: null,
     requesterId: 'U0REQ',
     channelId: 'C1',
     sourceKey: `V${i}`,

@@ -12,7 +12,10 @@ const SIMPLISMART_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJvcmciOiJ4In0.Zqx7jwtSignature
 const ORG = '54360212-2263-44c6-afaf-1333544854f7';
 const KEY_HEX = 'a1'.repeat(32);
 const DB_PASSWORD = 'pgZqx7pass2s1r';
-const SECRETS = [SIGNING_VALUE, BOT_TOKEN, APP_TOKEN, SIMPLISMART_TOKEN, KEY_HEX, DB_PASSWORD, 'Zqx7'];
+const CLIENT_ID = '1234567890.9876543210';
+const CLIENT_SECRET = 'Zqx7c0ffee0123456789abcdef012345';
+const STATE_SECRET = 'Zqx7-state-secret-0123456789';
+const SECRETS = [SIGNING_VALUE, BOT_TOKEN, APP_TOKEN, SIMPLISMART_TOKEN, KEY_HEX, DB_PASSWORD, CLIENT_SECRET, STATE_SECRET, 'Zqx7'];
 
 const base = { SLACK_SIGNING_SECRET: SIGNING_VALUE, SLACK_BOT_TOKEN: BOT_TOKEN };
 
@@ -40,7 +43,7 @@ describe('defaults', () => {
   it('needs only the two Slack values', () => {
     const config = loadConfig(base);
     expect(config).toEqual({
-      slack: { signingSecret: SIGNING_VALUE, botToken: BOT_TOKEN, appToken: undefined, apiUrl: undefined },
+      slack: { signingSecret: SIGNING_VALUE, install: { mode: 'single', botToken: BOT_TOKEN }, appToken: undefined, apiUrl: undefined },
       http: { port: 3000, host: '0.0.0.0' },
       simplismart: { apiUrl: 'https://api.app.simplismart.ai', timeoutMs: 30_000, fallback: undefined },
       database: { url: 'sqlite:./data/simplismart-slack.db', engine: 'sqlite' },
@@ -80,7 +83,7 @@ describe('defaults', () => {
       LOG_LEVEL: 'debug',
       SHUTDOWN_GRACE_MS: '0',
     });
-    expect(config.slack).toEqual({ signingSecret: SIGNING_VALUE, botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: 'http://127.0.0.1:9999/api/' });
+    expect(config.slack).toEqual({ signingSecret: SIGNING_VALUE, install: { mode: 'single', botToken: BOT_TOKEN }, appToken: APP_TOKEN, apiUrl: 'http://127.0.0.1:9999/api/' });
     expect(config.http).toEqual({ port: 8080, host: '127.0.0.1' });
     expect(config.simplismart).toEqual({ apiUrl: 'http://127.0.0.1:9998', timeoutMs: 5000, fallback: { token: SIMPLISMART_TOKEN, orgId: ORG } });
     expect(config.database).toEqual({ url: `postgres://bot:${DB_PASSWORD}@db:5432/bot`, engine: 'postgres' });
@@ -184,6 +187,70 @@ describe('rules between variables', () => {
     expect(problems({ ...base, SIMPLISMART_TOKEN })).toEqual([expect.stringMatching(/^SIMPLISMART_ORG is required together with its pair/)]);
     expect(problems({ ...base, SIMPLISMART_ORG: ORG })).toEqual([expect.stringMatching(/^SIMPLISMART_TOKEN is required together with its pair/)]);
     expect(loadConfig({ ...base }).simplismart.fallback).toBeUndefined();
+  });
+});
+
+describe('two ways to run: one workspace (SLACK_BOT_TOKEN) or any workspace (OAuth)', () => {
+  const oauth = { SLACK_CLIENT_ID: CLIENT_ID, SLACK_CLIENT_SECRET: CLIENT_SECRET, SLACK_STATE_SECRET: STATE_SECRET };
+  const signing = { SLACK_SIGNING_SECRET: SIGNING_VALUE };
+
+  it('SLACK_BOT_TOKEN alone: one workspace', () => {
+    expect(loadConfig(base).slack.install).toEqual({ mode: 'single', botToken: BOT_TOKEN });
+  });
+
+  it('the three OAuth variables without a bot token: any workspace installs the app', () => {
+    expect(loadConfig({ ...signing, ...oauth }).slack.install).toEqual({ mode: 'distributed', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, stateSecret: STATE_SECRET });
+  });
+
+  it('neither: one line names both ways', () => {
+    const lines = problems(signing);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^SLACK_BOT_TOKEN is required: .*xoxb-.* — or, to let any workspace install the app, set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET instead/);
+  });
+
+  it('both: refused, naming what was mixed and the two ways', () => {
+    const lines = problems({ ...base, SLACK_CLIENT_ID: CLIENT_ID });
+    expect(lines).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN cannot be set together with SLACK_CLIENT_ID: set SLACK_BOT_TOKEN alone .* or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET without it/)]);
+    expect(problems({ ...base, ...oauth })[0]).toMatch(/together with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET/);
+  });
+
+  it.each([
+    ['SLACK_CLIENT_SECRET', { SLACK_CLIENT_ID: CLIENT_ID, SLACK_STATE_SECRET: STATE_SECRET }, /Client Secret/],
+    ['SLACK_STATE_SECRET', { SLACK_CLIENT_ID: CLIENT_ID, SLACK_CLIENT_SECRET: CLIENT_SECRET }, /16 or more random characters/],
+    ['SLACK_CLIENT_ID', { SLACK_CLIENT_SECRET: CLIENT_SECRET, SLACK_STATE_SECRET: STATE_SECRET }, /Client ID/],
+  ])('part of the three: %s is named as missing, with what it is', (name, env, what) => {
+    const lines = problems({ ...signing, ...env });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith(`${name} is required with `)).toBe(true);
+    expect(lines[0]).toMatch(what);
+  });
+
+  it('two of the three missing: both named', () => {
+    expect(problems({ ...signing, SLACK_CLIENT_ID: CLIENT_ID }).map((l) => l.split(' ')[0])).toEqual(['SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET']);
+  });
+
+  it.each([
+    ['SLACK_CLIENT_ID', { SLACK_CLIENT_ID: 'Zqx7-not-an-id' }, /Client ID/],
+    ['SLACK_CLIENT_SECRET', { SLACK_CLIENT_SECRET: 'Zqx7 with spaces inside' }, /Client Secret/],
+    ['SLACK_STATE_SECRET', { SLACK_STATE_SECRET: 'Zqx7short' }, /at least 16/],
+    ['SLACK_CLIENT_SECRET', { SLACK_CLIENT_SECRET: `${CLIENT_SECRET} ` }, /a space at its end/],
+  ])('a malformed %s is told as such', (name, env, expects) => {
+    const lines = problems({ ...signing, ...oauth, ...env });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.startsWith(`${name} `)).toBe(true);
+    expect(lines[0]).toMatch(expects);
+  });
+
+  it('the single-workspace Simplismart fallback is refused when any workspace may install the app', () => {
+    const lines = problems({ ...signing, ...oauth, SIMPLISMART_TOKEN, SIMPLISMART_ORG: ORG });
+    expect(lines.map((l) => l.split(' ')[0])).toEqual(['SIMPLISMART_TOKEN', 'SIMPLISMART_ORG']);
+    expect(lines[0]).toMatch(/single-workspace fallback .* each workspace connects its own token/);
+  });
+
+  it('the client and state secrets are secrets (scrubbed from logs); the client id is not', () => {
+    const secrets = configSecrets(loadConfig({ ...signing, ...oauth }));
+    expect(secrets).toEqual(expect.arrayContaining([SIGNING_VALUE, CLIENT_SECRET, STATE_SECRET]));
+    expect(secrets).not.toContain(CLIENT_ID);
   });
 });
 

@@ -21,6 +21,7 @@ function state(values: Partial<Record<keyof typeof CONNECT_BLOCK, string | null>
 
 const connection: WorkspaceConnection = {
   teamId: 'T1',
+  enterpriseId: null,
   tokenCiphertext: 'v1:x',
   tokenHint: 'eyJh…hown',
   tokenExpiresAt: NOW + 3 * 86400_000,

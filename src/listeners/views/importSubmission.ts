@@ -7,7 +7,7 @@ import { clusterBlockId } from '../../views/ids.js';
 import { submittedModal } from '../../views/importMessages.js';
 import { decodeMeta, unusableMetaMessage } from '../../views/importModalMeta.js';
 import { errorsByBlock, readImportForm } from '../../views/importModalRead.js';
-import { teamOf, type SubmissionArgs } from '../types.js';
+import { workspaceOf, type SubmissionArgs } from '../types.js';
 
 /** Problems that concern the whole form appear under its first field. */
 const FORM_LEVEL_BLOCK = clusterBlockId('name');
@@ -57,7 +57,7 @@ export async function importSubmission(args: SubmissionArgs, services: Services)
     await ack({ response_action: 'errors', errors: errorsForView(errorsByBlock(built.errors), view.blocks) });
     return;
   }
-  const teamId = teamOf(body);
+  const { teamId, enterpriseId } = workspaceOf(body);
   // A store outage from here on reaches reportErrorsToPeople, which says so under the form's first field.
   if (!(await services.connections.isConnected(teamId))) {
     await formError('This workspace is not connected to Simplismart any more: a workspace admin must run `/simplismart connect`. Your form stays open.');
@@ -70,6 +70,7 @@ export async function importSubmission(args: SubmissionArgs, services: Services)
   }
   const { request, created } = await services.requests.submit({
     teamId,
+    enterpriseId,
     userId: body.user.id,
     channelId: meta.c,
     sourceKey: view.id,

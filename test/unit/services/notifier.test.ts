@@ -23,7 +23,7 @@ function setUp(options: { refuse?: boolean } = {}) {
   });
   const notifier = new Notifier({
     logger,
-    posterFor: (teamId) =>
+    posterFor: ({ teamId }) =>
       ({
         post: async (channel: string, note: { text: string }) => {
           dms.push({ teamId, to: channel, text: note.text });

@@ -238,7 +238,7 @@ export async function startWorld(): Promise<World> {
     scrubber: new SecretScrubber(),
     clock: { now: () => now.value },
     encryptionKey: Buffer.alloc(32, 7),
-    slack: slack.client,
+    slackFor: async () => slack.client,
     sweepIntervalMs: 60_000,
   });
   return {
@@ -283,6 +283,7 @@ let views = 0;
 export async function submitImport(world: World, options: { userId?: string; teamId?: string; replacesId?: string; responseUrl?: string } = {}): Promise<ImportRequest> {
   const { request } = await world.services.requests.submit({
     teamId: options.teamId ?? TEAM,
+    enterpriseId: null,
     userId: options.userId ?? REQUESTER,
     channelId: CHANNEL,
     sourceKey: `V0VIEW${(views += 1)}`,

@@ -2,7 +2,7 @@
 // person sees it: a proxy that echoes a header must not put a token into a Slack channel.
 export const TOKEN_SHAPES: readonly RegExp[] = [
   /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g,
-  /xox[abposr]-[A-Za-z0-9-]{6,}/g,
+  /xox[abposre]-[A-Za-z0-9-]{6,}/g,
   /xapp-[A-Za-z0-9-]{6,}/g,
   /Bearer\s+\S+/gi,
 ];

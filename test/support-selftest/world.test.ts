@@ -142,6 +142,7 @@ describe('the local Slack and bot tokens', () => {
     const slack = await startFakeSlack({
       teamId: 'T0ONE',
       tokens: { 'xoxb-one': { teamId: 'T0ONE', botUserId: 'U0BOTONE' }, 'xoxb-two': { teamId: 'T0TWO', botUserId: 'U0BOTTWO', botId: 'B0TWO' } },
+      channels: { C0CHAN: { team_id: 'T0TWO' } },
     });
     try {
       const client = (token?: string) => new WebClient(token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
@@ -149,6 +150,8 @@ describe('the local Slack and bot tokens', () => {
       expect(await client('xoxb-two').auth.test()).toMatchObject({ team_id: 'T0TWO', user_id: 'U0BOTTWO', bot_id: 'B0TWO' });
       const posted = await client('xoxb-two').chat.postMessage({ channel: 'C0CHAN', text: 'hi' });
       expect(posted.message).toMatchObject({ team: 'T0TWO', user: 'U0BOTTWO', bot_id: 'B0TWO' });
+      // The other workspace's token finds no such channel, as Slack answers.
+      await expect(client('xoxb-one').chat.postMessage({ channel: 'C0CHAN', text: 'hi' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
       await expect(client('xoxb-three').auth.test()).rejects.toMatchObject({ data: { error: 'invalid_auth' } });
       await expect(client().auth.test()).rejects.toMatchObject({ data: { error: 'not_authed' } });
     } finally {

@@ -15,6 +15,9 @@ export function viewProblems(view: Json): string[] {
   const at = (pointer: string, message: string) => problems.push(`[ERROR] ${message} [json-pointer:/view${pointer}]`);
   if (view === null || typeof view !== 'object' || Array.isArray(view)) return ['[ERROR] view must be an object [json-pointer:/view]'];
   if (view.type !== 'modal' && view.type !== 'home') at('/type', 'must be one of modal, home');
+  if (view.type === 'home') {
+    for (const key of ['title', 'submit', 'close'] as const) if (view[key] !== undefined) at(`/${key}`, 'is not allowed in a home view');
+  }
   if (view.type === 'modal') {
     if (!view.title) at('/title', 'missing required field: title');
     for (const key of ['title', 'submit', 'close'] as const) {

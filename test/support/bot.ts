@@ -75,6 +75,8 @@ export interface TestBot {
   /** Simplismart tokens this bot was given (connectWorkspace, or any JWT sent through `send`), for the audit. */
   readonly tokens: Set<string>;
   send(request: SlackRequest | string, options?: { signature?: string; timestamp?: number }): Promise<BotResponse>;
+  /** A browser's GET of one of the bot's pages (the install page, the OAuth redirect): not followed, answer audited. */
+  browse(pathOrUrl: string, options?: { cookie?: string }): Promise<{ status: number; text: string; headers: Headers }>;
 }
 
 export interface TestBotOptions {
@@ -154,6 +156,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       ...secretForms('the kubeconfig token', FAKE_KUBECONFIG_SECRET),
       ...[...configSecrets(config)].flatMap((value) => secretForms('a configured secret', value)),
       ...[...tokens, ...options.simplismart.everyToken()].flatMap((value) => secretForms('a Simplismart token', value)),
+      ...options.slack.issuedTokens().flatMap((value) => secretForms('a Slack token an install was issued', value)),
     ];
     return findLeaks(
       [
@@ -184,6 +187,16 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       })()),
     leaks,
     failures: (from = 0) => logs.slice(from).filter((line) => /"level":(5\d|6\d)/.test(line)),
+    browse: async (pathOrUrl, o = {}) => {
+      const response = await fetch(new URL(pathOrUrl, bot.url), {
+        redirect: 'manual',
+        headers: o.cookie === undefined ? {} : { cookie: o.cookie },
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await response.text();
+      answers.push(`${response.status} ${text}`);
+      return { status: response.status, text, headers: response.headers };
+    },
     send: async (request, o = {}) => {
       // Any JWT a test types into Slack, and whatever is pasted into the connect form's token field
       // (valid or not, JWT or not), joins the audit.

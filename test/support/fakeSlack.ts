@@ -1,6 +1,7 @@
-// A local Slack Web API (plus the response_url endpoint) over real HTTP: records every call, answers
-// each by the method table (slackMethods.ts) checked by Slack's Block Kit rules (blockKitRules.ts),
-// and lets a test queue faults or replace a method.
+// A local Slack Web API (plus the response_url endpoint and the OAuth authorize page) over real HTTP:
+// records every call, answers each by the method table (slackMethods.ts) checked by Slack's Block Kit
+// rules (blockKitRules.ts), installs apps in its workspaces (slackOAuth.ts), and lets a test queue
+// faults or replace a method.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { startLocalServer, Waits } from './localServer.js';
@@ -13,6 +14,7 @@ import {
   type TokenIdentity,
   type Usergroup,
 } from './slackMethods.js';
+import { SlackOAuth, type Install, type SlackSession } from './slackOAuth.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack arguments and answers are free-form JSON. */
 type Json = any;
@@ -23,8 +25,10 @@ export interface SlackCall {
   method: string;
   /** Bearer token from the Authorization header (or the `token` form field); undefined when none. */
   token: string | undefined;
-  /** Arguments, `token` removed; `view`, `blocks`, `attachments`, `metadata` JSON-parsed. Form values stay strings. */
+  /** Arguments, credentials (`token`, `client_secret`, `refresh_token`) removed; `view`, `blocks`, `attachments`, `metadata` JSON-parsed. Form values stay strings. */
   args: Json;
+  /** The credentials taken out of `args` (`client_secret`, `refresh_token`), when the call carried any. */
+  credentials?: Record<string, string>;
   /** Date.now() on arrival. */
   at: number;
   /** Content-Type the client used. */
@@ -82,6 +86,16 @@ export interface FakeSlack {
   closeChannel(channelId: string, error?: string): void;
   reopenChannel(channelId: string): void;
   addToken(token: string, identity?: TokenIdentity): void;
+  /** The app installed in a workspace (`team:T…`) or org (`enterprise:E…`), by its key or its team id. */
+  install(keyOrTeamId: string): Install | undefined;
+  /** Every token the installs were issued (bot and refresh tokens), for the secrets audit. */
+  issuedTokens(): string[];
+  /** Removes the app from a workspace or an org: its tokens are revoked (the test then sends app_uninstalled). */
+  uninstall(scope: { teamId: string } | { enterpriseId: string }): Install | undefined;
+  /** The cookie of a browser signed in to this Slack as `session` (what the authorize page reads). */
+  sessionCookie(session: SlackSession): string;
+  /** The app's redirect URL, as its settings would hold it (known once the bot listens). */
+  setRedirectUri(url: string): void;
   /** Queue a one-shot fault for the next call of `method` (faults apply in order). */
   failNext(method: string, fault: SlackFault): void;
   /** Replace the behaviour of a method until reset (or `offCall`). */
@@ -107,6 +121,11 @@ export interface FakeSlack {
 }
 
 const JSON_ARGS = ['view', 'blocks', 'attachments', 'metadata', 'unfurls', 'user_auth_blocks'];
+/** Secrets a call may carry besides its token: kept out of the recorded arguments, as the token is. */
+const CREDENTIAL_ARGS = ['client_secret', 'refresh_token'];
+/** Methods called without a token (the app's credentials are in the arguments). */
+const NO_TOKEN_METHODS = new Set(['oauth.v2.access']);
+export const AUTHORIZE_PATH = '/oauth/v2/authorize';
 const RESPONSE_URL_MAX_USES = 5;
 
 function parseArgs(contentType: string, raw: string, query: URLSearchParams): Json {
@@ -202,6 +221,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const contentType = String(req.headers['content-type'] ?? '');
     const apiMatch = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     const responseMatch = /^\/response\/([^/]+)$/.exec(url.pathname);
+    if (url.pathname === AUTHORIZE_PATH && req.method === 'GET') {
+      // A browser, not the bot: recorded as a call, never in the bot's transcript.
+      const call: SlackCall = { method: 'oauth/v2/authorize', token: undefined, args: Object.fromEntries(url.searchParams), at: Date.now(), contentType };
+      calls.push(call);
+      const answer = slack.oauth.authorize(url.searchParams, req.headers.cookie);
+      send(res, call, answer.status, answer.text, { 'content-type': 'text/plain', ...(answer.location === undefined ? {} : { location: answer.location }) });
+      return;
+    }
     if (!apiMatch && !(responseMatch && req.method === 'POST')) {
       const stray: SlackCall = { method: `(no route) ${String(req.method)} ${url.pathname}`, token: undefined, args: { raw }, at: Date.now(), contentType };
       calls.push(stray);
@@ -220,13 +247,21 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     }
     const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
     const token: string | undefined = bearer ?? (typeof args?.token === 'string' ? args.token : undefined);
-    if (!responseMatch && args && typeof args === 'object') delete args.token;
+    const credentials: Record<string, string> = {};
+    if (!responseMatch && args && typeof args === 'object') {
+      delete args.token;
+      for (const key of CREDENTIAL_ARGS) {
+        if (typeof args[key] === 'string') credentials[key] = args[key];
+        delete args[key];
+      }
+    }
     const call: SlackCall = {
       method: responseMatch ? 'response_url' : apiMatch![1]!,
       token,
       args,
       at: Date.now(),
       contentType,
+      ...(Object.keys(credentials).length > 0 ? { credentials } : {}),
       ...(responseMatch ? { responseUrlId: decodeURIComponent(responseMatch[1]!) } : {}),
     };
     calls.push(call);
@@ -249,12 +284,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       sendJson(res, call, 200, { ok: false, error: 'invalid_json' });
       return;
     }
+    const method = SLACK_METHODS[call.method];
+    if (method !== undefined && NO_TOKEN_METHODS.has(call.method)) {
+      sendJson(res, call, 200, method(slack, { ...args, ...credentials }, undefined as never));
+      return;
+    }
     const caller = slack.authenticate(token);
     if ('error' in caller) {
       sendJson(res, call, 200, { ok: false, error: caller.error });
       return;
     }
-    const method = SLACK_METHODS[call.method];
     sendJson(res, call, 200, method ? method(slack, args, caller) : { ok: false, error: 'unknown_method' });
   };
 
@@ -324,6 +363,22 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     addToken(token, tokenIdentity = {}) {
       slack.tokens.set(token, tokenIdentity);
+    },
+    install(keyOrTeamId) {
+      return slack.oauth.installs.get(keyOrTeamId) ?? slack.oauth.installs.get(`team:${keyOrTeamId}`);
+    },
+    issuedTokens() {
+      return [...slack.oauth.issued.keys()];
+    },
+    uninstall(scope) {
+      return slack.oauth.uninstall(scope);
+    },
+    sessionCookie(session) {
+      return SlackOAuth.cookie(session);
+    },
+    setRedirectUri(url) {
+      if (slack.oauth.app === undefined) throw new Error('this local Slack has no OAuth app (start it with `oauth`)');
+      slack.oauth.app.redirectUri = url;
     },
     failNext(method, fault) {
       faults.set(method, [...(faults.get(method) ?? []), fault]);

@@ -1,10 +1,14 @@
-// What the local Slack knows (its workspace's users, groups and channels; the views and messages the
-// bot made; trigger_ids; which bot token speaks for which team) and the Web API methods that read and
-// change it: one entry per method in SLACK_METHODS. A new method is one more entry; whom a token speaks
-// for is decided in one place (SlackState.authenticate).
+// What the local Slack knows (its workspaces — each team's users, groups and channels, and the
+// Enterprise Grid org a team belongs to; the views and messages the bot made; trigger_ids; which bot
+// token speaks for which team) and the Web API methods that read and change it: one entry per method
+// in SLACK_METHODS. A new method is one more entry. Whom a token speaks for is decided in one place
+// (SlackState.authenticate), and what it may reach in another (SlackState.reaches): as Slack does, a
+// token is refused everything of another workspace (channel_not_found, user_not_found, not_found…),
+// unless it is an org-wide install's token and the workspace is in its org.
 import { randomBytes } from 'node:crypto';
 import { messageBlocksError, viewProblems } from './blockKitRules.js';
 import { normalizeBlocks } from './modalState.js';
+import { SlackOAuth, type OAuthAppOptions } from './slackOAuth.js';
 import { newViewHash, viewPayload } from './slackRequests.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack arguments and answers are free-form JSON. */
@@ -44,6 +48,8 @@ export interface SlackChannel {
 
 export interface Usergroup {
   id: string;
+  /** The workspace the group belongs to (default: the local Slack's own team). */
+  team_id?: string;
   handle: string;
   name: string;
   users: string[];
@@ -54,15 +60,32 @@ export interface TokenIdentity {
   teamId?: string;
   botUserId?: string;
   botId?: string;
+  /** The org of an org-wide install's token: it speaks for every workspace of that org. */
+  enterpriseId?: string;
+  orgWide?: boolean;
+}
+
+/** A workspace besides the default one, and the Enterprise Grid org it belongs to. */
+export interface TeamOptions {
+  enterpriseId?: string;
+  name?: string;
+  domain?: string;
 }
 
 export interface FakeSlackOptions {
   teamId?: string;
   teamDomain?: string;
+  /** The workspaces this Slack knows (the default team is one even when not listed), with their orgs. */
+  teams?: Record<string, TeamOptions>;
+  /** The app's OAuth credentials: installing through /oauth/v2/authorize and oauth.v2.access works with them. */
+  oauth?: OAuthAppOptions;
   botUserId?: string;
   botId?: string;
   appId?: string;
-  /** Accepted tokens and whom they identify. When given, other tokens answer `invalid_auth`. Default: any token, as the default team's bot. */
+  /**
+   * Accepted tokens and whom they identify. When given (or when `oauth` is), other tokens answer
+   * `invalid_auth`. Default: any token, as the default team's bot. Tokens issued by installs are accepted too.
+   */
   tokens?: Record<string, TokenIdentity>;
   users?: Record<string, Partial<SlackUser>>;
   /** Usergroup id → member ids. */
@@ -77,9 +100,13 @@ export interface FakeSlackOptions {
 /** Whom a call speaks for: its token, and the team and bot that token belongs to. */
 export interface Caller {
   token: string;
+  /** The team of the token (for an org-wide install: its org). */
   teamId: string;
   botUserId: string;
   botId: string;
+  enterpriseId: string | undefined;
+  /** An org-wide install's token: it reaches every workspace of `enterpriseId`. */
+  orgWide: boolean;
 }
 
 /** One Web API method: the JSON it answers (`{ ok: false, error }` for a refusal). */
@@ -125,7 +152,9 @@ export class SlackState {
   stacks = new Map<string, string[]>();
   lastViewId: string | undefined;
   messages = new Map<string, Json>();
-  triggers = new Map<string, { expiresAt: number; used: boolean; viewId?: string | undefined }>();
+  triggers = new Map<string, { expiresAt: number; used: boolean; viewId?: string | undefined; teamId?: string | undefined }>();
+  /** Installs and the tokens they were issued: kept across reset(). */
+  readonly oauth: SlackOAuth;
   strictTriggers = false;
   private tsCounter = 0;
   private viewCounter = 0;
@@ -137,6 +166,7 @@ export class SlackState {
     this.botId = options.botId ?? 'B0FAKEBOT01';
     this.appId = options.appId ?? 'A0FAKEAPP01';
     this.validate = options.validate ?? true;
+    this.oauth = new SlackOAuth(options.oauth === undefined ? undefined : { ...options.oauth }, this.appId, (teamId) => this.enterpriseOf(teamId), (teamId) => this.options.teams?.[teamId]?.name ?? `Team ${teamId}`);
     this.reset();
   }
 
@@ -163,9 +193,59 @@ export class SlackState {
    */
   authenticate(token: string | undefined): Caller | { error: string } {
     if (!token) return { error: 'not_authed' };
-    if (this.tokens.size > 0 && !this.tokens.has(token)) return { error: 'invalid_auth' };
+    const issued = this.oauth.issued.get(token);
+    if (issued !== undefined && issued.kind === 'bot') {
+      if (issued.revoked) return { error: 'token_revoked' };
+      if (issued.expiresAt !== undefined && issued.expiresAt <= Date.now()) return { error: 'token_expired' };
+      return { token, teamId: issued.teamId, botUserId: issued.botUserId, botId: issued.botId, enterpriseId: issued.enterpriseId, orgWide: issued.orgWide };
+    }
+    const strict = this.tokens.size > 0 || this.options.oauth !== undefined;
+    if (strict && !this.tokens.has(token)) return { error: 'invalid_auth' };
     const known = this.tokens.get(token);
-    return { token, teamId: known?.teamId ?? this.teamId, botUserId: known?.botUserId ?? this.botUserId, botId: known?.botId ?? this.botId };
+    const teamId = known?.teamId ?? this.teamId;
+    return {
+      token,
+      teamId,
+      botUserId: known?.botUserId ?? this.botUserId,
+      botId: known?.botId ?? this.botId,
+      enterpriseId: known?.enterpriseId ?? this.enterpriseOf(teamId),
+      orgWide: known?.orgWide ?? false,
+    };
+  }
+
+  /** The Enterprise Grid org of a team, if it is in one. */
+  enterpriseOf(teamId: string): string | undefined {
+    return this.options.teams?.[teamId]?.enterpriseId;
+  }
+
+  /** Whether a caller may touch what belongs to `teamId`: its own team, or any team of its org for an org-wide token. */
+  reaches(caller: Caller, teamId: string): boolean {
+    if (caller.teamId === teamId) return true;
+    return caller.orgWide && caller.enterpriseId !== undefined && this.enterpriseOf(teamId) === caller.enterpriseId;
+  }
+
+  /** The team of a user (a user this Slack does not know belongs to the default team). */
+  teamOfUser(userId: string): string {
+    return this.users.get(userId)?.team_id ?? this.teamId;
+  }
+
+  /** The team of a channel: as set, a DM's user's, or the default team. */
+  teamOfChannel(channel: string): string {
+    const id = this.resolveChannel(channel);
+    const set = this.channels.get(id)?.['team_id'];
+    if (typeof set === 'string') return set;
+    if (id.startsWith('D')) return this.teamOfUser(`U${id.slice(1)}`);
+    return this.teamId;
+  }
+
+  /** `channel_not_found` for a channel (or DM) of a workspace the caller does not reach, as Slack answers. */
+  channelRefused(caller: Caller, channel: unknown): Json {
+    return typeof channel === 'string' && channel !== '' && !this.reaches(caller, this.teamOfChannel(channel)) ? { ok: false, error: 'channel_not_found' } : undefined;
+  }
+
+  /** The domain of a team, for URLs. */
+  domainOf(teamId: string): string {
+    return this.options.teams?.[teamId]?.domain ?? (teamId === this.teamId ? this.teamDomain : `team-${teamId.toLowerCase()}`);
   }
 
   makeUser(id: string, props: Partial<SlackUser> = {}): SlackUser {
@@ -210,28 +290,31 @@ export class SlackState {
       handle: props.handle ?? existing?.handle ?? groupId.toLowerCase(),
       name: props.name ?? existing?.name ?? `Group ${groupId}`,
       users: [...userIds],
+      ...((props.team_id ?? existing?.team_id) !== undefined ? { team_id: props.team_id ?? existing?.team_id } : {}),
       ...(props.date_delete !== undefined ? { date_delete: props.date_delete } : {}),
     });
   }
 
-  registerTrigger(triggerId: string, options: { validForMs?: number; viewId?: string } = {}): void {
+  /** A trigger_id valid `validForMs` (3 s), once; given a team, only that team's bot (or its org's) may use it. */
+  registerTrigger(triggerId: string, options: { validForMs?: number; viewId?: string; teamId?: string } = {}): void {
     this.strictTriggers = true;
-    this.triggers.set(triggerId, { expiresAt: Date.now() + (options.validForMs ?? 3000), used: false, viewId: options.viewId });
+    this.triggers.set(triggerId, { expiresAt: Date.now() + (options.validForMs ?? 3000), used: false, viewId: options.viewId, teamId: options.teamId });
   }
 
   /** A trigger_id as Slack formats them, registered. */
-  issueTrigger(options: { validForMs?: number; viewId?: string } = {}): string {
+  issueTrigger(options: { validForMs?: number; viewId?: string; teamId?: string } = {}): string {
     const id = `${Date.now()}${String(this.tsCounter).padStart(3, '0')}.${Math.floor(Math.random() * 1e10)}.${randomBytes(16).toString('hex')}`;
     this.registerTrigger(id, options);
     return id;
   }
 
-  /** Consumes a trigger_id: refused when unknown, used or expired (once strict), as Slack does. */
-  useTrigger(triggerId: unknown): { error?: string; viewId?: string | undefined } {
+  /** Consumes a trigger_id: refused when unknown, used, expired (once strict) or another workspace's, as Slack does. */
+  useTrigger(triggerId: unknown, caller: Caller): { error?: string; viewId?: string | undefined } {
     if (typeof triggerId !== 'string' || triggerId === '') return { error: 'invalid_arguments' };
     if (!this.strictTriggers) return {};
     const trigger = this.triggers.get(triggerId);
     if (!trigger) return { error: 'invalid_trigger_id' };
+    if (trigger.teamId !== undefined && !this.reaches(caller, trigger.teamId)) return { error: 'invalid_trigger_id' };
     if (trigger.used) return { error: 'exchanged_trigger_id' };
     if (Date.now() > trigger.expiresAt) return { error: 'expired_trigger_id' };
     trigger.used = true;
@@ -272,7 +355,7 @@ export class SlackState {
       is_general: false,
       is_member: closed === undefined,
       created: TS_BASE_SECONDS - 86_400,
-      context_team_id: this.teamId,
+      context_team_id: this.teamOfChannel(id),
       ...(isIm ? { user: `U${id.slice(1)}` } : {}),
       ...props,
     };
@@ -359,18 +442,20 @@ export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
   'api.test': (_slack, args) => ({ ok: true, args }),
   'auth.test': (slack, _args, caller) => ({
     ok: true,
-    url: `https://${slack.teamDomain}.slack.com/`,
-    team: slack.teamDomain,
+    url: `https://${slack.domainOf(caller.teamId)}.slack.com/`,
+    team: slack.domainOf(caller.teamId),
     user: 'simplismart',
     team_id: caller.teamId,
     user_id: caller.botUserId,
     bot_id: caller.botId,
-    is_enterprise_install: false,
+    ...(caller.enterpriseId === undefined ? {} : { enterprise_id: caller.enterpriseId }),
+    is_enterprise_install: caller.orgWide,
   }),
+  'oauth.v2.access': (slack, args) => slack.oauth.access(args),
   'views.open': (slack, args, caller) => {
     const invalid = slack.viewError(args.view);
     if (invalid) return invalid;
-    const trigger = slack.useTrigger(args.trigger_id ?? args.interactivity_pointer);
+    const trigger = slack.useTrigger(args.trigger_id ?? args.interactivity_pointer, caller);
     if (trigger.error) return { ok: false, error: trigger.error };
     if (args.view.external_id && slack.findView(args.view.external_id)) return { ok: false, error: 'duplicate_external_id' };
     const id = slack.newViewId();
@@ -380,7 +465,7 @@ export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
   'views.push': (slack, args, caller) => {
     const invalid = slack.viewError(args.view);
     if (invalid) return invalid;
-    const trigger = slack.useTrigger(args.trigger_id ?? args.interactivity_pointer);
+    const trigger = slack.useTrigger(args.trigger_id ?? args.interactivity_pointer, caller);
     if (trigger.error) return { ok: false, error: trigger.error };
     const underId = trigger.viewId ?? slack.lastViewId;
     const under = underId ? slack.views.get(underId) : undefined;
@@ -398,7 +483,7 @@ export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
       return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] view_id or external_id is required'] } };
     }
     const current = slack.findView(String(args.view_id ?? args.external_id));
-    if (!current) return { ok: false, error: 'not_found' };
+    if (!current || !slack.reaches(caller, current.team_id)) return { ok: false, error: 'not_found' };
     const invalid = slack.viewError(args.view);
     if (invalid) return invalid;
     if (args.hash !== undefined && args.hash !== '' && args.hash !== current.hash) return { ok: false, error: 'hash_conflict' };
@@ -411,11 +496,13 @@ export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
     const invalid = slack.viewError(args.view);
     if (invalid) return invalid;
     if (typeof args.user_id !== 'string') return { ok: false, error: 'invalid_arguments' };
-    const existing = [...slack.views.values()].find((v) => v.type === 'home' && v.user_id === args.user_id);
-    return { ok: true, view: slack.storeView(existing?.id ?? slack.newViewId(), args.view, { user_id: args.user_id }, caller) };
+    if (!slack.reaches(caller, slack.teamOfUser(args.user_id))) return { ok: false, error: 'user_not_found' };
+    if (args.view.type !== 'home') return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] must be home [json-pointer:/view/type]'] } };
+    const existing = [...slack.views.values()].find((v) => v.type === 'home' && v.user_id === args.user_id && v.team_id === slack.teamOfUser(args.user_id));
+    return { ok: true, view: slack.storeView(existing?.id ?? slack.newViewId(), args.view, { user_id: args.user_id, team_id: slack.teamOfUser(args.user_id) }, caller) };
   },
   'chat.postMessage': (slack, args, caller) => {
-    const refused = slack.messageError(args) ?? slack.closedError(args.channel);
+    const refused = slack.messageError(args) ?? slack.channelRefused(caller, args.channel) ?? slack.closedError(args.channel);
     if (refused) return refused;
     const channel = slack.resolveChannel(args.channel);
     const ts = slack.nextTs();
@@ -423,15 +510,15 @@ export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
     slack.messages.set(`${channel}:${ts}`, { ...message, channel });
     return { ok: true, channel, ts, message };
   },
-  'chat.postEphemeral': (slack, args) => {
-    const invalid = slack.messageError(args);
+  'chat.postEphemeral': (slack, args, caller) => {
+    const invalid = slack.messageError(args) ?? slack.channelRefused(caller, args.channel);
     if (invalid) return invalid;
     if (typeof args.user !== 'string' || args.user === '') return { ok: false, error: 'user_not_found' };
     return slack.closedError(args.channel) ?? { ok: true, message_ts: slack.nextTs() };
   },
   'chat.update': (slack, args, caller) => {
     if (typeof args.ts !== 'string' || args.ts === '') return { ok: false, error: 'message_not_found' };
-    const invalid = slack.messageError(args);
+    const invalid = slack.messageError(args) ?? slack.channelRefused(caller, args.channel);
     if (invalid) return invalid;
     const channel = slack.resolveChannel(args.channel);
     const key = `${channel}:${args.ts}`;
@@ -439,45 +526,51 @@ export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
     slack.messages.set(key, { ...message, channel });
     return { ok: true, channel, ts: args.ts, text: message.text, message };
   },
-  'chat.delete': (slack, args) => {
+  'chat.delete': (slack, args, caller) => {
+    const refused = slack.channelRefused(caller, args.channel);
+    if (refused) return refused;
     const channel = slack.resolveChannel(String(args.channel ?? ''));
     const key = `${channel}:${String(args.ts)}`;
     if (!slack.messages.delete(key)) return { ok: false, error: 'message_not_found' };
     return { ok: true, channel, ts: args.ts };
   },
-  'chat.getPermalink': (slack, args) => {
+  'chat.getPermalink': (slack, args, caller) => {
     if (typeof args.channel !== 'string' || typeof args.message_ts !== 'string') return { ok: false, error: 'invalid_arguments' };
+    const refused = slack.channelRefused(caller, args.channel);
+    if (refused) return refused;
     const channel = slack.resolveChannel(args.channel);
-    return { ok: true, channel, permalink: `https://${slack.teamDomain}.slack.com/archives/${channel}/p${args.message_ts.replace('.', '')}` };
+    return { ok: true, channel, permalink: `https://${slack.domainOf(slack.teamOfChannel(channel))}.slack.com/archives/${channel}/p${args.message_ts.replace('.', '')}` };
   },
-  'conversations.open': (_slack, args) => {
+  'conversations.open': (slack, args, caller) => {
     const list = String(args.users ?? '').split(',').filter(Boolean);
     if (list.length === 0 && !args.channel) return { ok: false, error: 'users_list_not_supplied' };
+    if (list.some((user) => !slack.reaches(caller, slack.teamOfUser(user)))) return { ok: false, error: 'user_not_found' };
     const id = args.channel ? String(args.channel) : dmChannelFor(list[0]!);
     return { ok: true, channel: { id } };
   },
-  'conversations.info': (slack, args) => {
+  'conversations.info': (slack, args, caller) => {
     if (typeof args.channel !== 'string' || args.channel === '') return { ok: false, error: 'channel_not_found' };
+    if (slack.channelRefused(caller, args.channel)) return { ok: false, error: 'channel_not_found' };
     if (slack.closedChannels.get(args.channel) === 'channel_not_found') return { ok: false, error: 'channel_not_found' };
     return { ok: true, channel: slack.channelInfo(args.channel) };
   },
-  'users.info': (slack, args) => {
+  'users.info': (slack, args, caller) => {
     const user = slack.users.get(String(args.user));
-    if (!user) return { ok: false, error: 'user_not_found' };
+    if (!user || !slack.reaches(caller, user.team_id)) return { ok: false, error: 'user_not_found' };
     return { ok: true, user: structuredClone(user) };
   },
-  'usergroups.users.list': (slack, args) => {
+  'usergroups.users.list': (slack, args, caller) => {
     const group = slack.groups.get(String(args.usergroup));
-    if (!group) return { ok: false, error: 'no_such_subteam' };
+    if (!group || !slack.reaches(caller, group.team_id ?? slack.teamId)) return { ok: false, error: 'no_such_subteam' };
     return { ok: true, users: [...group.users] };
   },
   'usergroups.list': (slack, args, caller) => {
     const includeUsers = args.include_users === true || args.include_users === 'true';
     return {
       ok: true,
-      usergroups: [...slack.groups.values()].map((g) => ({
+      usergroups: [...slack.groups.values()].filter((g) => slack.reaches(caller, g.team_id ?? slack.teamId)).map((g) => ({
         id: g.id,
-        team_id: caller.teamId,
+        team_id: g.team_id ?? slack.teamId,
         is_usergroup: true,
         is_subteam: true,
         name: g.name,

@@ -1,4 +1,5 @@
-// Builds and signs requests exactly as Slack sends them to the bot (slash commands, interactivity payloads) and posts them.
+// Builds and signs requests exactly as Slack sends them to the bot (slash commands, interactivity
+// payloads, shortcuts, Events API callbacks) and posts them.
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import {
   clientSideErrors,
@@ -39,6 +40,8 @@ interface Who {
   teamDomain?: string;
   userName?: string;
   enterpriseId?: string;
+  /** The app is installed org-wide in `enterpriseId` (payloads then say `is_enterprise_install`). */
+  orgWide?: boolean;
   apiAppId?: string;
 }
 
@@ -90,7 +93,7 @@ function userOf(who: Who): Json {
 function enterpriseFields(who: Who): Json {
   return {
     enterprise: who.enterpriseId ? { id: who.enterpriseId, name: `enterprise-${who.enterpriseId.toLowerCase()}` } : null,
-    is_enterprise_install: false,
+    is_enterprise_install: who.orgWide === true,
   };
 }
 
@@ -141,7 +144,7 @@ export function slashCommand(o: SlashCommandOptions): SlackRequest {
     ['command', o.command ?? '/simplismart'],
     ['text', o.text],
     ['api_app_id', o.apiAppId ?? FAKE_APP_ID],
-    ['is_enterprise_install', 'false'],
+    ['is_enterprise_install', o.orgWide === true ? 'true' : 'false'],
     ['response_url', o.responseUrl ?? UNSET_RESPONSE_URL],
     ['trigger_id', o.triggerId ?? newTriggerId()],
   );
@@ -381,6 +384,60 @@ export function blockSuggestion(o: BlockSuggestionOptions): SlackRequest {
     value: o.value,
     view,
   });
+}
+
+export interface GlobalShortcutOptions extends Who {
+  callbackId: string;
+  triggerId?: string;
+}
+
+/** A global shortcut (from the ⚡ menu or the search bar): no channel, no response_url. */
+export function globalShortcut(o: GlobalShortcutOptions): SlackRequest {
+  return payloadRequest({
+    ...payloadHead('shortcut', o),
+    callback_id: o.callbackId,
+    trigger_id: o.triggerId ?? newTriggerId(),
+    action_ts: slackTs(),
+  });
+}
+
+export interface EventCallbackOptions {
+  teamId: string;
+  enterpriseId?: string;
+  /** The app is installed org-wide: the authorization names the org, and `is_enterprise_install` is true. */
+  orgWide?: boolean;
+  /** The bot user the event is delivered for. */
+  botUserId?: string;
+  /** The event itself (`{ type: 'app_home_opened', user, tab, … }`). */
+  event: Json;
+  apiAppId?: string;
+}
+
+/** An Events API callback, as Slack POSTs it (JSON), with its `authorizations`. */
+export function eventCallback(o: EventCallbackOptions): SlackRequest {
+  const eventTs = slackTs();
+  const payload: Json = {
+    token: FAKE_VERIFICATION_TOKEN,
+    team_id: o.teamId,
+    ...(o.enterpriseId === undefined ? {} : { enterprise_id: o.enterpriseId }),
+    api_app_id: o.apiAppId ?? FAKE_APP_ID,
+    event: { event_ts: eventTs, ...o.event },
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [
+      {
+        enterprise_id: o.enterpriseId ?? null,
+        team_id: o.orgWide === true ? null : o.teamId,
+        user_id: o.botUserId ?? 'U0FAKEBOT01',
+        is_bot: true,
+        is_enterprise_install: o.orgWide === true,
+      },
+    ],
+    is_ext_shared_channel: false,
+    event_context: `4-${randomBytes(8).toString('hex')}`,
+  };
+  return { body: JSON.stringify(payload), contentType: 'application/json', payload };
 }
 
 export interface PostToBotOptions {

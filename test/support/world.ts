@@ -9,12 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STATE_LABELS, type ImportRequest, type RequestState } from '../../src/domain/importRequest.js';
 import type { HttpLimits } from '../../src/http/server.js';
-import { connectWorkspace, eventually, ManualClock, startTestBot, type TestBot, type TestBotOptions } from './bot.js';
+import { BOT_TOKEN, connectWorkspace, eventually, ManualClock, startTestBot, type TestBot, type TestBotOptions } from './bot.js';
 import { FAKE_KUBECONFIG_SECRET, startFakeSimplismart, type FakeSimplismart } from './fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from './fakeSlack.js';
 import { fakeJwt, ORG, TEAM } from './fixtures.js';
+import { CLIENT_ID, CLIENT_SECRET, installApp, OAUTH_ENV } from './oauth.js';
 import { createTestDatabase } from './postgres.js';
 import type { FakeSlackOptions } from './slackMethods.js';
+import type { SlackSession } from './slackOAuth.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack messages as the local Slack holds them. */
 type Json = any;
@@ -42,7 +44,15 @@ export interface WorldOptions<D extends BotDatabase = BotDatabase> {
   /** The Simplismart token of the workspace connected by default (default: a fresh fakeJwt()). */
   token?: string;
   /** Workspaces connected once the bots run (straight through the service). Default: TEAM with the world's token and ORG (none without a bot). */
-  connect?: Array<{ teamId: string; token: string; orgId: string }>;
+  connect?: Array<{ teamId: string; token: string; orgId: string; enterpriseId?: string }>;
+  /**
+   * Any workspace installs the app (distributed mode): the bots run with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET
+   * and SLACK_STATE_SECRET and no SLACK_BOT_TOKEN, and each session installs it the way a person does
+   * (the bot's install page → the local Slack's authorize page → the bot's redirect) before the tests.
+   * `tokenLifetimeSeconds` turns token rotation on. Without this, the one SLACK_BOT_TOKEN is the default
+   * team's, and the local Slack refuses any other token.
+   */
+  oauth?: { installs: SlackSession[]; tokenLifetimeSeconds?: number };
   /** Makes the store: sqliteFile (the default), postgresDatabase, or one a test can take away (storeOutages.ts). */
   database?: () => D | Promise<D>;
   /**
@@ -130,7 +140,15 @@ export async function startWorld<D extends BotDatabase = SqliteDatabase>(options
   };
 
   try {
-    const slack = (started.slack = await startFakeSlack({ teamId: TEAM, ...options.slack }));
+    const teamId = options.slack?.teamId ?? TEAM;
+    const slack = (started.slack = await startFakeSlack({
+      teamId,
+      // One workspace: the bot's token is that team's, and no other token is accepted.
+      ...(options.oauth === undefined
+        ? { tokens: { [BOT_TOKEN]: { teamId } } }
+        : { oauth: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...(options.oauth.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.oauth.tokenLifetimeSeconds }) } }),
+      ...options.slack,
+    }));
     const simplismart = (started.simplismart = await startFakeSimplismart({ tokens: options.tokens ?? { [token]: ORG } }));
     // Without `database`, D is its default, SqliteDatabase: what sqliteFile makes.
     const database = (started.database = await (options.database ?? (sqliteFile as unknown as () => D))());
@@ -140,13 +158,20 @@ export async function startWorld<D extends BotDatabase = SqliteDatabase>(options
       simplismart,
       clock,
       databaseUrl: database.databaseUrl,
-      ...(options.env === undefined ? {} : { env: options.env }),
+      ...(options.env === undefined && options.oauth === undefined ? {} : { env: { ...(options.oauth === undefined ? {} : OAUTH_ENV), ...options.env } }),
       ...(options.sweepIntervalMs === undefined ? {} : { sweepIntervalMs: options.sweepIntervalMs }),
       ...(options.httpLimits === undefined ? {} : { httpLimits: options.httpLimits }),
     };
     for (let i = 0; i < (options.replicas ?? 1); i += 1) bots.push(await startTestBot(botOptions));
+    if (options.oauth !== undefined && bots[0] !== undefined) {
+      slack.setRedirectUri(new URL('/slack/oauth_redirect', bots[0].url).toString());
+      for (const session of options.oauth.installs) {
+        const installed = await installApp(bots[0], slack, session);
+        if (installed.status !== 200) throw new Error(`installing in ${session.teamId} answered ${installed.status}: ${installed.text.slice(0, 300)}`);
+      }
+    }
     const connect = options.connect ?? (bots.length === 0 ? [] : [{ teamId: TEAM, token, orgId: ORG }]);
-    for (const c of connect) await connectWorkspace(bots[0]!, c.teamId, c.token, c.orgId);
+    for (const c of connect) await connectWorkspace(bots[0]!, c.teamId, c.token, c.orgId, c.enterpriseId ?? null);
 
     return {
       slack,
@@ -157,7 +182,7 @@ export async function startWorld<D extends BotDatabase = SqliteDatabase>(options
       clock,
       token,
       startBot: async (more = {}) => {
-        const bot = await startTestBot({ slack, simplismart, ...more });
+        const bot = await startTestBot({ slack, simplismart, ...(options.oauth === undefined ? {} : { env: OAUTH_ENV }), ...more });
         bots.push(bot);
         return bot;
       },

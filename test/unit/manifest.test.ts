@@ -1,13 +1,17 @@
 // manifest.yml against Slack's own app-manifest JSON Schema (draft-07, vendored in test/fixtures with its
-// $refs mapped to the local copies), and against what the code needs: the command, interactivity,
-// Socket Mode by default with the HTTP-mode URLs ready to edit, and exactly the bot scopes the Web API
-// methods it calls require.
+// $refs mapped to the local copies), and against what the code needs: the command, the shortcut, the
+// Home tab, the events it listens to, interactivity, Socket Mode by default with the HTTP-mode URLs and
+// the OAuth redirect ready to edit, and exactly the bot scopes the Web API methods it calls require (the
+// scopes an install asks for too).
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { EVENTS_PATH } from '../../src/app.js';
+import { REDIRECT_PATH } from '../../src/http/install.js';
+import { BOT_SCOPES } from '../../src/services/botTokens.js';
+import { EVENT, SHORTCUT } from '../../src/views/ids.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are free-form JSON. */
 type Json = any;
@@ -94,29 +98,45 @@ describe('what the bot needs, and no more', () => {
     expect(commands[0].should_escape).toBe(false);
   });
 
-  test('interactivity on, Socket Mode on, no event subscriptions', () => {
+  test('interactivity on, Socket Mode on, and exactly the events the bot listens to', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions).toBeUndefined();
+    expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(Object.values(EVENT).sort());
+    expect(manifest.settings.event_subscriptions.user_events).toBeUndefined();
     expect(manifest.features.bot_user).toBeDefined();
   });
 
-  test('the three URLs HTTP mode needs are there, on the one placeholder host the header says to replace, at the path the bot serves', () => {
+  test('the Home tab on, the Messages tab read-only (threads of imports started outside a channel land there)', () => {
+    expect(manifest.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: true });
+  });
+
+  test('the global shortcut, with the callback id the bot listens for', () => {
+    expect(manifest.features.shortcuts.map((s: Json) => [s.type, s.callback_id, s.name])).toEqual([['global', SHORTCUT.importCluster, 'Import a cluster']]);
+  });
+
+  const header = manifestText
+    .split('\n')
+    .filter((line) => line.startsWith('#'))
+    .join(' ')
+    .replace(/\s*#\s*/g, ' ');
+
+  test('the four URLs HTTP mode needs are there, on the one placeholder host the header says to replace, at the path the bot serves', () => {
     const urls = [
       manifest.features.slash_commands[0].url,
       manifest.settings.interactivity.request_url,
       manifest.settings.interactivity.message_menu_options_url,
+      manifest.settings.event_subscriptions.request_url,
     ].map((u: string) => new URL(u));
-    expect(urls.map((u) => `${u.protocol}${u.pathname}${u.search}`)).toEqual(Array(3).fill(`https:${EVENTS_PATH}`));
+    expect(urls.map((u) => `${u.protocol}${u.pathname}${u.search}`)).toEqual(Array(4).fill(`https:${EVENTS_PATH}`));
     const hosts = [...new Set(urls.map((u) => u.host))];
     expect(hosts).toEqual(['your-bot.example.com']);
-    const header = manifestText
-      .split('\n')
-      .filter((line) => line.startsWith('#'))
-      .join(' ')
-      .replace(/\s*#\s*/g, ' ');
-    expect(header).toContain('does not use the three request URLs below');
-    expect(header).toContain(`set socket_mode_enabled to false and replace ${hosts[0]} in those three URLs`);
+    expect(header).toContain('does not use the four request URLs below');
+    expect(header).toContain(`set socket_mode_enabled to false and replace ${hosts[0]} in those four URLs`);
+  });
+
+  test('the OAuth redirect URL is the path the bot serves it at, on the same placeholder host', () => {
+    expect(manifest.oauth_config.redirect_urls).toEqual([`https://your-bot.example.com${REDIRECT_PATH}`]);
+    expect(header).toContain('The redirect URL (oauth_config.redirect_urls) is used only when any workspace may install the app');
   });
 
   // The bot scope each Web API method needs (null: none). A method the code starts calling that is
@@ -126,6 +146,8 @@ describe('what the bot needs, and no more', () => {
     'views.open': null,
     'views.update': null,
     'views.push': null,
+    'views.publish': null,
+    'oauth.v2.access': null,
     'chat.getPermalink': null,
     'chat.postMessage': 'chat:write',
     'chat.update': 'chat:write',
@@ -165,5 +187,7 @@ describe('what the bot needs, and no more', () => {
     expect([...declared].sort()).toEqual([...needed].sort());
     expect([...declared].sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'usergroups:read', 'users:read']);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+    // What an install asks Slack for is what the manifest declares.
+    expect([...BOT_SCOPES].sort()).toEqual([...declared].sort());
   });
 });

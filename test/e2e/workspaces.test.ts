@@ -1,9 +1,12 @@
-// Several workspaces on one bot: each connects its own Simplismart token and org, and every import
-// is sent with the token of the workspace it came from — never another's.
+// Several workspaces on one bot, each installed through OAuth with its own bot token: each connects its
+// own Simplismart token and org, every import is sent with the Simplismart token of the workspace it came
+// from, and every Slack call carries that workspace's own bot token — the local Slack refuses any other
+// (channel_not_found, user_not_found…), so a crossed token fails these tests instead of passing unseen.
 import { maskToken } from '../../src/domain/workspaceConnection.js';
 import { commandReply, eventually, pause, responseTo, runCommand, submitModal, textOf } from '../support/bot.js';
 import { IMPORT_PATH } from '../support/fakeSimplismart.js';
-import { ADMIN, ALICE, BOB, CAROL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, TEAM_TWO, validImportValues } from '../support/fixtures.js';
+import { ADMIN, ALICE, BOB, CAROL, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, TEAM_TWO, validImportValues } from '../support/fixtures.js';
+import type { SlackCall } from '../support/fakeSlack.js';
 import { useBot } from '../support/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads and answers are free-form JSON. */
@@ -11,19 +14,44 @@ type Json = any;
 
 const TEAM_THREE = 'T0TEAMTHR3';
 const ADMIN_TWO = 'U0ADMIN2T2';
+const CHANNEL_TWO = 'C0TEAMTWO2';
+const CHANNEL_THREE = 'C0TEAMTHR3';
 const TOKEN_ONE = fakeJwt({ exp: 4102444800 });
 const TOKEN_TWO = fakeJwt({ exp: 4070908800 });
 const HOSTED_ZONE_TWO = '7f0c2a1e-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
 const SECRET_ID_TWO = '2b3c4d5e-6f70-4812-9a3b-4c5d6e7f8091';
 
-const { bot, slack, simplismart } = useBot({
+const { bot, slack, simplismart, settled } = useBot({
   slack: {
+    teams: { [TEAM_TWO]: {}, [TEAM_THREE]: {} },
     users: { [ADMIN]: { is_admin: true }, [ADMIN_TWO]: { is_owner: true, team_id: TEAM_TWO }, [ALICE]: {}, [BOB]: { team_id: TEAM_TWO }, [CAROL]: { team_id: TEAM_THREE } },
+    channels: { [CHANNEL]: {}, [CHANNEL_TWO]: { team_id: TEAM_TWO }, [CHANNEL_THREE]: { team_id: TEAM_THREE } },
   },
+  // Installed in all three; only the first two connect Simplismart.
+  oauth: { installs: [{ teamId: TEAM, userId: ADMIN }, { teamId: TEAM_TWO, userId: ADMIN_TWO }, { teamId: TEAM_THREE, userId: CAROL }] },
   tokens: { [TOKEN_ONE]: ORG, [TOKEN_TWO]: ORG_TWO },
   connect: [],
   freshFakes: true,
 });
+
+const CHANNEL_OF: Record<string, string> = { [TEAM]: CHANNEL, [TEAM_TWO]: CHANNEL_TWO, [TEAM_THREE]: CHANNEL_THREE };
+/** The bot token Slack issued to each workspace's install. */
+const botTokenOf = (teamId: string): string => slack.install(teamId)!.botToken;
+
+/**
+ * Every Web API call the bot made was accepted (the local Slack refuses another workspace's token), and
+ * each call about a workspace's channel or DM carried that workspace's own token.
+ */
+function expectEveryCallWithItsOwnToken(calls: SlackCall[] = slack.calls): void {
+  const api = calls.filter((c) => c.method !== 'response_url' && c.method !== 'oauth/v2/authorize' && c.method !== 'oauth.v2.access');
+  expect(api.length).toBeGreaterThan(0);
+  expect(api.filter((c) => c.response?.ok !== true).map((c) => `${c.method}: ${String(c.response?.error)}`)).toEqual([]);
+  const teamOfChannel: Record<string, string> = { [CHANNEL]: TEAM, [CHANNEL_TWO]: TEAM_TWO, D0ALICE001: TEAM, U0ALICE001: TEAM, D0BOB00002: TEAM_TWO, U0BOB00002: TEAM_TWO };
+  for (const call of api) {
+    const team = teamOfChannel[String(call.args.channel ?? call.args.user_id ?? '')];
+    if (team !== undefined) expect({ method: call.method, channel: call.args.channel, token: call.token }).toEqual({ method: call.method, channel: call.args.channel, token: botTokenOf(team) });
+  }
+}
 
 beforeEach(async () => {
   await connectThroughForm(TEAM, ADMIN, { connect_token: TOKEN_ONE, connect_org: ORG, connect_hosted_zone: HOSTED_ZONE, connect_secret_id: SECRET_ID });
@@ -39,7 +67,7 @@ beforeEach(async () => {
 /** An admin of `teamId` runs /simplismart connect and submits the form. */
 async function connectThroughForm(teamId: string, adminId: string, fill: Record<string, string>): Promise<void> {
   const before = slack.callsTo('views.open').length;
-  await runCommand(bot, 'connect', { teamId, userId: adminId, responseUrl: slack.responseUrl() });
+  await runCommand(bot, 'connect', { teamId, userId: adminId, channelId: CHANNEL_OF[teamId]!, responseUrl: slack.responseUrl() });
   const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
   const view = slack.view(call.response.view.id)!;
   const response = await submitModal(bot, view, fill, { teamId, userId: adminId });
@@ -49,7 +77,7 @@ async function connectThroughForm(teamId: string, adminId: string, fill: Record<
 /** Someone in `teamId` runs /simplismart import and submits the form; returns the modal (its id is the request's source key). */
 async function importFrom(teamId: string, userId: string, values: Record<string, string>): Promise<Json> {
   const before = slack.callsTo('views.open').length;
-  await runCommand(bot, 'import provider=aws', { teamId, userId, responseUrl: slack.responseUrl() });
+  await runCommand(bot, 'import provider=aws', { teamId, userId, channelId: CHANNEL_OF[teamId]!, responseUrl: slack.responseUrl() });
   const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
   const view = slack.view(call.response.view.id)!;
   const response = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2', ...values }), { teamId, userId });
@@ -67,7 +95,7 @@ test('each workspace’s connection holds its own token and org; status shows on
   const one = slack.responseUrl();
   const two = slack.responseUrl();
   await runCommand(bot, 'status', { teamId: TEAM, userId: ALICE, responseUrl: one });
-  await runCommand(bot, 'status', { teamId: TEAM_TWO, userId: BOB, responseUrl: two });
+  await runCommand(bot, 'status', { teamId: TEAM_TWO, userId: BOB, channelId: CHANNEL_TWO, responseUrl: two });
   const statusOne = textOf(await responseTo(slack, one));
   const statusTwo = textOf(await responseTo(slack, two));
   expect(statusOne).toContain(maskToken(TOKEN_ONE));
@@ -81,8 +109,9 @@ test('each workspace’s connection holds its own token and org; status shows on
 });
 
 test('the import form of each workspace is pre-filled from its own connection', async () => {
-  await runCommand(bot, 'import', { teamId: TEAM_TWO, userId: BOB, responseUrl: slack.responseUrl() });
+  await runCommand(bot, 'import', { teamId: TEAM_TWO, userId: BOB, channelId: CHANNEL_TWO, responseUrl: slack.responseUrl() });
   const call = await slack.waitFor('views.open');
+  expect(call.token).toBe(botTokenOf(TEAM_TWO));
   const view = slack.view(call.response.view.id)!;
   const initial = (blockId: string) => (view.blocks as Json[]).find((b) => b.block_id === blockId)?.element?.initial_value;
   expect(initial('cluster_org')).toBe(ORG_TWO);
@@ -103,10 +132,13 @@ test('an import from each workspace carries that workspace’s token and org', a
   expect(second!.json).toMatchObject({ org: ORG_TWO, name: 'Cluster Two', hosted_zone: HOSTED_ZONE_TWO, secret_id: SECRET_ID_TWO });
   expect(simplismart.importRequests().map((r) => r.status)).toEqual([201, 201]);
 
-  await eventually(async () => {
-    expect((await requestFor(TEAM, viewOne.id))?.state).toBe('succeeded');
-    expect((await requestFor(TEAM_TWO, viewTwo.id))?.state).toBe('succeeded');
-  });
+  const one = await settled((await requestFor(TEAM, viewOne.id))!.id, 'succeeded');
+  const two = await settled((await requestFor(TEAM_TWO, viewTwo.id))!.id, 'succeeded');
+  expect([one.request.thread?.channel, two.request.thread?.channel]).toEqual([CHANNEL, CHANNEL_TWO]);
+  // Each thread was posted, updated and linked with its own workspace's bot token; nothing was refused.
+  expect(botTokenOf(TEAM)).not.toBe(botTokenOf(TEAM_TWO));
+  expectEveryCallWithItsOwnToken();
+  expect(slack.callsTo('chat.postMessage').filter((c) => c.args.channel === CHANNEL_TWO).every((c) => c.token === botTokenOf(TEAM_TWO))).toBe(true);
   expect(simplismart.clusters.map((c) => [c.name, c.org])).toEqual([
     ['Cluster One', ORG],
     ['Cluster Two', ORG_TWO],
@@ -125,7 +157,7 @@ test('imports submitted at the same moment from both workspaces never cross toke
     [TEAM_TWO, BOB],
   ] as const) {
     const before = slack.callsTo('views.open').length;
-    await runCommand(bot, 'import provider=aws', { teamId, userId, responseUrl: slack.responseUrl() });
+    await runCommand(bot, 'import provider=aws', { teamId, userId, channelId: CHANNEL_OF[teamId]!, responseUrl: slack.responseUrl() });
     const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
     opened.push({ teamId, userId, view: slack.view(call.response.view.id) });
   }
@@ -140,10 +172,9 @@ test('imports submitted at the same moment from both workspaces never cross toke
   const expected: Record<string, string> = { [ORG]: TOKEN_ONE, [ORG_TWO]: TOKEN_TWO };
   for (const post of posts) expect(post.headers.authorization).toBe(`Bearer ${expected[post.json.org as string]}`);
   expect(posts.map((p) => p.json.org).sort()).toEqual([ORG, ORG, ORG_TWO, ORG_TWO].sort());
-  await eventually(async () => {
-    for (const o of opened) expect((await requestFor(o.teamId, o.view.id))?.state).toBe('succeeded');
-  });
+  for (const o of opened) await settled((await requestFor(o.teamId, o.view.id))!.id, 'succeeded');
   expect(simplismart.importRequests()).toHaveLength(4);
+  expectEveryCallWithItsOwnToken();
 });
 
 test('a workspace naming another’s org still sends its own token (and is refused by Simplismart)', async () => {
@@ -157,7 +188,7 @@ test('a workspace naming another’s org still sends its own token (and is refus
 });
 
 test('an unconnected workspace is told to connect, even when others are connected; nothing is sent', async () => {
-  expect(textOf(await commandReply(bot, slack, 'import provider=aws', { teamId: TEAM_THREE, userId: CAROL }))).toMatch(/admin must run `\/simplismart connect`/);
+  expect(textOf(await commandReply(bot, slack, 'import provider=aws', { teamId: TEAM_THREE, userId: CAROL, channelId: CHANNEL_THREE }))).toMatch(/admin must run `\/simplismart connect`/);
   await pause(150);
   expect(slack.callsTo('views.open')).toHaveLength(0);
 
@@ -174,11 +205,11 @@ test('an unconnected workspace is told to connect, even when others are connecte
 });
 
 test('after one workspace disconnects, its imports stop and the other keeps its own token', async () => {
-  expect(textOf(await commandReply(bot, slack, 'disconnect', { teamId: TEAM_TWO, userId: ADMIN_TWO }))).toMatch(/Disconnected/);
+  expect(textOf(await commandReply(bot, slack, 'disconnect', { teamId: TEAM_TWO, userId: ADMIN_TWO, channelId: CHANNEL_TWO }))).toMatch(/Disconnected/);
   expect(await bot.store.getConnection(TEAM_TWO)).toBeUndefined();
   expect(await bot.store.getConnection(TEAM)).toBeDefined();
 
-  expect(textOf(await commandReply(bot, slack, 'import provider=aws', { teamId: TEAM_TWO, userId: BOB }))).toMatch(/admin must run `\/simplismart connect`/);
+  expect(textOf(await commandReply(bot, slack, 'import provider=aws', { teamId: TEAM_TWO, userId: BOB, channelId: CHANNEL_TWO }))).toMatch(/admin must run `\/simplismart connect`/);
   await pause(150);
   expect(slack.callsTo('views.open')).toHaveLength(0);
 

@@ -4,7 +4,7 @@
 // Lookups are cached briefly per workspace, and concurrent ones share one, so a busy workspace costs
 // one store read (and at most one refresh) per half minute, not one per payload.
 import type { AuthorizeResult, AuthorizeSourceData } from '@slack/bolt';
-import { AuthorizationError, InstallProvider } from '@slack/oauth';
+import { AuthorizationError, ErrorCode, InstallProvider } from '@slack/oauth';
 import type { Config } from '../config.js';
 import type { Workspace, WorkspaceScope } from '../domain/workspace.js';
 import { boltLogger, type Logger } from '../logger.js';
@@ -47,11 +47,35 @@ export function botTokens(args: { config: Readonly<Config>; store: Store; instal
     installUrlOptions: { scopes: [...BOT_SCOPES] },
     authorizationUrl: authorizationUrl(args.config),
     renderHtmlForInstallPath: installPage,
-    logger: boltLogger(args.logger),
+    logger: installerLogger(args.logger),
     // oauth.v2.access (the code exchange, token refreshes) goes where every Web API call goes.
     clientOptions: { ...apiUrlOption(args.config), retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 }, fetch: boundedFetch(10_000) },
   });
   return new InstalledTokens(installer);
+}
+
+/** @slack/oauth's own error codes for an install link a person misused (stale, forged, replayed, cancelled). */
+const PEOPLES_MISTAKES = new Set<string>([
+  ErrorCode.InvalidStateError,
+  ErrorCode.MissingStateError,
+  ErrorCode.MissingCodeError,
+  ErrorCode.AuthorizationError,
+]);
+
+/**
+ * The installer logs every refused redirect as an error; a stale or replayed link is someone's
+ * mistake, told to them on the page, so it is a warning here. Anything else stays an error.
+ */
+function installerLogger(logger: Logger): ReturnType<typeof boltLogger> {
+  const bolt = boltLogger(logger);
+  return {
+    ...bolt,
+    error: (...msg: unknown[]) => {
+      const code = (msg[0] as { code?: unknown } | undefined)?.code;
+      if (typeof code === 'string' && PEOPLES_MISTAKES.has(code)) bolt.warn(...msg);
+      else bolt.error(...msg);
+    },
+  };
 }
 
 /**

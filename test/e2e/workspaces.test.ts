@@ -6,7 +6,7 @@ import { maskToken } from '../../src/domain/workspaceConnection.js';
 import { commandReply, eventually, pause, responseTo, runCommand, submitModal, textOf } from '../support/bot.js';
 import { IMPORT_PATH } from '../support/fakeSimplismart.js';
 import { ADMIN, ALICE, BOB, CAROL, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, TEAM_TWO, validImportValues } from '../support/fixtures.js';
-import type { SlackCall } from '../support/fakeSlack.js';
+import { expectCallsWithOwnTokens } from '../support/oauth.js';
 import { useBot } from '../support/world.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Slack payloads and answers are free-form JSON. */
@@ -38,19 +38,9 @@ const CHANNEL_OF: Record<string, string> = { [TEAM]: CHANNEL, [TEAM_TWO]: CHANNE
 /** The bot token Slack issued to each workspace's install. */
 const botTokenOf = (teamId: string): string => slack.install(teamId)!.botToken;
 
-/**
- * Every Web API call the bot made was accepted (the local Slack refuses another workspace's token), and
- * each call about a workspace's channel or DM carried that workspace's own token.
- */
-function expectEveryCallWithItsOwnToken(calls: SlackCall[] = slack.calls): void {
-  const api = calls.filter((c) => c.method !== 'response_url' && c.method !== 'oauth/v2/authorize' && c.method !== 'oauth.v2.access');
-  expect(api.length).toBeGreaterThan(0);
-  expect(api.filter((c) => c.response?.ok !== true).map((c) => `${c.method}: ${String(c.response?.error)}`)).toEqual([]);
-  const teamOfChannel: Record<string, string> = { [CHANNEL]: TEAM, [CHANNEL_TWO]: TEAM_TWO, D0ALICE001: TEAM, U0ALICE001: TEAM, D0BOB00002: TEAM_TWO, U0BOB00002: TEAM_TWO };
-  for (const call of api) {
-    const team = teamOfChannel[String(call.args.channel ?? call.args.user_id ?? '')];
-    if (team !== undefined) expect({ method: call.method, channel: call.args.channel, token: call.token }).toEqual({ method: call.method, channel: call.args.channel, token: botTokenOf(team) });
-  }
+/** Every call accepted, and each about a workspace's channel or people carried that workspace's own token. */
+function expectEveryCallWithItsOwnToken(): void {
+  expectCallsWithOwnTokens(slack.calls, { [CHANNEL]: botTokenOf(TEAM), [ALICE]: botTokenOf(TEAM), [CHANNEL_TWO]: botTokenOf(TEAM_TWO), [BOB]: botTokenOf(TEAM_TWO) });
 }
 
 beforeEach(async () => {

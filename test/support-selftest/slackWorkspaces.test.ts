@@ -121,11 +121,11 @@ describe('installing the app', () => {
   test('a refresh token is good once, for a new pair; the old access token lives until it expires', async () => {
     const code = (await authorize({ teamId: ONE, userId: 'U1' })).location!.searchParams.get('code')!;
     const first = await exchange({ code });
-    const second = await exchange({ grant_type: 'refresh_token', refresh_token: first.refresh_token });
+    const second = await exchange({ grant_type: 'refresh_token', refresh_token: first.refresh_token! });
     expect(second).toMatchObject({ ok: true, token_type: 'bot', expires_in: 43_200 });
     expect(second.access_token).not.toBe(first.access_token);
     expect(second.refresh_token).not.toBe(first.refresh_token);
-    await expect(exchange({ grant_type: 'refresh_token', refresh_token: first.refresh_token })).rejects.toEqual(refused('invalid_refresh_token'));
+    await expect(exchange({ grant_type: 'refresh_token', refresh_token: first.refresh_token! })).rejects.toEqual(refused('invalid_refresh_token'));
     await expect(client(slack, first.access_token).auth.test()).resolves.toMatchObject({ team_id: ONE });
     expect(slack.install(ONE)?.botToken).toBe(second.access_token);
   });
@@ -137,7 +137,7 @@ describe('installing the app', () => {
     expect(slack.install(`enterprise:${ORG}`)?.botToken).toBe(answer.access_token);
     slack.uninstall({ enterpriseId: ORG });
     await expect(client(slack, answer.access_token).auth.test()).rejects.toEqual(refused('token_revoked'));
-    await expect(exchange({ grant_type: 'refresh_token', refresh_token: answer.refresh_token })).rejects.toEqual(refused('invalid_refresh_token'));
+    await expect(exchange({ grant_type: 'refresh_token', refresh_token: answer.refresh_token! })).rejects.toEqual(refused('invalid_refresh_token'));
     expect(slack.issuedTokens()).toEqual(expect.arrayContaining([answer.access_token, answer.refresh_token]));
   });
 

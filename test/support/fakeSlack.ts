@@ -102,9 +102,9 @@ export interface FakeSlack {
   onCall(method: string, handler: SlackHandler): void;
   offCall(method: string): void;
   /** Register a trigger_id valid for `validForMs` (default 3000) and single use; enables strict trigger checking. Optionally tie it to a view (for views.push). */
-  registerTrigger(triggerId: string, options?: { validForMs?: number; viewId?: string }): void;
+  registerTrigger(triggerId: string, options?: { validForMs?: number; viewId?: string; teamId?: string }): void;
   /** A fresh registered trigger_id. */
-  issueTrigger(options?: { validForMs?: number; viewId?: string }): string;
+  issueTrigger(options?: { validForMs?: number; viewId?: string; teamId?: string }): string;
   /** Current state of a view by id or external_id (as views.* return it). */
   view(idOrExternalId: string): Json;
   /** The most recently opened/pushed/updated view. */

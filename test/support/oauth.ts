@@ -2,7 +2,7 @@
 // install page (its state cookie kept), the local Slack's authorize page (signed in as the session),
 // and back to the bot's OAuth redirect with that cookie — which stores the workspace's installation.
 import type { TestBot } from './bot.js';
-import type { FakeSlack } from './fakeSlack.js';
+import type { FakeSlack, SlackCall } from './fakeSlack.js';
 import type { Install, SlackSession } from './slackOAuth.js';
 
 export const CLIENT_ID = '1111111111.2222222222';
@@ -53,4 +53,19 @@ export async function installApp(bot: TestBot, slack: FakeSlack, session: SlackS
   const landed = await bot.browse(back, { cookie: link.cookie });
   const key = session.orgWide === true ? `enterprise:${session.enterpriseId ?? ''}` : `team:${session.teamId}`;
   return { status: landed.status, text: landed.text, install: slack.install(key) };
+}
+
+/**
+ * Every Web API call the bot made was accepted — the local Slack refuses a token of another workspace —
+ * and each call naming a channel, a DM or a person listed in `tokenOf` carried that one's workspace token.
+ */
+export function expectCallsWithOwnTokens(calls: readonly SlackCall[], tokenOf: Readonly<Record<string, string>>): void {
+  const api = calls.filter((c) => c.method !== 'response_url' && c.method !== 'oauth/v2/authorize' && c.method !== 'oauth.v2.access');
+  expect(api.length).toBeGreaterThan(0);
+  expect(api.filter((c) => c.response?.ok !== true).map((c) => `${c.method}: ${String(c.response?.error)}`)).toEqual([]);
+  for (const call of api) {
+    const where = String(call.args.channel ?? call.args.user_id ?? call.args.user ?? '');
+    const expected = tokenOf[where];
+    if (expected !== undefined) expect({ method: call.method, where, token: call.token }).toEqual({ method: call.method, where, token: expected });
+  }
 }

@@ -258,12 +258,14 @@ export async function submitModal(
   bot: TestBot,
   view: Record<string, unknown>,
   values: Record<string, FillValue>,
-  who: { teamId?: string; userId?: string } = {},
+  who: { teamId?: string; userId?: string; enterpriseId?: string; orgWide?: boolean } = {},
 ): Promise<BotResponse> {
   return bot.send(
     viewSubmission({
       teamId: who.teamId ?? TEAM,
       userId: who.userId ?? ALICE,
+      ...(who.enterpriseId === undefined ? {} : { enterpriseId: who.enterpriseId }),
+      ...(who.orgWide === undefined ? {} : { orgWide: who.orgWide }),
       view,
       stateValues: fillModal(view, values),
     }),
@@ -309,12 +311,14 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
 export async function runCommand(
   bot: TestBot,
   text: string,
-  who: { teamId?: string; userId?: string; channelId?: string; responseUrl?: string; triggerId?: string; command?: string } = {},
+  who: { teamId?: string; userId?: string; channelId?: string; responseUrl?: string; triggerId?: string; command?: string; enterpriseId?: string; orgWide?: boolean } = {},
 ): Promise<BotResponse> {
   return bot.send(
     slashCommand({
       teamId: who.teamId ?? TEAM,
       userId: who.userId ?? ALICE,
+      ...(who.enterpriseId === undefined ? {} : { enterpriseId: who.enterpriseId }),
+      ...(who.orgWide === undefined ? {} : { orgWide: who.orgWide }),
       channelId: who.channelId ?? CHANNEL,
       text,
       ...(who.command === undefined ? {} : { command: who.command }),

@@ -1,11 +1,12 @@
 // Socket Mode (the manifest's default): the bot asks Slack for a WebSocket URL, receives payloads as
-// envelopes over it and acks each one on it; /healthz and /readyz are served on PORT all the while.
+// envelopes over it and acks each one on it; /healthz and /readyz are served on PORT all the while, and
+// — when any workspace may install the app — the install page and the OAuth redirect too.
 import { WebSocketServer, type WebSocket } from 'ws';
-import { eventually } from '../support/bot.js';
+import { eventually, type TestBot } from '../support/bot.js';
 import { ALICE, CHANNEL, TEAM } from '../support/fixtures.js';
 import { freePort } from '../support/localServer.js';
 import { slashCommand } from '../support/slackRequests.js';
-import { useBot } from '../support/world.js';
+import { useBot, withWorld } from '../support/world.js';
 
 const APP_TOKEN = 'xapp-1-A0FAKEAPP01-1234567890-socketmodetesttoken';
 
@@ -45,8 +46,8 @@ afterAll(async () => {
 });
 
 /** Slack sends a slash command as an envelope; resolves with the bot's ack envelope. */
-async function sendCommand(text: string, envelopeId: string): Promise<{ envelope_id?: string; payload?: unknown }> {
-  const { payload } = slashCommand({ teamId: TEAM, userId: ALICE, channelId: CHANNEL, text });
+async function sendCommand(text: string, envelopeId: string, teamId = TEAM): Promise<{ envelope_id?: string; payload?: unknown }> {
+  const { payload } = slashCommand({ teamId, userId: ALICE, channelId: CHANNEL, text });
   sockets.at(-1)!.send(JSON.stringify({ envelope_id: envelopeId, type: 'slash_commands', accepts_response_payload: true, payload }));
   let ack: { envelope_id?: string; payload?: unknown } | undefined;
   await eventually(() => {
@@ -74,6 +75,31 @@ test('`/simplismart import` over the socket opens the form with the command’s 
   await sendCommand('import provider=gcp', 'env-import-1');
   const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
   expect(JSON.stringify(call.args['view'])).toContain('cluster_region');
+});
+
+test('installable in any workspace: the install page and the redirect are served on PORT, and a payload is answered with its workspace’s own token', async () => {
+  const installPort = await freePort();
+  await withWorld(
+    {
+      env: { SLACK_APP_TOKEN: APP_TOKEN, PORT: String(installPort) },
+      slack: { users: { [ALICE]: { is_admin: true } } },
+      oauth: { installs: [{ teamId: TEAM, userId: ALICE }] },
+      beforeStart: ({ slack: own }) => {
+        const wsPort = (wss.address() as { port: number }).port;
+        own.onCall('apps.connections.open', () => ({ ok: true, url: `ws://127.0.0.1:${wsPort}/link/?ticket=oauth` }));
+      },
+    },
+    async ({ bot, slack: own }: { bot: TestBot; slack: typeof slack }) => {
+      // The world installed TEAM through http://127.0.0.1:<PORT>/slack/install and /slack/oauth_redirect.
+      expect(bot.url).toBe(`http://127.0.0.1:${installPort}`);
+      expect(await bot.store.getInstallation(`team:${TEAM}`)).toBeDefined();
+      expect((await fetch(`http://127.0.0.1:${installPort}/slack/install`)).status).toBe(200);
+      const before = own.callsTo('views.open').length;
+      await sendCommand('import provider=gcp', 'env-oauth-1');
+      const call = await own.waitFor('views.open', (c) => own.callsTo('views.open').indexOf(c) >= before);
+      expect(call.token).toBe(own.install(TEAM)!.botToken);
+    },
+  );
 });
 
 // Declared last: it connects a second bot, whose socket becomes the newest one.

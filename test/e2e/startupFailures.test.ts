@@ -1,16 +1,18 @@
 // What goes wrong at start on a real deployment, each told by the built process as one line on stderr
 // naming the variable or the thing to fix, never a secret, and exit 1 within seconds: Slack unreachable,
-// SLACK_APP_TOKEN refused, the port taken (both modes), DATA_DIR not writable, a token pasted with a space.
+// SLACK_APP_TOKEN refused, the port taken (both modes), DATA_DIR not writable, a token pasted with a space,
+// neither way to run configured, the app's OAuth credentials refused.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/bot.js';
 import { buildBot, processEnv, within, type BuiltBot, type Exit } from '../support/builtBot.js';
 import { freePort } from '../support/localServer.js';
+import { CLIENT_SECRET, OAUTH_ENV, STATE_SECRET } from '../support/oauth.js';
 import { useBot } from '../support/world.js';
 
 const APP_TOKEN = 'xapp-1-A0FAKEAPP01-1234567890-startupfailuretoken';
-const SECRETS = [SIGNING_SECRET, BOT_TOKEN, APP_TOKEN];
+const SECRETS = [SIGNING_SECRET, BOT_TOKEN, APP_TOKEN, CLIENT_SECRET, STATE_SECRET];
 /** Far less than today's 16–20 s of retries for an unreachable Slack; the bot's own bound is 10 s. */
 const QUICKLY_MS = 10_000;
 
@@ -84,6 +86,24 @@ test('SLACK_APP_TOKEN refused by Slack (invalid_auth): names SLACK_APP_TOKEN and
     slack.offCall('apps.connections.open');
   }
 }, 30_000);
+
+describe('installable in any workspace (SLACK_CLIENT_ID…)', () => {
+  test('neither SLACK_BOT_TOKEN nor the OAuth variables: one line naming both ways to run', async () => {
+    const failure = await failsToStart(await env({ SLACK_BOT_TOKEN: '' }));
+    expect(failure.line).toMatch(/^Configuration error: SLACK_BOT_TOKEN is required: .* or, to let any workspace install the app, set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET instead$/);
+  }, 30_000);
+
+  test('a client secret Slack refuses: names SLACK_CLIENT_SECRET and where to copy it from, at start rather than at the first install', async () => {
+    slack.onCall('oauth.v2.access', () => ({ ok: false, error: 'bad_client_secret' }));
+    try {
+      const failure = await failsToStart(await env({ ...OAUTH_ENV }));
+      expect(failure.line).toBe('Configuration error: SLACK_CLIENT_SECRET was refused by Slack (bad_client_secret): copy the Client Secret again from Basic Information → App Credentials');
+      expect(failure.ms).toBeLessThan(QUICKLY_MS);
+    } finally {
+      slack.offCall('oauth.v2.access');
+    }
+  }, 30_000);
+});
 
 describe('the port is taken', () => {
   let holder: Server;

@@ -2,7 +2,7 @@
 // stored under the org; each workspace of the org connects its own Simplismart token; commands, forms
 // and background work in any of them carry the org's token (the local Slack refuses it outside the org);
 // requests remember their org; uninstalling org-wide forgets every workspace of the org at once.
-import { connectWorkspace, eventually, rawRows, runCommand, submitModal } from '../support/bot.js';
+import { eventually, rawRows, runCommand, submitModal } from '../support/bot.js';
 import { ADMIN, ALICE, BOB, fakeJwt, ORG, ORG_TWO, TEAM, validImportValues } from '../support/fixtures.js';
 import { expectCallsWithOwnTokens } from '../support/oauth.js';
 import { eventCallback } from '../support/slackRequests.js';

@@ -67,7 +67,7 @@ function oauthInstallation(overrides: Partial<Installation> = {}): Installation 
     isEnterpriseInstall: false,
     authVersion: 'v2',
     ...overrides,
-  } as Installation;
+  };
 }
 
 describe.each(engines)('installations and what an uninstall removes (%s)', (engine, prepare) => {

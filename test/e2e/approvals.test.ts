@@ -3,7 +3,7 @@
 import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
-import { eventually, findButton, openImportModal, pause, submitModal, type TestBot } from '../support/bot.js';
+import { eventually, findButton, openImportModal, pause, submitAndWaitForCard, submitModal, type TestBot } from '../support/bot.js';
 import { simplismartFaults } from '../support/fakeSimplismart.js';
 import { ADMIN, ALICE, BOB, CAROL, CHANNEL, TEAM, validImportValues } from '../support/fixtures.js';
 import { blockActions, slashCommand } from '../support/slackRequests.js';
@@ -42,24 +42,10 @@ describe.each([
     );
   }
 
-  /** Alice submits a valid import; resolves once its approval card is posted. */
-  async function submitForApproval(requester = ALICE): Promise<ImportRequest> {
+  /** Alice (or `requester`) submits a valid import; resolves once its approval card is posted. */
+  function submitForApproval(requester = ALICE): Promise<ImportRequest> {
     clusterNumber += 1;
-    const view = await openImportModal(bot, slack, { userId: requester, text: 'provider=aws' });
-    const response = await submitModal(
-      bot,
-      view,
-      validImportValues({ cluster_region: 'us-west-2', cluster_name: `Cluster ${engine} ${clusterNumber}` }),
-      { userId: requester },
-    );
-    expect(response.json).toMatchObject({ response_action: 'update' });
-    clock.advance(1000);
-    let request: ImportRequest | undefined;
-    await eventually(async () => {
-      request = (await bot.store.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
-      expect(request?.cards).toHaveLength(1);
-    });
-    return request!;
+    return submitAndWaitForCard(bot, slack, { userId: requester, name: `Cluster ${engine} ${clusterNumber}` });
   }
 
   function card(request: ImportRequest) {

@@ -6,7 +6,7 @@
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { THREAD_IN_DM_NOTE } from '../../src/views/home.js';
 import { ACTION, SHORTCUT } from '../../src/views/ids.js';
-import { connectWorkspace, eventually, findButton, openImportModal, pause, submitModal, textOf } from '../support/bot.js';
+import { connectWorkspace, eventually, findButton, pause, submitAndWaitForCard, submitModal, textOf } from '../support/bot.js';
 import { ADMIN, ALICE, BOB, CAROL, fakeJwt, ORG, TEAM, validImportValues } from '../support/fixtures.js';
 import { blockActions, eventCallback, globalShortcut } from '../support/slackRequests.js';
 import { useBot } from '../support/world.js';
@@ -33,17 +33,9 @@ beforeAll(async () => {
 
 let clusters = 0;
 /** Alice (or `who`) asks for an import; resolves once its approval card is posted. */
-async function submitForApproval(who = ALICE): Promise<ImportRequest> {
+function submitForApproval(who = ALICE): Promise<ImportRequest> {
   clusters += 1;
-  const view = await openImportModal(bot, slack, { userId: who, text: 'provider=aws' });
-  expect((await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2', cluster_name: `Home cluster ${clusters}` }), { userId: who })).json).toMatchObject({ response_action: 'update' });
-  clock.advance(1000);
-  let request: ImportRequest | undefined;
-  await eventually(async () => {
-    request = (await bot.store.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
-    expect(request?.cards).toHaveLength(1);
-  });
-  return request!;
+  return submitAndWaitForCard(bot, slack, { userId: who, name: `Home cluster ${clusters}` });
 }
 
 const publishesFor = (userId: string) => slack.callsTo('views.publish').filter((c) => c.args.user_id === userId && c.response?.ok === true);

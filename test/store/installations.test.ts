@@ -3,40 +3,21 @@
 // as ciphertexts bound to their installation and kind, an org-wide install found for its workspaces);
 // connections and waiting requests by workspace or org (what an uninstall removes), one person's
 // requests, who opened the Home tab, and install-link states used once — also when raced.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Installation } from '@slack/oauth';
 import type { SlackInstallation } from '../../src/domain/installation.js';
 import type { WorkspaceConnection } from '../../src/domain/workspaceConnection.js';
 import { SecretScrubber } from '../../src/logger.js';
 import { TokenCipher } from '../../src/secrets/tokenCipher.js';
 import { Installations, NotInstalledError } from '../../src/services/installations.js';
-import { openSqlDriver, openStore } from '../../src/store/openStore.js';
-import type { SqlDriver } from '../../src/store/sqlDriver.js';
-import type { NewImportRequest, Store } from '../../src/store/store.js';
-import { createTestDatabase } from '../support/postgres.js';
+import type { NewImportRequest } from '../../src/store/store.js';
+import { aNewRequest } from '../support/fixtures.js';
+import { storeEngines, useMigratedStore } from '../support/storeEngines.js';
 
 /** Beyond 2^31 on purpose: BIGINT columns must come back as exact numbers. */
 const T0 = 1_900_000_000_000;
 const KEY = Buffer.alloc(32, 9);
 
-const engines: Array<[string, () => Promise<{ url: string; cleanup(): Promise<void> }>]> = [
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ss-installs-'));
-      return { url: `sqlite:${join(dir, 'installs.db')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const db = await createTestDatabase();
-      return { url: db.url, cleanup: () => db.drop() };
-    },
-  ],
-];
+const engines = storeEngines('installs');
 
 function anInstallation(overrides: Partial<SlackInstallation> = {}): SlackInstallation {
   return {
@@ -71,23 +52,8 @@ function oauthInstallation(overrides: Partial<Installation> = {}): Installation 
 }
 
 describe.each(engines)('installations and what an uninstall removes (%s)', (engine, prepare) => {
-  let store: Store;
-  let raw: SqlDriver;
-  let target: { cleanup(): Promise<void> } | undefined;
+  const { store, raw } = useMigratedStore(prepare);
   let seq = 0;
-
-  beforeAll(async () => {
-    const prepared = await prepare();
-    target = prepared;
-    store = await openStore(prepared.url);
-    await store.migrate();
-    raw = await openSqlDriver(prepared.url);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await raw?.close();
-    await target?.cleanup();
-  });
   beforeEach(async () => {
     for (const table of ['request_events', 'request_approvals', 'import_requests', 'workspace_connections', 'slack_installations', 'home_tab_visits', 'oauth_states_used']) {
       await raw.run(`DELETE FROM ${table}`);
@@ -96,24 +62,7 @@ describe.each(engines)('installations and what an uninstall removes (%s)', (engi
 
   async function create(overrides: Partial<NewImportRequest> = {}) {
     seq += 1;
-    const { request } = await store.createRequest({
-      id: `ir-inst-${engine}-${seq}`,
-      teamId: 'T1',
-      enterpriseId: null,
-      requesterId: 'U_REQ',
-      channelId: 'C1',
-      sourceKey: `view-${seq}`,
-      payload: '{}',
-      state: 'pending_approval',
-      approval: { approvalsNeeded: 1, approverUserIds: ['U_A'], approverGroupIds: [], approvalsChannelId: null },
-      expiresAt: T0 + 3_600_000,
-      responseUrl: null,
-      replacesId: null,
-      at: T0 + seq,
-      note: 'submitted',
-      ...overrides,
-    });
-    return request;
+    return (await store.createRequest(aNewRequest({ id: `ir-inst-${engine}-${seq}`, teamId: 'T1', requesterId: 'U_REQ', at: T0 + seq, ...overrides }))).request;
   }
 
   describe('the Store', () => {

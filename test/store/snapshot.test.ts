@@ -1,70 +1,23 @@
 // Store.getSnapshot on both engines: one call gives a request with its votes and the decision on it —
 // the entry that ended its wait for approval, not a later step and not a vote — as both the thread's
 // parent and the approval card are rendered from it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { ApprovalRequirement, RequestState } from '../../src/domain/importRequest.js';
-import { openStore } from '../../src/store/openStore.js';
-import type { NewImportRequest, Store } from '../../src/store/store.js';
-import { createTestDatabase } from '../support/postgres.js';
+import type { NewImportRequest } from '../../src/store/store.js';
+import { aNewRequest } from '../support/fixtures.js';
+import { storeEngines, useMigratedStore } from '../support/storeEngines.js';
 
 const T0 = 1_900_000_000_000;
 const APPROVAL: ApprovalRequirement = { approvalsNeeded: 2, approverUserIds: ['U_A', 'U_B'], approverGroupIds: [], approvalsChannelId: null };
 
-const engines: Array<[string, () => Promise<{ url: string; cleanup(): Promise<void> }>]> = [
-  [
-    'sqlite',
-    async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ss-snapshot-'));
-      return { url: `sqlite:${join(dir, 'snapshot.db')}`, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-    },
-  ],
-  [
-    'postgres',
-    async () => {
-      const db = await createTestDatabase();
-      return { url: db.url, cleanup: () => db.drop() };
-    },
-  ],
-];
+const engines = storeEngines('snapshot');
 
 describe.each(engines)('Store.getSnapshot (%s)', (engine, prepare) => {
-  let store: Store;
-  let target: { cleanup(): Promise<void> } | undefined;
+  const { store } = useMigratedStore(prepare);
   let seq = 0;
-
-  beforeAll(async () => {
-    const prepared = await prepare();
-    target = prepared;
-    store = await openStore(prepared.url);
-    await store.migrate();
-  });
-  afterAll(async () => {
-    await store?.close();
-    await target?.cleanup();
-  });
 
   async function create(overrides: Partial<NewImportRequest> = {}) {
     seq += 1;
-    const { request } = await store.createRequest({
-      id: `ir-snap-${engine}-${seq}`,
-      teamId: 'T1',
-      enterpriseId: null,
-      requesterId: 'U_REQ',
-      channelId: 'C1',
-      sourceKey: `view-${seq}`,
-      payload: '{}',
-      state: 'pending_approval',
-      approval: APPROVAL,
-      expiresAt: T0 + 3_600_000,
-      responseUrl: null,
-      replacesId: null,
-      at: T0,
-      note: 'submitted for approval',
-      ...overrides,
-    });
-    return request;
+    return (await store.createRequest(aNewRequest({ id: `ir-snap-${engine}-${seq}`, teamId: 'T1', requesterId: 'U_REQ', approval: APPROVAL, expiresAt: T0 + 3_600_000, at: T0, ...overrides }))).request;
   }
 
   const move = (id: string, from: RequestState, to: RequestState, actorId: string | null, at: number, note: string | null = null) =>

@@ -17,7 +17,8 @@ import type { SqlParams } from '../../src/store/sqlDriver.js';
 import type { Store } from '../../src/store/store.js';
 import { FAKE_KUBECONFIG_SECRET, type FakeSimplismart } from './fakeSimplismart.js';
 import type { FakeSlack } from './fakeSlack.js';
-import { ADMIN, ALICE, CHANNEL, HOSTED_ZONE, SECRET_ID, T0, TEAM } from './fixtures.js';
+import type { ImportRequest } from '../../src/domain/importRequest.js';
+import { ADMIN, ALICE, CHANNEL, HOSTED_ZONE, SECRET_ID, T0, TEAM, validImportValues } from './fixtures.js';
 import { fillModal, type FillValue } from './modalState.js';
 import { findLeaks, secretForms, type Secret } from './secretsAudit.js';
 import { newViewHash, newViewId, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
@@ -251,6 +252,23 @@ export async function openImportModal(
   expect((await runCommand(bot, `import ${who.text ?? ''}`.trim(), who)).status).toBe(200);
   const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
   return slack.view(call.response.view.id) as View;
+}
+
+/**
+ * `userId` runs `/simplismart import` in TEAM and submits a valid form for cluster `name`, in a workspace
+ * that requires approval; resolves with the request once its approval card is posted (the clock a second on).
+ */
+export async function submitAndWaitForCard(bot: TestBot, slack: FakeSlack, o: { userId: string; name: string }): Promise<ImportRequest> {
+  const view = await openImportModal(bot, slack, { userId: o.userId, text: 'provider=aws' });
+  const response = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2', cluster_name: o.name }), { userId: o.userId });
+  expect(response.json).toMatchObject({ response_action: 'update' });
+  bot.clock.advance(1000);
+  let request: ImportRequest | undefined;
+  await eventually(async () => {
+    request = (await bot.store.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
+    expect(request?.cards).toHaveLength(1);
+  });
+  return request!;
 }
 
 /** Submits a modal filled with `values` (on top of what it holds) and returns the bot's answer. */

@@ -2,6 +2,7 @@
 // documented import body, an import request, and a filled import form. Tests state only what they change.
 import type { ImportClusterBody } from '../../src/domain/clusterImport.js';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
+import type { NewImportRequest } from '../../src/store/store.js';
 import type { FillValue } from './modalState.js';
 
 export const TEAM = 'T0TEAMONE1';
@@ -87,6 +88,32 @@ export function aRequest(overrides: Partial<ImportRequest> = {}, body: ImportClu
     lease: null,
     createdAt: T0,
     updatedAt: T0,
+    ...overrides,
+  };
+}
+
+/**
+ * A request as submitted (what Store.createRequest takes): Alice's in TEAM, its body `{}`, waiting for one
+ * approval until an hour after T0. Each call has its own id and source key unless given.
+ */
+let submitted = 0;
+export function aNewRequest(overrides: Partial<NewImportRequest> = {}): NewImportRequest {
+  submitted += 1;
+  return {
+    id: `ir-new${String(submitted).padStart(5, '2')}`,
+    teamId: TEAM,
+    enterpriseId: null,
+    requesterId: ALICE,
+    channelId: CHANNEL,
+    sourceKey: `V0NEW${submitted}`,
+    payload: '{}',
+    state: 'pending_approval',
+    approval: { approvalsNeeded: 1, approverUserIds: [BOB], approverGroupIds: [], approvalsChannelId: null },
+    expiresAt: T0 + 3_600_000,
+    responseUrl: null,
+    replacesId: null,
+    at: T0,
+    note: 'submitted for approval',
     ...overrides,
   };
 }

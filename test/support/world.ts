@@ -260,7 +260,7 @@ export function useBot<D extends BotDatabase = SqliteDatabase>(options: WorldOpt
 }
 
 /** Stands for the object `get` returns once there is one. */
-function late<T extends object>(get: () => T): T {
+export function late<T extends object>(get: () => T): T {
   return new Proxy({} as T, {
     get(_target, key) {
       const target = get();

@@ -1,5 +1,6 @@
 // Work that runs after Slack got its ack (imports, thread messages): tracked so that a shutdown can
 // wait for it, and guarded so that a failure is logged with context instead of becoming unhandled.
+import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
 export class BackgroundWork {
@@ -17,6 +18,11 @@ export class BackgroundWork {
       try {
         await task();
       } catch (error) {
+        if (isAppError(error) && error.code === 'slack_not_installed') {
+          // The workspace removed the app meanwhile: what was done is stored; there is nobody left to tell.
+          this.logger.warn({ err: error, task: name, ...context }, `background task ${name} could not reach Slack: ${error.message}`);
+          return;
+        }
         this.logger.error({ err: error, task: name, ...context }, `background task ${name} failed`);
       }
     })();

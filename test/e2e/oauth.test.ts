@@ -244,6 +244,25 @@ describe('two workspaces installed, each with its own bot token', () => {
     expect(textOf(reply.args)).toMatch(/isn’t connected to Simplismart yet.*\/simplismart connect/);
   });
 
+  test('an import in flight when its workspace uninstalls: its answer is stored, nothing crashes, the log says why the thread was not told', async () => {
+    if ((await bot.store.getInstallation(`team:${TEAM_TWO}`)) === undefined) await installApp(bot, slack, { teamId: TEAM_TWO, userId: ADMIN_TWO });
+    await connectWorkspace(bot, TEAM_TWO, TOKEN_TWO, ORG_TWO);
+    await bot.store.saveApprovalPolicy(TEAM_TWO, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, ADMIN_TWO, clock.now());
+    simplismart.setBehaviour({ kind: 'delay', delayMs: 400 });
+    const logged = bot.logs.length;
+    try {
+      const request = await submitImport(TEAM_TWO, DAN, CHANNEL_TWO, 'In flight');
+      await eventually(() => expect(simplismart.importRequests().some((r) => r.json.name === 'In flight')).toBe(true));
+      slack.uninstall({ teamId: TEAM_TWO });
+      expect((await bot.send(eventCallback({ teamId: TEAM_TWO, event: { type: 'app_uninstalled' } }))).status).toBe(200);
+      await eventually(async () => expect((await bot.store.getRequest(request.id))?.state).toBe('succeeded'));
+      await eventually(() => expect(bot.logs.slice(logged).join('\n')).toMatch(/could not reach Slack: The app is not installed in workspace T0TEAMTWO2/));
+      expect(bot.failures(logged)).toEqual([]);
+    } finally {
+      simplismart.setBehaviour(null);
+    }
+  });
+
   test('tokens_revoked for the bot: the same as an uninstall; for the installer’s user token only: the bot stays', async () => {
     if ((await bot.store.getInstallation(`team:${TEAM_TWO}`)) === undefined) await installApp(bot, slack, { teamId: TEAM_TWO, userId: ADMIN_TWO });
     await connectWorkspace(bot, TEAM_TWO, TOKEN_TWO, ORG_TWO);

@@ -2,7 +2,8 @@
 // its logs, every call it made to Slack, every answer it gave to Slack's requests and every request it
 // sent to Simplismart (its Authorization header aside) are searched for the signing secret, the bot and
 // app tokens, ENCRYPTION_KEY, every Simplismart token it was given or a test typed, and the kubeconfig
-// the API returns — each also hex-, base64url- or percent-encoded, and a JWT's signature alone. This suite proves the audit catches a leak, then
+// the API returns, and — installable in any workspace — the client and state secrets and every bot and
+// refresh token the installs were issued — each also hex-, base64url- or percent-encoded, and a JWT's signature alone. This suite proves the audit catches a leak, then
 // walks the paths where secrets pass through the bot at the most verbose log level and also checks
 // the database file itself: tokens encrypted at rest, no kubeconfig stored.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import {
   ENCRYPTION_KEY,
   eventually,
   openImportModal,
+  pause,
   runCommand,
   SIGNING_SECRET,
   startTestBot,
@@ -21,9 +23,19 @@ import {
 import { FAKE_KUBECONFIG_SECRET, startFakeSimplismart, type FakeSimplismart } from '../support/fakeSimplismart.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 import { ADMIN, ALICE, fakeJwt, HOSTED_ZONE, ORG, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
+import { CLIENT_SECRET, STATE_SECRET } from '../support/oauth.js';
 import { useBot } from '../support/world.js';
 
 const TOKEN = fakeJwt();
+
+/** Every byte of a bot's SQLite database (main file, WAL and shared memory), as latin1 text to search. */
+function databaseBytes(bot: TestBot): string {
+  const file = bot.config.database.url.replace(/^sqlite:/, '');
+  return readdirSync(dirname(file))
+    .filter((name) => name.startsWith('bot.db'))
+    .map((name) => readFileSync(join(dirname(file), name)).toString('latin1'))
+    .join('\n');
+}
 
 describe('the audit itself', () => {
   // Its own local servers per test: a bot that fails the audit closes them.
@@ -94,14 +106,6 @@ describe('where secrets pass through the bot, logged at trace level', () => {
     env: { LOG_LEVEL: 'trace' },
   });
 
-  /** Every byte of the SQLite database (main file, WAL and shared memory), as latin1 text to search. */
-  function databaseBytes(): string {
-    const file = bot.config.database.url.replace(/^sqlite:/, '');
-    return readdirSync(dirname(file))
-      .filter((name) => name.startsWith('bot.db'))
-      .map((name) => readFileSync(join(dirname(file), name)).toString('latin1'))
-      .join('\n');
-  }
 
   test('connect through the form, status, imports (created, an error echoing the token, 401), disconnect: nothing leaks', async () => {
     // An admin pastes a token that has expired, then the good one.
@@ -140,7 +144,7 @@ describe('where secrets pass through the bot, logged at trace level', () => {
 
     // At rest, while connected: the token is in no byte of the database (it is stored encrypted), nor
     // the key; the kubeconfig was never stored.
-    const bytes = databaseBytes();
+    const bytes = databaseBytes(bot);
     expect(bytes).toContain(ORG);
     for (const secret of [TOKEN, TOKEN.split('.')[2]!, FAKE_KUBECONFIG_SECRET, ENCRYPTION_KEY]) expect(bytes).not.toContain(secret);
 
@@ -152,5 +156,45 @@ describe('where secrets pass through the bot, logged at trace level', () => {
     expect(bot.logs.some((line) => /"level":(10|20),/.test(line))).toBe(true);
     expect(bot.leaks()).toEqual([]);
     simplismart.addToken(TOKEN, ORG);
+  });
+});
+
+describe('installable in any workspace, logged at trace level', () => {
+  // A token due for a refresh a second after it is issued: installing, refreshing and using it all pass here.
+  const { bot, slack } = useBot({
+    slack: { users: { [ADMIN]: { is_admin: true }, [ALICE]: {} } },
+    oauth: { installs: [{ teamId: TEAM, userId: ADMIN }], tokenLifetimeSeconds: 2 * 60 * 60 + 1 },
+    connect: [],
+    env: { LOG_LEVEL: 'trace' },
+  });
+
+  test('the audit knows every token an install was issued, and the client and state secrets', () => {
+    const [issued] = slack.issuedTokens();
+    for (const [secret, report] of [
+      [issued!, /a Slack token an install was issued in the logs/],
+      [CLIENT_SECRET, /a configured secret in the logs/],
+      [STATE_SECRET, /a configured secret in the logs/],
+    ] as const) {
+      bot.logs.push(`{"level":30,"msg":"oops ${secret}"}`);
+      try {
+        expect(bot.leaks()).toEqual([expect.stringMatching(report)]);
+      } finally {
+        bot.logs.pop();
+      }
+    }
+  });
+
+  test('installing, a refresh and the tokens’ use leave none of them in a log line, a call, an answer or the database', async () => {
+    await pause(1200);
+    await runCommand(bot, 'help', { responseUrl: slack.responseUrl() });
+    await runCommand(bot, 'import', { responseUrl: slack.responseUrl() });
+    await eventually(() => expect(slack.callsTo('oauth.v2.access').filter((c) => c.args.grant_type === 'refresh_token')).toHaveLength(1));
+    await eventually(() => expect(slack.callsTo('views.open').length + slack.callsTo('response_url').length).toBeGreaterThan(0));
+    const issued = slack.issuedTokens();
+    expect(issued.length).toBeGreaterThanOrEqual(4); // two bot tokens, two refresh tokens
+    const bytes = databaseBytes(bot);
+    for (const secret of [...issued, CLIENT_SECRET, STATE_SECRET]) expect(bytes).not.toContain(secret);
+    expect(bot.logs.some((line) => /oauth\.v2\.access/.test(line))).toBe(true);
+    expect(bot.leaks()).toEqual([]);
   });
 });

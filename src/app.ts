@@ -12,6 +12,7 @@ import { registerListeners } from './listeners/index.js';
 import { boltLogger, type Logger, type SecretScrubber } from './logger.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createServices, type Services } from './services/index.js';
+import { NotInstalledError } from './services/installations.js';
 import { apiUrlOption, interactiveClientOptions } from './slackClients.js';
 import { checkAppCredentials, connectSocketMode, whoAmI } from './slackStartup.js';
 import type { Store } from './store/store.js';
@@ -48,7 +49,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const { install } = config.slack;
   // One workspace: its bot token is checked (and says who the bot is). Any workspace: the app's own
   // credentials are checked; each workspace's bot is known from its installation.
-  const tokens: Pick<AppOptions, 'token' | 'botId' | 'botUserId' | 'tokenVerificationEnabled'> =
+  const oneToken: Pick<AppOptions, 'token' | 'botId' | 'botUserId' | 'tokenVerificationEnabled'> =
     install.mode === 'single'
       ? { token: install.botToken, ...(await whoAmI(config, install.botToken, logger)), tokenVerificationEnabled: false }
       : await checkAppCredentials(config, logger).then(() => ({}));
@@ -82,7 +83,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     receiver,
     // Single workspace: known from auth.test above, no per-request auth.test on the hot path. Any
     // workspace: each payload's workspace is looked up in the installations (briefly cached).
-    ...(installer === undefined ? tokens : { authorize: (source) => services.tokens.authorize(source) }),
+    ...(installer === undefined ? oneToken : { authorize: (source) => services.tokens.authorize(source) }),
     logger: boltLogger(logger),
     clientOptions: interactiveClientOptions(config, logger),
     extendedErrorHandler: true,
@@ -90,7 +91,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   registerListeners(app, services);
   app.error(async ({ error, body }: { error: Error; body?: unknown }) => {
     const b = body as { type?: string; command?: string; team_id?: string; team?: { id?: string } | null } | undefined;
-    if ((error as { code?: unknown }).code === BoltErrorCode.AuthorizationError) {
+    const { code, original } = error as { code?: unknown; original?: unknown };
+    if (code === BoltErrorCode.AuthorizationError && original instanceof NotInstalledError) {
       // A payload from a workspace with no installation (uninstalled, or never installed): nothing to do for it.
       logger.warn({ err: error, kind: b?.type ?? b?.command, teamId: b?.team_id ?? b?.team?.id }, 'ignored a request from a workspace where the app is not installed');
       return;
@@ -116,7 +118,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   }
   services.sweeper.start();
   logger.info(
-    { mode: socketMode ? 'socket' : 'http', install: install.mode, url: http.url, host: config.http.host, botUserId: tokens.botUserId },
+    { mode: socketMode ? 'socket' : 'http', install: install.mode, url: http.url, host: config.http.host, botUserId: oneToken.botUserId },
     'simplismart-slack is running',
   );
 

@@ -2,14 +2,17 @@
 import type { App, BlockAction, BlockElementAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { Services } from '../services/index.js';
 import { ACTION, CALLBACK } from '../views/ids.js';
-import { changeImportForm } from './actions/importForm.js';
+import { changeForm } from './actions/formChanges.js';
+import { addNodeGroups, importSimilar } from './actions/clusterButtons.js';
 import { approve, cancel, editAndRetry, reject, viewPayload } from './actions/requestButtons.js';
 import { simplismartCommand } from './commands/simplismart.js';
 import { COMMAND, ignoreUnknownPayloads, reportErrorsToPeople } from './middleware.js';
 import { acceleratorTypeOptions } from './options/acceleratorTypes.js';
 import { connectSubmission } from './views/connectSubmission.js';
 import { importSubmission } from './views/importSubmission.js';
+import { nodeGroupsSubmission } from './views/nodeGroupsSubmission.js';
 import { policySubmission } from './views/policySubmission.js';
+import { referencesSubmission } from './views/referencesSubmission.js';
 import { rejectSubmission } from './views/rejectSubmission.js';
 
 export function registerListeners(app: App, services: Services): void {
@@ -22,17 +25,22 @@ export function registerListeners(app: App, services: Services): void {
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.connectModal, type: 'view_submission' }, (args) => connectSubmission(args, services));
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.policyModal, type: 'view_submission' }, (args) => policySubmission(args, services));
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.rejectModal, type: 'view_submission' }, (args) => rejectSubmission(args, services));
+  app.view<ViewSubmitAction>({ callback_id: CALLBACK.nodeGroupsModal, type: 'view_submission' }, (args) => nodeGroupsSubmission(args, services));
+  app.view<ViewSubmitAction>({ callback_id: CALLBACK.referencesModal, type: 'view_submission' }, (args) => referencesSubmission(args, services));
 
-  app.action<BlockAction<BlockElementAction>>(ACTION.provider, (args) => changeImportForm('refresh', args, services));
-  app.action<BlockAction<BlockElementAction>>(ACTION.serviceType, (args) => changeImportForm('refresh', args, services));
-  app.action<BlockAction<ButtonAction>>(ACTION.addNodeGroup, (args) => changeImportForm('add', args, services));
-  app.action<BlockAction<ButtonAction>>(ACTION.showMoreSettings, (args) => changeImportForm('more', args, services));
-  app.action<BlockAction<ButtonAction>>(ACTION.removeNodeGroup, (args) => changeImportForm('remove', args, services));
+  app.action<BlockAction<BlockElementAction>>(ACTION.provider, (args) => changeForm('refresh', args, services));
+  app.action<BlockAction<BlockElementAction>>(ACTION.serviceType, (args) => changeForm('refresh', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.addNodeGroup, (args) => changeForm('add', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.showMoreSettings, (args) => changeForm('more', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.removeNodeGroup, (args) => changeForm('remove', args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.editAndRetry, (args) => editAndRetry(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.approve, (args) => approve(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.reject, (args) => reject(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.cancel, (args) => cancel(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.viewPayload, (args) => viewPayload(args, services));
+  app.action<BlockAction<BlockElementAction>>(ACTION.namedChoice, (args) => changeForm('refresh', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.addNodeGroups, (args) => addNodeGroups(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.importSimilar, (args) => importSimilar(args, services));
 
   app.options<'block_suggestion'>(ACTION.acceleratorType, (args) => acceleratorTypeOptions(args));
 }

@@ -11,6 +11,8 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { Recipient } from '../services/notifier.js';
+import type { SlackMessage } from '../views/message.js';
+import type { FormOpening } from './requestForms.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -36,4 +38,21 @@ export function clickerOf(body: {
 /** Who ran the command: the command's response_url always reaches them. */
 export function commanderOf(command: { team_id: string; user_id: string; response_url: string }): Recipient {
   return { teamId: command.team_id, userId: command.user_id, responseUrl: command.response_url };
+}
+
+/** A form opened by a command: its trigger, the workspace, the person and the channel it ran in. */
+export function openingOf(args: CommandArgs, tell: (note: SlackMessage) => Promise<void>): FormOpening {
+  const { command } = args;
+  return { client: args.client, triggerId: command.trigger_id, teamId: command.team_id, userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url, tell };
+}
+
+/** A form opened by a button: its trigger, the workspace and person, and the channel its request's thread goes to. */
+export function clickOpeningOf(args: ButtonArgs, channelId: string, tell: (note: SlackMessage) => Promise<void>): FormOpening {
+  const { body } = args;
+  return { client: args.client, triggerId: body.trigger_id, teamId: teamOf(body), userId: body.user.id, channelId, responseUrl: body.response_url, tell };
+}
+
+/** The channel a button was clicked in, when the payload says (a message's buttons do; a modal's do not). */
+export function clickedIn(args: ButtonArgs): string | undefined {
+  return args.body.channel?.id;
 }

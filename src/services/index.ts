@@ -10,11 +10,13 @@ import { ApprovalPolicies } from './approvalPolicies.js';
 import { Approvals } from './approvals.js';
 import { BackgroundWork } from './backgroundWork.js';
 import type { Clock } from './clock.js';
+import { Clusters } from './clusters.js';
 import { Connections } from './connections.js';
 import { ImportRequests } from './importRequests.js';
 import { ImportRunner } from './importRunner.js';
 import { ImportThread } from './importThread.js';
 import { Notifier } from './notifier.js';
+import { References } from './references.js';
 import { SlackPoster } from './slackPoster.js';
 import { Sweeper } from './sweeper.js';
 
@@ -29,6 +31,8 @@ export interface Services {
   notifier: Notifier;
   background: BackgroundWork;
   sweeper: Sweeper;
+  clusters: Clusters;
+  references: References;
 }
 
 export function createServices(args: {
@@ -54,6 +58,8 @@ export function createServices(args: {
   const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });
   const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });
   const sweeper = new Sweeper({ store, approvals, runner, thread, clock, logger, intervalMs: args.sweepIntervalMs });
+  const clusters = new Clusters(store);
+  const references = new References(store);
   store.watch({
     // Said once, with what to do; every call meanwhile fails with the same words (people are told
     // their action was not saved, /readyz answers 503).
@@ -62,5 +68,5 @@ export function createServices(args: {
   });
   // The runner, the thread and the poster stay inside: people are told through the notifier, and
   // requests move through ImportRequests and Approvals.
-  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper };
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, clusters, references };
 }

@@ -4,7 +4,11 @@
 import { z } from 'zod';
 import type { ImportForm } from '../domain/importForm.js';
 import { clipMrkdwn } from './blocks.js';
-import { MAX_NODE_GROUPS, nodeGroupSlotsShape, slotsAreSound, slotsOf } from './nodeGroupEditor.js';
+import { decodeEditorMeta, nodeGroupSlotsShape, slotsOf, unusableEditorMeta } from './nodeGroupEditor.js';
+
+/** The import form's fields that offer named values (see references.ts) besides a typed UUID. */
+export const NAMED_FIELDS = ['hostedZone', 'secretId'] as const;
+export type NamedField = (typeof NAMED_FIELDS)[number];
 
 /** The approval note shown on top of the form, kept in its metadata (whose room is 3000 in all). */
 export const APPROVAL_NOTE_MAX = 600;
@@ -21,6 +25,8 @@ const metaSchema = z.object({
   a: z.string().max(APPROVAL_NOTE_MAX).optional(),
   /** 1 once "More settings" (avatar, default node config, cluster tools) was opened. */
   x: z.literal(1).optional(),
+  /** The named fields whose menu says "Other (UUID)…": their typed input shows even while empty. */
+  o: z.array(z.enum(NAMED_FIELDS)).max(NAMED_FIELDS.length).optional(),
 });
 export type ImportModalMeta = z.infer<typeof metaSchema>;
 
@@ -30,31 +36,12 @@ export function encodeMeta(meta: ImportModalMeta): string {
 
 /** Undefined for metadata this bot did not write (or a forged payload). */
 export function decodeMeta(raw: string | undefined): ImportModalMeta | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  try {
-    const parsed = metaSchema.safeParse(JSON.parse(raw));
-    return parsed.success && slotsAreSound(parsed.data) ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeEditorMeta(metaSchema, raw);
 }
 
-/**
- * What to tell the person whose form carries metadata this bot could not have written. A form naming
- * more node groups than fit (a forged or hand-built payload) gets the limit named; anything else is
- * an out-of-date form.
- */
+/** What to tell the person whose import form carries metadata this bot could not have written. */
 export function unusableMetaMessage(raw: string | undefined): string {
-  let slots: unknown;
-  try {
-    slots = (JSON.parse(raw ?? '') as { s?: unknown } | null)?.s;
-  } catch {
-    slots = undefined;
-  }
-  if (Array.isArray(slots) && slots.length > MAX_NODE_GROUPS) {
-    return `This form holds ${slots.length} node groups; at most ${MAX_NODE_GROUPS} node groups fit in one import form. Close it, run \`/simplismart import\` again, and add the other groups in Simplismart after the import.`;
-  }
-  return 'This form is out of date. Close it and run `/simplismart import` again.';
+  return unusableEditorMeta(raw, '/simplismart import');
 }
 
 export function metaFor(

@@ -25,7 +25,7 @@ beforeEach(async () => {
 async function setPolicy(policy: Partial<ApprovalPolicy>): Promise<void> {
   await bot.store.saveApprovalPolicy(
     TEAM,
-    { required: true, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, ...policy },
+    { required: true, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same', ...policy },
     ADMIN,
     bot.clock.now(),
   );

@@ -49,6 +49,8 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
       seq += 1;
       return {
         id: `ir-${engine}-${seq}`,
+        kind: 'import_cluster',
+        cluster: null,
         teamId: 'T1',
         requesterId: 'U_REQ',
         channelId: 'C_CHAN',
@@ -68,6 +70,8 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
     function expectedRequest(input: NewImportRequest): ImportRequest {
       return {
         id: input.id,
+        kind: input.kind,
+        cluster: input.cluster,
         teamId: input.teamId,
         requesterId: input.requesterId,
         channelId: input.channelId,
@@ -229,6 +233,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
           approvalsNeeded: 2,
           expirySeconds: 3600,
           approvalsChannelId: 'C_APPR',
+          nodeGroupsApproval: 'same',
         };
         expect(await store.getApprovalPolicy('T1')).toBeUndefined();
         await store.saveApprovalPolicy('T1', policy, 'U_ADMIN', T0);

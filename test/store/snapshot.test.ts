@@ -49,6 +49,8 @@ describe.each(engines)('Store.getSnapshot (%s)', (engine, prepare) => {
     seq += 1;
     const { request } = await store.createRequest({
       id: `ir-snap-${engine}-${seq}`,
+      kind: 'import_cluster',
+      cluster: null,
       teamId: 'T1',
       requesterId: 'U_REQ',
       channelId: 'C1',

@@ -68,6 +68,8 @@ export function aBody(overrides: Partial<ImportClusterBody> = {}): ImportCluster
 export function aRequest(overrides: Partial<ImportRequest> = {}, body: ImportClusterBody = aBody()): ImportRequest {
   return {
     id: 'ir-abcdefgh',
+    kind: 'import_cluster',
+    cluster: null,
     teamId: TEAM,
     requesterId: ALICE,
     channelId: CHANNEL,

@@ -21,12 +21,12 @@ const requirement: ApprovalRequirement = {
 describe('requirementFrom', () => {
   it('is null when approval is not required (the default)', () => {
     expect(DEFAULT_POLICY.required).toBe(false);
-    expect(requirementFrom(DEFAULT_POLICY)).toBeNull();
+    expect(requirementFrom(DEFAULT_POLICY, 'import_cluster')).toBeNull();
   });
 
   it('freezes a copy of the policy’s rule', () => {
     const policy: ApprovalPolicy = { ...DEFAULT_POLICY, required: true, approvalsNeeded: 2, approverUserIds: ['U1'], approverGroupIds: ['S1'], approvalsChannelId: 'C9' };
-    const frozen = requirementFrom(policy);
+    const frozen = requirementFrom(policy, 'import_cluster');
     expect(frozen).toEqual({ approvalsNeeded: 2, approverUserIds: ['U1'], approverGroupIds: ['S1'], approvalsChannelId: 'C9' });
     policy.approverUserIds.push('U2');
     expect(frozen?.approverUserIds).toEqual(['U1']);

@@ -46,6 +46,8 @@ function connection(overrides: Partial<WorkspaceConnection> = {}): WorkspaceConn
 function request(i: number, name = `Cluster ${i}`, state: RequestState = 'succeeded'): ImportRequest {
   return {
     id: `ir-aaaaaa${String(i).padStart(2, '2')}`,
+    kind: 'import_cluster',
+    cluster: null,
     teamId: 'T1',
     requesterId: 'U0REQ',
     channelId: 'C1',
@@ -159,6 +161,7 @@ describe('policyMessage', () => {
     approvalsNeeded: 2,
     expirySeconds: 2 * 86400,
     approvalsChannelId: 'C0APPROVALS',
+    nodeGroupsApproval: 'same',
     updatedBy: 'U0ADMIN',
     updatedAt: NOW,
   };

@@ -58,6 +58,7 @@ function fullForm(groups: NodeGroupForm[] = [fullGroup(0, { auxiliary: true })])
     backgroundColor: '#FACC15',
     clusterNodeConfig: 'machine_type=m5.xlarge\ncapacity_type=SPOT',
     clusterTools: `MONITORING: ${TOOL}`,
+    toolChoices: {},
     nodeGroups: groups,
   };
 }

@@ -8,7 +8,7 @@ import { MANY_APPROVERS } from '../support/maximalImport.js';
 import { expectWholeEntities, textsOf } from '../support/slackMessageLimits.js';
 
 const groups = [{ id: 'S0G', handle: 'platform', name: 'Platform team' }];
-const policy: ApprovalPolicy = { required: true, approverUserIds: ['U0A', 'U0B'], approverGroupIds: ['S0G'], approvalsNeeded: 2, expirySeconds: 2 * 3600, approvalsChannelId: 'C0APP' };
+const policy: ApprovalPolicy = { required: true, approverUserIds: ['U0A', 'U0B'], approverGroupIds: ['S0G'], approvalsNeeded: 2, expirySeconds: 2 * 3600, approvalsChannelId: 'C0APP', nodeGroupsApproval: 'same' };
 
 /** The state Slack sends for the untouched form. */
 function stateOf(view: { blocks: any[] }): PolicyStateValues {

@@ -12,7 +12,7 @@ async function pending() {
 }
 
 test('the requester cannot approve their own import, even when named an approver', async () => {
-  await world.store.saveApprovalPolicy(TEAM, { required: true, approverUserIds: [REQUESTER, APPROVER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, 'U0ADMIN', world.now.value);
+  await world.store.saveApprovalPolicy(TEAM, { required: true, approverUserIds: [REQUESTER, APPROVER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, 'U0ADMIN', world.now.value);
   const request = await pending();
   const reply = await world.services.approvals.approve(request.id, REQUESTER, TEAM, world.slack.client);
   expect(reply).toEqual({ ok: false, text: expect.stringMatching(/^You asked for this import, so you can’t approve it yourself/) });
@@ -26,7 +26,7 @@ test('someone who is not an approver is refused, and told who can approve', asyn
 });
 
 test('a member of an approver group may approve: members are looked up at the click', async () => {
-  await world.store.saveApprovalPolicy(TEAM, { required: true, approverUserIds: [], approverGroupIds: ['S0PLATFORM'], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, 'U0ADMIN', world.now.value);
+  await world.store.saveApprovalPolicy(TEAM, { required: true, approverUserIds: [], approverGroupIds: ['S0PLATFORM'], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, 'U0ADMIN', world.now.value);
   const request = await pending();
   expect((await world.services.approvals.approve(request.id, OUTSIDER, TEAM, world.slack.client)).ok).toBe(false);
   world.slack.groupMembers['S0PLATFORM'] = [OUTSIDER];

@@ -1,0 +1,67 @@
+// Opening the two forms that send requests, whatever opened them (a command, a button): the import form
+// (offering the workspace's named hosted zones, secrets and tools) and the node-groups form (offering
+// its clusters). Both first ask the approval policy whether this person's request could ever pass.
+import type { WebClient } from '@slack/web-api';
+import type { ImportForm } from '../domain/importForm.js';
+import type { NodeGroupsForm } from '../domain/nodeGroupsForm.js';
+import { withToolChoices } from '../domain/references.js';
+import type { RequestKind } from '../domain/requestKinds.js';
+import type { Services } from '../services/index.js';
+import { renderImportModal } from '../views/importModal.js';
+import { metaFor } from '../views/importModalMeta.js';
+import { message, type SlackMessage } from '../views/message.js';
+import { nodeGroupsMetaFor, renderNodeGroupsModal } from '../views/nodeGroupsModal.js';
+import { openModal } from './openModal.js';
+
+/** Who opens a form, from where: the trigger, the workspace and person, the channel a new thread goes to. */
+export interface FormOpening {
+  client: WebClient;
+  triggerId: string;
+  teamId: string;
+  userId: string;
+  channelId: string;
+  responseUrl?: string | undefined;
+  /** How to answer the person (the notifier, bound to them). */
+  tell: (note: SlackMessage) => Promise<void>;
+}
+
+/** What the form starts with besides its fields: the request it edits, notes shown on top. */
+export interface FormStart {
+  replacesId?: string;
+  notes?: readonly string[];
+}
+
+/** The approval note of a `kind` form for this person, or undefined when they were told why they cannot send one. */
+async function approvalNote(opening: FormOpening, services: Services, kind: RequestKind): Promise<{ note: string | undefined } | undefined> {
+  const gate = await services.policies.gate(opening.client, opening.teamId, opening.userId, kind);
+  if (gate.kind === 'blocked') {
+    await opening.tell(message(`:lock: ${gate.reason}`));
+    return undefined;
+  }
+  return { note: gate.kind === 'approval' ? gate.note : undefined };
+}
+
+function extra(opening: FormOpening, start: FormStart, note: string | undefined) {
+  return {
+    ...(start.replacesId === undefined ? {} : { replacesId: start.replacesId }),
+    ...(opening.responseUrl === undefined ? {} : { responseUrl: opening.responseUrl }),
+    ...(note === undefined ? {} : { approvalNote: note }),
+  };
+}
+
+export async function openImportForm(opening: FormOpening, services: Services, form: ImportForm, start: FormStart = {}): Promise<void> {
+  const approval = await approvalNote(opening, services, 'import_cluster');
+  if (approval === undefined) return;
+  const references = await services.references.list(opening.teamId);
+  const named = withToolChoices(form, references);
+  const meta = metaFor(named, opening.channelId, extra(opening, start, approval.note));
+  await openModal(opening.client, opening.triggerId, renderImportModal(named, meta, start.notes ?? [], references), opening.tell);
+}
+
+export async function openNodeGroupsForm(opening: FormOpening, services: Services, form: NodeGroupsForm, start: FormStart = {}): Promise<void> {
+  const approval = await approvalNote(opening, services, 'add_node_groups');
+  if (approval === undefined) return;
+  const clusters = await services.clusters.list(opening.teamId);
+  const meta = nodeGroupsMetaFor(form, opening.channelId, extra(opening, start, approval.note));
+  await openModal(opening.client, opening.triggerId, renderNodeGroupsModal(form, meta, clusters, start.notes ?? []), opening.tell);
+}

@@ -6,7 +6,7 @@ import { LIMITS } from '../domain/clusterImport.js';
 import { STATE_EMOJI } from '../domain/importRequest.js';
 import type { WorkspaceCluster } from '../domain/workspaceCluster.js';
 import { groupsOf } from '../domain/workspaceCluster.js';
-import { actions, clip, code, context, escapedWithin, listWithin, section, slackDate, userMention } from './blocks.js';
+import { actions, clip, code, context, escapedWithin, escapeMrkdwn, listWithin, section, slackDate, userMention } from './blocks.js';
 import { addNodeGroupsButton, importSimilarButton, nodeGroupLine } from './importMessages.js';
 import { message, sectionsFor, slackMessage, type ButtonRow, type SlackMessage } from './message.js';
 import { stateLabel } from './requestKinds.js';
@@ -41,7 +41,7 @@ export function clustersMessage(clusters: readonly WorkspaceCluster[]): SlackMes
   });
   const top = section(`*Clusters imported through the bot here* (${clusters.length})`);
   const bottom = context('`/simplismart clusters <name or UUID>` shows one with its history of changes; `/simplismart nodegroups <name>` adds node groups to it.');
-  return slackMessage(`Clusters imported here: ${clusters.map((c) => c.name).join(', ')}`, [top, ...sectionsFor(rows, [top, bottom]), bottom]);
+  return slackMessage(`Clusters imported here: ${clusters.map((c) => escapeMrkdwn(c.name)).join(', ')}`, [top, ...sectionsFor(rows, [top, bottom]), bottom]);
 }
 
 /** One cluster: what it is, its node groups (those added since marked), and its history of changes. */
@@ -64,7 +64,7 @@ export function clusterMessage(cluster: WorkspaceCluster): SlackMessage {
   const historyHead = section('*History of changes*');
   const buttons = actions(undefined, [...(cluster.uuid === null ? [] : [addNodeGroupsButton(imported)]), importSimilarButton(imported)]);
   const fixed: KnownBlock[] = [head, groupsBlock, historyHead, buttons];
-  return slackMessage(`${cluster.name} (${cluster.uuid ?? 'UUID unknown'}): ${cluster.nodeGroups.length} node groups, ${cluster.changes.length} changes`, [
+  return slackMessage(`${escapeMrkdwn(cluster.name)} (${cluster.uuid ?? 'UUID unknown'}): ${cluster.nodeGroups.length} node groups, ${cluster.changes.length} changes`, [
     head,
     groupsBlock,
     historyHead,
@@ -77,7 +77,7 @@ export function clusterMessage(cluster: WorkspaceCluster): SlackMessage {
 export function ambiguousClustersMessage(query: string, clusters: readonly WorkspaceCluster[]): SlackMessage {
   const lines = clusters.map((c) => `• *${escapedWithin(c.name, 100)}* · ${uuidText(c)} · ${whereItRuns(c)} · imported ${slackDate(c.imported.updatedAt, '{date_short}')}`);
   const top = section(`${clusters.length} clusters imported here are called “${escapedWithin(query, 100)}”. Give the UUID of the one you mean:`);
-  return slackMessage(`${clusters.length} clusters are called ${query}`, [top, ...sectionsFor(lines, [top])]);
+  return slackMessage(`${clusters.length} clusters are called ${escapeMrkdwn(query)}`, [top, ...sectionsFor(lines, [top])]);
 }
 
 export function noClusterMessage(query: string): SlackMessage {

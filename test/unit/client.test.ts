@@ -303,3 +303,36 @@ describe('requests that never left', () => {
     expect(await client(url).send(TOKEN, anImport(PAYLOAD))).toEqual({ kind: 'not_sent', code: 'connection_failed', detail: 'ECONNREFUSED' });
   });
 });
+
+describe('adding node groups', () => {
+  const CLUSTER = '1e99a854-26de-4c19-b6b6-68c7e03c39c3';
+  const NODE_GROUPS = JSON.stringify({ org: BODY.org, nodegroup_labels: [{ name: 'gpu-h100', is_auxilliary: false }] });
+  const addNodeGroups = (payload = NODE_GROUPS) => ({ kind: 'add_node_groups' as const, payload, cluster: { id: CLUSTER, name: 'Prod', thread: null } });
+
+  it('POSTs the payload byte for byte to the cluster’s node-groups endpoint; 200 → added, with Simplismart’s message', async () => {
+    const server = await startServer(answer(200, JSON.stringify({ message: 'NodeGroup added successfully' })));
+    expect(await client(server.url).send(TOKEN, addNodeGroups())).toEqual({ kind: 'node_groups_added', apiMessage: 'NodeGroup added successfully' });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.url).toBe(`/infrastructure/node-groups/${CLUSTER}/import-cluster`);
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(server.requests[0]!.body.equals(Buffer.from(NODE_GROUPS, 'utf8'))).toBe(true);
+  });
+
+  it('a 2xx whose body says nothing readable is still added', async () => {
+    const server = await startServer(answer(201, '<html>ok</html>', 'text/html'));
+    expect(await client(server.url).send(TOKEN, addNodeGroups())).toEqual({ kind: 'node_groups_added', apiMessage: null });
+  });
+
+  it.each([
+    [400, { error: 'Cluster is not a kubernetes cluster' }, { kind: 'rejected', code: 'bad_request', apiMessage: 'Cluster is not a kubernetes cluster', fieldErrors: [] }],
+    [404, { error: 'Cluster does not exist' }, { kind: 'rejected', code: 'not_found', apiMessage: 'Cluster does not exist', fieldErrors: [] }],
+    [409, { error: "NodeGroup with name 'x' already exists in this cluster." }, { kind: 'rejected', code: 'conflict', apiMessage: "NodeGroup with name 'x' already exists in this cluster." }],
+    [422, { nodegroup_labels: ['Only one node group can be auxiliary.'] }, { kind: 'rejected', code: 'validation_failed', apiMessage: null, fieldErrors: [{ field: 'nodegroup_labels', messages: ['Only one node group can be auxiliary.'] }] }],
+    [502, { error: 'bad gateway' }, { kind: 'unknown', code: 'bad_gateway' }],
+  ])('%i is classified as the import’s answers are', async (status, body, expected) => {
+    const server = await startServer(answer(status, JSON.stringify(body)));
+    expect(await client(server.url).send(TOKEN, addNodeGroups())).toMatchObject({ ...expected, status });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(server.requests).toHaveLength(1);
+  });
+});

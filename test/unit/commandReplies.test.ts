@@ -91,7 +91,7 @@ describe('simple replies', () => {
 
   it('help lists every command', () => {
     const text = allText(helpMessage());
-    for (const command of ['import', 'status', 'connect', 'disconnect', 'approvals', 'history', 'help']) expect(text).toContain(`/simplismart ${command}`);
+    for (const command of ['import', 'status', 'connect', 'disconnect', 'approvals', 'history', 'help', 'nodegroups', 'clusters', 'references']) expect(text).toContain(`/simplismart ${command}`);
   });
 
   it('help for an unknown subcommand names it, escaped and clipped', () => {
@@ -176,6 +176,14 @@ describe('policyMessage', () => {
     expectWithinSlackLimits(message);
     for (const t of textsOf(message.blocks as any[])) expectWholeEntities(t.text);
     expect(allText(policyMessage({ ...policy, approverUserIds: [], approverGroupIds: [] }, true))).toContain(`Approvers: ${NO_APPROVERS};`);
+  });
+
+  it('says what adding node groups needs: the same approval, none, or approval while imports need none', () => {
+    expect(allText(policyMessage(policy, false))).toContain('• Adding node groups to a cluster: needs the same approval');
+    expect(allText(policyMessage({ ...policy, nodeGroupsApproval: 'not_required' }, false))).toContain('• Adding node groups to a cluster: runs straight away, without approval');
+    const nodeGroupsOnly = allText(policyMessage({ ...policy, required: false, nodeGroupsApproval: 'required' }, false));
+    expect(nodeGroupsOnly).toContain('Imports run straight away, but :lock: *adding node groups to a cluster needs approval*');
+    expect(nodeGroupsOnly).toContain('Approvals needed: 2');
   });
 
   it('required: approvers, quorum, expiry, channel, who changed it', () => {

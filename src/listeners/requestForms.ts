@@ -7,6 +7,7 @@ import type { NodeGroupsForm } from '../domain/nodeGroupsForm.js';
 import { withToolChoices } from '../domain/references.js';
 import type { RequestKind } from '../domain/requestKinds.js';
 import type { Services } from '../services/index.js';
+import { notConnectedMessage } from '../views/commandReplies.js';
 import { renderImportModal } from '../views/importModal.js';
 import { metaFor } from '../views/importModalMeta.js';
 import { message, type SlackMessage } from '../views/message.js';
@@ -29,6 +30,13 @@ export interface FormOpening {
 export interface FormStart {
   replacesId?: string;
   notes?: readonly string[];
+}
+
+/** What a new form starts from (the org, the default hosted zone and secret), or undefined once the person was told the workspace is not connected. */
+export async function connectedDefaults(services: Services, teamId: string, tell: FormOpening['tell']): Promise<{ orgId: string; hostedZone: string | null; secretId: string | null } | undefined> {
+  const defaults = await services.connections.formDefaults(teamId);
+  if (defaults === undefined) await tell(notConnectedMessage());
+  return defaults;
 }
 
 /** The approval note of a `kind` form for this person, or undefined when they were told why they cannot send one. */

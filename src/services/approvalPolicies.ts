@@ -12,7 +12,7 @@ import {
 import type { RequestKind } from '../domain/requestKinds.js';
 import type { Store } from '../store/store.js';
 import { approverMentions } from '../views/blocks.js';
-import { APPROVAL_NOTE_MAX } from '../views/importModalMeta.js';
+import { APPROVAL_NOTE_MAX } from '../views/requestFormMeta.js';
 import { capitalised, KIND_WORDS } from '../views/requestKinds.js';
 import { groupMembers } from './slackDirectory.js';
 

@@ -15,7 +15,8 @@ import type { ClusterField, ImportForm } from '../domain/importForm.js';
 import { namedOf, toolCategories, type NamedReference } from '../domain/references.js';
 import { actions, button, clipMrkdwn, context, input, numberInput, option, plain, SLACK_LIMITS, textInput as plainTextInput } from './blocks.js';
 import { ACTION, CALLBACK, clusterBlockId, INPUT_ACTION, MORE_SETTINGS_BLOCK, namedBlockId, toolsBlockId } from './ids.js';
-import { APPROVAL_NOTE_MAX, encodeMeta, type ImportModalMeta, type NamedField } from './importModalMeta.js';
+import { encodeMeta, type ImportModalMeta, type NamedField } from './importModalMeta.js';
+import { APPROVAL_NOTE_MAX } from './requestFormMeta.js';
 import { namedChoiceBlocks, type NamedValue } from './namedChoice.js';
 import { nodeGroupEditorBlocks } from './nodeGroupEditor.js';
 

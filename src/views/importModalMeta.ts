@@ -1,28 +1,16 @@
-// The import form's private_metadata: what the form carries between updates and to its submission —
-// the channel, the node-group editor's slots, the request it edits, where to reach the person, the
-// approval note — written, checked and read here.
+// The import form's private_metadata: what every request form carries (requestFormMeta.ts) and its
+// own — More settings opened, the named fields whose menu says "Other" — written, checked and read here.
 import { z } from 'zod';
 import type { ImportForm } from '../domain/importForm.js';
-import { clipMrkdwn } from './blocks.js';
-import { decodeEditorMeta, nodeGroupSlotsShape, slotsOf, unusableEditorMeta } from './nodeGroupEditor.js';
+import { decodeEditorMeta, unusableEditorMeta } from './nodeGroupEditor.js';
+import { requestFormMetaFor, requestFormMetaShape, type RequestFormExtra } from './requestFormMeta.js';
 
 /** The import form's fields that offer named values (see references.ts) besides a typed UUID. */
 export const NAMED_FIELDS = ['hostedZone', 'secretId'] as const;
 export type NamedField = (typeof NAMED_FIELDS)[number];
 
-/** The approval note shown on top of the form, kept in its metadata (whose room is 3000 in all). */
-export const APPROVAL_NOTE_MAX = 600;
-
 const metaSchema = z.object({
-  /** The channel the command ran in: where the notification thread goes. */
-  c: z.string().max(30),
-  ...nodeGroupSlotsShape,
-  /** The request this form edits, if any. */
-  r: z.string().max(40).optional(),
-  /** The command's response_url, to reach the person if the channel is closed to the bot. */
-  u: z.string().max(500).optional(),
-  /** The approval note shown on top, kept so that form updates need no policy lookup. */
-  a: z.string().max(APPROVAL_NOTE_MAX).optional(),
+  ...requestFormMetaShape,
   /** 1 once "More settings" (avatar, default node config, cluster tools) was opened. */
   x: z.literal(1).optional(),
   /** The named fields whose menu says "Other (UUID)…": their typed input shows even while empty. */
@@ -44,18 +32,8 @@ export function unusableMetaMessage(raw: string | undefined): string {
   return unusableEditorMeta(raw, '/simplismart import');
 }
 
-export function metaFor(
-  form: ImportForm,
-  channelId: string,
-  extra: { replacesId?: string; responseUrl?: string; approvalNote?: string } = {},
-): ImportModalMeta {
-  return {
-    c: channelId,
-    ...slotsOf(form.nodeGroups),
-    ...(extra.replacesId === undefined ? {} : { r: extra.replacesId }),
-    ...(extra.responseUrl === undefined || extra.responseUrl.length > 500 ? {} : { u: extra.responseUrl }),
-    ...(extra.approvalNote === undefined ? {} : { a: clipMrkdwn(extra.approvalNote, APPROVAL_NOTE_MAX) }),
-  };
+export function metaFor(form: ImportForm, channelId: string, extra: RequestFormExtra = {}): ImportModalMeta {
+  return requestFormMetaFor(form, channelId, extra);
 }
 
 /** Opens the "More settings" part of the form. */

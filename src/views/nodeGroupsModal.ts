@@ -9,21 +9,13 @@ import type { WorkspaceCluster } from '../domain/workspaceCluster.js';
 import { clip, clipMrkdwn, code, context, escapedWithin, listWithin, plain, SLACK_LIMITS, textInput } from './blocks.js';
 import { errorsByBlock, type ErrorPlacement } from './formErrors.js';
 import { CALLBACK, INPUT_ACTION, NODE_GROUPS_BLOCK } from './ids.js';
-import { APPROVAL_NOTE_MAX } from './importModalMeta.js';
+import { APPROVAL_NOTE_MAX, requestFormMetaFor, requestFormMetaShape, type RequestFormExtra } from './requestFormMeta.js';
 import { ModalState, type ViewStateValues } from './modalState.js';
 import { namedChoiceBlocks, readNamedChoice, type NamedValue } from './namedChoice.js';
-import { decodeEditorMeta, nodeGroupEditorBlocks, nodeGroupSlotsShape, readNodeGroups, slotsOf, unusableEditorMeta } from './nodeGroupEditor.js';
+import { decodeEditorMeta, nodeGroupEditorBlocks, readNodeGroups, unusableEditorMeta } from './nodeGroupEditor.js';
 
 const metaSchema = z.object({
-  /** The channel the command (or button) was used in: where a new thread goes. */
-  c: z.string().max(30),
-  ...nodeGroupSlotsShape,
-  /** The request this form edits, if any. */
-  r: z.string().max(40).optional(),
-  /** Where to reach the person if the channel is closed to the bot. */
-  u: z.string().max(500).optional(),
-  /** The approval note shown on top. */
-  a: z.string().max(APPROVAL_NOTE_MAX).optional(),
+  ...requestFormMetaShape,
   /** 1 while the cluster menu says "Other (UUID)…". */
   o: z.literal(1).optional(),
 });
@@ -31,18 +23,8 @@ export type NodeGroupsModalMeta = z.infer<typeof metaSchema>;
 
 export const NODE_GROUPS_COMMAND = '/simplismart nodegroups';
 
-export function nodeGroupsMetaFor(
-  form: NodeGroupsForm,
-  channelId: string,
-  extra: { replacesId?: string; responseUrl?: string; approvalNote?: string } = {},
-): NodeGroupsModalMeta {
-  return {
-    c: channelId,
-    ...slotsOf(form.nodeGroups),
-    ...(extra.replacesId === undefined ? {} : { r: extra.replacesId }),
-    ...(extra.responseUrl === undefined || extra.responseUrl.length > 500 ? {} : { u: extra.responseUrl }),
-    ...(extra.approvalNote === undefined ? {} : { a: clipMrkdwn(extra.approvalNote, APPROVAL_NOTE_MAX) }),
-  };
+export function nodeGroupsMetaFor(form: NodeGroupsForm, channelId: string, extra: RequestFormExtra = {}): NodeGroupsModalMeta {
+  return requestFormMetaFor(form, channelId, extra);
 }
 
 export function decodeNodeGroupsMeta(raw: string | undefined): NodeGroupsModalMeta | undefined {

@@ -4,7 +4,7 @@
 // in the cluster's own thread — names the cluster has refused before anything is sent, every answer of
 // the endpoint formatted with its next step, Edit and retry, and approvals raced by two replicas.
 import { ALICE, BOB, CAROL, CHANNEL, ORG, TEAM, validImportValues } from '../support/fixtures.js';
-import { changeModal, clickToOpen, eventually, findButton, openImportModal, openModalByCommand, pause, requestIdIn, submitModal, textOf, type TestBot, type View } from '../support/bot.js';
+import { changeModal, clickToOpen, eventually, findButton, openImportModal, openModalByCommand, pause, requestIdIn, submitModal, textOf, type TestBot } from '../support/bot.js';
 import { nodeGroupsPath, simplismartFaults, type SimplismartBehaviour } from '../support/fakeSimplismart.js';
 import { shownIn, type FillValue } from '../support/modalState.js';
 import { blockActions } from '../support/slackRequests.js';

@@ -35,7 +35,7 @@ function render(f: ImportForm, refs: NamedReference[] = REFS, meta: Partial<Impo
 }
 
 const ids = (view: ModalView): string[] => (view.blocks as any[]).flatMap((b) => (typeof b.block_id === 'string' ? [b.block_id] : []));
-const read = (view: ModalView, values: Record<string, any> = {}) => readImportForm(fillModal(view, values) as any, decodeMeta(view.private_metadata)!);
+const read = (view: ModalView, values: Record<string, any> = {}) => readImportForm(fillModal(view, values), decodeMeta(view.private_metadata)!);
 
 describe('named hosted zone, secret and tools', () => {
   it('offer menus with the current values chosen and no typed UUID; tools a menu per category, the rest typed', () => {
@@ -74,7 +74,7 @@ describe('named hosted zone, secret and tools', () => {
 
     const empty = render(form({ hostedZone: '' }));
     expect(ids(empty)).not.toContain('cluster_hostedZone');
-    const meta = withOtherChoices(fillModal(empty, { cluster_hostedZone_name: 'other' }) as any, decodeMeta(empty.private_metadata)!);
+    const meta = withOtherChoices(fillModal(empty, { cluster_hostedZone_name: 'other' }), decodeMeta(empty.private_metadata)!);
     expect(meta.o).toEqual(['hostedZone']);
     expect(ids(renderImportModal(form({ hostedZone: '' }), meta, [], REFS))).toContain('cluster_hostedZone');
   });

@@ -110,7 +110,7 @@ describe('the cluster', () => {
     const f = form([group(0)], '');
     const view = render(f, [cluster(1)]);
     const meta = decodeNodeGroupsMeta(view.private_metadata)!;
-    const chose = withClusterChoice(fillModal(view, { ngf_cluster: 'other' }) as any, meta);
+    const chose = withClusterChoice(fillModal(view, { ngf_cluster: 'other' }), meta);
     expect(chose.o).toBe(1);
     expect(ids(renderNodeGroupsModal(f, chose, [cluster(1)]))).toContain('ngf_cluster_uuid');
     expect(withClusterChoice(fillModal(view, { ngf_cluster: cluster(1).uuid! }) as any, chose).o).toBeUndefined();
@@ -144,7 +144,7 @@ describe('the form-change listener serves both forms', () => {
   const world = useWorld();
 
   async function change(view: ModalView, actionId: string, values: Record<string, unknown>, value?: string): Promise<any> {
-    const { args, acks } = formChangeArgs(world, { actionId, view: view as any, values: fillModal(view, values as any) as any, userId: 'U0REQUESTR', ...(value === undefined ? {} : { value }) });
+    const { args, acks } = formChangeArgs(world, { actionId, view: view, values: fillModal(view, values as any), userId: 'U0REQUESTR', ...(value === undefined ? {} : { value }) });
     const before = world.slack.callsTo('views.update').length;
     await changeForm(actionId === ACTION.addNodeGroup ? 'add' : actionId === ACTION.removeNodeGroup ? 'remove' : 'refresh', args, world.services);
     expect(acks).toEqual([undefined]);

@@ -10,7 +10,7 @@ import type { Services } from '../../services/index.js';
 import { code } from '../../views/blocks.js';
 import { notConnectedMessage } from '../../views/commandReplies.js';
 import { message } from '../../views/message.js';
-import { openImportForm, openNodeGroupsForm } from '../requestForms.js';
+import { connectedDefaults, openImportForm, openNodeGroupsForm } from '../requestForms.js';
 import { clickedIn, clickerOf, clickOpeningOf, teamOf, type ButtonArgs } from '../types.js';
 
 /** The cluster a request is about: the one it changed, or the one it imported (once Simplismart said its UUID). */
@@ -29,11 +29,8 @@ export async function addNodeGroups(args: ButtonArgs, services: Services): Promi
     await tell(message('I don’t know that cluster’s UUID. Run `/simplismart nodegroups` and choose the cluster, or paste its UUID from the Simplismart console.'));
     return;
   }
-  const defaults = await services.connections.formDefaults(teamId);
-  if (defaults === undefined) {
-    await tell(notConnectedMessage());
-    return;
-  }
+  const defaults = await connectedDefaults(services, teamId, tell);
+  if (defaults === undefined) return;
   const opening = clickOpeningOf(args, clickedIn(args) ?? request.channelId, tell);
   await openNodeGroupsForm(opening, services, emptyNodeGroupsForm(clusterId, defaults.orgId));
 }

@@ -4,18 +4,14 @@ import { isUuid } from '../../domain/clusterImport.js';
 import { emptyNodeGroupsForm } from '../../domain/nodeGroupsForm.js';
 import type { Services } from '../../services/index.js';
 import { escapedWithin } from '../../views/blocks.js';
-import { notConnectedMessage } from '../../views/commandReplies.js';
-import { openNodeGroupsForm } from '../requestForms.js';
+import { connectedDefaults, openNodeGroupsForm } from '../requestForms.js';
 import { commanderOf, openingOf, type CommandArgs } from '../types.js';
 
 export async function nodeGroupsCommand(args: CommandArgs, services: Services, rest: string): Promise<void> {
   const { command } = args;
   const tell = services.notifier.to(commanderOf(command));
-  const defaults = await services.connections.formDefaults(command.team_id);
-  if (defaults === undefined) {
-    await tell(notConnectedMessage());
-    return;
-  }
+  const defaults = await connectedDefaults(services, command.team_id, tell);
+  if (defaults === undefined) return;
   const query = rest.trim();
   const found = query === '' ? [] : await services.clusters.find(command.team_id, query);
   const named = found.length === 1 ? (found[0]?.uuid ?? null) : null;

@@ -1,7 +1,7 @@
 // The clusters this workspace imported through the bot, as its requests tell them (workspaceCluster.ts):
 // listed, found by name or UUID, and what a change to one must know before anything is sent — the
 // cluster's thread and name (frozen into the request) and the node-group names it cannot take.
-import type { ClusterTarget } from '../domain/importRequest.js';
+import type { ClusterTarget, ImportRequest } from '../domain/importRequest.js';
 import type { KnownNodeGroups } from '../domain/nodeGroupsForm.js';
 import { clusterOf, clusterThreadOf, knownNodeGroups, matchClusters, type WorkspaceCluster } from '../domain/workspaceCluster.js';
 import type { Store } from '../store/store.js';
@@ -37,14 +37,20 @@ export class Clusters {
     return matchClusters(await this.list(teamId), query);
   }
 
-  /** What adding node groups to cluster `clusterId` (a UUID, imported here or elsewhere) must know. */
-  async forChange(teamId: string, clusterId: string): Promise<ClusterForChange> {
+  /**
+   * What adding node groups to cluster `clusterId` (a UUID, imported here or elsewhere) must know. The
+   * request of the form `sourceKey` itself does not count: a redelivered submission finds its own
+   * names taken by the request its first delivery stored (or even sent) otherwise.
+   */
+  async forChange(teamId: string, clusterId: string, sourceKey: string): Promise<ClusterForChange> {
     const id = clusterId.trim().toLowerCase();
-    const cluster = (await this.list(teamId)).find((c) => c.uuid?.toLowerCase() === id);
+    const others = (changes: readonly ImportRequest[]) => changes.filter((r) => r.sourceKey !== sourceKey);
+    const listed = (await this.list(teamId)).find((c) => c.uuid?.toLowerCase() === id);
+    const cluster = listed === undefined ? undefined : clusterOf(listed.imported, others(listed.changes));
     if (cluster !== undefined) {
       return { cluster, known: knownNodeGroups(cluster, cluster.changes), target: { id, name: cluster.name, thread: clusterThreadOf(cluster) } };
     }
     const changes = id === '' ? [] : await this.store.listRequests(teamId, CHANGES_LIMIT, { kind: 'add_node_groups', clusterIds: [id] });
-    return { cluster: undefined, known: knownNodeGroups(undefined, changes), target: { id, name: null, thread: null } };
+    return { cluster: undefined, known: knownNodeGroups(undefined, others(changes)), target: { id, name: null, thread: null } };
   }
 }

@@ -159,8 +159,8 @@ export function auditMessage(request: ImportRequest, events: readonly RequestEve
   return slackMessage(`Audit trail of ${request.id}: ${events.length} entries`, [top, ...sectionsFor(lines, [top, ...bottom]), ...bottom]);
 }
 
-/** The cluster a request's node groups could be added to: the one it imported, or the one it changed. */
+/** The cluster more node groups can be added to after this request: the one it imported or changed, once it succeeded. */
 function clusterOfRequest(request: ImportRequest): string | null {
-  if (request.cluster !== null) return request.cluster.id;
-  return request.state === 'succeeded' && request.outcome?.kind === 'imported' ? request.outcome.cluster.uuid : null;
+  if (request.state !== 'succeeded') return null;
+  return request.cluster?.id ?? (request.outcome?.kind === 'imported' ? request.outcome.cluster.uuid : null);
 }

@@ -98,6 +98,20 @@ describe('adding node groups to a cluster imported through the bot', () => {
     expect(simplismart.nodeGroupRequests()[0]!.json).toStrictEqual({ org: ORG, nodegroup_labels: [H100_BODY, { name: 'cpu-spot', is_auxilliary: true, node_config: { capacity_type: 'SPOT' } }] });
   });
 
+  test('the same submission delivered three times at once, and again once it is done (Slack retries): one request, one POST', async () => {
+    const imported = await importCluster(world, 'Fleet R');
+    const form = await openModalByCommand(bot, slack, `nodegroups ${imported.uuid}`);
+    const answers = await Promise.all([submitModal(bot, form, H100_GROUP), submitModal(bot, form, H100_GROUP), submitModal(bot, form, H100_GROUP)]);
+    const ids = new Set(answers.map(requestIdIn));
+    expect(ids.size).toBe(1);
+    await settled([...ids][0]!, 'succeeded');
+    // Its own groups are now the cluster's: a late redelivery still finds its request, not a taken name.
+    expect(requestIdIn(await submitModal(bot, form, H100_GROUP))).toBe([...ids][0]);
+    await pause(200);
+    expect(simplismart.nodeGroupRequests()).toHaveLength(1);
+    expect((await bot.store.listRequests(TEAM, 10, { kind: 'add_node_groups' })).filter((r) => r.sourceKey === form.id)).toHaveLength(1);
+  });
+
   test('a cluster imported elsewhere, by its UUID: typed under “Other”, told in a new thread in the channel', async () => {
     const elsewhere = simplismart.seedCluster({ org: ORG, name: 'Console cluster' });
     const form = await openModalByCommand(bot, slack, `nodegroups ${elsewhere.uuid}`);

@@ -17,7 +17,7 @@ export async function nodeGroupsSubmission(args: SubmissionArgs, services: Servi
   }
   const form = readNodeGroupsForm(view.state.values, meta);
   // A store outage from here on reaches reportErrorsToPeople, which says so under the form's first field.
-  const change = await services.clusters.forChange(teamOf(body), form.clusterId);
+  const change = await services.clusters.forChange(teamOf(body), form.clusterId, view.id);
   const built = buildNodeGroupsBody(form, change.known);
   if (!built.ok) {
     await ack({ response_action: 'errors', errors: errorsForView(nodeGroupsErrorsByBlock(built.errors), view.blocks, NODE_GROUPS_ERROR_PLACEMENT) });

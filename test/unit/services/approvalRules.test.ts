@@ -62,3 +62,36 @@ test('a click after the decision is told who decided, from the same snapshot the
   const card = world.slack.callsTo('chat.update').at(-1)?.args;
   expect(JSON.stringify(card?.blocks)).toContain(late.text.slice('Too late: '.length));
 });
+
+describe('adding node groups, under the policy', () => {
+  let views = 0;
+  const submitNodeGroups = (sourceKey = `V0NODEGROUPS${(views += 1)}`) =>
+    world.services.requests.submit({
+      kind: 'add_node_groups',
+      cluster: { id: '1e99a854-26de-4c19-b6b6-68c7e03c39c3', name: 'Prod', thread: null },
+      body: { org: '54360212-2263-44c6-afaf-1333544854f7', nodegroup_labels: [{ name: 'gpu-h100', is_auxilliary: false }] },
+      teamId: TEAM,
+      userId: REQUESTER,
+      channelId: 'C0UNITCHAN',
+      sourceKey,
+      replacesId: null,
+      responseUrl: null,
+    });
+  const policy = (nodeGroupsApproval: 'same' | 'required' | 'not_required', required: boolean) =>
+    world.store.saveApprovalPolicy(TEAM, { required, approverUserIds: [APPROVER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval }, 'U0ADMIN', world.now.value);
+
+  test('waits for approval as an import does by default; runs at once when the policy says never; waits when it says always', async () => {
+    await policy('same', true);
+    expect((await submitNodeGroups()).request).toMatchObject({ kind: 'add_node_groups', state: 'pending_approval', approval: { approverUserIds: [APPROVER] } });
+    await policy('not_required', true);
+    expect((await submitNodeGroups()).request).toMatchObject({ state: 'approved', approval: null });
+    await policy('required', false);
+    expect((await submitNodeGroups()).request).toMatchObject({ state: 'pending_approval' });
+  });
+
+  test('one submitted form is one request, however often it arrives', async () => {
+    const first = await submitNodeGroups('V0SAMEVIEW');
+    expect(first.created).toBe(true);
+    expect(await submitNodeGroups('V0SAMEVIEW')).toEqual({ request: first.request, created: false });
+  });
+});

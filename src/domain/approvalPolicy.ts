@@ -1,6 +1,12 @@
-// A workspace's approval policy and the rules of deciding: who may approve, how many approvals make a
-// quorum, and why a requester never counts. Pure: group members are passed in, resolved by the caller.
+// A workspace's approval policy and the rules of deciding: which requests need approval (imports, and
+// adding node groups — the same as imports unless the policy says otherwise), who may approve, how many
+// approvals make a quorum, and why a requester never counts. Pure: group members are passed in.
 import type { ApprovalRequirement } from './importRequest.js';
+import type { RequestKind } from './requestKinds.js';
+
+/** Whether adding node groups to a cluster needs approval: as imports do (the default), always, or never. */
+export const NODE_GROUPS_APPROVAL = ['same', 'required', 'not_required'] as const;
+export type NodeGroupsApproval = (typeof NODE_GROUPS_APPROVAL)[number];
 
 export interface ApprovalPolicy {
   required: boolean;
@@ -9,6 +15,7 @@ export interface ApprovalPolicy {
   approvalsNeeded: number;
   expirySeconds: number;
   approvalsChannelId: string | null;
+  nodeGroupsApproval: NodeGroupsApproval;
 }
 
 export interface StoredApprovalPolicy extends ApprovalPolicy {
@@ -23,6 +30,7 @@ export const DEFAULT_POLICY: ApprovalPolicy = {
   approvalsNeeded: 1,
   expirySeconds: 24 * 60 * 60,
   approvalsChannelId: null,
+  nodeGroupsApproval: 'same',
 };
 
 export const POLICY_LIMITS = {
@@ -33,8 +41,15 @@ export const POLICY_LIMITS = {
   groups: 20,
 } as const;
 
-export function requirementFrom(policy: ApprovalPolicy): ApprovalRequirement | null {
-  if (!policy.required) return null;
+/** Whether a request of `kind` waits for approval under `policy`. */
+export function approvalRequired(policy: ApprovalPolicy, kind: RequestKind): boolean {
+  if (kind === 'import_cluster' || policy.nodeGroupsApproval === 'same') return policy.required;
+  return policy.nodeGroupsApproval === 'required';
+}
+
+/** The rule frozen into a request of `kind` submitted under `policy`; null when it needs no approval. */
+export function requirementFrom(policy: ApprovalPolicy, kind: RequestKind): ApprovalRequirement | null {
+  if (!approvalRequired(policy, kind)) return null;
   return {
     approvalsNeeded: policy.approvalsNeeded,
     approverUserIds: [...policy.approverUserIds],

@@ -1,5 +1,6 @@
-// The body of Simplismart's `POST /infrastructure/clusters/existing`, as one zod schema: what passes is
-// exactly what the API documents (its field names, `is_auxilliary` included), nothing more.
+// The bodies Simplismart documents, as zod schemas: `POST /infrastructure/clusters/existing` (import a
+// cluster) and `POST /infrastructure/node-groups/{cluster_id}/import-cluster` (add node groups to one).
+// What passes is exactly what the API documents (its field names, `is_auxilliary` included), nothing more.
 import { z } from 'zod';
 
 export const PROVIDERS = ['aws', 'gcp', 'azure', 'oci', 'kubernetes', 'e2e', 'shakti-cloud'] as const;
@@ -59,6 +60,11 @@ export const COLOR_PATTERN = /^#[0-9A-Fa-f]{6}$/;
 export const TOOL_CATEGORY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/;
 
 const uuid = z.guid({ error: 'Enter a UUID such as 54360212-2263-44c6-afaf-1333544854f7.' });
+
+/** Whether `text` is a UUID as the API takes them (the schemas' own check). */
+export function isUuid(text: string): boolean {
+  return uuid.safeParse(text).success;
+}
 
 const count = (what: string) =>
   z
@@ -164,6 +170,45 @@ export const avatarSchema = z.strictObject({
 });
 export type Avatar = z.infer<typeof avatarSchema>;
 
+/** The node groups of a body: at least one, and at most LIMITS.nodeGroups `per` request. */
+function nodeGroupList(per: string) {
+  return z
+    .array(nodeGroupSchema)
+    .min(1, { error: 'Add at least one node group.' })
+    .max(LIMITS.nodeGroups, { error: `At most ${LIMITS.nodeGroups} node groups per ${per}.` });
+}
+
+/**
+ * What the API says of the node groups of one request, whichever endpoint takes them: names unique,
+ * at most one auxiliary. Runs when other fields already failed, so nothing here trusts their types.
+ */
+function checkNodeGroups(value: unknown, ctx: z.RefinementCtx): void {
+  const groups: unknown[] = Array.isArray(value) ? value : [];
+  const seen = new Map<string, number>();
+  groups.forEach((item, index) => {
+    const group = item as Partial<NodeGroup> | null;
+    if (typeof group?.name !== 'string' || group.name === '') return;
+    const first = seen.get(group.name);
+    if (first !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['nodegroup_labels', index, 'name'],
+        message: `"${group.name}" is already used by node group ${first + 1}: names must be unique.`,
+      });
+    } else {
+      seen.set(group.name, index);
+    }
+  });
+  const auxiliary = groups.flatMap((g, i) => ((g as Partial<NodeGroup> | null)?.is_auxilliary === true ? [i] : []));
+  for (const index of auxiliary.slice(1)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['nodegroup_labels', index, 'is_auxilliary'],
+      message: `Only one node group can be auxiliary; node group ${(auxiliary[0] ?? 0) + 1} already is.`,
+    });
+  }
+}
+
 export const importClusterBodySchema = z
   .strictObject({
     org: uuid,
@@ -186,10 +231,7 @@ export const importClusterBodySchema = z
       .nullable(),
     secret_id: uuid,
     avatar: avatarSchema,
-    nodegroup_labels: z
-      .array(nodeGroupSchema)
-      .min(1, { error: 'Add at least one node group.' })
-      .max(LIMITS.nodeGroups, { error: `At most ${LIMITS.nodeGroups} node groups per import.` }),
+    nodegroup_labels: nodeGroupList('import'),
     service_type: z.enum(SERVICE_TYPES, { error: 'Service type is LoadBalancer or NodePort.' }).optional(),
     public_ip: z.union([z.ipv4(), z.ipv6()], { error: 'Enter an IP address such as 203.0.113.10.' }).optional(),
     node_port_http: port.optional(),
@@ -230,36 +272,23 @@ export const importClusterBodySchema = z
         }
       }
     }
-    const groups: unknown[] = Array.isArray(body.nodegroup_labels) ? body.nodegroup_labels : [];
-    const seen = new Map<string, number>();
-    groups.forEach((value, index) => {
-      const group = value as Partial<NodeGroup> | null;
-      if (typeof group?.name !== 'string' || group.name === '') return;
-      const first = seen.get(group.name);
-      if (first !== undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['nodegroup_labels', index, 'name'],
-          message: `"${group.name}" is already used by node group ${first + 1}: names must be unique.`,
-        });
-      } else {
-        seen.set(group.name, index);
-      }
-    });
-    const auxiliary = groups.flatMap((g, i) => ((g as Partial<NodeGroup> | null)?.is_auxilliary === true ? [i] : []));
-    for (const index of auxiliary.slice(1)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['nodegroup_labels', index, 'is_auxilliary'],
-        message: `Only one node group can be auxiliary; node group ${(auxiliary[0] ?? 0) + 1} already is.`,
-      });
-    }
+    checkNodeGroups(body.nodegroup_labels, ctx);
     if (typeof body.cluster_tools === 'object' && body.cluster_tools !== null && Object.keys(body.cluster_tools).length > LIMITS.toolCategories) {
       ctx.addIssue({ code: 'custom', path: ['cluster_tools'], message: `At most ${LIMITS.toolCategories} tool categories.` });
     }
   }, RUN_EVEN_WHEN_INVALID);
 
 export type ImportClusterBody = z.infer<typeof importClusterBodySchema>;
+
+/** `POST /infrastructure/node-groups/{cluster_id}/import-cluster`: the org and the same node-group objects. */
+export const addNodeGroupsBodySchema = z
+  .strictObject({
+    org: uuid,
+    nodegroup_labels: nodeGroupList('request'),
+  })
+  .superRefine((body, ctx) => checkNodeGroups(body.nodegroup_labels, ctx), RUN_EVEN_WHEN_INVALID);
+
+export type AddNodeGroupsBody = z.infer<typeof addNodeGroupsBodySchema>;
 
 /** The API's answer to a successful import, minus the kubeconfig, which never leaves the client. */
 export const importedClusterSchema = z.looseObject({
@@ -269,3 +298,6 @@ export const importedClusterSchema = z.looseObject({
   cluster_hosted_on: z.string().optional(),
   region: z.string().nullable().optional(),
 });
+
+/** The API's answer to node groups added: `{"message": "NodeGroup added successfully"}`. */
+export const nodeGroupsAddedSchema = z.looseObject({ message: z.string() });

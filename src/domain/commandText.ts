@@ -1,7 +1,7 @@
 // What people type after `/simplismart`: the subcommand, and for `import` the `key=value` pairs that
 // pre-fill the form. Unknown keys and unusable values are collected to be told back, never dropped.
 import { CAPACITY_TYPES, LIMITS, PROVIDERS, SERVICE_TYPES } from './clusterImport.js';
-import type { ImportForm, NodeGroupForm } from './importForm.js';
+import type { ClusterField, GroupField, ImportForm, NodeGroupForm } from './importForm.js';
 
 export interface ParsedCommand {
   subcommand: string;
@@ -21,10 +21,7 @@ export function decodeSlackEntities(text: string): string {
   return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
-type ClusterKey = Exclude<keyof ImportForm, 'nodeGroups'>;
-type GroupKey = Exclude<keyof NodeGroupForm, 'slot'>;
-
-const CLUSTER_KEYS: Record<string, ClusterKey> = {
+const CLUSTER_KEYS: Record<string, ClusterField> = {
   name: 'name',
   slug: 'slug',
   provider: 'provider',
@@ -44,7 +41,7 @@ const CLUSTER_KEYS: Record<string, ClusterKey> = {
   background_color: 'backgroundColor',
 };
 
-const GROUP_KEYS: Record<string, GroupKey> = {
+const GROUP_KEYS: Record<string, GroupField> = {
   group: 'name',
   nodegroup: 'name',
   node_group: 'name',
@@ -67,7 +64,7 @@ const GROUP_KEYS: Record<string, GroupKey> = {
 export const IMPORT_ARG_KEYS = [...Object.keys(CLUSTER_KEYS), ...Object.keys(GROUP_KEYS)];
 
 export interface ImportPrefill {
-  cluster: Partial<Omit<ImportForm, 'nodeGroups'>>;
+  cluster: Partial<Pick<ImportForm, ClusterField>>;
   /** Applied to the form's first node group. */
   firstGroup: Partial<Omit<NodeGroupForm, 'slot'>>;
   unknownKeys: string[];
@@ -98,7 +95,7 @@ export function parseImportArgs(text: string): ImportPrefill {
   return prefill;
 }
 
-function applyClusterValue(prefill: ImportPrefill, field: ClusterKey, key: string, value: string): void {
+function applyClusterValue(prefill: ImportPrefill, field: ClusterField, key: string, value: string): void {
   if (field === 'provider') {
     const provider = PROVIDERS.find((p) => p === value.toLowerCase());
     if (provider === undefined) prefill.problems.push(`${key}=${clip(value)} is not a provider; use one of ${PROVIDERS.join(', ')}.`);
@@ -118,7 +115,7 @@ function applyClusterValue(prefill: ImportPrefill, field: ClusterKey, key: strin
   prefill.cluster[field] = value;
 }
 
-function applyGroupValue(prefill: ImportPrefill, field: GroupKey, key: string, value: string): void {
+function applyGroupValue(prefill: ImportPrefill, field: GroupField, key: string, value: string): void {
   if (field === 'capacityType') {
     const capacity = CAPACITY_TYPES.find((c) => c === value.toUpperCase().replace(/-/g, '_'));
     if (capacity === undefined) prefill.problems.push(`${key}=${clip(value)} is not a capacity type; use ON_DEMAND or SPOT.`);
@@ -148,7 +145,7 @@ function applyGroupValue(prefill: ImportPrefill, field: GroupKey, key: string, v
 }
 
 /** The same bounds the form's number inputs have: a value outside them could not be shown in the form. */
-const NUMERIC_GROUP_BOUNDS: Partial<Record<GroupKey, readonly [number, number]>> = {
+const NUMERIC_GROUP_BOUNDS: Partial<Record<GroupField, readonly [number, number]>> = {
   minNodes: [0, LIMITS.nodeCount],
   maxNodes: [0, LIMITS.nodeCount],
   desiredNodes: [0, LIMITS.nodeCount],

@@ -1,6 +1,7 @@
 // The import form as people fill it (strings, as typed) and the one mapping from it to the API body —
 // every problem comes back attached to the exact field it is about — and back (for "Edit and retry").
-// The two settings typed as text (default node config, cluster tools) are read in settingsText.ts.
+// The two settings typed as text (default node config, cluster tools) are read in settingsText.ts; the
+// node groups are built here for every form that holds them (the import, the node-groups form).
 import type { z } from 'zod';
 import {
   CAPACITY_TYPES,
@@ -50,18 +51,23 @@ export interface ImportForm {
   backgroundColor: string;
   /** Cluster default node_config as `key=value` lines (or a JSON object). */
   clusterNodeConfig: string;
-  /** Cluster tools as `CATEGORY: uuid, uuid` lines (or a JSON object). */
+  /** Cluster tools as `CATEGORY: uuid, uuid` lines (or a JSON object): those not chosen by name. */
   clusterTools: string;
+  /** Cluster tools chosen by name (see references.ts): category → catalog UUIDs. */
+  toolChoices: Record<string, string[]>;
   nodeGroups: NodeGroupForm[];
 }
 
-export type ClusterField = Exclude<keyof ImportForm, 'nodeGroups'>;
+/** The import form's own fields, each typed as text or chosen from a menu of one value. */
+export type ClusterField = Exclude<keyof ImportForm, 'nodeGroups' | 'toolChoices'>;
 export type GroupField = Exclude<keyof NodeGroupForm, 'slot'>;
 
-export type FieldRef = { scope: 'cluster'; key: ClusterField } | { scope: 'group'; slot: number; key: GroupField };
+export type GroupRef = { scope: 'group'; slot: number; key: GroupField };
+/** A field of a form that holds node groups: one of the form's own (`K`), or one of a node group's. */
+export type FieldRef<K extends string = ClusterField> = { scope: 'cluster'; key: K } | GroupRef;
 
-export interface FieldError {
-  field: FieldRef;
+export interface FieldError<K extends string = ClusterField> {
+  field: FieldRef<K>;
   message: string;
 }
 
@@ -102,12 +108,13 @@ export function emptyForm(): ImportForm {
     backgroundColor: '',
     clusterNodeConfig: '',
     clusterTools: '',
+    toolChoices: {},
     nodeGroups: [emptyNodeGroup(0)],
   };
 }
 
 const cluster = (key: ClusterField): FieldRef => ({ scope: 'cluster', key });
-const group = (slot: number, key: GroupField): FieldRef => ({ scope: 'group', slot, key });
+const group = (slot: number, key: GroupField): GroupRef => ({ scope: 'group', slot, key });
 
 const NODE_CONFIG_FIELDS: Record<keyof NodeConfig, GroupField> = {
   machine_type: 'machineType',
@@ -182,7 +189,8 @@ export function buildImportBody(form: ImportForm): BuildResult {
   }
   const tools = parseClusterToolsText(form.clusterTools);
   if (tools.ok) {
-    if (tools.value !== undefined) candidate['cluster_tools'] = tools.value;
+    const all = withChosenTools(tools.value, form.toolChoices);
+    if (all !== undefined) candidate['cluster_tools'] = all;
   } else {
     errors.push({ field: cluster('clusterTools'), message: tools.message });
   }
@@ -200,7 +208,17 @@ export function buildImportBody(form: ImportForm): BuildResult {
   return { ok: false, errors: dedupe(errors) };
 }
 
-function buildNodeGroup(g: NodeGroupForm, errors: FieldError[]): Record<string, unknown> {
+/** The tools typed and those chosen by name, in one object: each category once, each UUID once in it. */
+function withChosenTools(typed: Record<string, string[]> | undefined, chosen: Record<string, string[]>): Record<string, string[]> | undefined {
+  const tools = new Map(Object.entries(typed ?? {}));
+  for (const [category, ids] of Object.entries(chosen)) {
+    if (ids.length > 0) tools.set(category, [...new Set([...(tools.get(category) ?? []), ...ids])]);
+  }
+  return tools.size === 0 ? undefined : Object.fromEntries(tools);
+}
+
+/** One node group as typed → its API object; what cannot be read is added to `errors` under its field. */
+export function buildNodeGroup<K extends string>(g: NodeGroupForm, errors: Array<FieldError<K>>): Record<string, unknown> {
   const config: Record<string, unknown> = {};
   for (const [apiKey, formKey] of Object.entries(NODE_CONFIG_FIELDS) as Array<[keyof NodeConfig, GroupField]>) {
     const raw = g[formKey];
@@ -232,22 +250,29 @@ export const GROUP_FIELD_LABELS: Record<GroupField, string> = {
   memory: 'Memory (GB)',
 };
 
+/**
+ * The node-group field an issue under `nodegroup_labels` is about (by the group's slot, not its
+ * position); an issue about the list as a whole goes under the first group's name.
+ */
+export function groupFieldForIssue(path: readonly PropertyKey[], groups: readonly NodeGroupForm[]): GroupRef {
+  const [, second, third, fourth] = path;
+  if (typeof second === 'number') {
+    const slot = groups[second]?.slot ?? 0;
+    if (third === 'name') return group(slot, 'name');
+    if (third === 'is_auxilliary') return group(slot, 'auxiliary');
+    if (third === 'node_config') {
+      const key = typeof fourth === 'string' ? NODE_CONFIG_FIELDS[fourth as keyof NodeConfig] : undefined;
+      return group(slot, key ?? 'machineType');
+    }
+  }
+  return group(groups[0]?.slot ?? 0, 'name');
+}
+
 function fieldForIssue(issue: z.core.$ZodIssue, form: ImportForm): FieldError {
   const path = issue.path;
   const message = issue.message;
-  const [head, second, third, fourth] = path;
-  if (head === 'nodegroup_labels') {
-    if (typeof second === 'number') {
-      const slot = form.nodeGroups[second]?.slot ?? 0;
-      if (third === 'name') return { field: group(slot, 'name'), message };
-      if (third === 'is_auxilliary') return { field: group(slot, 'auxiliary'), message };
-      if (third === 'node_config') {
-        const key = typeof fourth === 'string' ? NODE_CONFIG_FIELDS[fourth as keyof NodeConfig] : undefined;
-        return { field: group(slot, key ?? 'machineType'), message };
-      }
-    }
-    return { field: group(form.nodeGroups[0]?.slot ?? 0, 'name'), message };
-  }
+  const [head, second] = path;
+  if (head === 'nodegroup_labels') return { field: groupFieldForIssue(path, form.nodeGroups), message };
   if (head === 'avatar') {
     const key = typeof second === 'string' ? AVATAR_FIELDS[second] : undefined;
     return { field: cluster(key ?? 'avatarUrl'), message };
@@ -265,7 +290,7 @@ function fieldForIssue(issue: z.core.$ZodIssue, form: ImportForm): FieldError {
   return { field: cluster(key ?? 'name'), message };
 }
 
-function parseInteger(raw: string, field: FieldRef, label: string, errors: FieldError[]): number | undefined {
+function parseInteger<K extends string>(raw: string, field: FieldRef<K>, label: string, errors: Array<FieldError<K>>): number | undefined {
   const text = raw.trim();
   if (text === '') return undefined;
   if (!/^[+-]?\d+$/.test(text)) {
@@ -305,7 +330,7 @@ export function formFromBody(body: ImportClusterBody): ImportForm {
 }
 
 /** One API node group → its fields in the form, as text, under `slot`. */
-function nodeGroupFromBody(g: NodeGroup, slot: number): NodeGroupForm {
+export function nodeGroupFromBody(g: NodeGroup, slot: number): NodeGroupForm {
   const c = g.node_config ?? {};
   const text = (value: string | number | undefined) => value?.toString() ?? '';
   const counts = { minNodes: text(c.min_node_count), maxNodes: text(c.max_node_count), desiredNodes: text(c.desired_count) };
@@ -329,18 +354,19 @@ function normaliseColor(value: string): string | undefined {
   return /^[0-9A-Fa-f]{6}$/.test(v) ? `#${v.toUpperCase()}` : v.startsWith('#') ? v.toUpperCase() : v;
 }
 
-function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {
+export function dropUndefined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
 }
 
-function sameField(a: FieldRef, b: FieldRef): boolean {
+function sameField<K extends string>(a: FieldRef<K>, b: FieldRef<K>): boolean {
   if (a.scope === 'cluster' && b.scope === 'cluster') return a.key === b.key;
   if (a.scope === 'group' && b.scope === 'group') return a.slot === b.slot && a.key === b.key;
   return false;
 }
 
-function dedupe(errors: FieldError[]): FieldError[] {
-  const out: FieldError[] = [];
+/** The first error of each field: a field that failed to parse keeps that one, clearer message. */
+export function dedupe<K extends string>(errors: Array<FieldError<K>>): Array<FieldError<K>> {
+  const out: Array<FieldError<K>> = [];
   for (const error of errors) if (!out.some((e) => sameField(e.field, error.field))) out.push(error);
   return out;
 }

@@ -1,5 +1,7 @@
-// An import request and its life: the states it moves through, which moves are allowed, and what is
-// recorded about it. Pure data and rules; the store enforces each move as a compare-and-set.
+// A request to Simplismart and its life — an import, or node groups added to a cluster (its `kind`):
+// the states it moves through, which moves are allowed, and what is recorded about it. Pure data and
+// rules; the store enforces each move as a compare-and-set.
+import type { RequestKind } from './requestKinds.js';
 
 export const REQUEST_STATES = [
   'pending_approval',
@@ -64,6 +66,32 @@ export interface MessageRef {
   ts: string;
 }
 
+/**
+ * Where a request is told: its status message (kept up to date), and the thread its steps go into —
+ * its own, under the status message; or, for a change to a cluster the bot imported, the cluster's
+ * thread (`root`), where the status message is itself a reply.
+ */
+export interface RequestThread extends MessageRef {
+  /** The ts of the thread's first message when the status message is a reply in it. */
+  root?: string;
+}
+
+/** Where a request's replies go: the thread it lives in. */
+export function threadTsOf(thread: RequestThread): string {
+  return thread.root ?? thread.ts;
+}
+
+/**
+ * The cluster a request changes (node groups are added to it), as known when it was submitted: its
+ * UUID, and its name and thread when the bot imported it in this workspace.
+ */
+export interface ClusterTarget {
+  id: string;
+  name: string | null;
+  /** The cluster's own thread (its import's), where the change is told; null for a cluster imported elsewhere. */
+  thread: MessageRef | null;
+}
+
 /** The approval rule frozen into a request when it is submitted (later policy edits do not move it). */
 export interface ApprovalRequirement {
   approvalsNeeded: number;
@@ -81,7 +109,13 @@ export type ImportOutcome =
       note?: string;
     }
   | {
-      /** The API refused or failed the import; nothing (documented) was created. */
+      /** Simplismart took the node groups (200). */
+      kind: 'node_groups_added';
+      /** What Simplismart said ("NodeGroup added successfully"), if anything. */
+      apiMessage: string | null;
+    }
+  | {
+      /** The API refused or failed the request; nothing (documented) was created. */
       kind: 'rejected';
       code: string;
       status: number | null;
@@ -107,6 +141,8 @@ export type ImportOutcome =
 export interface ImportRequest {
   /** Short, human-typable id, e.g. `ir-7k2m9x4q`; shown in messages and `/simplismart history <id>`. */
   id: string;
+  /** What it asks of Simplismart: import a cluster, or add node groups to one. */
+  kind: RequestKind;
   teamId: string;
   /** The Enterprise Grid org of the workspace (null outside one): with teamId, how its bot token is found. */
   enterpriseId: string | null;
@@ -117,13 +153,15 @@ export interface ImportRequest {
   sourceKey: string;
   /** The exact JSON body that is (or was) sent; frozen at submission. */
   payload: string;
+  /** The cluster it changes (node groups); null for an import. */
+  cluster: ClusterTarget | null;
   state: RequestState;
   /** Incremented on every change that goes through the state machine; audit entries are keyed by it. */
   version: number;
   approval: ApprovalRequirement | null;
   expiresAt: number | null;
-  /** The notification thread's parent message, once posted. */
-  thread: MessageRef | null;
+  /** The request's status message and the thread it is told in, once posted. */
+  thread: RequestThread | null;
   threadPermalink: string | null;
   /** Every posted copy of the approval card. */
   cards: MessageRef[];

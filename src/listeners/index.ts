@@ -2,8 +2,9 @@
 import type { App, BlockAction, BlockElementAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { Services } from '../services/index.js';
 import { ACTION, CALLBACK, EVENT, SHORTCUT } from '../views/ids.js';
+import { addNodeGroups, importSimilar } from './actions/clusterButtons.js';
+import { changeForm } from './actions/formChanges.js';
 import { homeConnect, homeDisconnect, homeImport, homePolicy } from './actions/homeButtons.js';
-import { changeImportForm } from './actions/importForm.js';
 import { approve, cancel, editAndRetry, reject, viewPayload } from './actions/requestButtons.js';
 import { simplismartCommand } from './commands/simplismart.js';
 import { appHomeOpened } from './events/appHomeOpened.js';
@@ -13,7 +14,9 @@ import { acceleratorTypeOptions } from './options/acceleratorTypes.js';
 import { importShortcut } from './shortcuts/importShortcut.js';
 import { connectSubmission } from './views/connectSubmission.js';
 import { importSubmission } from './views/importSubmission.js';
+import { nodeGroupsSubmission } from './views/nodeGroupsSubmission.js';
 import { policySubmission } from './views/policySubmission.js';
+import { referencesSubmission } from './views/referencesSubmission.js';
 import { rejectSubmission } from './views/rejectSubmission.js';
 
 export function registerListeners(app: App, services: Services): void {
@@ -31,17 +34,22 @@ export function registerListeners(app: App, services: Services): void {
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.connectModal, type: 'view_submission' }, (args) => connectSubmission(args, services));
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.policyModal, type: 'view_submission' }, (args) => policySubmission(args, services));
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.rejectModal, type: 'view_submission' }, (args) => rejectSubmission(args, services));
+  app.view<ViewSubmitAction>({ callback_id: CALLBACK.nodeGroupsModal, type: 'view_submission' }, (args) => nodeGroupsSubmission(args, services));
+  app.view<ViewSubmitAction>({ callback_id: CALLBACK.referencesModal, type: 'view_submission' }, (args) => referencesSubmission(args, services));
 
-  app.action<BlockAction<BlockElementAction>>(ACTION.provider, (args) => changeImportForm('refresh', args, services));
-  app.action<BlockAction<BlockElementAction>>(ACTION.serviceType, (args) => changeImportForm('refresh', args, services));
-  app.action<BlockAction<ButtonAction>>(ACTION.addNodeGroup, (args) => changeImportForm('add', args, services));
-  app.action<BlockAction<ButtonAction>>(ACTION.showMoreSettings, (args) => changeImportForm('more', args, services));
-  app.action<BlockAction<ButtonAction>>(ACTION.removeNodeGroup, (args) => changeImportForm('remove', args, services));
+  app.action<BlockAction<BlockElementAction>>(ACTION.provider, (args) => changeForm('refresh', args, services));
+  app.action<BlockAction<BlockElementAction>>(ACTION.serviceType, (args) => changeForm('refresh', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.addNodeGroup, (args) => changeForm('add', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.showMoreSettings, (args) => changeForm('more', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.removeNodeGroup, (args) => changeForm('remove', args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.editAndRetry, (args) => editAndRetry(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.approve, (args) => approve(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.reject, (args) => reject(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.cancel, (args) => cancel(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.viewPayload, (args) => viewPayload(args, services));
+  app.action<BlockAction<BlockElementAction>>(ACTION.namedChoice, (args) => changeForm('refresh', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.addNodeGroups, (args) => addNodeGroups(args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.importSimilar, (args) => importSimilar(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.homeImport, (args) => homeImport(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.homeConnect, (args) => homeConnect(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.homeDisconnect, (args) => homeDisconnect(args, services));

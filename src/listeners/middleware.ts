@@ -119,10 +119,16 @@ export function reportErrorsToPeople(services: Services): Middleware<AnyMiddlewa
   };
 }
 
+/** What each form that sends a request could not save when it met a store outage. */
+const NOT_SAVED: Partial<Record<string, string>> = {
+  [CALLBACK.importModal]: 'this import was not saved',
+  [CALLBACK.nodeGroupsModal]: 'these node groups were not saved',
+};
+
 /** What a form that met a store outage could not save (a command or a button changes nothing). */
 function notSavedBy(kind: string, callbackId: string | undefined): string | undefined {
   if (kind !== 'view_submission') return undefined;
-  return callbackId === CALLBACK.importModal ? 'this import was not saved' : 'nothing was saved';
+  return NOT_SAVED[callbackId ?? ''] ?? 'nothing was saved';
 }
 
 /**

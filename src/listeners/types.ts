@@ -88,3 +88,27 @@ export function fromShortcut(args: ShortcutArgs, services: Services): Invocation
   // A global shortcut has no response_url: what the person is told arrives by DM.
   return { client: args.client, workspace, userId: body.user.id, triggerId: body.trigger_id, tell: services.notifier.to({ ...workspace, userId: body.user.id }) };
 }
+
+/** Someone opening a form that sends a request (see requestForms.ts), and the channel its thread goes to. */
+export interface FormOpening extends Invocation {
+  /** A channel, or the person's own id for their DM with the app. */
+  channelId: string;
+  /** Where the form's answers reach the person where they acted, when Slack gave one. */
+  responseUrl?: string | undefined;
+}
+
+/** A form opened by a command: its thread goes to the channel the command ran in. */
+export function openingOf(args: CommandArgs, services: Services): FormOpening {
+  const { command } = args;
+  return { ...fromCommand(args, services), channelId: command.channel_id, responseUrl: command.response_url };
+}
+
+/** A form opened by a button: its request's thread goes to `channelId`. */
+export function clickOpeningOf(args: ButtonArgs, services: Services, channelId: string): FormOpening {
+  return { ...fromButton(args, services), channelId, responseUrl: args.body.response_url };
+}
+
+/** The channel a button was clicked in, when the payload says (a message's buttons do; a modal's do not). */
+export function clickedIn(args: ButtonArgs): string | undefined {
+  return args.body.channel?.id;
+}

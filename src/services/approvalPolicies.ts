@@ -9,9 +9,11 @@ import {
   type ApprovalPolicy,
   type StoredApprovalPolicy,
 } from '../domain/approvalPolicy.js';
+import type { RequestKind } from '../domain/requestKinds.js';
 import type { Store } from '../store/store.js';
 import { approverMentions } from '../views/blocks.js';
-import { APPROVAL_NOTE_MAX } from '../views/importModalMeta.js';
+import { APPROVAL_NOTE_MAX } from '../views/requestFormMeta.js';
+import { capitalised, KIND_WORDS } from '../views/requestKinds.js';
 import { groupMembers } from './slackDirectory.js';
 
 export type ApprovalGate =
@@ -39,9 +41,10 @@ export class ApprovalPolicies {
     return this.store.saveApprovalPolicy(teamId, policy, updatedBy, at);
   }
 
-  /** What the form says about approval for `requesterId`, or why their import could never pass. */
-  async gate(client: WebClient, teamId: string, requesterId: string): Promise<ApprovalGate> {
-    const requirement = requirementFrom(await this.inForce(teamId));
+  /** What a form of `kind` says about approval for `requesterId`, or why their request could never pass. */
+  async gate(client: WebClient, teamId: string, requesterId: string, kind: RequestKind): Promise<ApprovalGate> {
+    const requirement = requirementFrom(await this.inForce(teamId), kind);
+    const these = capitalised(KIND_WORDS[kind].plural);
     if (requirement === null) return { kind: 'open' };
     // Group members are only looked up when the named people alone cannot make the quorum.
     let eligible = eligibleApproverCount(requirement, requesterId, []);
@@ -55,11 +58,11 @@ export class ApprovalPolicies {
       const alone = requirement.approverUserIds.includes(requesterId);
       return {
         kind: 'blocked',
-        reason: `Imports here need ${approvals} from ${who(BLOCKED_APPROVERS_MAX)}, and requesters never approve their own${alone ? ': you are the only approver, so another approver is needed' : ': there are not enough other approvers'}. Ask a workspace admin to add one with \`/simplismart approvals\`.`,
+        reason: `${these} here need ${approvals} from ${who(BLOCKED_APPROVERS_MAX)}, and requesters never approve their own${alone ? ': you are the only approver, so another approver is needed' : ': there are not enough other approvers'}. Ask a workspace admin to add one with \`/simplismart approvals\`.`,
       };
     }
     // The note is kept whole in the form's metadata: the list gets what the sentence leaves of its room.
-    const note = (list: string) => `:lock: Imports here need ${approvals} from ${list} before they run.`;
+    const note = (list: string) => `:lock: ${these} here need ${approvals} from ${list} before they run.`;
     return { kind: 'approval', note: note(who(APPROVAL_NOTE_MAX - note('').length)) };
   }
 }

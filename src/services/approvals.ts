@@ -1,5 +1,5 @@
-// Deciding on a pending import: approve (until the quorum), reject with a reason, cancel by the
-// requester, expire. Who may act is checked here, at the moment of the click; every decision is a
+// Deciding on a pending request (an import, node groups added): approve (until the quorum), reject with
+// a reason, cancel by the requester, expire. Who may act is checked here, at the moment of the click; every decision is a
 // compare-and-set, so a double click, a redelivery or two replicas still end in one import.
 import type { WebClient } from '@slack/web-api';
 import { checkApprover, describeExpiry, quorumReached } from '../domain/approvalPolicy.js';
@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { decisionLine } from '../views/approvalCard.js';
 import { clip, escapeMrkdwn, userMention } from '../views/blocks.js';
 import { approversText, progressText } from '../views/importMessages.js';
+import { wordsOf } from '../views/requestKinds.js';
 import type { BackgroundWork } from './backgroundWork.js';
 import type { Clock } from './clock.js';
 import type { ImportRequests } from './importRequests.js';
@@ -42,14 +43,14 @@ export class Approvals {
     const vote = await store.recordApproval({ id: requestId, approverId: userId, at: clock.now(), note: 'approved' });
     if (vote.outcome === 'not_pending') return this.late(requestId);
     if (vote.outcome === 'duplicate') {
-      return { ok: true, text: `You already approved this import (${progressText(vote.request, vote.approvals)}).` };
+      return { ok: true, text: `You already approved this ${wordsOf(vote.request).noun} (${progressText(vote.request, vote.approvals)}).` };
     }
     const current = vote.request;
     const requirement = current.approval;
     if (requirement === null || !quorumReached(vote.approvals.length, requirement)) {
       await thread.reply(current, `:+1: ${userMention(userId)} approved (${progressText(current, vote.approvals)}).`);
       await thread.refresh(requestId);
-      return { ok: true, text: `Approved. ${progressText(current, vote.approvals)}; the import runs once the rest approve.` };
+      return { ok: true, text: `Approved. ${progressText(current, vote.approvals)}; the ${wordsOf(current).noun} runs once the rest approve.` };
     }
     const approved = await store.transition({
       id: requestId,
@@ -68,7 +69,7 @@ export class Approvals {
     await thread.refresh(requestId);
     // The API call can take its whole timeout; the approver hears back now, the thread tells the rest.
     this.deps.background.run('import', () => this.deps.runner.run(requestId, userId), { requestId });
-    return { ok: true, text: 'Approved: the import is running. Follow it in the request’s thread.' };
+    return { ok: true, text: `Approved: the ${wordsOf(approved).noun} is running. Follow it in the request’s thread.` };
   }
 
   async reject(requestId: string, userId: string, teamId: string, reason: string, client: WebClient): Promise<DecisionReply> {
@@ -86,7 +87,7 @@ export class Approvals {
     if (rejected === undefined) return this.late(requestId);
     await thread.reply(
       rejected,
-      `:no_entry: ${userMention(userId)} rejected ${userMention(rejected.requesterId)}’s import: “${escapeMrkdwn(clip(reason, 1000))}”. Use *Edit and submit again* on the card to change it.`,
+      `:no_entry: ${userMention(userId)} rejected ${userMention(rejected.requesterId)}’s ${wordsOf(rejected).noun}: “${escapeMrkdwn(clip(reason, 1000))}”. Use *Edit and submit again* on the card to change it.`,
     );
     await thread.refresh(requestId);
     return { ok: true, text: 'Rejected. The requester is told why in the thread.' };
@@ -97,7 +98,7 @@ export class Approvals {
     const request = await this.deps.requests.findForTeam(requestId, teamId);
     if (request === undefined) return { ok: false, text: 'That request no longer exists.' };
     if (request.requesterId !== userId) {
-      return { ok: false, text: `Only ${userMention(request.requesterId)}, who asked for this import, can cancel it. Approvers can reject it instead.` };
+      return { ok: false, text: `Only ${userMention(request.requesterId)}, who asked for this ${wordsOf(request).noun}, can cancel it. Approvers can reject it instead.` };
     }
     if (request.state !== 'pending_approval') return this.late(request.id);
     const cancelled = await store.transition({
@@ -111,7 +112,7 @@ export class Approvals {
     if (cancelled === undefined) return this.late(requestId);
     await thread.reply(cancelled, `:heavy_multiplication_x: ${userMention(userId)} cancelled the request.`);
     await thread.refresh(requestId);
-    return { ok: true, text: 'Cancelled. Nothing will be imported.' };
+    return { ok: true, text: `Cancelled. ${wordsOf(cancelled).nothingWillHappen}` };
   }
 
   /** Called by the sweeper for a pending request past its expiry. */
@@ -153,9 +154,9 @@ export class Approvals {
     const check = checkApprover(userId, request.requesterId, requirement, members);
     if (check.ok) return undefined;
     if (check.reason === 'self_approval') {
-      return { ok: false, text: `You asked for this import, so you can’t approve it yourself. It needs ${progressText(request, [])} from ${approversText(request)}.` };
+      return { ok: false, text: `You asked for this ${wordsOf(request).noun}, so you can’t approve it yourself. It needs ${progressText(request, [])} from ${approversText(request)}.` };
     }
-    return { ok: false, text: `Only ${approversText(request)} can approve or reject this import. Ask one of them, or an admin to change \`/simplismart approvals\`.` };
+    return { ok: false, text: `Only ${approversText(request)} can approve or reject this ${wordsOf(request).noun}. Ask one of them, or an admin to change \`/simplismart approvals\`.` };
   }
 
   /** "Already approved by @x at 14:02", and its siblings, from the request as it stands now. */

@@ -12,6 +12,7 @@ import { homeView } from '../views/home.js';
 import { wireView } from '../views/wire.js';
 import type { BackgroundWork } from './backgroundWork.js';
 import type { Clock } from './clock.js';
+import type { Clusters } from './clusters.js';
 import type { Connections } from './connections.js';
 import { HOME_SECTIONS, homeReader } from './homeSections.js';
 import { NotInstalledError } from './installations.js';
@@ -37,6 +38,7 @@ export class AppHome {
     private readonly deps: {
       store: Store;
       connections: Connections;
+      clusters: Clusters;
       /** The background client of a workspace (its own bot token). */
       slackFor: (workspace: Workspace) => Promise<WebClient>;
       background: BackgroundWork;
@@ -77,7 +79,8 @@ export class AppHome {
   /** Publishes the person's Home now, built from what the store and Slack say at this moment. */
   async publish(workspace: Workspace, userId: string): Promise<void> {
     const client = await this.deps.slackFor(workspace);
-    const reader = homeReader({ workspace, userId, now: this.deps.clock.now(), client, store: this.deps.store, connections: this.deps.connections, logger: this.deps.logger });
+    const { store, connections, clusters, logger } = this.deps;
+    const reader = homeReader({ workspace, userId, now: this.deps.clock.now(), client, store, connections, clusters, logger });
     const sections = await Promise.all(HOME_SECTIONS.map((section) => section(reader)));
     await client.views.publish({ user_id: userId, view: wireView(homeView(sections)) });
   }

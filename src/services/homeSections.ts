@@ -8,8 +8,10 @@ import type { ImportRequest } from '../domain/importRequest.js';
 import type { Workspace } from '../domain/workspace.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
+import { clustersHomeSection } from '../views/clustersHome.js';
 import type { ConnectionStatus } from '../views/commandReplies.js';
 import { connectionSection, HOME_LIST_MAX, importSection, recentSection, waitingSection } from '../views/home.js';
+import type { Clusters } from './clusters.js';
 import type { Connections } from './connections.js';
 import { groupMembers, isWorkspaceAdmin } from './slackDirectory.js';
 
@@ -27,6 +29,7 @@ export interface HomeReader {
   client: WebClient;
   store: Store;
   connections: Connections;
+  clusters: Clusters;
   logger: Logger;
   /** The workspace's connection, as `/simplismart status` shows it. */
   connection(): Promise<ConnectionStatus>;
@@ -63,9 +66,11 @@ const waiting: HomeSection = async (home) => {
   return waitingSection(items, mine.length);
 };
 
-const recent: HomeSection = async (home) => recentSection(await home.store.listRequestsBy(home.workspace.teamId, home.userId, HOME_LIST_MAX));
+const recent: HomeSection = async (home) => recentSection(await home.store.listRequests(home.workspace.teamId, HOME_LIST_MAX, { requesterId: home.userId }));
 
-export const HOME_SECTIONS: readonly HomeSection[] = [connection, importCluster, waiting, recent];
+const clusters: HomeSection = async (home) => clustersHomeSection(await home.clusters.list(home.workspace.teamId));
+
+export const HOME_SECTIONS: readonly HomeSection[] = [connection, importCluster, waiting, recent, clusters];
 
 /** The groups (of `groupIds`) this person belongs to; a group Slack will not list counts as not theirs. */
 async function groupsOf(home: HomeReader, groupIds: readonly string[]): Promise<Set<string>> {

@@ -1,8 +1,9 @@
-// From a validated form to a stored request, and from there to its thread, its approval card or its
-// import. Storing happens before Slack gets its ack (nothing is lost); everything else after.
+// From a validated form to a stored request (an import, or node groups added to a cluster), and from
+// there to its thread, its approval card or its sending. Storing happens before Slack gets its ack
+// (nothing is lost); everything else after.
 import { requirementFrom } from '../domain/approvalPolicy.js';
-import type { ImportClusterBody } from '../domain/clusterImport.js';
-import type { ImportRequest, RequestEvent } from '../domain/importRequest.js';
+import type { AddNodeGroupsBody, ImportClusterBody } from '../domain/clusterImport.js';
+import type { ClusterTarget, ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { newRequestId } from '../domain/requestId.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
@@ -11,7 +12,12 @@ import type { Clock } from './clock.js';
 import type { ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
 
-export interface Submission {
+/** What a submission asks of Simplismart: a cluster imported, or node groups added to `cluster`. */
+export type Asked =
+  | { kind: 'import_cluster'; body: ImportClusterBody }
+  | { kind: 'add_node_groups'; body: AddNodeGroupsBody; cluster: ClusterTarget };
+
+export type Submission = Asked & {
   teamId: string;
   /** The workspace's Enterprise Grid org, or null: kept so that later work finds the workspace's bot token. */
   enterpriseId: string | null;
@@ -19,10 +25,9 @@ export interface Submission {
   channelId: string;
   /** The modal's view id: a redelivered submission carries the same one. */
   sourceKey: string;
-  body: ImportClusterBody;
   replacesId: string | null;
   responseUrl: string | null;
-}
+};
 
 export class ImportRequests {
   constructor(
@@ -45,7 +50,7 @@ export class ImportRequests {
     return request !== undefined && request.teamId === teamId ? request : undefined;
   }
 
-  /** The workspace's latest requests, newest first. */
+  /** The workspace's latest requests (of every kind), newest first. */
   recent(teamId: string, limit: number): Promise<ImportRequest[]> {
     return this.deps.store.listRequests(teamId, limit);
   }
@@ -60,10 +65,12 @@ export class ImportRequests {
   async submit(submission: Submission): Promise<{ request: ImportRequest; created: boolean }> {
     const { store, clock } = this.deps;
     const policy = await this.deps.policies.inForce(submission.teamId);
-    const requirement = requirementFrom(policy);
+    const requirement = requirementFrom(policy, submission.kind);
     const now = clock.now();
     return store.createRequest({
       id: newRequestId(),
+      kind: submission.kind,
+      cluster: submission.kind === 'add_node_groups' ? submission.cluster : null,
       teamId: submission.teamId,
       enterpriseId: submission.enterpriseId,
       requesterId: submission.userId,

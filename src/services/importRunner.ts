@@ -1,4 +1,4 @@
-// Sends an approved request to Simplismart exactly once: the move approved → importing is a
+// Sends an approved request (an import, or node groups added) to Simplismart exactly once: the move approved → importing is a
 // compare-and-set, so whichever process wins it is the only one that POSTs. The winner holds a lease on
 // the request, renewed until the outcome is stored; an answer the store does not take yet is kept in
 // memory (and told in the thread at once) until it does.
@@ -11,6 +11,7 @@ import { TokenDecryptionError } from '../secrets/tokenCipher.js';
 import type { SimplismartClient } from '../simplismart/client.js';
 import type { Store } from '../store/store.js';
 import { SAVED_AFTER_DELAY_LINE } from '../views/importOutcome.js';
+import { wordsOf } from '../views/requestKinds.js';
 import type { Clock } from './clock.js';
 import type { Credentials } from './connections.js';
 import type { ImportThread } from './importThread.js';
@@ -26,6 +27,7 @@ const SAVE_RETRY_MAX_MS = 5000;
 export function stateForOutcome(outcome: ImportOutcome): RequestState {
   switch (outcome.kind) {
     case 'imported':
+    case 'node_groups_added':
       return 'succeeded';
     case 'unknown':
       return 'outcome_unknown';
@@ -113,12 +115,12 @@ export class ImportRunner {
     try {
       // Thread chatter must not delay the call; it is awaited before the outcome so replies stay in order.
       const told = thread
-        .reply(importing, ':arrows_counterclockwise: Importing: sending the request to Simplismart…')
+        .reply(importing, wordsOf(importing).sendingLine)
         .then(() => thread.refresh(importing.id))
         .catch((error: unknown) => log.warn({ err: error }, 'could not post the importing step'));
 
       const outcome = await this.send(importing);
-      log.info(outcomeSummary(outcome), 'import finished');
+      log.info({ ...outcomeSummary(outcome), kind: importing.kind }, 'request finished');
       const saved = await this.save(importing, outcome, told, log);
       await told;
       if (saved === undefined) return undefined;
@@ -149,7 +151,7 @@ export class ImportRunner {
       throw error;
     }
     if (credentials === undefined) return { kind: 'not_sent', code: 'not_connected', detail: 'no token' };
-    const outcome = await this.deps.simplismart.importCluster(credentials.token, request.payload);
+    const outcome = await this.deps.simplismart.send(credentials.token, request);
     return outcome.kind === 'rejected' ? { ...outcome, tokenSource: credentials.source } : outcome;
   }
 
@@ -201,7 +203,7 @@ export class ImportRunner {
       to,
       actorId: null,
       at: this.deps.clock.now(),
-      note: 'code' in outcome ? outcome.code : 'imported',
+      note: 'code' in outcome ? outcome.code : outcome.kind.replace(/_/g, ' '),
       patch: { outcome, lease: null },
     });
   }

@@ -1,8 +1,9 @@
-// The messages of an import request: one notification thread — the parent in the requesting channel
-// (or the requester's DM when the bot cannot post there) always shows the current state; each step is
-// a reply — and the approval card, in the approvals channel or the thread, kept up to date with it.
+// The messages of a request: one notification thread — the status message always shows the current
+// state and each step is a reply: a thread of its own in the requesting channel (or the requester's DM
+// when the bot cannot post there), or, for a change to a cluster the bot imported, the cluster's own
+// thread (one thread per cluster) — and the approval card, in the approvals channel or the thread.
 // Every message goes out with the bot token of the request's own workspace.
-import type { ImportRequest, MessageRef, RequestSnapshot } from '../domain/importRequest.js';
+import { threadTsOf, type ImportRequest, type MessageRef, type RequestSnapshot, type RequestThread } from '../domain/importRequest.js';
 import { workspaceOf, type Workspace } from '../domain/workspace.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
@@ -54,15 +55,32 @@ export class ImportThread {
       return { ...request, thread: stored.request.thread, threadPermalink: stored.request.threadPermalink };
     }
     const parent = this.parentOf({ request, approvals: stored?.approvals ?? [], decision: stored?.decision });
-    const poster = this.posterFor(request);
-    const { ref, fellBack } = await poster.postOrDm(request.channelId, request.requesterId, parent);
-    const permalink = await poster.permalink(ref);
+    const { ref, fellBack } = await this.place(request, parent);
+    const permalink = await this.posterFor(request).permalink(ref);
     await this.store.updateRequest(request.id, { thread: ref, threadPermalink: permalink });
     const opened = { ...request, thread: ref, threadPermalink: permalink };
     this.changed(opened);
     if (fellBack) await this.tellRequesterAboutDm(opened);
     await this.reply(opened, submittedLine(opened));
     return opened;
+  }
+
+  /**
+   * Posts the status message: in the cluster's thread for a change to a cluster the bot imported, else
+   * as a new thread in the requesting channel (or the requester's DM). A cluster thread the bot can no
+   * longer post in (archived, left) gives way to a new thread.
+   */
+  private async place(request: ImportRequest, status: SlackMessage): Promise<{ ref: RequestThread; fellBack: boolean }> {
+    const poster = this.posterFor(request);
+    const root = request.cluster?.thread ?? null;
+    if (root !== null) {
+      try {
+        return { ref: { ...(await poster.post(root.channel, status, root.ts)), root: root.ts }, fellBack: false };
+      } catch (error) {
+        this.logger.warn({ err: error, requestId: request.id, channel: root.channel }, 'could not post in the cluster’s thread; starting a new one');
+      }
+    }
+    return poster.postOrDm(request.channelId, request.requesterId, status);
   }
 
   /** Posts the card in the approvals channel, or in the request's thread when there is none. */
@@ -81,7 +99,7 @@ export class ImportThread {
     }
     if (refs.length === 0) {
       const opened = request.thread === null ? await this.open(request) : request;
-      if (opened.thread !== null) refs.push(await poster.post(opened.thread.channel, card, opened.thread.ts));
+      if (opened.thread !== null) refs.push(await poster.post(opened.thread.channel, card, threadTsOf(opened.thread)));
     }
     await store.updateRequest(request.id, { cards: refs });
     if (channel !== null && refs[0]?.channel === channel) {
@@ -98,7 +116,7 @@ export class ImportThread {
   async replyMessage(request: ImportRequest, message: SlackMessage): Promise<void> {
     const opened = request.thread === null ? await this.open(request) : request;
     if (opened.thread === null) return;
-    await this.posterFor(opened).post(opened.thread.channel, message, opened.thread.ts);
+    await this.posterFor(opened).post(opened.thread.channel, message, threadTsOf(opened.thread));
   }
 
   /**
@@ -150,7 +168,7 @@ export class ImportThread {
   }
 
   describe(request: ImportRequest): OutcomeDescription | undefined {
-    return request.outcome === null ? undefined : describeOutcome(request.outcome, this.outcomeContext);
+    return request.outcome === null ? undefined : describeOutcome(request.outcome, this.outcomeContext, request.kind);
   }
 
   private parentOf({ request, approvals, decision }: RequestSnapshot): SlackMessage {
@@ -159,7 +177,7 @@ export class ImportThread {
 
   private async tellRequesterAboutDm(request: ImportRequest): Promise<void> {
     if (request.responseUrl === null) return;
-    const text = `I can’t post in this channel, so I’ll keep you posted about request \`${request.id}\` in a DM. Invite me with \`/invite @Simplismart\` to have imports told here.`;
+    const text = `I can’t post in this channel, so I’ll keep you posted about request \`${request.id}\` in a DM. Invite me with \`/invite @Simplismart\` to have requests told here.`;
     const to = { teamId: request.teamId, userId: request.requesterId, responseUrl: request.responseUrl };
     await this.notifier.tell(to, message(text), { orDm: false }).catch((error: unknown) => {
       // The DM already carries everything; the ephemeral note is a courtesy.

@@ -13,6 +13,7 @@ import { Approvals } from './approvals.js';
 import { BackgroundWork } from './backgroundWork.js';
 import { botTokens, type BotTokens } from './botTokens.js';
 import type { Clock } from './clock.js';
+import { Clusters } from './clusters.js';
 import { Connections } from './connections.js';
 import { AppHome } from './home.js';
 import { ImportRequests } from './importRequests.js';
@@ -20,6 +21,7 @@ import { ImportRunner } from './importRunner.js';
 import { ImportThread } from './importThread.js';
 import { Installations } from './installations.js';
 import { Notifier } from './notifier.js';
+import { References } from './references.js';
 import { SlackPoster } from './slackPoster.js';
 import { Sweeper } from './sweeper.js';
 import { Uninstalls } from './uninstalls.js';
@@ -39,6 +41,8 @@ export interface Services {
   tokens: BotTokens;
   uninstalls: Uninstalls;
   home: AppHome;
+  clusters: Clusters;
+  references: References;
 }
 
 export function createServices(args: {
@@ -66,7 +70,8 @@ export function createServices(args: {
   const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(await tokens.tokenFor(workspace)));
   const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
   const background = new BackgroundWork(logger);
-  const home = new AppHome({ store, connections, slackFor, background, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
+  const clusters = new Clusters(store);
+  const home = new AppHome({ store, connections, clusters, slackFor, background, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
   const notifier = new Notifier({ posterFor, logger });
   const thread = new ImportThread(store, posterFor, notifier, logger, { timeoutMs: config.simplismart.timeoutMs }, (request) => home.requestChanged(request));
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs });
@@ -76,6 +81,7 @@ export function createServices(args: {
   const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });
   const sweeper = new Sweeper({ store, approvals, runner, thread, clock, logger, intervalMs: args.sweepIntervalMs });
   const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
+  const references = new References(store);
   store.watch({
     // Said once, with what to do; every call meanwhile fails with the same words (people are told
     // their action was not saved, /readyz answers 503).
@@ -84,5 +90,5 @@ export function createServices(args: {
   });
   // The runner, the thread and the posters stay inside: people are told through the notifier, and
   // requests move through ImportRequests and Approvals.
-  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home };
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references };
 }

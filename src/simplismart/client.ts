@@ -1,11 +1,11 @@
-// Simplismart's API over ky: one instance with the base URL, JSON and a timeout; the import POST is
-// never retried, and every way it can end is classified into an ImportOutcome (it does not throw).
+// Simplismart's API over ky: one instance with the base URL, JSON and a timeout; a request's POST (an
+// import, or node groups added to a cluster) is never retried, and every way it can end is classified
+// into an ImportOutcome (it does not throw).
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky';
-import { importedClusterSchema, type ImportClusterBody } from '../domain/clusterImport.js';
+import { importedClusterSchema, nodeGroupsAddedSchema } from '../domain/clusterImport.js';
 import type { ImportOutcome } from '../domain/importRequest.js';
+import { endpointOf, bodyOfKind, type KindOf, type RequestKind } from '../domain/requestKinds.js';
 import { describeApiProblem } from './apiProblem.js';
-
-export const IMPORT_CLUSTER_PATH = 'infrastructure/clusters/existing';
 
 /** Errors that prove the request never left this machine, so nothing can have been imported. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
@@ -31,26 +31,43 @@ export class SimplismartClient {
   }
 
   /**
-   * Sends the frozen JSON body exactly as stored (byte for byte what was approved) with the
-   * workspace's token. The kubeconfig in the answer is dropped here and never leaves this function.
+   * Sends the request's frozen JSON body exactly as stored (byte for byte what was approved) to its
+   * kind's endpoint with the workspace's token. The kubeconfig an import answers with is dropped here
+   * and never leaves this function.
    */
-  async importCluster(token: string, payload: string): Promise<ImportOutcome> {
-    const sent = JSON.parse(payload) as ImportClusterBody;
+  async send(token: string, request: KindOf): Promise<ImportOutcome> {
     try {
       const text = await this.http
-        .post(IMPORT_CLUSTER_PATH, {
-          body: payload,
+        .post(endpointOf(request), {
+          body: request.payload,
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         })
         .text();
-      return successOutcome(text, sent);
+      return SUCCESS[request.kind](text, request);
     } catch (error) {
       return failureOutcome(error);
     }
   }
 }
 
-function successOutcome(text: string, sent: ImportClusterBody): ImportOutcome {
+/** What each kind's success answer (any 2xx) says, read from its body text. */
+const SUCCESS: Record<RequestKind, (text: string, request: KindOf) => ImportOutcome> = {
+  import_cluster: (text, request) => importedOutcome(text, request),
+  add_node_groups: (text) => ({ kind: 'node_groups_added', apiMessage: nodeGroupsAddedMessage(text) }),
+};
+
+/** `{"message": "NodeGroup added successfully"}` → its message; any other body (the groups were added all the same) → null. */
+function nodeGroupsAddedMessage(text: string): string | null {
+  try {
+    const parsed = nodeGroupsAddedSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.message.slice(0, 500) : null;
+  } catch {
+    return null;
+  }
+}
+
+function importedOutcome(text: string, request: KindOf): ImportOutcome {
+  const sent = bodyOfKind(request, 'import_cluster');
   const fallback = {
     uuid: null,
     name: sent.name,

@@ -1,16 +1,20 @@
 // The tables' rows as the drivers return them, and their mapping to and from the domain's types: JSON
 // columns parsed, integers made numbers whatever the driver returned (BIGINT as string, say).
-import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
+import type { ApprovalPolicy, NodeGroupsApproval, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
 import type {
   Approval,
   ApprovalRequirement,
+  ClusterTarget,
   ImportLease,
   ImportOutcome,
   ImportRequest,
   MessageRef,
   RequestEvent,
   RequestState,
+  RequestThread,
 } from '../domain/importRequest.js';
+import type { NamedReference, ReferenceKind, StoredReference } from '../domain/references.js';
+import type { RequestKind } from '../domain/requestKinds.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import type { SqlValue } from './sqlDriver.js';
 
@@ -38,18 +42,34 @@ export type PolicyRow = {
   approvals_needed: number;
   expiry_seconds: number;
   approvals_channel_id: string | null;
+  node_groups_approval: string;
+  updated_by: string;
+  updated_at: number;
+};
+
+export type ReferenceRow = {
+  team_id: string;
+  kind: string;
+  category: string;
+  name: string;
+  uuid: string;
+  position: number;
   updated_by: string;
   updated_at: number;
 };
 
 export interface RequestRow {
   id: string;
+  kind: string;
   team_id: string;
   enterprise_id: string | null;
   requester_id: string;
   channel_id: string;
   source_key: string;
   payload: string;
+  cluster_id: string | null;
+  cluster_name: string | null;
+  cluster_thread: string | null;
   state: string;
   /** The state before the last versioned change: `SET previous_state = state` reads the old value. */
   previous_state: string | null;
@@ -107,6 +127,7 @@ export function toPolicy(row: PolicyRow): StoredApprovalPolicy {
     approvalsNeeded: toNumber(row.approvals_needed),
     expirySeconds: toNumber(row.expiry_seconds),
     approvalsChannelId: row.approvals_channel_id,
+    nodeGroupsApproval: row.node_groups_approval as NodeGroupsApproval,
     updatedBy: row.updated_by,
     updatedAt: toNumber(row.updated_at),
   };
@@ -115,17 +136,19 @@ export function toPolicy(row: PolicyRow): StoredApprovalPolicy {
 export function toRequest(row: RequestRow): ImportRequest {
   return {
     id: row.id,
+    kind: row.kind as RequestKind,
     teamId: row.team_id,
     enterpriseId: row.enterprise_id,
     requesterId: row.requester_id,
     channelId: row.channel_id,
     sourceKey: row.source_key,
     payload: row.payload,
+    cluster: toClusterTarget(row),
     state: row.state as RequestState,
     version: toNumber(row.version),
     approval: row.approval === null ? null : parseJson<ApprovalRequirement>(row.approval),
     expiresAt: toNullableNumber(row.expires_at),
-    thread: row.thread === null ? null : parseJson<MessageRef>(row.thread),
+    thread: row.thread === null ? null : parseJson<RequestThread>(row.thread),
     threadPermalink: row.thread_permalink,
     cards: parseJson<MessageRef[]>(row.cards),
     outcome: row.outcome === null ? null : parseJson<ImportOutcome>(row.outcome),
@@ -135,6 +158,16 @@ export function toRequest(row: RequestRow): ImportRequest {
     createdAt: toNumber(row.created_at),
     updatedAt: toNumber(row.updated_at),
   };
+}
+
+function toClusterTarget(row: RequestRow): ClusterTarget | null {
+  if (row.cluster_id === null) return null;
+  return { id: row.cluster_id, name: row.cluster_name, thread: row.cluster_thread === null ? null : parseJson<MessageRef>(row.cluster_thread) };
+}
+
+/** The cluster columns of a request as written (all null for an import). */
+export function clusterColumns(cluster: ClusterTarget | null): Pick<RequestRow, 'cluster_id' | 'cluster_name' | 'cluster_thread'> {
+  return { cluster_id: cluster?.id ?? null, cluster_name: cluster?.name ?? null, cluster_thread: jsonOrNull(cluster?.thread ?? null) };
 }
 
 function toLease(row: RequestRow): ImportLease | null {
@@ -208,7 +241,24 @@ export function policyRow(teamId: string, p: ApprovalPolicy, updatedBy: string, 
     approvals_needed: p.approvalsNeeded,
     expiry_seconds: p.expirySeconds,
     approvals_channel_id: p.approvalsChannelId,
+    node_groups_approval: p.nodeGroupsApproval,
     updated_by: updatedBy,
     updated_at: at,
   };
+}
+
+export function toReference(row: ReferenceRow): StoredReference {
+  return {
+    kind: row.kind as ReferenceKind,
+    category: row.category,
+    name: row.name,
+    uuid: row.uuid,
+    updatedBy: row.updated_by,
+    updatedAt: toNumber(row.updated_at),
+  };
+}
+
+/** A workspace's reference as written, with its place among those of its kind. */
+export function referenceRow(teamId: string, r: NamedReference, position: number, updatedBy: string, at: number): ReferenceRow {
+  return { team_id: teamId, kind: r.kind, category: r.category, name: r.name, uuid: r.uuid, position, updated_by: updatedBy, updated_at: at };
 }

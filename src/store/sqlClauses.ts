@@ -3,7 +3,7 @@
 import type { ImportLease } from '../domain/importRequest.js';
 import { jsonOrNull, type WritableRow } from './rows.js';
 import type { SqlValue } from './sqlDriver.js';
-import type { RequestPatch } from './store.js';
+import type { RequestFilter, RequestPatch } from './store.js';
 
 /** Collects parameter values and hands out their `$n` placeholders. */
 export class Params {
@@ -15,15 +15,34 @@ export class Params {
   }
 }
 
-/** Writes `row` as the one row of `table` with its key (one column or several): inserted, or replacing the one there. */
-export function upsert(table: string, key: string | readonly string[], row: WritableRow): { sql: string; values: SqlValue[] } {
+/** Inserts `row` into `table`: one column per key. */
+export function insert(table: string, row: WritableRow): { sql: string; values: SqlValue[] } {
   const params = new Params();
-  const keys: readonly string[] = typeof key === 'string' ? [key] : key;
   const columns = Object.keys(row);
   const placeholders = columns.map((column) => params.add(row[column] ?? null));
-  const updates = columns.filter((column) => !keys.includes(column)).map((column) => `${column} = excluded.${column}`);
-  const sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')}) ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`;
-  return { sql, values: params.values };
+  return { sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders.join(', ')})`, values: params.values };
+}
+
+/** Writes `row` as the one row of `table` with its key (one column or several): inserted, or replacing the one there. */
+export function upsert(table: string, key: string | readonly string[], row: WritableRow): { sql: string; values: SqlValue[] } {
+  const { sql, values } = insert(table, row);
+  const keys: readonly string[] = typeof key === 'string' ? [key] : key;
+  const updates = Object.keys(row)
+    .filter((column) => !keys.includes(column))
+    .map((column) => `${column} = excluded.${column}`);
+  return { sql: `${sql} ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`, values };
+}
+
+/** WHERE clauses for a request listing's filter (see RequestFilter), each value a parameter. */
+export function filterConditions(filter: RequestFilter, params: Params): string[] {
+  const conditions: string[] = [];
+  if (filter.kind !== undefined) conditions.push(`kind = ${params.add(filter.kind)}`);
+  if (filter.requesterId !== undefined) conditions.push(`requester_id = ${params.add(filter.requesterId)}`);
+  if (filter.states !== undefined) conditions.push(filter.states.length === 0 ? '1 = 0' : `state IN (${filter.states.map((s) => params.add(s)).join(', ')})`);
+  if (filter.clusterIds !== undefined) {
+    conditions.push(filter.clusterIds.length === 0 ? '1 = 0' : `cluster_id IN (${filter.clusterIds.map((id) => params.add(id)).join(', ')})`);
+  }
+  return conditions;
 }
 
 /** SET clauses for the patch's present keys: undefined leaves a field alone, null clears it. */

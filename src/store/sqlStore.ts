@@ -4,30 +4,35 @@
 import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
 import { canTransition, lastDecision, type Approval, type ImportRequest, type RequestEvent, type RequestSnapshot, type RequestState } from '../domain/importRequest.js';
 import type { SlackInstallation } from '../domain/installation.js';
+import type { NamedReference, StoredReference } from '../domain/references.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
 import { installationRow, toInstallation, type InstallationRow } from './installationRows.js';
 import { applyMigrations } from './migrations/index.js';
 import {
+  clusterColumns,
   connectionRow,
   jsonOrNull,
   policyRow,
   parseState,
+  referenceRow,
   toApproval,
   toConnection,
   toEvent,
   toPolicy,
+  toReference,
   toRequest,
   type ApprovalRow,
   type ConnectionRow,
   type EventRow,
   type PolicyRow,
+  type ReferenceRow,
   type RequestRow,
 } from './rows.js';
-import { leaseConditions, Params, patchAssignments, sqlLimit, upsert } from './sqlClauses.js';
+import { filterConditions, insert, leaseConditions, Params, patchAssignments, sqlLimit, upsert } from './sqlClauses.js';
 import type { SqlDriver, SqlExecutor, SqlParams } from './sqlDriver.js';
-import type { ApprovalVote, NewImportRequest, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
+import type { ApprovalVote, NewImportRequest, RequestFilter, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
 
 /** Thrown inside recordApproval's transaction to undo the version bump of a repeated vote. */
 class DuplicateVote extends Error {}
@@ -133,13 +138,30 @@ export class SqlStore implements Store {
     await this.#db.run(sql, values);
   }
 
+  async listReferences(teamId: string): Promise<StoredReference[]> {
+    const rows = await this.#db.query<ReferenceRow>('SELECT * FROM workspace_references WHERE team_id = $1 ORDER BY kind, category, position', [teamId]);
+    return rows.map(toReference);
+  }
+
+  replaceReferences(teamId: string, references: readonly NamedReference[], updatedBy: string, at: number): Promise<void> {
+    return this.#db.transaction(async (tx) => {
+      await tx.run('DELETE FROM workspace_references WHERE team_id = $1', [teamId]);
+      for (const [position, reference] of references.entries()) {
+        const { sql, values } = insert('workspace_references', referenceRow(teamId, reference, position, updatedBy, at));
+        await tx.run(sql, values);
+      }
+    });
+  }
+
   createRequest(input: NewImportRequest): Promise<{ request: ImportRequest; created: boolean }> {
     return this.#db.transaction(async (tx) => {
+      const cluster = clusterColumns(input.cluster);
       // DO NOTHING waits for a concurrent insert of the same key to commit, then yields no row.
       const [row] = await tx.query<RequestRow>(
         `INSERT INTO import_requests (id, team_id, requester_id, channel_id, source_key, payload, state, version,
-           approval, expires_at, cards, response_url, replaces_id, created_at, updated_at, enterprise_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13)
+           approval, expires_at, cards, response_url, replaces_id, created_at, updated_at, enterprise_id,
+           kind, cluster_id, cluster_name, cluster_thread)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13, $14, $15, $16, $17)
          ON CONFLICT (team_id, source_key) DO NOTHING
          RETURNING *`,
         [
@@ -156,6 +178,10 @@ export class SqlStore implements Store {
           input.replacesId,
           input.at,
           input.enterpriseId,
+          input.kind,
+          cluster.cluster_id,
+          cluster.cluster_name,
+          cluster.cluster_thread,
         ],
       );
       if (row === undefined) return { request: await existingBySourceKey(tx, input), created: false };
@@ -186,18 +212,12 @@ export class SqlStore implements Store {
     return { request, approvals, decision: lastDecision(events) };
   }
 
-  async listRequests(teamId: string, limit: number): Promise<ImportRequest[]> {
+  async listRequests(teamId: string, limit: number, filter: RequestFilter = {}): Promise<ImportRequest[]> {
+    const params = new Params();
+    const conditions = [`team_id = ${params.add(teamId)}`, ...filterConditions(filter, params)];
     const rows = await this.#db.query<RequestRow>(
-      'SELECT * FROM import_requests WHERE team_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
-      [teamId, sqlLimit(limit)],
-    );
-    return rows.map(toRequest);
-  }
-
-  async listRequestsBy(teamId: string, requesterId: string, limit: number): Promise<ImportRequest[]> {
-    const rows = await this.#db.query<RequestRow>(
-      'SELECT * FROM import_requests WHERE team_id = $1 AND requester_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3',
-      [teamId, requesterId, sqlLimit(limit)],
+      `SELECT * FROM import_requests WHERE ${conditions.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ${params.add(sqlLimit(limit))}`,
+      params.values,
     );
     return rows.map(toRequest);
   }

@@ -1,8 +1,10 @@
 // The one storage interface. SQLite (embedded default) and PostgreSQL (several replicas) implement it
 // with the same schema and the same SQL; the contract suite in test/store runs against both.
 import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
-import type { Approval, ImportLease, ImportOutcome, ImportRequest, MessageRef, RequestEvent, RequestSnapshot, RequestState } from '../domain/importRequest.js';
+import type { Approval, ImportLease, ImportOutcome, ImportRequest, MessageRef, RequestEvent, RequestSnapshot, RequestState, RequestThread } from '../domain/importRequest.js';
 import type { SlackInstallation } from '../domain/installation.js';
+import type { NamedReference, StoredReference } from '../domain/references.js';
+import type { RequestKind } from '../domain/requestKinds.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import type { StoreUnavailableError } from '../errors.js';
@@ -10,7 +12,7 @@ import type { StoreUnavailableError } from '../errors.js';
 /** A request as submitted: the fields fixed at submission, where it starts, when and why. */
 export type NewImportRequest = Pick<
   ImportRequest,
-  'id' | 'teamId' | 'enterpriseId' | 'requesterId' | 'channelId' | 'sourceKey' | 'payload' | 'approval' | 'expiresAt' | 'responseUrl' | 'replacesId'
+  'id' | 'kind' | 'teamId' | 'enterpriseId' | 'requesterId' | 'channelId' | 'sourceKey' | 'payload' | 'cluster' | 'approval' | 'expiresAt' | 'responseUrl' | 'replacesId'
 > & {
   state: Extract<RequestState, 'pending_approval' | 'approved'>;
   at: number;
@@ -20,11 +22,21 @@ export type NewImportRequest = Pick<
 
 /** Fields that may change alongside (or outside) a state transition. */
 export interface RequestPatch {
-  thread?: MessageRef | null;
+  thread?: RequestThread | null;
   threadPermalink?: string | null;
   cards?: MessageRef[];
   outcome?: ImportOutcome | null;
   lease?: ImportLease | null;
+}
+
+/** Which of a workspace's requests to list; every given condition must hold. */
+export interface RequestFilter {
+  kind?: RequestKind;
+  /** One person's requests. */
+  requesterId?: string;
+  states?: readonly RequestState[];
+  /** Requests that change one of these clusters (node groups); at most a few hundred. */
+  clusterIds?: readonly string[];
 }
 
 export interface TransitionArgs {
@@ -102,6 +114,11 @@ export interface Store {
   getApprovalPolicy(teamId: string): Promise<StoredApprovalPolicy | undefined>;
   saveApprovalPolicy(teamId: string, policy: ApprovalPolicy, updatedBy: string, at: number): Promise<void>;
 
+  /** The workspace's named references, by kind, category and the order they were given in. */
+  listReferences(teamId: string): Promise<StoredReference[]>;
+  /** Replaces the workspace's named references with `references` (in their order), all or nothing. */
+  replaceReferences(teamId: string, references: readonly NamedReference[], updatedBy: string, at: number): Promise<void>;
+
   /**
    * Inserts the request and its first audit entry atomically. When (teamId, sourceKey) already exists
    * (a redelivered submission), inserts nothing and returns the existing request with created=false.
@@ -113,10 +130,8 @@ export interface Store {
    * messages are rendered from. Votes and decision are only looked up for a request that needed approval.
    */
   getSnapshot(id: string): Promise<RequestSnapshot | undefined>;
-  /** Newest first. */
-  listRequests(teamId: string, limit: number): Promise<ImportRequest[]>;
-  /** One person's requests in a workspace, newest first. */
-  listRequestsBy(teamId: string, requesterId: string, limit: number): Promise<ImportRequest[]>;
+  /** Newest first; only those matching `filter` when given. */
+  listRequests(teamId: string, limit: number, filter?: RequestFilter): Promise<ImportRequest[]>;
   /** Requests still waiting for approval in scope (a workspace, or every workspace of an org), oldest first. */
   listPending(scope: WorkspaceScope, limit: number): Promise<ImportRequest[]>;
   listEvents(requestId: string): Promise<RequestEvent[]>;

@@ -1,11 +1,14 @@
-// The approval card: what approvers need to decide (cluster, node groups, requester, expiry,
+// The approval card: what approvers need to decide (the cluster, the node groups, requester, expiry,
 // progress, the exact JSON on request) and the buttons, which give way to the decision once made.
+// One card for every kind of request, in its kind's words.
 import type { Button, KnownBlock, ModalView } from '@slack/types';
 import type { Approval, ImportRequest, RequestEvent } from '../domain/importRequest.js';
+import { bodyOf, endpointOf } from '../domain/requestKinds.js';
 import { actions, button, code, confirmDialog, context, escapedWithin, escapeMrkdwn, fields, listWithin, plain, section, slackDate, SLACK_LIMITS, userMention } from './blocks.js';
 import { ACTION } from './ids.js';
-import { approversText, clusterSummary, editAndRetryButton, nodeGroupsText, parsePayload, progressText } from './importMessages.js';
+import { approversText, editAndRetryButton, nodeGroupsText, progressText } from './importMessages.js';
 import { slackMessage, type SlackMessage } from './message.js';
+import { capitalised, wordsOf } from './requestKinds.js';
 
 /** Who approved so far, as mentions, in the room a sentence or a field leaves (at most 10 people). */
 function approvedBy(approvals: readonly Approval[], maxChars = 1000): string {
@@ -16,23 +19,24 @@ function approvedBy(approvals: readonly Approval[], maxChars = 1000): string {
 }
 
 export function approvalCard(request: ImportRequest, approvals: readonly Approval[], decision: RequestEvent | undefined): SlackMessage {
-  const body = parsePayload(request);
+  const { body } = bodyOf(request);
+  const words = wordsOf(request);
+  const summary = words.summary(request);
   const pending = request.state === 'pending_approval';
   const blocks: KnownBlock[] = [
     section(
       pending
-        ? `:raising_hand: *Approval needed* · ${approversText(request)}: ${userMention(request.requesterId)} wants to import ${clusterSummary(body)}.`
-        : `*Import approval* · ${userMention(request.requesterId)}’s import of ${clusterSummary(body)}.`,
+        ? `:raising_hand: *Approval needed* · ${approversText(request)}: ${userMention(request.requesterId)} wants to ${words.verb} ${summary}.`
+        : `*${capitalised(words.noun)} approval* · ${userMention(request.requesterId)}’s ${words.nounPhrase(summary)}.`,
     ),
     fields([
-      ['Provider', escapeMrkdwn(body.cluster_hosted_on)],
-      ['Region', body.region === null ? '—' : escapeMrkdwn(body.region)],
+      ...words.cardFields(request),
       ['Requester', userMention(request.requesterId)],
       ['Expires', request.expiresAt === null ? '—' : slackDate(request.expiresAt)],
       ['Progress', `${progressText(request, approvals)}${approvals.length > 0 ? ` (${approvedBy(approvals)})` : ''}`],
       ['Org', code(body.org)],
     ]),
-    section(nodeGroupsText(body)),
+    section(nodeGroupsText(body.nodegroup_labels)),
   ];
   if (pending) {
     blocks.push(
@@ -54,30 +58,26 @@ export function approvalCard(request: ImportRequest, approvals: readonly Approva
       ]),
     );
   }
-  blocks.push(context(`Request ${code(request.id)} · approvers are checked when they click; requesters cannot approve their own imports`));
+  blocks.push(context(`Request ${code(request.id)} · approvers are checked when they click; requesters cannot approve their own ${words.plural}`));
   return slackMessage(
     pending
-      ? `Approval needed: ${escapeMrkdwn(body.name)} (${body.cluster_hosted_on}) requested by the user ${request.requesterId}, request ${request.id}`
-      : `Import approval for ${escapeMrkdwn(body.name)}: ${request.state}`,
+      ? `Approval needed: ${words.cardTitle(request)} requested by the user ${request.requesterId}, request ${request.id}`
+      : `${capitalised(words.noun)} approval for ${words.title(request)}: ${request.state}`,
     blocks,
   );
 }
 
 /**
  * Approve, Reject… and View JSON for a pending request: the same buttons (and so the same listeners and
- * checks) on the card and on an approver's App Home.
+ * checks) on the card and on an approver's App Home, in the request's kind's words.
  */
 export function decisionButtons(request: ImportRequest): Button[] {
-  const body = parsePayload(request);
+  const words = wordsOf(request);
   return [
     button('Approve', ACTION.approve, {
       value: request.id,
       style: 'primary',
-      confirm: confirmDialog(
-        'Approve this import?',
-        `Simplismart will take control of the cluster *${escapedWithin(body.name, 100)}*. The JSON that is sent is exactly what “View JSON” shows.`,
-        'Approve',
-      ),
+      confirm: confirmDialog(`Approve this ${words.noun}?`, words.approveConfirm(request), 'Approve'),
     }),
     button('Reject…', ACTION.reject, { value: request.id, style: 'danger' }),
     button('View JSON', ACTION.viewPayload, { value: request.id }),
@@ -110,6 +110,7 @@ export function decisionLine(request: ImportRequest, approvals: readonly Approva
 /** The exact JSON that is (or was) sent, pretty-printed, in a modal opened from the card. */
 export function payloadModal(request: ImportRequest): ModalView {
   const pretty = JSON.stringify(JSON.parse(request.payload), null, 2);
+  const endpoint = `POST /${endpointOf(request)}`;
   // Escaped (a name must not turn into a mention or a disguised link), then cut between characters,
   // never inside an entity, into sections that hold 3000 characters with the backticks.
   const chunks: string[] = [''];
@@ -126,7 +127,7 @@ export function payloadModal(request: ImportRequest): ModalView {
     title: plain('Request JSON', SLACK_LIMITS.modalTitle),
     close: plain('Close', SLACK_LIMITS.modalButton),
     blocks: [
-      context(`The body of \`POST /infrastructure/clusters/existing\` for request ${code(request.id)}, byte for byte what is sent (shown indented). It holds no secret: the kubeconfig stays in Simplismart’s secret.`),
+      context(`The body of ${code(endpoint)} for request ${code(request.id)}, byte for byte what is sent (shown indented). It holds no secret: the kubeconfig stays in Simplismart’s secret.`),
       ...chunks.map((chunk) => section(`\`\`\`${chunk}\`\`\``)),
     ],
   };

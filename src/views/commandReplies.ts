@@ -1,25 +1,24 @@
 // Ephemeral replies to `/simplismart …`: help, status, history, a request's audit trail, and the
 // notes that say why something cannot be done and what to do instead.
-import type { KnownBlock } from '@slack/types';
 import type { StoredApprovalPolicy } from '../domain/approvalPolicy.js';
 import { describeExpiry } from '../domain/approvalPolicy.js';
 import type { ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { STATE_EMOJI, STATE_LABELS } from '../domain/importRequest.js';
 import { tokenFreshness, type WorkspaceConnection } from '../domain/workspaceConnection.js';
 import {
+  actions,
   approverMentions,
   channelMention,
   code,
   context,
   escapedWithin,
-  escapeMrkdwn,
-  MESSAGE_TEXT_BUDGET,
   section,
   slackDate,
   userMention,
 } from './blocks.js';
-import { parsePayload } from './importMessages.js';
-import { blockTextLength, message, slackMessage, type SlackMessage } from './message.js';
+import { addNodeGroupsButton, importSimilarButton } from './importMessages.js';
+import { message, sectionsFor, slackMessage, type SlackMessage } from './message.js';
+import { stateLabel, wordsOf } from './requestKinds.js';
 
 export function helpMessage(unknown?: string): SlackMessage {
   const lines = [
@@ -29,7 +28,10 @@ export function helpMessage(unknown?: string): SlackMessage {
     '• `/simplismart connect` — (admins) connect this workspace with a Simplismart API token',
     '• `/simplismart disconnect` — (admins) remove the stored token',
     '• `/simplismart approvals` — see the approval policy; admins can change it',
-    '• `/simplismart history` — recent import requests; `/simplismart history <request id>` — one request’s full audit trail',
+    '• `/simplismart nodegroups [cluster]` — add node groups to a cluster (one imported here, by name, or any by its UUID)',
+    '• `/simplismart clusters` — the clusters imported through the bot here; `/simplismart clusters <name or UUID>` — one, with its history of changes',
+    '• `/simplismart references` — the names given to hosted zones, secrets and tool catalogs (offered in the import form); admins can change them',
+    '• `/simplismart history` — recent requests; `/simplismart history <request id>` — one request’s full audit trail',
     '• `/simplismart help` — this message',
   ];
   return message(lines.join('\n'));
@@ -112,17 +114,21 @@ export function connectionLines(args: ConnectionStatus): string[] | undefined {
 }
 
 export function policyMessage(policy: StoredApprovalPolicy | undefined, canEdit: boolean): SlackMessage {
-  if (policy === undefined || !policy.required) {
+  const nodeGroupsOnly = policy !== undefined && !policy.required && policy.nodeGroupsApproval === 'required';
+  if (policy === undefined || (!policy.required && !nodeGroupsOnly)) {
     return message(
       `:unlock: Imports run straight away: approval is not required in this workspace.${canEdit ? '' : ' Workspace admins can require it with `/simplismart approvals`.'}`,
     );
   }
   const lines = [
-    ':lock: *Approval is required* before an import runs.',
-    `• Approvers: ${approverMentions(policy.approverUserIds, policy.approverGroupIds, 2000)}; a requester never approves their own import`,
+    nodeGroupsOnly
+      ? ':unlock: Imports run straight away, but :lock: *adding node groups to a cluster needs approval*.'
+      : ':lock: *Approval is required* before an import runs.',
+    `• Approvers: ${approverMentions(policy.approverUserIds, policy.approverGroupIds, 2000)}; a requester never approves their own request`,
     `• Approvals needed: ${policy.approvalsNeeded}`,
     `• Requests expire after ${describeExpiry(policy.expirySeconds)}`,
     `• Approval cards go to ${policy.approvalsChannelId === null ? 'the request’s own thread' : channelMention(policy.approvalsChannelId)}`,
+    ...(nodeGroupsOnly ? [] : [`• Adding node groups to a cluster: ${policy.nodeGroupsApproval === 'not_required' ? 'runs straight away, without approval' : 'needs the same approval'}`]),
     `_Last changed by ${userMention(policy.updatedBy)} on ${slackDate(policy.updatedAt)}._${canEdit ? '' : ' Only workspace admins can change it.'}`,
   ];
   return message(lines.join('\n'));
@@ -130,25 +136,24 @@ export function policyMessage(policy: StoredApprovalPolicy | undefined, canEdit:
 
 export function historyMessage(requests: readonly ImportRequest[]): SlackMessage {
   if (requests.length === 0) return message('No import requests in this workspace yet. Start one with `/simplismart import`.');
-  const lines = requests.map((r) => {
-    const body = parsePayload(r);
+  const rows = requests.map((r) => {
     const uuid = r.outcome?.kind === 'imported' && r.outcome.cluster.uuid !== null ? ` · ${code(r.outcome.cluster.uuid)}` : '';
     const approvers = r.approval === null ? '' : ` · approvers ${approverMentions(r.approval.approverUserIds, r.approval.approverGroupIds, 200)}`;
     const link = r.threadPermalink === null ? '' : ` · <${r.threadPermalink}|thread>`;
-    return `${STATE_EMOJI[r.state]} ${code(r.id)} *${escapedWithin(body.name, 60)}* — ${STATE_LABELS[r.state]} · ${userMention(r.requesterId)} · ${slackDate(r.createdAt, '{date_short} {time}')}${approvers}${uuid}${link}`;
+    const text = `${STATE_EMOJI[r.state]} ${code(r.id)} ${wordsOf(r).shortName(r)} — ${stateLabel(r)} · ${userMention(r.requesterId)} · ${slackDate(r.createdAt, '{date_short} {time}')}${approvers}${uuid}${link}`;
+    return r.kind === 'import_cluster' ? { text, accessory: importSimilarButton(r, 'Import similar') } : text;
   });
-  const top = section('*Recent import requests*');
-  const bottom = context('`/simplismart history <request id>` shows one request’s full audit trail.');
-  return slackMessage(`Recent import requests: ${requests.map((r) => `${r.id} ${STATE_LABELS[r.state]}`).join(', ')}`, [
+  const top = section('*Recent requests*');
+  const bottom = context('`/simplismart history <request id>` shows one request’s full audit trail; *Import similar* opens the import form filled from that request.');
+  return slackMessage(`Recent requests: ${requests.map((r) => `${r.id} ${stateLabel(r)}`).join(', ')}`, [
     top,
-    ...sectionsFor(lines, [top, bottom]),
+    ...sectionsFor(rows, [top, bottom]),
     bottom,
   ]);
 }
 
 export function auditMessage(request: ImportRequest, events: readonly RequestEvent[]): SlackMessage {
-  const body = parsePayload(request);
-  const header = `${STATE_EMOJI[request.state]} Request ${code(request.id)}: *${escapeMrkdwn(body.name)}* — ${STATE_LABELS[request.state]}${request.threadPermalink === null ? '' : ` · <${request.threadPermalink}|thread>`}`;
+  const header = `${STATE_EMOJI[request.state]} Request ${code(request.id)}: ${wordsOf(request).shortName(request)} — ${stateLabel(request)}${request.threadPermalink === null ? '' : ` · <${request.threadPermalink}|thread>`}`;
   const lines = events.map((e) => {
     const who = e.actorId === null ? 'the bot' : userMention(e.actorId);
     const move = e.fromState === null ? `created as _${STATE_LABELS[e.toState]}_` : e.fromState === e.toState ? `_${STATE_LABELS[e.toState]}_` : `_${STATE_LABELS[e.fromState]}_ → _${STATE_LABELS[e.toState]}_`;
@@ -156,35 +161,16 @@ export function auditMessage(request: ImportRequest, events: readonly RequestEve
     return `${e.seq}. ${slackDate(e.at, '{date_short} {time_secs}')} · ${who} · ${move}${why}`;
   });
   const top = section(header);
-  return slackMessage(`Audit trail of ${request.id}: ${events.length} entries`, [top, ...sectionsFor(lines, [top])]);
+  const buttons = [
+    ...(request.kind === 'import_cluster' ? [importSimilarButton(request)] : []),
+    ...(clusterOfRequest(request) === null ? [] : [addNodeGroupsButton(request)]),
+  ];
+  const bottom = buttons.length === 0 ? [] : [actions(undefined, buttons)];
+  return slackMessage(`Audit trail of ${request.id}: ${events.length} entries`, [top, ...sectionsFor(lines, [top, ...bottom]), ...bottom]);
 }
 
-function moreNotShown(count: number): string {
-  return `_…and ${count} more not shown._`;
-}
-const MORE_NOT_SHOWN_ROOM = moreNotShown(1_000_000).length + 1;
-
-/**
- * A section holds 3000 characters and a message MESSAGE_TEXT_BUDGET in all: lines go into as many
- * sections as they need, in what the message's other blocks leave, and the rest is counted, not cut.
- */
-function sectionsFor(lines: readonly string[], others: readonly KnownBlock[]): KnownBlock[] {
-  const budget = MESSAGE_TEXT_BUDGET - blockTextLength(others) - MORE_NOT_SHOWN_ROOM;
-  const blocks: KnownBlock[] = [];
-  let chunk = '';
-  let used = 0;
-  for (const [index, line] of lines.entries()) {
-    used += line.length + 1;
-    if (used > budget) {
-      chunk += `${chunk === '' ? '' : '\n'}${moreNotShown(lines.length - index)}`;
-      break;
-    }
-    if (chunk !== '' && chunk.length + line.length + 1 > 2900) {
-      blocks.push(section(chunk));
-      chunk = '';
-    }
-    chunk += `${chunk === '' ? '' : '\n'}${line}`;
-  }
-  if (chunk !== '') blocks.push(section(chunk));
-  return blocks;
+/** The cluster more node groups can be added to after this request: the one it imported or changed, once it succeeded. */
+function clusterOfRequest(request: ImportRequest): string | null {
+  if (request.state !== 'succeeded') return null;
+  return request.cluster?.id ?? (request.outcome?.kind === 'imported' ? request.outcome.cluster.uuid : null);
 }

@@ -1,14 +1,16 @@
 // The App Home tab, one function per section — the workspace's Simplismart connection (and, for
 // admins, its buttons), importing a cluster, the requests waiting for this person's approval, and their
-// own recent requests — put together within what Slack accepts for a Home view (100 blocks).
+// own recent requests, each in its kind's words; the workspace's clusters are clustersHome.ts's — put
+// together within what Slack accepts for a Home view (100 blocks).
 import type { HomeView, KnownBlock } from '@slack/types';
 import type { Approval, ImportRequest } from '../domain/importRequest.js';
-import { STATE_EMOJI, STATE_LABELS } from '../domain/importRequest.js';
+import { STATE_EMOJI } from '../domain/importRequest.js';
 import { decisionButtons } from './approvalCard.js';
-import { actions, button, confirmDialog, context, escapedWithin, header, listWithin, section, slackDate, SLACK_LIMITS, userMention } from './blocks.js';
+import { actions, button, confirmDialog, context, header, listWithin, section, slackDate, SLACK_LIMITS, userMention } from './blocks.js';
 import { connectionLines, type ConnectionStatus } from './commandReplies.js';
 import { ACTION } from './ids.js';
-import { clusterSummary, parsePayload, progressText } from './importMessages.js';
+import { progressText } from './importMessages.js';
+import { stateLabel, wordsOf } from './requestKinds.js';
 
 /** How many requests each list shows; the rest are counted. */
 export const HOME_LIST_MAX = 10;
@@ -85,11 +87,11 @@ export function waitingSection(items: ReadonlyArray<{ request: ImportRequest; ap
     return blocks;
   }
   for (const { request, approvals, approvedByYou } of items.slice(0, HOME_LIST_MAX)) {
-    const body = parsePayload(request);
+    const words = wordsOf(request);
     const expires = request.expiresAt === null ? '' : ` · expires ${slackDate(request.expiresAt)}`;
     const mine = approvedByYou ? ' · _you approved_' : '';
     blocks.push(
-      section(`:raising_hand: ${userMention(request.requesterId)} wants to import ${clusterSummary(body)} · ${progressText(request, approvals)}${mine}${expires}${request.threadPermalink === null ? '' : ` · <${request.threadPermalink}|thread>`}`),
+      section(`:raising_hand: ${userMention(request.requesterId)} wants to ${words.verb} ${words.summary(request)} · ${progressText(request, approvals)}${mine}${expires}${request.threadPermalink === null ? '' : ` · <${request.threadPermalink}|thread>`}`),
       actions(`home_waiting_${request.id}`, decisionButtons(request)),
     );
   }
@@ -102,13 +104,12 @@ export function waitingSection(items: ReadonlyArray<{ request: ImportRequest; ap
 export function recentSection(requests: readonly ImportRequest[]): KnownBlock[] {
   const blocks: KnownBlock[] = [header('Your recent requests')];
   if (requests.length === 0) {
-    blocks.push(context('You have not asked for an import yet.'));
+    blocks.push(context('You have not asked to import a cluster or add node groups yet.'));
     return blocks;
   }
   const lines = requests.slice(0, HOME_LIST_MAX).map((r) => {
-    const name = escapedWithin(parsePayload(r).name, 80);
     const link = r.threadPermalink === null ? '' : ` · <${r.threadPermalink}|thread>`;
-    return `${STATE_EMOJI[r.state]} *${name}* — ${STATE_LABELS[r.state]} · ${slackDate(r.createdAt, '{date_short} {time}')}${link}`;
+    return `${STATE_EMOJI[r.state]} ${wordsOf(r).shortName(r)} — ${stateLabel(r)} · ${slackDate(r.createdAt, '{date_short} {time}')}${link}`;
   });
   blocks.push(section(listWithin(lines, SLACK_LIMITS.sectionText - 100, { separator: '\n', more: (n) => `\n…and ${n} more` })));
   blocks.push(context('`/simplismart history` lists the workspace’s requests; `/simplismart history <id>` shows one’s audit trail.'));

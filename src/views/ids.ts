@@ -8,6 +8,8 @@ export const CALLBACK = {
   connectModal: 'connect_workspace',
   policyModal: 'approval_policy',
   rejectModal: 'reject_import',
+  nodeGroupsModal: 'add_node_groups',
+  referencesModal: 'workspace_references',
 } as const;
 
 export const ACTION = {
@@ -22,6 +24,10 @@ export const ACTION = {
   reject: 'request_reject',
   cancel: 'request_cancel',
   viewPayload: 'request_view_payload',
+  addNodeGroups: 'cluster_add_node_groups',
+  importSimilar: 'request_import_similar',
+  /** A menu of named values with "Other (UUID)…": choosing re-renders the form (to show the UUID field). */
+  namedChoice: 'named_choice',
   homeImport: 'home_import',
   homeConnect: 'home_connect',
   homeDisconnect: 'home_disconnect',
@@ -55,6 +61,17 @@ export function groupHeaderBlockId(slot: number): string {
   return `ng_${slot}_header`;
 }
 
+/** The menu that offers a field's named values (hosted zones, secrets), above its typed UUID input. */
+export function namedBlockId(field: ClusterField): string {
+  return `cluster_${field}_name`;
+}
+
+/** The menu of one category's named cluster tools. */
+export function toolsBlockId(category: string): string {
+  return `${TOOLS_BLOCK_PREFIX}${category}`;
+}
+export const TOOLS_BLOCK_PREFIX = 'tools_';
+
 export const NODE_GROUP_ACTIONS_BLOCK = 'nodegroup_actions';
 export const MORE_SETTINGS_BLOCK = 'more_settings';
 
@@ -72,6 +89,21 @@ export const POLICY_BLOCK = {
   approvalsNeeded: 'policy_approvals_needed',
   expiryHours: 'policy_expiry_hours',
   channel: 'policy_channel',
+  nodeGroups: 'policy_node_groups',
 } as const;
 
 export const REJECT_BLOCK = { reason: 'reject_reason' } as const;
+
+export const NODE_GROUPS_BLOCK = {
+  /** The menu of the workspace's clusters (with "Other (UUID)…"). */
+  cluster: 'ngf_cluster',
+  /** The cluster's UUID, typed. */
+  clusterId: 'ngf_cluster_uuid',
+  org: 'ngf_org',
+} as const;
+
+export const REFERENCES_BLOCK = {
+  hostedZones: 'refs_hosted_zones',
+  secrets: 'refs_secrets',
+  tools: 'refs_tools',
+} as const;

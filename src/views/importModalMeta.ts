@@ -1,26 +1,20 @@
-// The import form's private_metadata: what the form carries between updates and to its submission —
-// the channel, the node-group editor's slots, the request it edits, where to reach the person, the
-// approval note — written, checked and read here.
+// The import form's private_metadata: what every request form carries (requestFormMeta.ts) and its
+// own — More settings opened, the named fields whose menu says "Other" — written, checked and read here.
 import { z } from 'zod';
 import type { ImportForm } from '../domain/importForm.js';
-import { clipMrkdwn } from './blocks.js';
-import { MAX_NODE_GROUPS, nodeGroupSlotsShape, slotsAreSound, slotsOf } from './nodeGroupEditor.js';
+import { decodeEditorMeta, unusableEditorMeta } from './nodeGroupEditor.js';
+import { requestFormMetaFor, requestFormMetaShape, type RequestFormExtra } from './requestFormMeta.js';
 
-/** The approval note shown on top of the form, kept in its metadata (whose room is 3000 in all). */
-export const APPROVAL_NOTE_MAX = 600;
+/** The import form's fields that offer named values (see references.ts) besides a typed UUID. */
+export const NAMED_FIELDS = ['hostedZone', 'secretId'] as const;
+export type NamedField = (typeof NAMED_FIELDS)[number];
 
 const metaSchema = z.object({
-  /** The channel the command ran in: where the notification thread goes. */
-  c: z.string().max(30),
-  ...nodeGroupSlotsShape,
-  /** The request this form edits, if any. */
-  r: z.string().max(40).optional(),
-  /** The command's response_url, to reach the person if the channel is closed to the bot. */
-  u: z.string().max(500).optional(),
-  /** The approval note shown on top, kept so that form updates need no policy lookup. */
-  a: z.string().max(APPROVAL_NOTE_MAX).optional(),
+  ...requestFormMetaShape,
   /** 1 once "More settings" (avatar, default node config, cluster tools) was opened. */
   x: z.literal(1).optional(),
+  /** The named fields whose menu says "Other (UUID)…": their typed input shows even while empty. */
+  o: z.array(z.enum(NAMED_FIELDS)).max(NAMED_FIELDS.length).optional(),
 });
 export type ImportModalMeta = z.infer<typeof metaSchema>;
 
@@ -30,45 +24,16 @@ export function encodeMeta(meta: ImportModalMeta): string {
 
 /** Undefined for metadata this bot did not write (or a forged payload). */
 export function decodeMeta(raw: string | undefined): ImportModalMeta | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  try {
-    const parsed = metaSchema.safeParse(JSON.parse(raw));
-    return parsed.success && slotsAreSound(parsed.data) ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return decodeEditorMeta(metaSchema, raw);
 }
 
-/**
- * What to tell the person whose form carries metadata this bot could not have written. A form naming
- * more node groups than fit (a forged or hand-built payload) gets the limit named; anything else is
- * an out-of-date form.
- */
+/** What to tell the person whose import form carries metadata this bot could not have written. */
 export function unusableMetaMessage(raw: string | undefined): string {
-  let slots: unknown;
-  try {
-    slots = (JSON.parse(raw ?? '') as { s?: unknown } | null)?.s;
-  } catch {
-    slots = undefined;
-  }
-  if (Array.isArray(slots) && slots.length > MAX_NODE_GROUPS) {
-    return `This form holds ${slots.length} node groups; at most ${MAX_NODE_GROUPS} node groups fit in one import form. Close it, run \`/simplismart import\` again, and add the other groups in Simplismart after the import.`;
-  }
-  return 'This form is out of date. Close it and run `/simplismart import` again.';
+  return unusableEditorMeta(raw, '/simplismart import');
 }
 
-export function metaFor(
-  form: ImportForm,
-  channelId: string,
-  extra: { replacesId?: string; responseUrl?: string; approvalNote?: string } = {},
-): ImportModalMeta {
-  return {
-    c: channelId,
-    ...slotsOf(form.nodeGroups),
-    ...(extra.replacesId === undefined ? {} : { r: extra.replacesId }),
-    ...(extra.responseUrl === undefined || extra.responseUrl.length > 500 ? {} : { u: extra.responseUrl }),
-    ...(extra.approvalNote === undefined ? {} : { a: clipMrkdwn(extra.approvalNote, APPROVAL_NOTE_MAX) }),
-  };
+export function metaFor(form: ImportForm, channelId: string, extra: RequestFormExtra = {}): ImportModalMeta {
+  return requestFormMetaFor(form, channelId, extra);
 }
 
 /** Opens the "More settings" part of the form. */

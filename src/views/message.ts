@@ -1,6 +1,6 @@
 // Every message the bot posts is finished here: its notification text and its block text kept within
 // what Slack accepts, so that no builder can produce one Slack refuses (and an outcome is never lost).
-import type { KnownBlock, MrkdwnElement, PlainTextElement } from '@slack/types';
+import type { Button, KnownBlock, MrkdwnElement, PlainTextElement } from '@slack/types';
 import { clipMrkdwn, MESSAGE_TEXT_BUDGET, section, SLACK_LIMITS } from './blocks.js';
 
 /** A message ready to post: every builder in src/views makes it with slackMessage(). */
@@ -92,4 +92,51 @@ function levelFor(lengths: readonly number[], allowance: number): number {
     used += length;
   }
   return sorted.at(-1) ?? 0;
+}
+
+function moreNotShown(count: number): string {
+  return `_…and ${count} more not shown._`;
+}
+const MORE_NOT_SHOWN_ROOM = moreNotShown(1_000_000).length + 1;
+
+/** A line with a button beside it: it gets a section of its own. */
+export interface ButtonRow {
+  text: string;
+  accessory: Button;
+}
+
+/**
+ * A section holds 3000 characters and a message MESSAGE_TEXT_BUDGET in all, and 50 blocks: lines go
+ * into as many sections as they need (a line with a button into its own), in what the message's other
+ * blocks leave, and the rest is counted, not cut.
+ */
+export function sectionsFor(lines: ReadonlyArray<string | ButtonRow>, others: readonly KnownBlock[]): KnownBlock[] {
+  const budget = MESSAGE_TEXT_BUDGET - blockTextLength(others) - MORE_NOT_SHOWN_ROOM;
+  const blockRoom = SLACK_LIMITS.messageBlocks - others.length - 1;
+  const blocks: KnownBlock[] = [];
+  let chunk = '';
+  let used = 0;
+  const flush = () => {
+    if (chunk !== '') blocks.push(section(chunk));
+    chunk = '';
+  };
+  for (const [index, line] of lines.entries()) {
+    const row = typeof line === 'string' ? undefined : line;
+    const text = typeof line === 'string' ? line : line.text;
+    used += text.length + 1 + (row?.accessory.text.text.length ?? 0);
+    if (used > budget || blocks.length + (chunk === '' ? 0 : 1) >= blockRoom) {
+      flush();
+      blocks.push(section(moreNotShown(lines.length - index)));
+      return blocks;
+    }
+    if (row !== undefined) {
+      flush();
+      blocks.push(section(row.text, { accessory: row.accessory }));
+      continue;
+    }
+    if (chunk !== '' && chunk.length + text.length + 1 > 2900) flush();
+    chunk += `${chunk === '' ? '' : '\n'}${text}`;
+  }
+  flush();
+  return blocks;
 }

@@ -41,6 +41,11 @@ export class ModalState {
     return this.input(blockId, actionId)?.selected_conversation ?? null;
   }
 
+  /** The block ids of the inputs whose id starts with `prefix` (inputs a form renders by a name it reads back). */
+  blocksStartingWith(prefix: string): string[] {
+    return Object.keys(this.values).filter((blockId) => blockId.startsWith(prefix));
+  }
+
   private input(blockId: string, actionId: string): InputState | undefined {
     return this.values[blockId]?.[actionId];
   }

@@ -1,7 +1,7 @@
 // The node-group editor, one part of a form: the node groups rendered under block ids that carry each
 // group's slot (stable across updates, so Slack keeps what was typed), read back by slot, added and
-// removed within the limit; the slots it keeps in its form's metadata; the accelerator menu's options.
-// The import form uses it; a form that edits a cluster's node groups uses it the same way.
+// removed within the limit; the slots it keeps in its form's metadata (and that metadata's checks);
+// the accelerator menu's options. The import form and the node-groups form hold it alike.
 import type { KnownBlock, PlainTextOption } from '@slack/types';
 import { z } from 'zod';
 import { ACCELERATOR_PATTERN, CAPACITY_TYPES, DOCUMENTED_ACCELERATORS, LIMITS } from '../domain/clusterImport.js';
@@ -12,8 +12,8 @@ import type { ModalState } from './modalState.js';
 
 /**
  * Slack allows 100 blocks in a modal. Each node group takes 12 and the editor 2 more (its header and
- * the add button), so six groups leave a form about 25 blocks for everything else; more groups can be
- * added to the cluster after the import.
+ * the add button), so six groups leave a form 26 blocks for everything else (the import form counts
+ * its own in importModal.ts); more groups are added to the cluster afterwards (/simplismart nodegroups).
  */
 export const MAX_NODE_GROUPS = 6;
 
@@ -40,6 +40,35 @@ export function slotsAreSound({ s, n }: NodeGroupSlots): boolean {
   return new Set(s).size === s.length && s.every((slot) => slot < n);
 }
 
+/** A form's metadata as `schema` reads it, with sound slots; undefined for metadata this bot did not write. */
+export function decodeEditorMeta<M extends NodeGroupSlots>(schema: z.ZodType<M>, raw: string | undefined): M | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success && slotsAreSound(parsed.data) ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What to tell the person whose form (opened by `command`) carries metadata this bot could not have
+ * written. A form naming more node groups than fit (a forged or hand-built payload) gets the limit
+ * named; anything else is an out-of-date form.
+ */
+export function unusableEditorMeta(raw: string | undefined, command: string): string {
+  let slots: unknown;
+  try {
+    slots = (JSON.parse(raw ?? '') as { s?: unknown } | null)?.s;
+  } catch {
+    slots = undefined;
+  }
+  if (Array.isArray(slots) && slots.length > MAX_NODE_GROUPS) {
+    return `This form holds ${slots.length} node groups; at most ${MAX_NODE_GROUPS} node groups fit in one form. Close it, run \`${command}\` again, and add the other groups afterwards with \`/simplismart nodegroups\`.`;
+  }
+  return `This form is out of date. Close it and run \`${command}\` again.`;
+}
+
 export function slotsOf(groups: readonly NodeGroupForm[]): NodeGroupSlots {
   const s = groups.map((g) => g.slot);
   return { s, n: Math.max(...s) + 1 };
@@ -54,7 +83,7 @@ export function nodeGroupEditorBlocks(groups: readonly NodeGroupForm[]): KnownBl
   } else {
     blocks.push(
       context(
-        `Up to ${MAX_NODE_GROUPS} node groups fit in one form (Slack allows 100 blocks in a form). Add more to the cluster after the import from the Simplismart console.`,
+        `Up to ${MAX_NODE_GROUPS} node groups fit in one form (Slack allows 100 blocks in a form). Add more to the cluster afterwards with \`/simplismart nodegroups\`.`,
       ),
     );
   }

@@ -1,6 +1,6 @@
 // The approval policy form (admins), its reading and checking, and the confirmation that follows.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { describeExpiry, POLICY_LIMITS, type ApprovalPolicy } from '../domain/approvalPolicy.js';
+import { describeExpiry, NODE_GROUPS_APPROVAL, POLICY_LIMITS, type ApprovalPolicy, type NodeGroupsApproval } from '../domain/approvalPolicy.js';
 import { approverMentions, channelMention, checkbox, context, input, numberInput, option, plain, section, SLACK_LIMITS } from './blocks.js';
 import { CALLBACK, INPUT_ACTION, POLICY_BLOCK } from './ids.js';
 import { ModalState, type ViewStateValues } from './modalState.js';
@@ -12,6 +12,14 @@ export interface UserGroupChoice {
 }
 
 const REQUIRED_OPTION = option('Require approval before an import runs', 'required');
+
+/** How each choice for adding node groups reads, in the form and after. */
+export const NODE_GROUPS_APPROVAL_LABELS: Record<NodeGroupsApproval, string> = {
+  same: 'As imports (the default)',
+  required: 'Always need approval',
+  not_required: 'Never need approval',
+};
+const nodeGroupsOption = (choice: NodeGroupsApproval): PlainTextOption => option(NODE_GROUPS_APPROVAL_LABELS[choice], choice);
 
 export function policyModal(policy: ApprovalPolicy, groups: readonly UserGroupChoice[]): ModalView {
   const groupOption = (g: UserGroupChoice): PlainTextOption => option(`@${g.handle} (${g.name})`, g.id);
@@ -72,6 +80,17 @@ export function policyModal(policy: ApprovalPolicy, groups: readonly UserGroupCh
       value: String(Math.round((clampExpiry(policy.expirySeconds) / 3600) * 100) / 100),
     }),
     input({
+      blockId: POLICY_BLOCK.nodeGroups,
+      label: 'Adding node groups to a cluster',
+      hint: 'Whether adding node groups (/simplismart nodegroups) waits for the same approvers as an import.',
+      element: {
+        type: 'radio_buttons',
+        action_id: INPUT_ACTION,
+        options: NODE_GROUPS_APPROVAL.map(nodeGroupsOption),
+        initial_option: nodeGroupsOption(policy.nodeGroupsApproval),
+      },
+    }),
+    input({
       blockId: POLICY_BLOCK.channel,
       label: 'Approvals channel',
       optional: true,
@@ -109,6 +128,10 @@ export function readPolicyForm(values: ViewStateValues): PolicyFormResult {
   const hoursText = state.text(POLICY_BLOCK.expiryHours).trim();
   const hours = /^\d+(\.\d+)?$/.test(hoursText) ? Number(hoursText) : NaN;
   const channel = state.conversation(POLICY_BLOCK.channel);
+  const nodeGroupsChoice = state.text(POLICY_BLOCK.nodeGroups);
+  const nodeGroupsApproval = NODE_GROUPS_APPROVAL.find((c) => c === nodeGroupsChoice) ?? 'same';
+  // Approvers are needed as soon as any request waits for them.
+  const anyApproval = required || nodeGroupsApproval === 'required';
 
   const { approvalsNeeded: n, expirySeconds: e } = POLICY_LIMITS;
   if (!Number.isInteger(needed) || needed < n.min || needed > n.max) {
@@ -119,9 +142,11 @@ export function readPolicyForm(values: ViewStateValues): PolicyFormResult {
     errors[POLICY_BLOCK.expiryHours] = `Enter between ${e.min / 3600} and ${e.max / 3600} hours.`;
   }
   if (users.length > POLICY_LIMITS.approvers) errors[POLICY_BLOCK.users] = `Choose at most ${POLICY_LIMITS.approvers} people.`;
-  if (required && users.length === 0 && groups.length === 0) {
-    errors[POLICY_BLOCK.users] = 'Choose at least one approver (or a user group), or untick “Require approval”.';
-  } else if (required && groups.length === 0 && Number.isInteger(needed) && needed > users.length) {
+  if (anyApproval && users.length === 0 && groups.length === 0) {
+    errors[POLICY_BLOCK.users] = required
+      ? 'Choose at least one approver (or a user group), or untick “Require approval”.'
+      : 'Adding node groups always needs approval: choose at least one approver (or a user group), or change that choice.';
+  } else if (anyApproval && groups.length === 0 && Number.isInteger(needed) && needed > users.length) {
     errors[POLICY_BLOCK.approvalsNeeded] = `Only ${users.length} approver${users.length === 1 ? ' is' : 's are'} chosen, so at most ${users.length} approval${users.length === 1 ? '' : 's'} can be needed.`;
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
@@ -134,6 +159,7 @@ export function readPolicyForm(values: ViewStateValues): PolicyFormResult {
       approvalsNeeded: needed,
       expirySeconds,
       approvalsChannelId: channel !== null && /^[CG][A-Z0-9]+$/.test(channel) ? channel : null,
+      nodeGroupsApproval,
     },
   };
 }
@@ -142,11 +168,16 @@ export function policySavedModal(policy: ApprovalPolicy): ModalView {
   const lines: string[] = [];
   if (!policy.required) {
     lines.push(':unlock: Saved. Imports run straight away, without approval.');
+    if (policy.nodeGroupsApproval === 'required') {
+      const who = approverMentions(policy.approverUserIds, policy.approverGroupIds, 2000);
+      lines.push(`:lock: Adding node groups to a cluster needs ${policy.approvalsNeeded} approval${policy.approvalsNeeded === 1 ? '' : 's'} from ${who}.`);
+    }
   } else {
     const who = approverMentions(policy.approverUserIds, policy.approverGroupIds, 2000);
     lines.push(
       `:lock: Saved. Each import now needs ${policy.approvalsNeeded} approval${policy.approvalsNeeded === 1 ? '' : 's'} from ${who}, and expires after ${describeExpiry(policy.expirySeconds)}.`,
       `Approval cards go to ${policy.approvalsChannelId === null ? 'each request’s thread' : channelMention(policy.approvalsChannelId)}.`,
+      policy.nodeGroupsApproval === 'not_required' ? 'Adding node groups to a cluster runs straight away, without approval.' : 'Adding node groups to a cluster needs the same approval.',
     );
     if (policy.approverGroupIds.length === 0 && policy.approverUserIds.length <= policy.approvalsNeeded) {
       lines.push(

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { ImportRequest } from '../domain/importRequest.js';
 import { plain, section, SLACK_LIMITS, textInput, userMention } from './blocks.js';
 import { CALLBACK, INPUT_ACTION, REJECT_BLOCK } from './ids.js';
-import { clusterSummary, parsePayload } from './importMessages.js';
 import { ModalState, type ViewStateValues } from './modalState.js';
+import { wordsOf } from './requestKinds.js';
 
 export const REJECT_REASON = { min: 3, max: 1000 } as const;
 
@@ -20,17 +20,17 @@ export type RejectMeta = z.infer<typeof rejectMetaSchema>;
 
 /** The form, carrying the request and (when it fits) where the approver clicked. */
 export function rejectModal(request: ImportRequest, responseUrl?: string): ModalView {
-  const body = parsePayload(request);
+  const words = wordsOf(request);
   const meta: RejectMeta = { id: request.id, ...(responseUrl === undefined || responseUrl.length > 500 ? {} : { u: responseUrl }) };
   return {
     type: 'modal',
     callback_id: CALLBACK.rejectModal,
     private_metadata: JSON.stringify(meta),
-    title: plain('Reject import', SLACK_LIMITS.modalTitle),
+    title: plain(`Reject ${words.noun}`, SLACK_LIMITS.modalTitle),
     submit: plain('Reject', SLACK_LIMITS.modalButton),
     close: plain('Back', SLACK_LIMITS.modalButton),
     blocks: [
-      section(`Reject ${userMention(request.requesterId)}’s import of ${clusterSummary(body)}?`),
+      section(`Reject ${userMention(request.requesterId)}’s ${words.nounPhrase(words.summary(request))}?`),
       textInput({
         blockId: REJECT_BLOCK.reason,
         actionId: INPUT_ACTION,

@@ -35,6 +35,7 @@ describe.each([
         approvalsNeeded: 1,
         expirySeconds: 3600,
         approvalsChannelId: null,
+        nodeGroupsApproval: 'same',
         ...policy,
       },
       ADMIN,
@@ -422,7 +423,7 @@ describe('two app instances on one PostgreSQL database', () => {
   beforeAll(async () => {
     await bot.store.saveApprovalPolicy(
       TEAM,
-      { required: true, approverUserIds: [BOB, CAROL], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null },
+      { required: true, approverUserIds: [BOB, CAROL], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' },
       ADMIN,
       clock.now(),
     );

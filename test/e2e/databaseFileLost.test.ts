@@ -48,7 +48,7 @@ describe.each(losses)('the SQLite file $what under a running bot', (loss) => {
   beforeAll(async () => {
     await bot.store.saveApprovalPolicy(
       TEAM,
-      { required: true, approverUserIds: [BOB], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null },
+      { required: true, approverUserIds: [BOB], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' },
       ADMIN,
       bot.clock.now(),
     );

@@ -25,7 +25,7 @@ const { bot, slack, simplismart, clock, settled, token } = useBot({
 beforeAll(async () => {
   await bot.store.saveApprovalPolicy(
     TEAM,
-    { required: true, approverUserIds: [BOB, ERIN], approverGroupIds: [LEADS], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null },
+    { required: true, approverUserIds: [BOB, ERIN], approverGroupIds: [LEADS], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' },
     ADMIN,
     clock.now(),
   );
@@ -63,7 +63,7 @@ function clickOnHome(home: Json, userId: string, actionId: string, value?: strin
 
 test('on open, an admin’s Home: the connection as `status` shows it with Connect / Disconnect / Approval policy, Import, Waiting, their requests', async () => {
   const home = await openHome(ADMIN);
-  expect(headers(home)).toEqual(['Simplismart connection', 'Import a cluster', 'Waiting for you', 'Your recent requests']);
+  expect(headers(home)).toEqual(['Simplismart connection', 'Import a cluster', 'Waiting for you', 'Your recent requests', 'Clusters']);
   expect(actionIds(home)).toEqual(expect.arrayContaining([ACTION.homeConnect, ACTION.homeDisconnect, ACTION.homePolicy, ACTION.homeImport]));
   const text = textOf(home);
   expect(text).toContain('Connected');
@@ -157,7 +157,7 @@ test('Reject… from Home opens the card’s reject form after the same checks; 
 });
 
 test('Import a cluster on Home, and the global shortcut, open the same form; its thread goes to the person’s DM', async () => {
-  await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, ADMIN, clock.now());
+  await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN, clock.now());
   for (const open of [
     async () => clickOnHome(await openHome(DAVE), DAVE, ACTION.homeImport),
     async () => bot.send(globalShortcut({ teamId: TEAM, userId: DAVE, callbackId: SHORTCUT.importCluster })),

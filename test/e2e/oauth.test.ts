@@ -108,7 +108,7 @@ describe('two workspaces installed, each with its own bot token', () => {
   });
 
   async function requireApproval(teamId: string, approverId: string): Promise<void> {
-    const policy: ApprovalPolicy = { required: true, approverUserIds: [approverId], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null };
+    const policy: ApprovalPolicy = { required: true, approverUserIds: [approverId], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' };
     await bot.store.saveApprovalPolicy(teamId, policy, ADMIN, clock.now());
   }
 
@@ -185,7 +185,7 @@ describe('two workspaces installed, each with its own bot token', () => {
     });
     // The approvers' group lookups and admin checks went out with the clicker's own workspace token too.
     expect(slack.callsTo('views.open').map((c) => c.token).sort()).toEqual([tokenOf(TEAM), tokenOf(TEAM_TWO)].sort());
-    await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, ADMIN, clock.now());
+    await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN, clock.now());
   });
 
   test('the sweeper expires each workspace’s waiting request with that workspace’s own token', async () => {
@@ -230,7 +230,7 @@ describe('two workspaces installed, each with its own bot token', () => {
     expect(slack.callsTo('views.open')).toEqual([]);
 
     // The other workspace imports as before, with its own token.
-    await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, ADMIN, clock.now());
+    await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN, clock.now());
     const still = await submitImport(TEAM, ALICE, CHANNEL, 'Still imports');
     await settled(still.id, 'succeeded');
     expectCallsWithOwnTokens(slack.calls, { [CHANNEL]: tokenOf(TEAM), [ALICE]: tokenOf(TEAM) });
@@ -247,7 +247,7 @@ describe('two workspaces installed, each with its own bot token', () => {
   test('an import in flight when its workspace uninstalls: its answer is stored, nothing crashes, the log says why the thread was not told', async () => {
     if ((await bot.store.getInstallation(`team:${TEAM_TWO}`)) === undefined) await installApp(bot, slack, { teamId: TEAM_TWO, userId: ADMIN_TWO });
     await connectWorkspace(bot, TEAM_TWO, TOKEN_TWO, ORG_TWO);
-    await bot.store.saveApprovalPolicy(TEAM_TWO, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, ADMIN_TWO, clock.now());
+    await bot.store.saveApprovalPolicy(TEAM_TWO, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN_TWO, clock.now());
     simplismart.setBehaviour({ kind: 'delay', delayMs: 400 });
     const logged = bot.logs.length;
     try {

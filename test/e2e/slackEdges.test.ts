@@ -5,7 +5,7 @@
 // a value twice.
 import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import { MESSAGE_TEXT_BUDGET, NO_APPROVERS } from '../../src/views/blocks.js';
-import { APPROVAL_NOTE_MAX } from '../../src/views/importModalMeta.js';
+import { APPROVAL_NOTE_MAX } from '../../src/views/requestFormMeta.js';
 import { MAX_NODE_GROUPS } from '../../src/views/nodeGroupEditor.js';
 import { blockTextLength, suggestionProblems } from '../support/blockKitRules.js';
 import { commandReply, eventually, openImportModal, requestIdIn, submitModal, type View } from '../support/bot.js';
@@ -25,7 +25,7 @@ beforeEach(async () => {
 async function setPolicy(policy: Partial<ApprovalPolicy>): Promise<void> {
   await bot.store.saveApprovalPolicy(
     TEAM,
-    { required: true, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, ...policy },
+    { required: true, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same', ...policy },
     ADMIN,
     bot.clock.now(),
   );

@@ -3,6 +3,7 @@
 // migrations.
 import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import type { Approval, ImportLease, ImportOutcome, ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
+import type { NamedReference } from '../../src/domain/references.js';
 import type { WorkspaceConnection } from '../../src/domain/workspaceConnection.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { openSqlDriver, openStore } from '../../src/store/openStore.js';
@@ -18,7 +19,7 @@ export interface ContractTarget {
 /** Beyond 2^31 on purpose: BIGINT columns must come back as exact numbers. */
 const T0 = 1_900_000_000_000;
 
-const DATA_TABLES = ['request_events', 'request_approvals', 'import_requests', 'approval_policies', 'workspace_connections', 'store_health'];
+const DATA_TABLES = ['request_events', 'request_approvals', 'import_requests', 'approval_policies', 'workspace_connections', 'workspace_references', 'store_health'];
 
 export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: () => Promise<ContractTarget>): void {
   describe(`Store contract (${engine})`, () => {
@@ -49,6 +50,8 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
       seq += 1;
       return {
         id: `ir-${engine}-${seq}`,
+        kind: 'import_cluster',
+        cluster: null,
         teamId: 'T1',
         enterpriseId: null,
         requesterId: 'U_REQ',
@@ -69,6 +72,8 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
     function expectedRequest(input: NewImportRequest): ImportRequest {
       return {
         id: input.id,
+        kind: input.kind,
+        cluster: input.cluster,
         teamId: input.teamId,
         enterpriseId: input.enterpriseId,
         requesterId: input.requesterId,
@@ -177,6 +182,43 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         }
       });
 
+      test('004 makes every earlier request an import, and every saved policy ask node groups the same as imports', async () => {
+        const old = await prepare();
+        const driver = await openSqlDriver(old.url);
+        try {
+          // A database as version 2 left it, with a request and a policy.
+          await driver.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+          for (const migration of MIGRATIONS.filter((m) => m.version <= 2)) {
+            await driver.transaction(async (tx) => {
+              await tx.exec(migration.sql);
+              await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [migration.version, migration.name, T0]);
+            });
+          }
+          await driver.run(
+            `INSERT INTO import_requests (id, team_id, requester_id, channel_id, source_key, payload, state, version, cards, created_at, updated_at)
+             VALUES ('ir-old', 'T1', 'U1', 'C1', 'view-old', '{}', 'succeeded', 3, '[]', $1, $1)`,
+            [T0],
+          );
+          await driver.run(
+            `INSERT INTO approval_policies (team_id, required, approver_user_ids, approver_group_ids, approvals_needed, expiry_seconds, approvals_channel_id, updated_by, updated_at)
+             VALUES ('T1', 1, '["U_A"]', '[]', 1, 3600, NULL, 'U_ADMIN', $1)`,
+            [T0],
+          );
+          const migrated = await openStore(old.url);
+          try {
+            await migrated.migrate();
+            expect(await migrated.getRequest('ir-old')).toMatchObject({ kind: 'import_cluster', cluster: null });
+            expect((await migrated.getApprovalPolicy('T1'))?.nodeGroupsApproval).toBe('same');
+            expect(await migrated.listReferences('T1')).toEqual([]);
+          } finally {
+            await migrated.close();
+          }
+        } finally {
+          await driver.close();
+          await old.cleanup();
+        }
+      });
+
       test('ping writes the health row', async () => {
         const before = Date.now();
         await store.ping();
@@ -232,12 +274,13 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
           approvalsNeeded: 2,
           expirySeconds: 3600,
           approvalsChannelId: 'C_APPR',
+          nodeGroupsApproval: 'same',
         };
         expect(await store.getApprovalPolicy('T1')).toBeUndefined();
         await store.saveApprovalPolicy('T1', policy, 'U_ADMIN', T0);
         expect(await store.getApprovalPolicy('T1')).toStrictEqual({ ...policy, updatedBy: 'U_ADMIN', updatedAt: T0 });
 
-        const relaxed: ApprovalPolicy = { ...policy, required: false, approverUserIds: [], approverGroupIds: [], approvalsChannelId: null };
+        const relaxed: ApprovalPolicy = { ...policy, required: false, approverUserIds: [], approverGroupIds: [], approvalsChannelId: null, nodeGroupsApproval: 'required' };
         await store.saveApprovalPolicy('T1', relaxed, 'U_OTHER', T0 + 1);
         expect(await store.getApprovalPolicy('T1')).toStrictEqual({ ...relaxed, updatedBy: 'U_OTHER', updatedAt: T0 + 1 });
       });
@@ -309,6 +352,80 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         expect(ids(await store.listRequests('T1', 10))).toEqual([c.id, b.id, a.id]);
         expect(ids(await store.listRequests('T1', 2))).toEqual([c.id, b.id]);
         expect(await store.listRequests('T1', 0)).toEqual([]);
+      });
+    });
+
+    describe('requests of every kind', () => {
+      const CLUSTER = '1e99a854-26de-4c19-b6b6-68c7e03c39c3';
+      const OTHER_CLUSTER = '0f0e0d0c-0b0a-4909-8807-060504030201';
+      const change = (cluster: string, overrides: Partial<NewImportRequest> = {}) =>
+        create({ kind: 'add_node_groups', cluster: { id: cluster, name: 'Prod', thread: { channel: 'C_CHAN', ts: '1700000000.000100' } }, ...overrides });
+
+      test('a node-group request keeps its kind and its cluster (UUID, name, thread) exactly; an import has none', async () => {
+        const input = newRequest({ kind: 'add_node_groups', cluster: { id: CLUSTER, name: 'Prod “East”', thread: { channel: 'C_CHAN', ts: '1700000000.000100' } } });
+        const { request } = await store.createRequest(input);
+        expect(request).toStrictEqual(expectedRequest(input));
+        expect(await store.getRequest(input.id)).toStrictEqual(expectedRequest(input));
+        const elsewhere = newRequest({ kind: 'add_node_groups', cluster: { id: OTHER_CLUSTER, name: null, thread: null } });
+        await store.createRequest(elsewhere);
+        expect((await store.getRequest(elsewhere.id))?.cluster).toStrictEqual({ id: OTHER_CLUSTER, name: null, thread: null });
+        expect((await create()).cluster).toBeNull();
+      });
+
+      test('a status message that is a reply in a cluster’s thread keeps its root', async () => {
+        const request = await change(CLUSTER);
+        await store.updateRequest(request.id, { thread: { channel: 'C_CHAN', ts: '1700000000.000300', root: '1700000000.000100' } });
+        expect((await store.getRequest(request.id))?.thread).toStrictEqual({ channel: 'C_CHAN', ts: '1700000000.000300', root: '1700000000.000100' });
+      });
+
+      test('listRequests filters by kind, by states and by cluster, newest first, in one workspace', async () => {
+        const imported = await create({ state: 'approved', at: T0 });
+        const first = await change(CLUSTER, { state: 'approved', at: T0 + 1 });
+        const second = await change(CLUSTER, { at: T0 + 2 });
+        const other = await change(OTHER_CLUSTER, { state: 'approved', at: T0 + 3 });
+        await change(CLUSTER, { teamId: 'T2', at: T0 + 4 });
+        await move(first.id, ['approved'], 'importing');
+
+        expect(ids(await store.listRequests('T1', 10, { kind: 'import_cluster' }))).toEqual([imported.id]);
+        expect(ids(await store.listRequests('T1', 10, { kind: 'add_node_groups' }))).toEqual([other.id, second.id, first.id]);
+        expect(ids(await store.listRequests('T1', 10, { clusterIds: [CLUSTER] }))).toEqual([second.id, first.id]);
+        expect(ids(await store.listRequests('T1', 10, { clusterIds: [CLUSTER, OTHER_CLUSTER], states: ['approved', 'importing'] }))).toEqual([other.id, first.id]);
+        expect(ids(await store.listRequests('T1', 1, { kind: 'add_node_groups' }))).toEqual([other.id]);
+        expect(await store.listRequests('T1', 10, { clusterIds: [] })).toEqual([]);
+        expect(await store.listRequests('T1', 10, { states: [] })).toEqual([]);
+      });
+    });
+
+    describe('named references', () => {
+      const ZONE = 'b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f';
+      const SECRET = '9d1a0a51-9af6-4c6f-90ab-1a8b54e2b7b1';
+      const TOOL = '0b6f2a4c-1d3e-4f5a-8b7c-9d0e1f2a3b4c';
+      const named: NamedReference[] = [
+        { kind: 'tool', category: 'MONITORING', name: 'Prometheus', uuid: TOOL },
+        { kind: 'hosted_zone', category: '', name: 'Zone “B”', uuid: ZONE },
+        { kind: 'tool', category: 'ASYNC TOOLS', name: 'Redis', uuid: SECRET },
+        { kind: 'hosted_zone', category: '', name: 'Zone A', uuid: SECRET },
+        { kind: 'secret', category: '', name: 'prod kubeconfig', uuid: SECRET },
+      ];
+
+      test('none at first; replaced as a whole; listed by kind, category and the order given; per workspace', async () => {
+        expect(await store.listReferences('T1')).toEqual([]);
+        await store.replaceReferences('T1', named, 'U_ADMIN', T0);
+        await store.replaceReferences('T2', [named[0]!], 'U_OTHER', T0 + 5);
+        const stored = (r: NamedReference, by = 'U_ADMIN', at = T0) => ({ ...r, updatedBy: by, updatedAt: at });
+        expect(await store.listReferences('T1')).toStrictEqual([named[1], named[3], named[4], named[2], named[0]].map((r) => stored(r!)));
+
+        await store.replaceReferences('T1', [named[4]!], 'U_ADMIN2', T0 + 9);
+        expect(await store.listReferences('T1')).toStrictEqual([stored(named[4]!, 'U_ADMIN2', T0 + 9)]);
+        expect(await store.listReferences('T2')).toStrictEqual([stored(named[0]!, 'U_OTHER', T0 + 5)]);
+        await store.replaceReferences('T1', [], 'U_ADMIN', T0 + 10);
+        expect(await store.listReferences('T1')).toEqual([]);
+      });
+
+      test('all or nothing: a set the database refuses (one name twice) leaves the earlier set', async () => {
+        await store.replaceReferences('T1', named, 'U_ADMIN', T0);
+        await expect(store.replaceReferences('T1', [named[0]!, named[0]!], 'U_ADMIN', T0 + 1)).rejects.toThrow();
+        expect(await store.listReferences('T1')).toHaveLength(named.length);
       });
     });
 

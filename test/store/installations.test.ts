@@ -118,8 +118,8 @@ describe.each(engines)('installations and what an uninstall removes (%s)', (engi
       const mine = [await create({ requesterId: 'U_ME' }), await create({ requesterId: 'U_ME', state: 'approved', approval: null, expiresAt: null })];
       await create({ requesterId: 'U_OTHER' });
       await create({ requesterId: 'U_ME', teamId: 'T2' });
-      expect((await store.listRequestsBy('T1', 'U_ME', 10)).map((r) => r.id)).toEqual([mine[1]!.id, mine[0]!.id]);
-      expect((await store.listRequestsBy('T1', 'U_ME', 1)).map((r) => r.id)).toEqual([mine[1]!.id]);
+      expect((await store.listRequests('T1', 10, { requesterId: 'U_ME' })).map((r) => r.id)).toEqual([mine[1]!.id, mine[0]!.id]);
+      expect((await store.listRequests('T1', 1, { requesterId: 'U_ME' })).map((r) => r.id)).toEqual([mine[1]!.id]);
     });
 
     test('who opened the Home tab, and since when', async () => {

@@ -152,7 +152,7 @@ describe('the database file deleted or replaced under an open store', () => {
     file = join(mkdtempSync(join(dir, 'lost-')), 'bot.db');
     store = await openStore(`sqlite:${file}`);
     await store.migrate();
-    await store.saveApprovalPolicy('T1', { required: true, approverUserIds: ['U1'], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 60, approvalsChannelId: null }, 'U0', 1);
+    await store.saveApprovalPolicy('T1', { required: true, approverUserIds: ['U1'], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 60, approvalsChannelId: null, nodeGroupsApproval: 'same' }, 'U0', 1);
     told = [];
     const watcher: StoreWatcher = { lost: (error) => told.push(`lost: ${error.message}`), back: () => told.push('back') };
     store.watch(watcher);
@@ -163,7 +163,7 @@ describe('the database file deleted or replaced under an open store', () => {
   const everyCall = (s: Store) => [
     s.ping(),
     s.getApprovalPolicy('T1'),
-    s.saveApprovalPolicy('T1', { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 60, approvalsChannelId: null }, 'U0', 2),
+    s.saveApprovalPolicy('T1', { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 60, approvalsChannelId: null, nodeGroupsApproval: 'same' }, 'U0', 2),
     s.listRequests('T1', 10),
     s.transition({ id: 'ir-x', from: ['approved'], to: 'importing', actorId: null, at: 3 }),
   ];

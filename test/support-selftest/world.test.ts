@@ -43,8 +43,8 @@ describe('settled()', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  test('refuses a state where no import ends', async () => {
-    await expect(settled('ir-abcdefgh', 'pending_approval')).rejects.toThrow(/not where an import ends/);
+  test('refuses a state where no request ends', async () => {
+    await expect(settled('ir-abcdefgh', 'pending_approval')).rejects.toThrow(/not where a request ends/);
   });
 });
 

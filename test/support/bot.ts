@@ -21,7 +21,7 @@ import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { ADMIN, ALICE, CHANNEL, HOSTED_ZONE, SECRET_ID, T0, TEAM, validImportValues } from './fixtures.js';
 import { fillModal, type FillValue } from './modalState.js';
 import { findLeaks, secretForms, type Secret } from './secretsAudit.js';
-import { newViewHash, newViewId, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
+import { blockActions, newViewHash, newViewId, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON as the local Slack holds it. */
 type Json = any;
@@ -248,8 +248,13 @@ export async function openImportModal(
   slack: FakeSlack,
   who: { teamId?: string; userId?: string; channelId?: string; text?: string } = {},
 ): Promise<View> {
+  return openModalByCommand(bot, slack, `import ${who.text ?? ''}`.trim(), who);
+}
+
+/** Runs `/simplismart <text>` and returns the modal it opened, as the local Slack holds it. */
+export async function openModalByCommand(bot: TestBot, slack: FakeSlack, text: string, who: { teamId?: string; userId?: string; channelId?: string } = {}): Promise<View> {
   const before = slack.callsTo('views.open').length;
-  expect((await runCommand(bot, `import ${who.text ?? ''}`.trim(), who)).status).toBe(200);
+  expect((await runCommand(bot, text, who)).status).toBe(200);
   const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
   return slack.view(call.response.view.id) as View;
 }
@@ -269,6 +274,29 @@ export async function submitAndWaitForCard(bot: TestBot, slack: FakeSlack, o: { 
     expect(request?.cards).toHaveLength(1);
   });
   return request!;
+}
+
+/** Clicks button `actionId` of a message the bot posted (as the local Slack holds it) and returns the modal it opened. */
+export async function clickToOpen(bot: TestBot, slack: FakeSlack, message: Json, actionId: string, who: { teamId?: string; userId?: string } = {}): Promise<View> {
+  const before = slack.callsTo('views.open').length;
+  const { blockId } = findButton(message.blocks, actionId);
+  const response = await bot.send(
+    blockActions({ teamId: who.teamId ?? TEAM, userId: who.userId ?? ALICE, actionId, blockId, message, channelId: message.channel, responseUrl: slack.responseUrl() }),
+  );
+  expect(response.status).toBe(200);
+  const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
+  expect(call.response.ok).toBe(true);
+  return slack.view(call.response.view.id) as View;
+}
+
+/** Changes the open modal with a `block_actions` of `actionId` in `blockId` (a button, or a menu given `value`) and returns it as updated. */
+export async function changeModal(bot: TestBot, slack: FakeSlack, view: View, blockId: string, actionId: string, values: Record<string, FillValue> = {}, value?: FillValue): Promise<View> {
+  const before = slack.callsTo('views.update').length;
+  const response = await bot.send(blockActions({ teamId: TEAM, userId: ALICE, actionId, blockId, view, stateValues: fillModal(view, values), ...(value === undefined ? {} : { value }) }));
+  expect(response.status).toBe(200);
+  const call = await slack.waitFor('views.update', (c) => slack.callsTo('views.update').indexOf(c) >= before);
+  expect(call.response.ok).toBe(true);
+  return slack.view(view.id) as View;
 }
 
 /** Submits a modal filled with `values` (on top of what it holds) and returns the bot's answer. */

@@ -1,4 +1,6 @@
-// A local Simplismart API (POST /infrastructure/clusters/existing) over real HTTP: documented answers, recorded requests, injectable faults.
+// A local Simplismart API over real HTTP — POST /infrastructure/clusters/existing (import) and
+// POST /infrastructure/node-groups/{cluster_id}/import-cluster (add node groups): documented answers,
+// bodies checked strictly against the contract, recorded requests, injectable faults.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { freePort, startLocalServer, Waits } from './localServer.js';
@@ -7,6 +9,11 @@ import { freePort, startLocalServer, Waits } from './localServer.js';
 type Json = any;
 
 export const IMPORT_PATH = '/infrastructure/clusters/existing';
+/** `/infrastructure/node-groups/{cluster_id}/import-cluster` */
+export const NODE_GROUPS_PATH = /^\/infrastructure\/node-groups\/([^/]+)\/import-cluster$/;
+export function nodeGroupsPath(clusterId: string): string {
+  return `/infrastructure/node-groups/${clusterId}/import-cluster`;
+}
 
 /** Appears in every kubeconfig the fake returns (as the user token): it must never reach Slack or the logs. */
 export const FAKE_KUBECONFIG_SECRET = 'fake-kubeconfig-token-7Qm2xV9pLr4sZ8wK-NEVER-POST-THIS';
@@ -36,6 +43,10 @@ export interface ImportedCluster {
   name: string;
   body: Json;
   at: number;
+  /** Every node group the cluster has: its import's, then those added. */
+  nodeGroups: Array<{ name: string; is_auxilliary: boolean }>;
+  /** False for a cluster Simplismart says is not a Kubernetes cluster (its node-groups endpoint answers 400). */
+  kubernetes: boolean;
 }
 
 /** A fault or a canned answer. `commit: true` = also perform the import (if it would have succeeded) before faulting. */
@@ -141,10 +152,14 @@ export interface FakeSimplismart {
   readonly transcript: string[];
   /** Forget a token: it then answers 401 Invalid token (as an expired or deleted API key does). */
   removeToken(token: string): void;
-  /** Number of clusters created. */
+  /** Number of clusters created through the import endpoint. */
   importCount(): number;
   /** Requests to the import endpoint. */
   importRequests(): SimplismartRequest[];
+  /** Requests to the node-groups endpoint (any cluster). */
+  nodeGroupRequests(): SimplismartRequest[];
+  /** A cluster imported elsewhere (not through the bot), in `org`, with these node groups; returns it. */
+  seedCluster(cluster: { org: string; name: string; nodeGroups?: string[]; kubernetes?: boolean }): ImportedCluster;
   /** Persistent behaviour for every request until changed; null restores normal behaviour. */
   setBehaviour(behaviour: SimplismartBehaviour | null): void;
   /** One-shot behaviour for the next request (queued; takes precedence over setBehaviour). */
@@ -187,6 +202,32 @@ function nodeConfigErrors(config: unknown, path: string): string[] {
   return errors;
 }
 
+/** Field errors for a list of node groups, as either endpoint checks it (Django REST-style messages). */
+function nodeGroupErrors(groups: unknown): string[] {
+  const errors: string[] = [];
+  if (!Array.isArray(groups)) return ['nodegroup_labels: Expected a list of items.'];
+  if (groups.length === 0) return ['nodegroup_labels: At least one node group is required.'];
+  const names = new Set<string>();
+  let auxiliaries = 0;
+  groups.forEach((group: unknown, i: number) => {
+    const path = `nodegroup_labels[${i}]`;
+    if (!isObject(group)) {
+      errors.push(`${path}: Expected an object.`);
+      return;
+    }
+    const unknown = Object.keys(group).filter((k) => !['name', 'is_auxilliary', 'node_config'].includes(k));
+    for (const key of unknown) errors.push(`${path}.${key}: Unexpected field.`);
+    if (typeof group.name !== 'string' || group.name === '') errors.push(`${path}.name: This field is required.`);
+    else if (names.has(group.name)) errors.push(`${path}.name: Node group names must be unique ('${group.name}').`);
+    else names.add(group.name);
+    if (typeof group.is_auxilliary !== 'boolean') errors.push(`${path}.is_auxilliary: This field is required (a boolean).`);
+    else if (group.is_auxilliary) auxiliaries += 1;
+    if (group.node_config !== undefined && group.node_config !== null) errors.push(...nodeConfigErrors(group.node_config, `${path}.node_config`));
+  });
+  if (auxiliaries > 1) errors.push('nodegroup_labels: Only one node group can be auxiliary.');
+  return errors;
+}
+
 /** Field errors for an import body whose region check already passed (Django REST-style messages). */
 function importBodyErrors(body: Record<string, unknown>): string[] {
   const errors: string[] = [];
@@ -218,29 +259,7 @@ function importBodyErrors(body: Record<string, unknown>): string[] {
       }
     }
   }
-  if (required('nodegroup_labels')) {
-    const groups = body.nodegroup_labels;
-    if (!Array.isArray(groups)) errors.push('nodegroup_labels: Expected a list of items.');
-    else if (groups.length === 0) errors.push('nodegroup_labels: At least one node group is required.');
-    else {
-      const names = new Set<string>();
-      let auxiliaries = 0;
-      groups.forEach((group: unknown, i: number) => {
-        const path = `nodegroup_labels[${i}]`;
-        if (!isObject(group)) {
-          errors.push(`${path}: Expected an object.`);
-          return;
-        }
-        if (typeof group.name !== 'string' || group.name === '') errors.push(`${path}.name: This field is required.`);
-        else if (names.has(group.name)) errors.push(`${path}.name: Node group names must be unique ('${group.name}').`);
-        else names.add(group.name);
-        if (typeof group.is_auxilliary !== 'boolean') errors.push(`${path}.is_auxilliary: This field is required (a boolean).`);
-        else if (group.is_auxilliary) auxiliaries += 1;
-        if (group.node_config !== undefined && group.node_config !== null) errors.push(...nodeConfigErrors(group.node_config, `${path}.node_config`));
-      });
-      if (auxiliaries > 1) errors.push('nodegroup_labels: Only one node group can be auxiliary.');
-    }
-  }
+  if (required('nodegroup_labels')) errors.push(...nodeGroupErrors(body.nodegroup_labels));
   if (body.service_type !== undefined && body.service_type !== 'LoadBalancer' && body.service_type !== 'NodePort') {
     errors.push(`service_type: ${JSON.stringify(body.service_type)} is not a valid choice.`);
   }
@@ -310,17 +329,59 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
       timers.add(timer);
     });
 
-  /** The normal answer; creates the cluster when it succeeds. */
-  const normalAnswer = (req: IncomingMessage, record: SimplismartRequest): { status: number; body: Json } => {
-    const path = record.path;
-    if (path !== IMPORT_PATH) return { status: 404, body: { detail: 'Not found.' } };
-    if (req.method !== 'POST') return { status: 405, body: { detail: `Method "${String(req.method)}" not allowed.` } };
-
+  /** The org a request's bearer token belongs to, or the documented 401 answer. */
+  const authenticate = (req: IncomingMessage): { org: string } | { status: number; body: Json } => {
     const auth = String(req.headers.authorization ?? '');
     const token = /^Bearer ([^\s]+)$/.exec(auth)?.[1];
     if (!token) return { status: 401, body: { detail: 'Authentication credentials were not provided.' } };
     const org = tokens.get(token);
     if (org === undefined) return { status: 401, body: { detail: 'Invalid token.' } };
+    return { org };
+  };
+
+  /**
+   * The node-groups endpoint: the body must be exactly `{org, nodegroup_labels}` (the same node-group
+   * objects); 404 for a cluster it does not know (in the token's org), 400 for one that is not a
+   * Kubernetes cluster, 409 for a name the cluster has, 422 `{"nodegroup_labels": [...]}` for bad groups.
+   */
+  const nodeGroupsAnswer = (req: IncomingMessage, record: SimplismartRequest, clusterId: string): { status: number; body: Json } => {
+    if (req.method !== 'POST') return { status: 405, body: { detail: `Method "${String(req.method)}" not allowed.` } };
+    const auth = authenticate(req);
+    if (!('org' in auth)) return auth;
+    if (record.json === undefined) return { status: 400, body: { error: 'Invalid JSON' } };
+    if (!isObject(record.json)) return { status: 422, body: { non_field_errors: ['Expected a JSON object.'] } };
+    const body = record.json;
+    const fieldErrors: Record<string, string[]> = {};
+    for (const key of Object.keys(body).filter((k) => k !== 'org' && k !== 'nodegroup_labels')) fieldErrors[key] = ['Unexpected field.'];
+    if (typeof body.org !== 'string' || !UUID.test(body.org)) fieldErrors['org'] = ['Must be a valid UUID.'];
+    if (Object.keys(fieldErrors).length > 0) return { status: 422, body: fieldErrors };
+    if (String(body.org).toLowerCase() !== auth.org.toLowerCase()) return { status: 403, body: { detail: 'You do not have permission to perform this action.' } };
+    const cluster = clusters.find((c) => c.uuid.toLowerCase() === clusterId.toLowerCase() && c.org.toLowerCase() === auth.org.toLowerCase());
+    if (cluster === undefined) return { status: 404, body: { error: 'Cluster does not exist' } };
+    if (!cluster.kubernetes) return { status: 400, body: { error: 'Cluster is not a kubernetes cluster' } };
+    const groupErrors = nodeGroupErrors(body.nodegroup_labels);
+    if (groupErrors.length > 0) return { status: 422, body: { nodegroup_labels: groupErrors } };
+    const groups = body.nodegroup_labels as Array<{ name: string; is_auxilliary: boolean }>;
+    const taken = groups.find((g) => cluster.nodeGroups.some((existing) => existing.name === g.name));
+    if (taken !== undefined) return { status: 409, body: { error: `NodeGroup with name '${taken.name}' already exists in this cluster.` } };
+    if (groups.some((g) => g.is_auxilliary) && cluster.nodeGroups.some((g) => g.is_auxilliary)) {
+      return { status: 422, body: { nodegroup_labels: ['Only one node group can be auxiliary.'] } };
+    }
+    cluster.nodeGroups.push(...groups.map((g) => ({ name: g.name, is_auxilliary: g.is_auxilliary })));
+    return { status: 200, body: { message: 'NodeGroup added successfully' } };
+  };
+
+  /** The normal answer; creates the cluster (or adds its node groups) when it succeeds. */
+  const normalAnswer = (req: IncomingMessage, record: SimplismartRequest): { status: number; body: Json } => {
+    const path = record.path;
+    const nodeGroupsFor = NODE_GROUPS_PATH.exec(path)?.[1];
+    if (nodeGroupsFor !== undefined) return nodeGroupsAnswer(req, record, decodeURIComponent(nodeGroupsFor));
+    if (path !== IMPORT_PATH) return { status: 404, body: { detail: 'Not found.' } };
+    if (req.method !== 'POST') return { status: 405, body: { detail: `Method "${String(req.method)}" not allowed.` } };
+
+    const auth = authenticate(req);
+    if (!('org' in auth)) return auth;
+    const { org } = auth;
 
     if (record.json === undefined) return { status: 400, body: { error: 'Invalid JSON' } };
     if (!isObject(record.json)) return { status: 422, body: { error: 'Failed to import cluster: Expected a JSON object.' } };
@@ -337,9 +398,18 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
     if (clusters.some((c) => c.org.toLowerCase() === org.toLowerCase() && c.slug === slug)) {
       return { status: 422, body: { error: `Failed to import cluster: cluster with slug '${slug}' already exists` } };
     }
-    const cluster: ImportedCluster = { uuid: randomUUID(), org, slug, name: String(body.name), body: structuredClone(body), at: Date.now() };
-    clusters.push(cluster);
     const groups = body.nodegroup_labels as Json[];
+    const cluster: ImportedCluster = {
+      uuid: randomUUID(),
+      org,
+      slug,
+      name: String(body.name),
+      body: structuredClone(body),
+      at: Date.now(),
+      nodeGroups: groups.map((g) => ({ name: String(g.name), is_auxilliary: g.is_auxilliary === true })),
+      kubernetes: true,
+    };
+    clusters.push(cluster);
     return {
       status: 201,
       body: {
@@ -435,8 +505,23 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
     removeToken(token) {
       tokens.delete(token);
     },
-    importCount: () => clusters.length,
+    importCount: () => clusters.filter((c) => c.body !== null).length,
     importRequests: () => requests.filter((r) => r.path === IMPORT_PATH),
+    nodeGroupRequests: () => requests.filter((r) => NODE_GROUPS_PATH.test(r.path)),
+    seedCluster({ org, name, nodeGroups = ['cpu-pool'], kubernetes = true }) {
+      const cluster: ImportedCluster = {
+        uuid: randomUUID(),
+        org,
+        slug: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+        name,
+        body: null,
+        at: Date.now(),
+        nodeGroups: nodeGroups.map((n) => ({ name: n, is_auxilliary: false })),
+        kubernetes,
+      };
+      clusters.push(cluster);
+      return cluster;
+    },
     setBehaviour(behaviour) {
       persistent = behaviour;
     },

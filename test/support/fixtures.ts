@@ -69,6 +69,8 @@ export function aBody(overrides: Partial<ImportClusterBody> = {}): ImportCluster
 export function aRequest(overrides: Partial<ImportRequest> = {}, body: ImportClusterBody = aBody()): ImportRequest {
   return {
     id: 'ir-abcdefgh',
+    kind: 'import_cluster',
+    cluster: null,
     teamId: TEAM,
     enterpriseId: null,
     requesterId: ALICE,
@@ -101,6 +103,8 @@ export function aNewRequest(overrides: Partial<NewImportRequest> = {}): NewImpor
   submitted += 1;
   return {
     id: `ir-new${String(submitted).padStart(5, '2')}`,
+    kind: 'import_cluster',
+    cluster: null,
     teamId: TEAM,
     enterpriseId: null,
     requesterId: ALICE,

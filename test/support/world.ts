@@ -7,7 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STATE_LABELS, type ImportRequest, type RequestState } from '../../src/domain/importRequest.js';
+import { threadTsOf, type ImportRequest, type RequestState } from '../../src/domain/importRequest.js';
+import type { RequestKind } from '../../src/domain/requestKinds.js';
+import { stateLabel } from '../../src/views/requestKinds.js';
 import type { HttpLimits } from '../../src/http/server.js';
 import { BOT_TOKEN, connectWorkspace, eventually, ManualClock, startTestBot, type TestBot, type TestBotOptions } from './bot.js';
 import { FAKE_KUBECONFIG_SECRET, startFakeSimplismart, type FakeSimplismart } from './fakeSimplismart.js';
@@ -103,21 +105,29 @@ export interface World<D extends BotDatabase = BotDatabase> {
   /** Another bot on the world's local servers (its own fresh SQLite file unless `databaseUrl` or `store` is given), stopped with the world. */
   startBot: (options?: Omit<TestBotOptions, 'slack' | 'simplismart'>) => Promise<TestBot>;
   /**
-   * Waits until request `id` ended in `state` (an import's end: succeeded, failed or outcome_unknown),
-   * its outcome reply was posted in its thread, and the parent was updated to say so after that reply;
-   * checks that the thread holds exactly one outcome and the kubeconfig reached no call to Slack.
+   * Waits until request `id` ended in `state` (a request's end: succeeded, failed or outcome_unknown),
+   * its outcome reply was posted in its thread, and its status message was updated to say so after that
+   * reply; checks that the thread holds exactly one outcome of this request and the kubeconfig reached
+   * no call to Slack. (A cluster's thread holds its import and each change: each has its own outcome.)
    */
   settled: (id: string, state: RequestState, options?: { bot?: TestBot; timeoutMs?: number }) => Promise<Settled>;
   stop: () => Promise<void>;
 }
 
-/** The outcome reply of each end state, by its `text` (the notification fallback). */
-const OUTCOME_TEXT: Partial<Record<RequestState, RegExp>> = {
-  succeeded: /is imported into Simplismart/,
-  failed: /^Import failed for /,
-  outcome_unknown: /^Outcome unknown for /,
+/** The outcome reply of each kind's end states, by its `text` (the notification fallback). */
+const OUTCOME_TEXT: Record<RequestKind, Partial<Record<RequestState, RegExp>>> = {
+  import_cluster: {
+    succeeded: /is imported into Simplismart/,
+    failed: /^Import failed for /,
+    outcome_unknown: /^Outcome unknown for /,
+  },
+  add_node_groups: {
+    succeeded: /^\d+ node groups? added to /,
+    failed: /^Adding node groups failed for /,
+    outcome_unknown: /^Outcome unknown for /,
+  },
 };
-const ANY_OUTCOME = new RegExp(Object.values(OUTCOME_TEXT).map((r) => r.source).join('|'));
+const ANY_OUTCOME = new RegExp(Object.values(OUTCOME_TEXT).flatMap((texts) => Object.values(texts).map((r) => r.source)).join('|'));
 
 /** Starts a world; stop it with `world.stop()` (useBot does both for a test file or a describe). */
 export async function startWorld<D extends BotDatabase = SqliteDatabase>(options: WorldOptions<D> = {}): Promise<World<D>> {
@@ -286,10 +296,10 @@ export async function postgresDatabase(): Promise<BotDatabase & { name: string }
 }
 
 async function settled(slack: FakeSlack, bot: TestBot, id: string, state: RequestState, timeoutMs = 6000): Promise<Settled> {
-  const outcomeText = OUTCOME_TEXT[state];
-  if (outcomeText === undefined) throw new Error(`settled: ${state} is not where an import ends (succeeded, failed, outcome_unknown)`);
-  const label = STATE_LABELS[state];
+  if (!['succeeded', 'failed', 'outcome_unknown'].includes(state)) throw new Error(`settled: ${state} is not where a request ends (succeeded, failed, outcome_unknown)`);
   let request: ImportRequest | undefined;
+  /** This request's outcome, not another's in the same (cluster) thread. */
+  const isThisOutcome = (text: string, everything: string, kind: RequestKind) => OUTCOME_TEXT[kind][state]!.test(text) && everything.includes(`\`${id}\``);
   await eventually(async () => {
     request = await bot.store.getRequest(id);
     // Succeeded and failed are for good: ended otherwise, there is nothing to wait for.
@@ -298,21 +308,23 @@ async function settled(slack: FakeSlack, bot: TestBot, id: string, state: Reques
     const thread = request!.thread;
     expect(thread).not.toBeNull();
     const calls = slack.calls;
-    const isOutcome = (c: (typeof calls)[number]) => c.method === 'chat.postMessage' && c.args.thread_ts === thread!.ts && outcomeText.test(String(c.args.text));
+    const isOutcome = (c: (typeof calls)[number]) =>
+      c.method === 'chat.postMessage' && c.args.thread_ts === threadTsOf(thread!) && isThisOutcome(String(c.args.text), JSON.stringify(c.args), request!.kind);
     // What Slack answered each outcome post so far: one of them must be accepted.
     expect(calls.filter((c) => isOutcome(c) && c.status !== undefined).map((c) => c.response?.error ?? 'ok')).toContain('ok');
     const reply = calls.findIndex((c) => isOutcome(c) && c.response?.ok === true);
+    const label = stateLabel(request!);
     const update = calls.findIndex((c, i) => i > reply && c.method === 'chat.update' && c.response?.ok === true && c.args.ts === thread!.ts && String(c.args.text).startsWith(`${label}:`));
     expect(update).toBeGreaterThan(reply);
   }, timeoutMs);
   expect({ id, state: request!.state }).toEqual({ id, state });
   const thread = request!.thread!;
   const parent = slack.message(thread.channel, thread.ts);
-  const replies = slack.messages().filter((m) => m.thread_ts === thread.ts && m.channel === thread.channel);
-  const outcomes = replies.filter((m) => ANY_OUTCOME.test(String(m.text)));
+  const replies = slack.messages().filter((m) => m.thread_ts === threadTsOf(thread) && m.channel === thread.channel && m.ts !== thread.ts);
+  const told = (m: Json) => `${String(m.text)}\n${JSON.stringify(m.blocks ?? [])}`;
+  const outcomes = replies.filter((m) => ANY_OUTCOME.test(String(m.text)) && told(m).includes(`\`${id}\``));
   expect(outcomes).toHaveLength(1);
   // The kubeconfig never reaches Slack.
   expect(JSON.stringify(slack.calls)).not.toContain(FAKE_KUBECONFIG_SECRET);
-  const told = (m: Json) => `${String(m.text)}\n${JSON.stringify(m.blocks ?? [])}`;
   return { request: request!, parent, replies, outcome: outcomes[0], said: told(outcomes[0]), thread: replies.map(told).join('\n') };
 }

@@ -1,5 +1,6 @@
 // Who may approve, how many approvals make a quorum, and why a requester never counts.
 import {
+  approvalRequired,
   approverSet,
   checkApprover,
   DEFAULT_POLICY,
@@ -21,15 +22,36 @@ const requirement: ApprovalRequirement = {
 describe('requirementFrom', () => {
   it('is null when approval is not required (the default)', () => {
     expect(DEFAULT_POLICY.required).toBe(false);
-    expect(requirementFrom(DEFAULT_POLICY)).toBeNull();
+    expect(requirementFrom(DEFAULT_POLICY, 'import_cluster')).toBeNull();
   });
 
   it('freezes a copy of the policy’s rule', () => {
     const policy: ApprovalPolicy = { ...DEFAULT_POLICY, required: true, approvalsNeeded: 2, approverUserIds: ['U1'], approverGroupIds: ['S1'], approvalsChannelId: 'C9' };
-    const frozen = requirementFrom(policy);
+    const frozen = requirementFrom(policy, 'import_cluster');
     expect(frozen).toEqual({ approvalsNeeded: 2, approverUserIds: ['U1'], approverGroupIds: ['S1'], approvalsChannelId: 'C9' });
     policy.approverUserIds.push('U2');
     expect(frozen?.approverUserIds).toEqual(['U1']);
+  });
+});
+
+describe('approvalRequired', () => {
+  it.each([
+    // required, nodeGroupsApproval → import, node groups
+    [false, 'same', false, false],
+    [true, 'same', true, true],
+    [true, 'not_required', true, false],
+    [false, 'required', false, true],
+    [true, 'required', true, true],
+    [false, 'not_required', false, false],
+  ] as const)('required=%s, node groups %s: import %s, node groups %s', (required, nodeGroupsApproval, imports, nodeGroups) => {
+    const policy: ApprovalPolicy = { ...DEFAULT_POLICY, required, nodeGroupsApproval, approverUserIds: ['U1'] };
+    expect(approvalRequired(policy, 'import_cluster')).toBe(imports);
+    expect(approvalRequired(policy, 'add_node_groups')).toBe(nodeGroups);
+    expect(requirementFrom(policy, 'add_node_groups') === null).toBe(!nodeGroups);
+  });
+
+  it('by default adding node groups needs approval exactly when imports do', () => {
+    expect(DEFAULT_POLICY.nodeGroupsApproval).toBe('same');
   });
 });
 

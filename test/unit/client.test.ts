@@ -2,7 +2,8 @@
 // classified, the POST is sent exactly once (never retried, never redirected), byte for byte.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IMPORT_CLUSTER_PATH, SimplismartClient } from '../../src/simplismart/client.js';
+import { IMPORT_CLUSTER_PATH } from '../../src/domain/requestKinds.js';
+import { SimplismartClient } from '../../src/simplismart/client.js';
 
 interface Recorded {
   method: string;
@@ -74,12 +75,17 @@ const BODY = {
 };
 const PAYLOAD = JSON.stringify(BODY);
 
+/** An import request as the runner hands it to the client. */
+function anImport(payload: string) {
+  return { kind: 'import_cluster' as const, payload, cluster: null };
+}
+
 function client(url: string, timeoutMs = 2000): SimplismartClient {
   return new SimplismartClient({ baseUrl: url, timeoutMs });
 }
 
 async function importOnce(server: TestServer, timeoutMs?: number) {
-  const outcome = await client(server.url, timeoutMs).importCluster(TOKEN, PAYLOAD);
+  const outcome = await client(server.url, timeoutMs).send(TOKEN, anImport(PAYLOAD));
   // Give a retry (if there were one) the time to arrive before counting.
   await new Promise((r) => setTimeout(r, 30));
   expect(server.requests).toHaveLength(1);
@@ -102,15 +108,15 @@ describe('the request', () => {
   it('sends the payload string byte for byte (spacing, key order and unicode as given)', async () => {
     const server = await startServer(answer(201, JSON.stringify({ uuid: 'u-1' })));
     const payload = `{ "name" : "Clúster ☁️ \\u00e9",\n  "org":"${BODY.org}", "slug":"s", "cluster_hosted_on":"oci", "region":null }`;
-    await client(server.url).importCluster(TOKEN, payload);
+    await client(server.url).send(TOKEN, anImport(payload));
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.body.equals(Buffer.from(payload, 'utf8'))).toBe(true);
   });
 
   it('keeps a path in the base URL, with or without a trailing slash', async () => {
     const server = await startServer(answer(201, JSON.stringify({ uuid: 'u-1' })));
-    await client(`${server.url}/api/v1`).importCluster(TOKEN, PAYLOAD);
-    await client(`${server.url}/api/v1/`).importCluster(TOKEN, PAYLOAD);
+    await client(`${server.url}/api/v1`).send(TOKEN, anImport(PAYLOAD));
+    await client(`${server.url}/api/v1/`).send(TOKEN, anImport(PAYLOAD));
     expect(server.requests.map((r) => r.url)).toEqual(['/api/v1/infrastructure/clusters/existing', '/api/v1/infrastructure/clusters/existing']);
   });
 });
@@ -294,6 +300,39 @@ describe('requests that never left', () => {
     const url = server.url;
     await server.close();
     servers.splice(servers.indexOf(server), 1);
-    expect(await client(url).importCluster(TOKEN, PAYLOAD)).toEqual({ kind: 'not_sent', code: 'connection_failed', detail: 'ECONNREFUSED' });
+    expect(await client(url).send(TOKEN, anImport(PAYLOAD))).toEqual({ kind: 'not_sent', code: 'connection_failed', detail: 'ECONNREFUSED' });
+  });
+});
+
+describe('adding node groups', () => {
+  const CLUSTER = '1e99a854-26de-4c19-b6b6-68c7e03c39c3';
+  const NODE_GROUPS = JSON.stringify({ org: BODY.org, nodegroup_labels: [{ name: 'gpu-h100', is_auxilliary: false }] });
+  const addNodeGroups = (payload = NODE_GROUPS) => ({ kind: 'add_node_groups' as const, payload, cluster: { id: CLUSTER, name: 'Prod', thread: null } });
+
+  it('POSTs the payload byte for byte to the cluster’s node-groups endpoint; 200 → added, with Simplismart’s message', async () => {
+    const server = await startServer(answer(200, JSON.stringify({ message: 'NodeGroup added successfully' })));
+    expect(await client(server.url).send(TOKEN, addNodeGroups())).toEqual({ kind: 'node_groups_added', apiMessage: 'NodeGroup added successfully' });
+    expect(server.requests).toHaveLength(1);
+    expect(server.requests[0]!.url).toBe(`/infrastructure/node-groups/${CLUSTER}/import-cluster`);
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(server.requests[0]!.body.equals(Buffer.from(NODE_GROUPS, 'utf8'))).toBe(true);
+  });
+
+  it('a 2xx whose body says nothing readable is still added', async () => {
+    const server = await startServer(answer(201, '<html>ok</html>', 'text/html'));
+    expect(await client(server.url).send(TOKEN, addNodeGroups())).toEqual({ kind: 'node_groups_added', apiMessage: null });
+  });
+
+  it.each([
+    [400, { error: 'Cluster is not a kubernetes cluster' }, { kind: 'rejected', code: 'bad_request', apiMessage: 'Cluster is not a kubernetes cluster', fieldErrors: [] }],
+    [404, { error: 'Cluster does not exist' }, { kind: 'rejected', code: 'not_found', apiMessage: 'Cluster does not exist', fieldErrors: [] }],
+    [409, { error: "NodeGroup with name 'x' already exists in this cluster." }, { kind: 'rejected', code: 'conflict', apiMessage: "NodeGroup with name 'x' already exists in this cluster." }],
+    [422, { nodegroup_labels: ['Only one node group can be auxiliary.'] }, { kind: 'rejected', code: 'validation_failed', apiMessage: null, fieldErrors: [{ field: 'nodegroup_labels', messages: ['Only one node group can be auxiliary.'] }] }],
+    [502, { error: 'bad gateway' }, { kind: 'unknown', code: 'bad_gateway' }],
+  ])('%i is classified as the import’s answers are', async (status, body, expected) => {
+    const server = await startServer(answer(status, JSON.stringify(body)));
+    expect(await client(server.url).send(TOKEN, addNodeGroups())).toMatchObject({ ...expected, status });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(server.requests).toHaveLength(1);
   });
 });

@@ -47,6 +47,8 @@ function connection(overrides: Partial<WorkspaceConnection> = {}): WorkspaceConn
 function request(i: number, name = `Cluster ${i}`, state: RequestState = 'succeeded'): ImportRequest {
   return {
     id: `ir-aaaaaa${String(i).padStart(2, '2')}`,
+    kind: 'import_cluster',
+    cluster: null,
     teamId: 'T1',
     enterpriseId: null,
     requesterId: 'U0REQ',
@@ -91,7 +93,7 @@ describe('simple replies', () => {
 
   it('help lists every command', () => {
     const text = allText(helpMessage());
-    for (const command of ['import', 'status', 'connect', 'disconnect', 'approvals', 'history', 'help']) expect(text).toContain(`/simplismart ${command}`);
+    for (const command of ['import', 'status', 'connect', 'disconnect', 'approvals', 'history', 'help', 'nodegroups', 'clusters', 'references']) expect(text).toContain(`/simplismart ${command}`);
   });
 
   it('help for an unknown subcommand names it, escaped and clipped', () => {
@@ -161,6 +163,7 @@ describe('policyMessage', () => {
     approvalsNeeded: 2,
     expirySeconds: 2 * 86400,
     approvalsChannelId: 'C0APPROVALS',
+    nodeGroupsApproval: 'same',
     updatedBy: 'U0ADMIN',
     updatedAt: NOW,
   };
@@ -175,6 +178,14 @@ describe('policyMessage', () => {
     expectWithinSlackLimits(message);
     for (const t of textsOf(message.blocks as any[])) expectWholeEntities(t.text);
     expect(allText(policyMessage({ ...policy, approverUserIds: [], approverGroupIds: [] }, true))).toContain(`Approvers: ${NO_APPROVERS};`);
+  });
+
+  it('says what adding node groups needs: the same approval, none, or approval while imports need none', () => {
+    expect(allText(policyMessage(policy, false))).toContain('• Adding node groups to a cluster: needs the same approval');
+    expect(allText(policyMessage({ ...policy, nodeGroupsApproval: 'not_required' }, false))).toContain('• Adding node groups to a cluster: runs straight away, without approval');
+    const nodeGroupsOnly = allText(policyMessage({ ...policy, required: false, nodeGroupsApproval: 'required' }, false));
+    expect(nodeGroupsOnly).toContain('Imports run straight away, but :lock: *adding node groups to a cluster needs approval*');
+    expect(nodeGroupsOnly).toContain('Approvals needed: 2');
   });
 
   it('required: approvers, quorum, expiry, channel, who changed it', () => {

@@ -135,6 +135,6 @@ describe('what each section shows', () => {
     expect(actionIds(importSection(false))).toEqual([ACTION.homeImport]);
     const text = JSON.stringify(recentSection(recent.slice(0, 1)));
     expect(text).toMatch(/:red_circle: \*.*\* — Failed · <!date\^\d+\^\{date_short\} \{time\}\|.*> · <https:\/\/team\.slack\.com\/archives\/C1\/p0\|thread>/);
-    expect(JSON.stringify(recentSection([]))).toMatch(/not asked for an import yet/);
+    expect(JSON.stringify(recentSection([]))).toMatch(/not asked to import a cluster or add node groups yet/);
   });
 });

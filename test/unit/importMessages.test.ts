@@ -7,7 +7,6 @@ import { describeOutcome } from '../../src/views/importOutcome.js';
 import { NO_APPROVERS } from '../../src/views/blocks.js';
 import {
   approversText,
-  clusterSummary,
   nodeGroupLine,
   outcomeMessage,
   parentMessage,
@@ -15,6 +14,7 @@ import {
   submittedModal,
 } from '../../src/views/importMessages.js';
 import { ACTION } from '../../src/views/ids.js';
+import { clusterSummary } from '../../src/views/requestKinds.js';
 import { message as stepMessage, stripMarkup } from '../../src/views/message.js';
 import { aBody, aRequest } from '../support/fixtures.js';
 import { HUGE_REJECTION, HUGE_SUCCESS, MANY_APPROVERS, maximalBody } from '../support/maximalImport.js';
@@ -84,14 +84,19 @@ describe('outcomeMessage', () => {
     const fields = (message.blocks as any[]).find((b) => b.fields !== undefined).fields.map((f: any) => f.text.split('\n')[0]);
     expect(fields).toEqual(['*Cluster*', '*UUID*', '*Status*', '*Provider*', '*Region*', '*Slug*']);
     expect(message.text).toBe(`Production Cluster is imported into Simplismart (${UUID}).`);
-    expect(buttonsOf(message)).toEqual([]);
+    // What to do with it next, each naming the request: no Edit and retry.
+    expect(buttonsOf(message).map((b: any) => [b.action_id, b.value])).toEqual([
+      [ACTION.addNodeGroups, 'ir-abcdefgh'],
+      [ACTION.importSimilar, 'ir-abcdefgh'],
+    ]);
   });
 
-  it('success with an unknown UUID and no region says so', () => {
+  it('success with an unknown UUID and no region says so; node groups cannot be added without the UUID', () => {
     const message = outcomeFor({ kind: 'imported', cluster: { uuid: null, name: 'n', status: null, provider: 'azure', region: null }, note: 'Find it in the console.' });
     const text = allText(message);
     expect(text).toContain('_unknown_');
     expect(text).toContain('Find it in the console.');
+    expect(buttonsOf(message).map((b: any) => b.action_id)).toEqual([ACTION.importSimilar]);
   });
 
   it('success escapes the API’s own values', () => {

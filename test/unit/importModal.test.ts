@@ -5,7 +5,8 @@ import { buildImportBody, emptyForm, emptyNodeGroup, type ImportForm, type NodeG
 import fc from 'fast-check';
 import { ACCELERATOR_PATTERN, DOCUMENTED_ACCELERATORS, LIMITS, PROVIDERS } from '../../src/domain/clusterImport.js';
 import { renderImportModal } from '../../src/views/importModal.js';
-import { APPROVAL_NOTE_MAX, decodeMeta, encodeMeta, metaFor, unusableMetaMessage, withMoreSettings, type ImportModalMeta } from '../../src/views/importModalMeta.js';
+import { decodeMeta, encodeMeta, metaFor, unusableMetaMessage, withMoreSettings, type ImportModalMeta } from '../../src/views/importModalMeta.js';
+import { APPROVAL_NOTE_MAX } from '../../src/views/requestFormMeta.js';
 import { errorsByBlock, readImportForm } from '../../src/views/importModalRead.js';
 import type { InputState, ViewStateValues as StateValues } from '../../src/views/modalState.js';
 import { acceleratorOptions, MAX_NODE_GROUPS, NO_ACCELERATOR, withAddedGroup, withRemovedGroup } from '../../src/views/nodeGroupEditor.js';
@@ -58,6 +59,7 @@ function fullForm(groups: NodeGroupForm[] = [fullGroup(0, { auxiliary: true })])
     backgroundColor: '#FACC15',
     clusterNodeConfig: 'machine_type=m5.xlarge\ncapacity_type=SPOT',
     clusterTools: `MONITORING: ${TOOL}`,
+    toolChoices: {},
     nodeGroups: groups,
   };
 }

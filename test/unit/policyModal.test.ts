@@ -8,7 +8,7 @@ import { MANY_APPROVERS } from '../support/maximalImport.js';
 import { expectWholeEntities, textsOf } from '../support/slackMessageLimits.js';
 
 const groups = [{ id: 'S0G', handle: 'platform', name: 'Platform team' }];
-const policy: ApprovalPolicy = { required: true, approverUserIds: ['U0A', 'U0B'], approverGroupIds: ['S0G'], approvalsNeeded: 2, expirySeconds: 2 * 3600, approvalsChannelId: 'C0APP' };
+const policy: ApprovalPolicy = { required: true, approverUserIds: ['U0A', 'U0B'], approverGroupIds: ['S0G'], approvalsNeeded: 2, expirySeconds: 2 * 3600, approvalsChannelId: 'C0APP', nodeGroupsApproval: 'same' };
 
 /** The state Slack sends for the untouched form. */
 function stateOf(view: { blocks: any[] }): PolicyStateValues {
@@ -20,6 +20,7 @@ function stateOf(view: { blocks: any[] }): PolicyStateValues {
       [e.action_id]: {
         value: e.initial_value ?? null,
         selected_options: e.initial_options ?? [],
+        selected_option: e.initial_option ?? null,
         selected_users: e.initial_users ?? [],
         selected_conversation: e.initial_conversation ?? null,
       },
@@ -48,6 +49,12 @@ describe('policyModal', () => {
   it('reads back the policy it rendered', () => {
     expect(readPolicyForm(stateOf(policyModal(policy, groups) as any))).toEqual({ ok: true, policy });
     expect(readPolicyForm(stateOf(policyModal(DEFAULT_POLICY, groups) as any))).toEqual({ ok: true, policy: DEFAULT_POLICY });
+  });
+
+  it('reads back every choice for node groups it rendered', () => {
+    for (const nodeGroupsApproval of ['same', 'required', 'not_required'] as const) {
+      expect(readPolicyForm(stateOf(policyModal({ ...policy, nodeGroupsApproval }, groups) as any))).toEqual({ ok: true, policy: { ...policy, nodeGroupsApproval } });
+    }
   });
 
   it('has no group select when the workspace has no user groups', () => {
@@ -89,6 +96,18 @@ describe('readPolicyForm', () => {
 
   it.each(['721', '', 'soon', '-1'])('expiry %j hours is refused', (value) => {
     expect(readPolicyForm(form({ [POLICY_BLOCK.expiryHours]: { value } }))).toMatchObject({ ok: false, errors: { [POLICY_BLOCK.expiryHours]: expect.any(String) } });
+  });
+
+  it('says whether adding node groups needs approval: as imports by default, or always, or never', () => {
+    expect(readPolicyForm(form({}))).toMatchObject({ ok: true, policy: { nodeGroupsApproval: 'same' } });
+    expect(readPolicyForm(form({ [POLICY_BLOCK.nodeGroups]: { selected_option: { value: 'not_required' } } }))).toMatchObject({ ok: true, policy: { required: true, nodeGroupsApproval: 'not_required' } });
+    // Imports run straight away while node groups wait: the approvers are needed all the same.
+    const nodeGroupsOnly = { [POLICY_BLOCK.required]: { selected_options: [] }, [POLICY_BLOCK.nodeGroups]: { selected_option: { value: 'required' } } };
+    expect(readPolicyForm(form(nodeGroupsOnly))).toMatchObject({ ok: true, policy: { required: false, nodeGroupsApproval: 'required', approverUserIds: ['U0A'] } });
+    expect(readPolicyForm(form({ ...nodeGroupsOnly, [POLICY_BLOCK.users]: { selected_users: [] } }))).toEqual({
+      ok: false,
+      errors: { [POLICY_BLOCK.users]: 'Adding node groups always needs approval: choose at least one approver (or a user group), or change that choice.' },
+    });
   });
 
   it('ignores ids that are not users, groups or channels', () => {

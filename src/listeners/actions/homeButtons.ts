@@ -5,13 +5,13 @@ import type { Services } from '../../services/index.js';
 import { THREAD_IN_DM_NOTE } from '../../views/home.js';
 import { showOrEditPolicy } from '../commands/approvalsCommand.js';
 import { disconnectWorkspace, openConnectForm } from '../commands/connectionCommands.js';
-import { openImportForm } from '../commands/importCommand.js';
+import { openNewImportForm } from '../commands/importCommand.js';
 import { fromButton, type ButtonArgs } from '../types.js';
 
 export async function homeImport(args: ButtonArgs, services: Services): Promise<void> {
   await args.ack();
   // Outside any channel, the thread goes where only the app and the person are: their DM with the app.
-  await openImportForm(fromButton(args, services), services, { text: '', channelId: args.body.user.id, notes: [THREAD_IN_DM_NOTE] });
+  await openNewImportForm({ ...fromButton(args, services), channelId: args.body.user.id }, services, '', [THREAD_IN_DM_NOTE]);
 }
 
 export async function homeConnect(args: ButtonArgs, services: Services): Promise<void> {

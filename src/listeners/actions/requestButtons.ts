@@ -1,18 +1,26 @@
-// Buttons on an import's messages and approval card: Edit and retry, Approve, Reject, Cancel,
+// Buttons on a request's messages and approval card: Edit and retry, Approve, Reject, Cancel,
 // View JSON. Who may press what is decided on the server at the moment of the click.
 import { formFromBody } from '../../domain/importForm.js';
-import { STATE_LABELS } from '../../domain/importRequest.js';
+import type { ImportRequest } from '../../domain/importRequest.js';
+import { nodeGroupsFormFromBody } from '../../domain/nodeGroupsForm.js';
+import { bodyOfKind, type RequestKind } from '../../domain/requestKinds.js';
 import type { Services } from '../../services/index.js';
 import { payloadModal } from '../../views/approvalCard.js';
 import { userMention } from '../../views/blocks.js';
 import { notConnectedMessage } from '../../views/commandReplies.js';
-import { parsePayload } from '../../views/importMessages.js';
 import { message } from '../../views/message.js';
-import { renderImportModal } from '../../views/importModal.js';
-import { metaFor } from '../../views/importModalMeta.js';
+import { stateLabel } from '../../views/requestKinds.js';
 import { rejectModal } from '../../views/rejectModal.js';
 import { openModal } from '../openModal.js';
-import { clickerOf, teamOf, type ButtonArgs } from '../types.js';
+import { openImportForm, openNodeGroupsForm, type FormStart } from '../requestForms.js';
+import { clickerOf, clickOpeningOf, teamOf, type ButtonArgs, type FormOpening } from '../types.js';
+
+/** Each kind's form, opened on a stored request's body. */
+const EDIT_FORMS: Record<RequestKind, (opening: FormOpening, services: Services, request: ImportRequest, start: FormStart) => Promise<void>> = {
+  import_cluster: (opening, services, request, start) => openImportForm(opening, services, formFromBody(bodyOfKind(request, 'import_cluster')), start),
+  add_node_groups: (opening, services, request, start) =>
+    openNodeGroupsForm(opening, services, nodeGroupsFormFromBody(bodyOfKind(request, 'add_node_groups'), request.cluster?.id ?? ''), start),
+};
 
 /** The request the button names, when it is this workspace's. */
 function requestFor(args: ButtonArgs, services: Services) {
@@ -20,7 +28,7 @@ function requestFor(args: ButtonArgs, services: Services) {
 }
 
 export async function editAndRetry(args: ButtonArgs, services: Services): Promise<void> {
-  const { ack, body, client } = args;
+  const { ack, body } = args;
   await ack();
   const tell = services.notifier.to(clickerOf(body));
   const request = await requestFor(args, services);
@@ -37,22 +45,11 @@ export async function editAndRetry(args: ButtonArgs, services: Services): Promis
     await tell(notConnectedMessage());
     return;
   }
-  const gate = await services.policies.gate(client, teamId, body.user.id);
-  if (gate.kind === 'blocked') {
-    await tell(message(`:lock: ${gate.reason}`));
-    return;
-  }
-  const form = formFromBody(parsePayload(request));
-  const meta = metaFor(form, request.channelId, {
-    replacesId: request.id,
-    ...(body.response_url === undefined ? {} : { responseUrl: body.response_url }),
-    ...(gate.kind === 'approval' ? { approvalNote: gate.note } : {}),
-  });
   const note =
     request.state === 'pending_approval'
       ? `Editing request \`${request.id}\`: submitting sends a new request and cancels this one.`
-      : `Edited from request \`${request.id}\` (${STATE_LABELS[request.state]}). Submitting sends a new request.`;
-  await openModal(client, body.trigger_id, renderImportModal(form, meta, [note]), tell);
+      : `Edited from request \`${request.id}\` (${stateLabel(request)}). Submitting sends a new request.`;
+  await EDIT_FORMS[request.kind](clickOpeningOf(args, services, request.channelId), services, request, { replacesId: request.id, notes: [note] });
 }
 
 export async function approve(args: ButtonArgs, services: Services): Promise<void> {

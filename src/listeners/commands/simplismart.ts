@@ -4,9 +4,12 @@ import type { Services } from '../../services/index.js';
 import { helpMessage } from '../../views/commandReplies.js';
 import type { CommandArgs } from '../types.js';
 import { approvalsCommand } from './approvalsCommand.js';
+import { clustersCommand } from './clustersCommand.js';
 import { connectCommand, disconnectCommand, statusCommand } from './connectionCommands.js';
 import { historyCommand } from './historyCommand.js';
 import { importCommand } from './importCommand.js';
+import { nodeGroupsCommand } from './nodeGroupsCommand.js';
+import { referencesCommand } from './referencesCommand.js';
 
 type Handler = (args: CommandArgs, services: Services, rest: string) => Promise<void>;
 
@@ -19,6 +22,9 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map([
   ['status', statusCommand],
   ['approvals', approvalsCommand],
   ['history', historyCommand],
+  ['nodegroups', nodeGroupsCommand],
+  ['clusters', clustersCommand],
+  ['references', referencesCommand],
 ]);
 
 export async function simplismartCommand(args: CommandArgs, services: Services): Promise<void> {

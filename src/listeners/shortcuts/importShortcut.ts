@@ -3,10 +3,10 @@
 // the app (the form says so).
 import type { Services } from '../../services/index.js';
 import { THREAD_IN_DM_NOTE } from '../../views/home.js';
-import { openImportForm } from '../commands/importCommand.js';
+import { openNewImportForm } from '../commands/importCommand.js';
 import { fromShortcut, type ShortcutArgs } from '../types.js';
 
 export async function importShortcut(args: ShortcutArgs, services: Services): Promise<void> {
   await args.ack();
-  await openImportForm(fromShortcut(args, services), services, { text: '', channelId: args.body.user.id, notes: [THREAD_IN_DM_NOTE] });
+  await openNewImportForm({ ...fromShortcut(args, services), channelId: args.body.user.id }, services, '', [THREAD_IN_DM_NOTE]);
 }

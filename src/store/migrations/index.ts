@@ -4,6 +4,7 @@ import type { SqlDriver, SqlTransactor } from '../sqlDriver.js';
 import { initial } from './001_initial.js';
 import { importLease } from './002_import_lease.js';
 import { installations } from './003_installations.js';
+import { clustersAndReferences } from './004_clusters_and_references.js';
 
 export interface Migration {
   /** Applied in ascending order; never renumber or edit a migration once it has shipped. */
@@ -13,7 +14,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations];
+export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations, clustersAndReferences];
 
 /** Applies the migrations a database lacks; safe when several replicas start at once. */
 export async function applyMigrations(driver: SqlDriver): Promise<void> {

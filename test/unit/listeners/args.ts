@@ -2,7 +2,7 @@
 // createDummy…MiddlewareArgs): the payload, an `ack` that records what it was given, and the Web API
 // client of the unit-test world — so a listener runs as a plain function, without an App or HTTP.
 // `respond` throws: listeners answer people through the notifier, never through Bolt's respond.
-import type { ButtonArgs, CommandArgs, SubmissionArgs } from '../../../src/listeners/types.js';
+import type { ButtonArgs, CommandArgs, ElementArgs, SubmissionArgs } from '../../../src/listeners/types.js';
 import type { ViewStateValues } from '../../../src/views/modalState.js';
 import { CHANNEL, TEAM, type World } from '../services/world.js';
 
@@ -80,4 +80,16 @@ export function submissionArgs(
   };
   const body: Json = { type: 'view_submission', team: { id: o.teamId ?? TEAM }, user: { id: o.userId, team_id: o.teamId ?? TEAM }, view };
   return { acks, args: { ...common(world, acks), body, view, payload: view } as unknown as SubmissionArgs };
+}
+
+/** A change inside an open modal (a button or a dispatching menu): the view as Slack sends it back, with its state. */
+export function formChangeArgs(
+  world: World,
+  o: { actionId: string; view: { callback_id?: string; private_metadata?: string; blocks?: unknown[] }; values: ViewStateValues; value?: string; userId: string; teamId?: string },
+): Built<ElementArgs> {
+  const acks: unknown[] = [];
+  const action: Json = { type: 'button', action_id: o.actionId, block_id: 'b', action_ts: '1.2', ...(o.value === undefined ? {} : { value: o.value }) };
+  const view: Json = { id: 'V0OPENFORM', hash: 'h1', team_id: o.teamId ?? TEAM, blocks: [], ...o.view, state: { values: o.values } };
+  const body: Json = { type: 'block_actions', team: { id: o.teamId ?? TEAM }, user: { id: o.userId, team_id: o.teamId ?? TEAM }, trigger_id: 'trigger-change', actions: [action], view };
+  return { acks, args: { ...common(world, acks), body, action, payload: action } as unknown as ElementArgs };
 }

@@ -18,7 +18,7 @@ test('history: a workspace sees its own request’s trail; another workspace’s
 });
 
 test('import: a requester whose import could never pass is told why, and no form opens', async () => {
-  await world.services.policies.save(TEAM, { required: true, approverUserIds: [REQUESTER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, 'U0ADMIN', world.now.value);
+  await world.services.policies.save(TEAM, { required: true, approverUserIds: [REQUESTER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, 'U0ADMIN', world.now.value);
   await importCommand(commandArgs(world, { text: 'import', userId: REQUESTER, responseUrl: world.local.responseUrl('blocked') }).args, world.services, '');
   expect(world.local.responsesTo('blocked')[0].text).toMatch(/^Imports here need 1 approval from <@U0REQUESTR>, and requesters never approve their own: you are the only approver/);
   expect(world.slack.callsTo('views.open')).toEqual([]);

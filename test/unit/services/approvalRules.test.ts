@@ -12,7 +12,7 @@ async function pending() {
 }
 
 test('the requester cannot approve their own import, even when named an approver', async () => {
-  await world.store.saveApprovalPolicy(TEAM, { required: true, approverUserIds: [REQUESTER, APPROVER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, 'U0ADMIN', world.now.value);
+  await world.store.saveApprovalPolicy(TEAM, { required: true, approverUserIds: [REQUESTER, APPROVER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, 'U0ADMIN', world.now.value);
   const request = await pending();
   const reply = await world.services.approvals.approve(request.id, REQUESTER, TEAM, world.slack.client);
   expect(reply).toEqual({ ok: false, text: expect.stringMatching(/^You asked for this import, so you can’t approve it yourself/) });
@@ -26,7 +26,7 @@ test('someone who is not an approver is refused, and told who can approve', asyn
 });
 
 test('a member of an approver group may approve: members are looked up at the click', async () => {
-  await world.store.saveApprovalPolicy(TEAM, { required: true, approverUserIds: [], approverGroupIds: ['S0PLATFORM'], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null }, 'U0ADMIN', world.now.value);
+  await world.store.saveApprovalPolicy(TEAM, { required: true, approverUserIds: [], approverGroupIds: ['S0PLATFORM'], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, 'U0ADMIN', world.now.value);
   const request = await pending();
   expect((await world.services.approvals.approve(request.id, OUTSIDER, TEAM, world.slack.client)).ok).toBe(false);
   world.slack.groupMembers['S0PLATFORM'] = [OUTSIDER];
@@ -61,4 +61,38 @@ test('a click after the decision is told who decided, from the same snapshot the
   expect(late.text).toMatch(/^Too late: :no_entry: Rejected by <@U0APPROVER> at <!date\^\d+\^\{time\}\|[^>]+> <!date\^\d+\^\{date_short\}\|[^>]+>: “Use SPOT”$/);
   const card = world.slack.callsTo('chat.update').at(-1)?.args;
   expect(JSON.stringify(card?.blocks)).toContain(late.text.slice('Too late: '.length));
+});
+
+describe('adding node groups, under the policy', () => {
+  let views = 0;
+  const submitNodeGroups = (sourceKey = `V0NODEGROUPS${(views += 1)}`) =>
+    world.services.requests.submit({
+      kind: 'add_node_groups',
+      cluster: { id: '1e99a854-26de-4c19-b6b6-68c7e03c39c3', name: 'Prod', thread: null },
+      body: { org: '54360212-2263-44c6-afaf-1333544854f7', nodegroup_labels: [{ name: 'gpu-h100', is_auxilliary: false }] },
+      teamId: TEAM,
+      enterpriseId: null,
+      userId: REQUESTER,
+      channelId: 'C0UNITCHAN',
+      sourceKey,
+      replacesId: null,
+      responseUrl: null,
+    });
+  const policy = (nodeGroupsApproval: 'same' | 'required' | 'not_required', required: boolean) =>
+    world.store.saveApprovalPolicy(TEAM, { required, approverUserIds: [APPROVER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval }, 'U0ADMIN', world.now.value);
+
+  test('waits for approval as an import does by default; runs at once when the policy says never; waits when it says always', async () => {
+    await policy('same', true);
+    expect((await submitNodeGroups()).request).toMatchObject({ kind: 'add_node_groups', state: 'pending_approval', approval: { approverUserIds: [APPROVER] } });
+    await policy('not_required', true);
+    expect((await submitNodeGroups()).request).toMatchObject({ state: 'approved', approval: null });
+    await policy('required', false);
+    expect((await submitNodeGroups()).request).toMatchObject({ state: 'pending_approval' });
+  });
+
+  test('one submitted form is one request, however often it arrives', async () => {
+    const first = await submitNodeGroups('V0SAMEVIEW');
+    expect(first.created).toBe(true);
+    expect(await submitNodeGroups('V0SAMEVIEW')).toEqual({ request: first.request, created: false });
+  });
 });

@@ -282,6 +282,7 @@ let views = 0;
 /** Submits an import the way the form's listener does; `replacesId` edits an earlier request. */
 export async function submitImport(world: World, options: { userId?: string; teamId?: string; replacesId?: string; responseUrl?: string } = {}): Promise<ImportRequest> {
   const { request } = await world.services.requests.submit({
+    kind: 'import_cluster',
     teamId: options.teamId ?? TEAM,
     enterpriseId: null,
     userId: options.userId ?? REQUESTER,
@@ -298,7 +299,7 @@ export async function submitImport(world: World, options: { userId?: string; tea
 export async function requireApproval(world: World, teamId = TEAM): Promise<void> {
   await world.store.saveApprovalPolicy(
     teamId,
-    { required: true, approverUserIds: [APPROVER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null },
+    { required: true, approverUserIds: [APPROVER], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' },
     'U0ADMIN',
     world.now.value,
   );

@@ -1,0 +1,28 @@
+// `/simplismart nodegroups [cluster]`: opens the form that adds node groups to a cluster — the one
+// named (by name, slug or UUID) chosen already; a UUID of a cluster imported elsewhere typed in.
+import { isUuid } from '../../domain/clusterImport.js';
+import { emptyNodeGroupsForm } from '../../domain/nodeGroupsForm.js';
+import type { Services } from '../../services/index.js';
+import { escapedWithin } from '../../views/blocks.js';
+import { connectedDefaults, openNodeGroupsForm } from '../requestForms.js';
+import { openingOf, type CommandArgs } from '../types.js';
+
+export async function nodeGroupsCommand(args: CommandArgs, services: Services, rest: string): Promise<void> {
+  const { command } = args;
+  const opening = openingOf(args, services);
+  const defaults = await connectedDefaults(opening, services);
+  if (defaults === undefined) return;
+  const query = rest.trim();
+  const found = query === '' ? [] : await services.clusters.find(command.team_id, query);
+  const named = found.length === 1 ? (found[0]?.uuid ?? null) : null;
+  const clusterId = named ?? (isUuid(query) ? query : '');
+  const notes =
+    query === '' || clusterId !== ''
+      ? []
+      : [
+          found.length > 1
+            ? `${found.length} clusters imported here are called “${escapedWithin(query, 100)}”: choose the one you mean.`
+            : `No cluster imported through the bot here is called “${escapedWithin(query, 100)}”: choose one, or choose “Other (UUID)…” and paste its UUID.`,
+        ];
+  await openNodeGroupsForm(opening, services, emptyNodeGroupsForm(clusterId, defaults.orgId), { notes });
+}

@@ -1,0 +1,64 @@
+// Opening the two forms that send requests, whatever opened them (a command, a button, the App Home, a
+// shortcut) and with that workspace's own bot token: the import form (offering the workspace's named
+// hosted zones, secrets and tools) and the node-groups form (offering its clusters). Both first ask the
+// approval policy whether this person's request could ever pass.
+import type { ImportForm } from '../domain/importForm.js';
+import type { NodeGroupsForm } from '../domain/nodeGroupsForm.js';
+import { withToolChoices } from '../domain/references.js';
+import type { RequestKind } from '../domain/requestKinds.js';
+import type { Services } from '../services/index.js';
+import { notConnectedMessage } from '../views/commandReplies.js';
+import { renderImportModal } from '../views/importModal.js';
+import { metaFor } from '../views/importModalMeta.js';
+import { message } from '../views/message.js';
+import { nodeGroupsMetaFor, renderNodeGroupsModal } from '../views/nodeGroupsModal.js';
+import { openModal } from './openModal.js';
+import type { FormOpening, Invocation } from './types.js';
+
+/** What the form starts with besides its fields: the request it edits, notes shown on top. */
+export interface FormStart {
+  replacesId?: string;
+  notes?: readonly string[];
+}
+
+/** What a new form starts from (the org, the default hosted zone and secret), or undefined once the person was told the workspace is not connected. */
+export async function connectedDefaults(asked: Invocation, services: Services): Promise<{ orgId: string; hostedZone: string | null; secretId: string | null } | undefined> {
+  const defaults = await services.connections.formDefaults(asked.workspace.teamId);
+  if (defaults === undefined) await asked.tell(notConnectedMessage());
+  return defaults;
+}
+
+/** The approval note of a `kind` form for this person, or undefined when they were told why they cannot send one. */
+async function approvalNote(opening: FormOpening, services: Services, kind: RequestKind): Promise<{ note: string | undefined } | undefined> {
+  const gate = await services.policies.gate(opening.client, opening.workspace.teamId, opening.userId, kind);
+  if (gate.kind === 'blocked') {
+    await opening.tell(message(`:lock: ${gate.reason}`));
+    return undefined;
+  }
+  return { note: gate.kind === 'approval' ? gate.note : undefined };
+}
+
+function extra(opening: FormOpening, start: FormStart, note: string | undefined) {
+  return {
+    ...(start.replacesId === undefined ? {} : { replacesId: start.replacesId }),
+    ...(opening.responseUrl === undefined ? {} : { responseUrl: opening.responseUrl }),
+    ...(note === undefined ? {} : { approvalNote: note }),
+  };
+}
+
+export async function openImportForm(opening: FormOpening, services: Services, form: ImportForm, start: FormStart = {}): Promise<void> {
+  const approval = await approvalNote(opening, services, 'import_cluster');
+  if (approval === undefined) return;
+  const references = await services.references.list(opening.workspace.teamId);
+  const named = withToolChoices(form, references);
+  const meta = metaFor(named, opening.channelId, extra(opening, start, approval.note));
+  await openModal(opening.client, opening.triggerId, renderImportModal(named, meta, start.notes ?? [], references), opening.tell);
+}
+
+export async function openNodeGroupsForm(opening: FormOpening, services: Services, form: NodeGroupsForm, start: FormStart = {}): Promise<void> {
+  const approval = await approvalNote(opening, services, 'add_node_groups');
+  if (approval === undefined) return;
+  const clusters = await services.clusters.list(opening.workspace.teamId);
+  const meta = nodeGroupsMetaFor(form, opening.channelId, extra(opening, start, approval.note));
+  await openModal(opening.client, opening.triggerId, renderNodeGroupsModal(form, meta, clusters, start.notes ?? []), opening.tell);
+}

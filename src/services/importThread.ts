@@ -178,7 +178,7 @@ export class ImportThread {
   private async tellRequesterAboutDm(request: ImportRequest): Promise<void> {
     if (request.responseUrl === null) return;
     const text = `I can’t post in this channel, so I’ll keep you posted about request \`${request.id}\` in a DM. Invite me with \`/invite @Simplismart\` to have requests told here.`;
-    const to = { teamId: request.teamId, userId: request.requesterId, responseUrl: request.responseUrl };
+    const to = { ...workspaceOf(request), userId: request.requesterId, responseUrl: request.responseUrl };
     await this.notifier.tell(to, message(text), { orDm: false }).catch((error: unknown) => {
       // The DM already carries everything; the ephemeral note is a courtesy.
       this.logger.info({ err: error, requestId: request.id }, 'could not send the DM notice through response_url');

@@ -1,12 +1,14 @@
 // Installing the bot in any workspace through Slack's OAuth flow, over real HTTP against the local
 // Slack: the install page and its state cookie, the redirect refusing a missing cookie, a forged or
 // replayed state; two workspaces each with its own bot token (stored encrypted), a full import and an
-// approval in each with every call carrying that workspace's token; uninstalling one (and Slack revoking
-// its token) while the other carries on; reinstalling starts clean.
+// approval in each with every call carrying that workspace's token — node groups added to each one's
+// cluster too; uninstalling one (and Slack revoking its token) while the other carries on; reinstalling
+// starts clean.
 import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { BOT_SCOPES } from '../../src/services/botTokens.js';
-import { connectWorkspace, eventually, findButton, pause, rawRows, runCommand, submitModal, textOf } from '../support/bot.js';
+import { clickToOpen, connectWorkspace, eventually, findButton, openModalByCommand, pause, rawRows, runCommand, submitModal, textOf, type View } from '../support/bot.js';
+import { nodeGroupsPath } from '../support/fakeSimplismart.js';
 import { ADMIN, ALICE, BOB, CAROL, CHANNEL, fakeJwt, ORG, ORG_TWO, TEAM, TEAM_TWO, validImportValues } from '../support/fixtures.js';
 import { approveOnSlack, CLIENT_ID, expectCallsWithOwnTokens, installApp, openInstallPage } from '../support/oauth.js';
 import { blockActions, eventCallback } from '../support/slackRequests.js';
@@ -107,8 +109,8 @@ describe('two workspaces installed, each with its own bot token', () => {
     await connectWorkspace(bot, TEAM_TWO, TOKEN_TWO, ORG_TWO);
   });
 
-  async function requireApproval(teamId: string, approverId: string): Promise<void> {
-    const policy: ApprovalPolicy = { required: true, approverUserIds: [approverId], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' };
+  async function requireApproval(teamId: string, approverId: string, overrides: Partial<ApprovalPolicy> = {}): Promise<void> {
+    const policy: ApprovalPolicy = { required: true, approverUserIds: [approverId], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same', ...overrides };
     await bot.store.saveApprovalPolicy(teamId, policy, ADMIN, clock.now());
   }
 
@@ -123,6 +125,19 @@ describe('two workspaces installed, each with its own bot token', () => {
     let request: ImportRequest | undefined;
     await eventually(async () => {
       request = (await requestsOf(teamId)).find((r) => r.sourceKey === view.id);
+      expect(request?.thread).not.toBeNull();
+      if (request?.state === 'pending_approval') expect(request.cards).toHaveLength(1);
+    });
+    return request!;
+  }
+
+  /** `userId` of `teamId` submits the node-groups form `form` adding group `name`; the request once its card (or thread) is up. */
+  async function submitNodeGroups(teamId: string, userId: string, form: View, name: string): Promise<ImportRequest> {
+    const response = await submitModal(bot, form, { ng_0_name: name, ng_0_capacityType: 'SPOT' }, { teamId, userId });
+    expect(response.json).toMatchObject({ response_action: 'update' });
+    let request: ImportRequest | undefined;
+    await eventually(async () => {
+      request = (await requestsOf(teamId)).find((r) => r.sourceKey === form.id);
       expect(request?.thread).not.toBeNull();
       if (request?.state === 'pending_approval') expect(request.cards).toHaveLength(1);
     });
@@ -188,6 +203,52 @@ describe('two workspaces installed, each with its own bot token', () => {
     await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN, clock.now());
   });
 
+  test('node groups added in each workspace — by the outcome’s button in one, by `/simplismart nodegroups <name>` in the other — approved on their cards and told in each cluster’s own thread, every call with that workspace’s token', async () => {
+    // Imports go straight through; node groups wait for one approver of their own workspace.
+    await requireApproval(TEAM, BOB, { required: false, nodeGroupsApproval: 'required' });
+    await requireApproval(TEAM_TWO, ERIN, { required: false, nodeGroupsApproval: 'required' });
+    const fleetOne = await settled((await submitImport(TEAM, ALICE, CHANNEL, 'Fleet of one')).id, 'succeeded');
+    const fleetTwo = await settled((await submitImport(TEAM_TWO, DAN, CHANNEL_TWO, 'Fleet of two')).id, 'succeeded');
+    slack.clearCalls();
+    const nodeGroupPostsBefore = simplismart.nodeGroupRequests().length;
+
+    const formOne = await clickToOpen(bot, slack, fleetOne.outcome, 'cluster_add_node_groups', { teamId: TEAM, userId: ALICE });
+    const formTwo = await openModalByCommand(bot, slack, 'nodegroups Fleet of two', { teamId: TEAM_TWO, userId: DAN, channelId: CHANNEL_TWO });
+    expect(formOne.callback_id).toBe('add_node_groups');
+    expect(textOf(formOne)).toContain('Already in *Fleet of one*');
+    expect(textOf(formTwo)).toContain('Already in *Fleet of two*');
+    const one = await submitNodeGroups(TEAM, ALICE, formOne, 'gpu-one');
+    const two = await submitNodeGroups(TEAM_TWO, DAN, formTwo, 'gpu-two');
+    expect([one.kind, one.state, two.kind, two.state]).toEqual(['add_node_groups', 'pending_approval', 'add_node_groups', 'pending_approval']);
+    expect([one.teamId, one.enterpriseId, two.teamId, two.enterpriseId]).toEqual([TEAM, null, TEAM_TWO, null]);
+    await approve(one, TEAM, BOB);
+    await approve(two, TEAM_TWO, ERIN);
+    const [doneOne, doneTwo] = [await settled(one.id, 'succeeded'), await settled(two.id, 'succeeded')];
+
+    // One thread per cluster, in each workspace: the change is told in its cluster's import thread.
+    expect(doneOne.request.thread).toMatchObject({ channel: CHANNEL, root: fleetOne.request.thread!.ts });
+    expect(doneTwo.request.thread).toMatchObject({ channel: CHANNEL_TWO, root: fleetTwo.request.thread!.ts });
+    expect(doneOne.said).toContain('to *Fleet of one*');
+    expect(doneTwo.said).toContain('to *Fleet of two*');
+    const posts = simplismart.nodeGroupRequests().slice(nodeGroupPostsBefore);
+    const uuidOf = (name: string) => simplismart.clusters.find((c) => c.name === name)!.uuid;
+    expect(posts.map((p) => [p.path, p.headers['authorization'], p.json.org])).toEqual([
+      [nodeGroupsPath(uuidOf('Fleet of one')), `Bearer ${TOKEN_ONE}`, ORG],
+      [nodeGroupsPath(uuidOf('Fleet of two')), `Bearer ${TOKEN_TWO}`, ORG_TWO],
+    ]);
+    expectCallsWithOwnTokens(slack.calls, {
+      [CHANNEL]: tokenOf(TEAM),
+      [ALICE]: tokenOf(TEAM),
+      [BOB]: tokenOf(TEAM),
+      [CHANNEL_TWO]: tokenOf(TEAM_TWO),
+      [DAN]: tokenOf(TEAM_TWO),
+      [ERIN]: tokenOf(TEAM_TWO),
+    });
+    // Each form was opened with its own workspace's token (the button's and the command's Bolt client).
+    expect(slack.callsTo('views.open').map((c) => c.token)).toEqual([tokenOf(TEAM), tokenOf(TEAM_TWO)]);
+    await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN, clock.now());
+  });
+
   test('the sweeper expires each workspace’s waiting request with that workspace’s own token', async () => {
     await requireApproval(TEAM_TWO, ERIN);
     const waiting = await submitImport(TEAM_TWO, DAN, CHANNEL_TWO, 'Never approved');
@@ -200,9 +261,13 @@ describe('two workspaces installed, each with its own bot token', () => {
     expect(slack.calls.every((c) => c.token === tokenOf(TEAM_TWO))).toBe(true);
   });
 
-  test('uninstalled: the workspace’s installation and Simplismart connection go at once, its waiting requests are cancelled and kept; the other carries on', async () => {
+  test('uninstalled: the workspace’s installation and Simplismart connection go at once, its waiting requests (imports and node groups) are cancelled and kept; the other carries on', async () => {
     await requireApproval(TEAM_TWO, ERIN);
     const waiting = await submitImport(TEAM_TWO, DAN, CHANNEL_TWO, 'Waiting when uninstalled');
+    const elsewhere = simplismart.seedCluster({ org: ORG_TWO, name: 'Console cluster of two' });
+    const groupsForm = await openModalByCommand(bot, slack, `nodegroups ${elsewhere.uuid}`, { teamId: TEAM_TWO, userId: DAN, channelId: CHANNEL_TWO });
+    const waitingGroups = await submitNodeGroups(TEAM_TWO, DAN, groupsForm, 'gpu-never');
+    expect(waitingGroups.state).toBe('pending_approval');
     const history = (await requestsOf(TEAM_TWO)).length;
     const revoked = tokenOf(TEAM_TWO);
     slack.uninstall({ teamId: TEAM_TWO });
@@ -210,11 +275,15 @@ describe('two workspaces installed, each with its own bot token', () => {
     const uninstalled = eventCallback({ teamId: TEAM_TWO, event: { type: 'app_uninstalled' } });
     expect((await bot.send(uninstalled)).status).toBe(200);
 
-    await eventually(async () => expect((await bot.store.getRequest(waiting.id))?.state).toBe('cancelled'));
+    // Both kinds of waiting request are cancelled: the import and the node groups.
+    for (const id of [waiting.id, waitingGroups.id]) await eventually(async () => expect((await bot.store.getRequest(id))?.state).toBe('cancelled'));
     expect(await bot.store.getInstallation(`team:${TEAM_TWO}`)).toBeUndefined();
     expect(await bot.store.getConnection(TEAM_TWO)).toBeUndefined();
-    const trail = await bot.store.listEvents(waiting.id);
-    expect(trail.at(-1)).toMatchObject({ fromState: 'pending_approval', toState: 'cancelled', actorId: null, note: expect.stringMatching(/app was uninstalled/) });
+    for (const id of [waiting.id, waitingGroups.id]) {
+      const trail = await bot.store.listEvents(id);
+      expect(trail.at(-1)).toMatchObject({ fromState: 'pending_approval', toState: 'cancelled', actorId: null, note: expect.stringMatching(/app was uninstalled/) });
+    }
+    expect(simplismart.nodeGroupRequests().filter((r) => r.path === nodeGroupsPath(elsewhere.uuid))).toEqual([]);
     expect((await requestsOf(TEAM_TWO)).length).toBe(history);
     // No token is left to update its messages, and none was tried.
     await pause(200);

@@ -1,8 +1,9 @@
 // An Enterprise Grid org-wide install: one installation (and one bot token) for the organisation,
 // stored under the org; each workspace of the org connects its own Simplismart token; commands, forms
 // and background work in any of them carry the org's token (the local Slack refuses it outside the org);
-// requests remember their org; uninstalling org-wide forgets every workspace of the org at once.
-import { eventually, rawRows, runCommand, submitModal } from '../support/bot.js';
+// requests (imports and node groups) remember their org; uninstalling org-wide forgets every workspace
+// of the org at once.
+import { eventually, openModalByCommand, rawRows, runCommand, submitModal } from '../support/bot.js';
 import { ADMIN, ALICE, BOB, fakeJwt, ORG, ORG_TWO, TEAM, validImportValues } from '../support/fixtures.js';
 import { expectCallsWithOwnTokens } from '../support/oauth.js';
 import { eventCallback } from '../support/slackRequests.js';
@@ -62,7 +63,30 @@ test('a workspace of the org imports with the org’s token; its request remembe
   expect(slack.calls.filter((c) => c.method === 'chat.postMessage').every((c) => c.token === orgToken())).toBe(true);
 });
 
+test('node groups added in a workspace of the org: the request remembers the org, and the cluster’s thread is told with the org’s token', async () => {
+  const who = { teamId: GRID_B, userId: GRID_USER_B, enterpriseId: GRID_ORG, orgWide: true };
+  const [imported] = await bot.store.listRequests(GRID_B, 1, { kind: 'import_cluster', states: ['succeeded'] });
+  expect(imported).toBeDefined();
+  slack.clearCalls();
+  const form = await openModalByCommand(bot, slack, 'nodegroups Grid cluster', { ...who, channelId: CHANNEL_B });
+  expect(slack.callsTo('views.open').map((c) => c.token)).toEqual([orgToken()]);
+  const response = await submitModal(bot, form, { ng_0_name: 'grid-gpu', ng_0_capacityType: 'SPOT' }, who);
+  expect(response.json).toMatchObject({ response_action: 'update' });
+  let id = '';
+  await eventually(async () => {
+    const [request] = await bot.store.listRequests(GRID_B, 1, { kind: 'add_node_groups' });
+    expect(request).toMatchObject({ teamId: GRID_B, enterpriseId: GRID_ORG, sourceKey: form.id });
+    id = request!.id;
+  });
+  const done = await settled(id, 'succeeded');
+  expect(done.request.thread).toMatchObject({ channel: CHANNEL_B, root: imported!.thread!.ts });
+  expect(simplismart.nodeGroupRequests().map((r) => r.headers['authorization'])).toEqual([`Bearer ${TOKEN_B}`]);
+  expectCallsWithOwnTokens(slack.calls, { [CHANNEL_B]: orgToken(), [GRID_USER_B]: orgToken() });
+});
+
 test('uninstalled org-wide: the org’s installation and the connections of all its workspaces go at once', async () => {
+  const history = await bot.store.listRequests(GRID_B, 10);
+  expect(history.length).toBeGreaterThan(0);
   slack.uninstall({ enterpriseId: GRID_ORG });
   const event = eventCallback({ teamId: GRID_A, enterpriseId: GRID_ORG, orgWide: true, event: { type: 'app_uninstalled' } });
   expect((await bot.send(event)).status).toBe(200);
@@ -70,6 +94,6 @@ test('uninstalled org-wide: the org’s installation and the connections of all 
   expect(await bot.store.getConnection(GRID_A)).toBeUndefined();
   expect(await bot.store.getConnection(GRID_B)).toBeUndefined();
   // History stays.
-  expect(await bot.store.listRequests(GRID_B, 10)).toHaveLength(1);
+  expect(await bot.store.listRequests(GRID_B, 10)).toEqual(history);
   expect(TEAM).not.toBe(GRID_A);
 });

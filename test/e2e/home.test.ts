@@ -1,13 +1,16 @@
 // The App Home over signed HTTP with the local Slack: published when someone opens it, with the sections
 // an admin and a non-admin should see; "Waiting for you" by the card's own approver rules (groups
 // included); refreshed when something on it changes — only for people who opened it, a change's burst
-// coalesced; Approve from Home behaving exactly as on the card (one POST however it is clicked); the
-// Import button and the global shortcut opening the same form, its thread in the person's DM.
+// coalesced; Approve from Home behaving exactly as on the card (one POST however it is clicked); a
+// node-group request there in its own words, the workspace's clusters in short; the Import button and
+// the global shortcut opening the command's form (named references offered), its thread in the person's DM.
+import type { ApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { THREAD_IN_DM_NOTE } from '../../src/views/home.js';
 import { ACTION, SHORTCUT } from '../../src/views/ids.js';
-import { connectWorkspace, eventually, findButton, pause, submitAndWaitForCard, submitModal, textOf } from '../support/bot.js';
-import { ADMIN, ALICE, BOB, CAROL, fakeJwt, ORG, TEAM, validImportValues } from '../support/fixtures.js';
+import { connectWorkspace, eventually, findButton, openImportModal, openModalByCommand, pause, requestIdIn, submitAndWaitForCard, submitModal, textOf } from '../support/bot.js';
+import { ADMIN, ALICE, BOB, CAROL, fakeJwt, HOSTED_ZONE, ORG, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
+import { shownIn } from '../support/modalState.js';
 import { blockActions, eventCallback, globalShortcut } from '../support/slackRequests.js';
 import { useBot } from '../support/world.js';
 
@@ -22,13 +25,11 @@ const { bot, slack, simplismart, clock, settled, token } = useBot({
   slack: { users: { [ADMIN]: { is_admin: true }, [ALICE]: {}, [BOB]: {}, [CAROL]: {}, [DAVE]: {}, [ERIN]: {} }, groups: { [LEADS]: [CAROL] } },
 });
 
+/** Bob, Erin and the leads (Carol) approve; one approval is enough. */
+const POLICY: ApprovalPolicy = { required: true, approverUserIds: [BOB, ERIN], approverGroupIds: [LEADS], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' };
+
 beforeAll(async () => {
-  await bot.store.saveApprovalPolicy(
-    TEAM,
-    { required: true, approverUserIds: [BOB, ERIN], approverGroupIds: [LEADS], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' },
-    ADMIN,
-    clock.now(),
-  );
+  await bot.store.saveApprovalPolicy(TEAM, POLICY, ADMIN, clock.now());
 });
 
 let clusters = 0;
@@ -156,8 +157,49 @@ test('Reject… from Home opens the card’s reject form after the same checks; 
   await bot.services.approvals.cancel(request.id, ALICE, TEAM);
 });
 
-test('Import a cluster on Home, and the global shortcut, open the same form; its thread goes to the person’s DM', async () => {
+test('a node-group request on Home in its own words — waiting for its approver, among the requester’s recent requests — approved there; the workspace’s clusters in short', async () => {
+  // Imports go straight through; adding node groups waits for the same approvers.
+  await bot.store.saveApprovalPolicy(TEAM, { ...POLICY, required: false, nodeGroupsApproval: 'required' }, ADMIN, clock.now());
+  try {
+    const imported = requestIdIn(await submitModal(bot, await openImportModal(bot, slack, { text: 'provider=aws' }), validImportValues({ cluster_region: 'us-west-2', cluster_name: 'Home fleet' })));
+    await settled(imported, 'succeeded');
+    const form = await openModalByCommand(bot, slack, 'nodegroups Home fleet');
+    const id = requestIdIn(await submitModal(bot, form, { ng_0_name: 'gpu-home', ng_0_capacityType: 'SPOT' }));
+    await eventually(async () => expect((await bot.store.getRequest(id))?.cards).toHaveLength(1));
+
+    const bobs = await openHome(BOB);
+    expect(waitingIds(bobs)).toContain(id);
+    const waiting = bobs.blocks.find((b: Json) => b.type === 'section' && String(b.text?.text).includes('gpu-home'));
+    expect(waiting.text.text).toContain(`<@${ALICE}> wants to add 1 node group (\`gpu-home\`) to *Home fleet*`);
+    const approveButton = bobs.blocks.find((b: Json) => b.block_id === `home_waiting_${id}`).elements.find((e: Json) => e.action_id === ACTION.approve);
+    expect(approveButton.confirm.title.text).toBe('Approve this node-group change?');
+
+    const alices = await openHome(ALICE);
+    expect(textOf(alices)).toContain('1 node group (`gpu-home`) to *Home fleet* — Waiting for approval');
+    const clusters = alices.blocks.slice(alices.blocks.findIndex((b: Json) => b.type === 'header' && b.text.text === 'Clusters'));
+    expect(JSON.stringify(clusters)).toMatch(/\*Home fleet\* · aws · us-west-2 · 1 node group/);
+
+    expect((await clickOnHome(bobs, BOB, ACTION.approve, id)).status).toBe(200);
+    await settled(id, 'succeeded');
+    expect(simplismart.nodeGroupRequests().map((r) => r.json.nodegroup_labels.map((g: Json) => g.name))).toEqual([['gpu-home']]);
+    // Alice's Home is refreshed with the change's outcome and the cluster's new node group.
+    await eventually(() => {
+      const last = JSON.stringify(publishesFor(ALICE).at(-1)?.args.view);
+      expect(last).toContain('1 node group (`gpu-home`) to *Home fleet* — Node groups added');
+      expect(last).toMatch(/\*Home fleet\* · aws · us-west-2 · 2 node groups/);
+    }, 4000);
+  } finally {
+    await bot.store.saveApprovalPolicy(TEAM, POLICY, ADMIN, clock.now());
+  }
+});
+
+test('Import a cluster on Home, and the global shortcut, open the command’s form (the workspace’s named references offered); its thread goes to the person’s DM', async () => {
   await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN, clock.now());
+  const names = [
+    { kind: 'hosted_zone' as const, category: '', name: 'Production zone', uuid: HOSTED_ZONE },
+    { kind: 'secret' as const, category: '', name: 'prod-eks kubeconfig', uuid: SECRET_ID },
+  ];
+  await bot.store.replaceReferences(TEAM, names, ADMIN, clock.now());
   for (const open of [
     async () => clickOnHome(await openHome(DAVE), DAVE, ACTION.homeImport),
     async () => bot.send(globalShortcut({ teamId: TEAM, userId: DAVE, callbackId: SHORTCUT.importCluster })),
@@ -167,15 +209,19 @@ test('Import a cluster on Home, and the global shortcut, open the same form; its
     const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= opened);
     expect(call.args.view.callback_id).toBe('import_cluster');
     expect(JSON.stringify(call.args.view.blocks)).toContain(THREAD_IN_DM_NOTE.slice(0, 40));
-    // Pre-filled from the connection, as the command's form.
+    // Pre-filled from the connection, as the command's form, the named hosted zone and secret offered by name.
     expect(JSON.stringify(call.args.view.blocks)).toContain(ORG);
     const view = slack.view(call.response.view.id);
+    expect(shownIn(view, 'cluster_hostedZone_name')).toBe(HOSTED_ZONE);
+    expect(shownIn(view, 'cluster_secretId_name')).toBe(SECRET_ID);
     const response = await submitModal(bot, view, validImportValues({ cluster_provider: 'kubernetes', cluster_name: `From outside a channel ${opened}` }), { userId: DAVE });
     const id = /ir-[a-z2-9]{8}/.exec(JSON.stringify(response.json.view))![0];
     const done = await settled(id, 'succeeded');
     expect(done.request.channelId).toBe(DAVE);
     expect(done.request.thread?.channel).toBe('D0DAVE0005');
+    expect(simplismart.importRequests().at(-1)!.json).toMatchObject({ hosted_zone: HOSTED_ZONE, secret_id: SECRET_ID });
   }
+  await bot.store.replaceReferences(TEAM, [], ADMIN, clock.now());
 });
 
 test('Disconnect on an admin’s Home: the same as the command, and the Home shows it; a non-admin’s click is refused', async () => {

@@ -95,6 +95,15 @@ export function aRequest(overrides: Partial<ImportRequest> = {}, body: ImportClu
 }
 
 /**
+ * A request to add node groups `names` (the second one auxiliary) to cluster *Prod*, imported through the
+ * bot, as the store holds it; otherwise as aRequest(). The overrides replace whole fields.
+ */
+export function aNodeGroupsRequest(names: readonly string[], overrides: Partial<ImportRequest> = {}): ImportRequest {
+  const body = { org: ORG, nodegroup_labels: names.map((name, i) => ({ name, is_auxilliary: i === 1, node_config: { machine_type: 'g5.2xlarge' } })) };
+  return aRequest({ kind: 'add_node_groups', cluster: { id: '1e99a854-26de-4c19-b6b6-68c7e03c39c3', name: 'Prod', thread: null }, payload: JSON.stringify(body), ...overrides });
+}
+
+/**
  * A request as submitted (what Store.createRequest takes): Alice's in TEAM, its body `{}`, waiting for one
  * approval until an hour after T0. Each call has its own id and source key unless given.
  */

@@ -14,7 +14,7 @@ import { slackMessage } from '../../src/views/message.js';
 import { referencesMessage, referencesModal } from '../../src/views/referencesModal.js';
 import { rejectModal } from '../../src/views/rejectModal.js';
 import { blockProblems, viewProblems } from '../support/blockKitRules.js';
-import { aBody, aRequest, ALICE, CHANNEL, ORG } from '../support/fixtures.js';
+import { aBody, aNodeGroupsRequest, aRequest, ALICE, CHANNEL } from '../support/fixtures.js';
 import { expectNoInjectedMention, expectPlainFallback, expectWholeEntities, expectWithinSlackLimits, HOSTILE_NAME, textsOf } from '../support/slackMessageLimits.js';
 
 const uuidAt = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
@@ -23,10 +23,7 @@ const allText = (m: { text: string; blocks: unknown[] }) => `${m.text}\n${JSON.s
 
 /** A node-group request of `names` on cluster `clusterName` (null: imported elsewhere). */
 function change(names: string[], overrides: Partial<ImportRequest> = {}, clusterName: string | null = 'Prod'): ImportRequest {
-  return {
-    ...aRequest({ id: 'ir-change01', kind: 'add_node_groups', cluster: { id: uuidAt(1), name: clusterName, thread: null }, ...overrides }),
-    payload: JSON.stringify({ org: ORG, nodegroup_labels: names.map((name, i) => ({ name, is_auxilliary: i === 1, node_config: { machine_type: 'g5.2xlarge' } })) }),
-  };
+  return aNodeGroupsRequest(names, { id: 'ir-change01', cluster: { id: uuidAt(1), name: clusterName, thread: null }, ...overrides });
 }
 
 function cluster(i: number, name: string, changes: ImportRequest[] = [], groups = 1): WorkspaceCluster {

@@ -1,12 +1,15 @@
 // The App Home view within what Slack accepts — at most 100 blocks, every text and button within its
-// limit, checked by the local Slack's own Block Kit rules — however long the lists and names; each
-// section a function of its own; and what each section shows for an admin and for anyone else.
+// limit, checked by the local Slack's own Block Kit rules — however long the lists and names, imports
+// and node-group requests alike, with the workspace's clusters; each section a function of its own; and
+// what each section shows for an admin and for anyone else, each request in its kind's words.
 import type { KnownBlock } from '@slack/types';
-import type { Approval } from '../../src/domain/importRequest.js';
+import type { Approval, ImportRequest } from '../../src/domain/importRequest.js';
+import { clusterOf } from '../../src/domain/workspaceCluster.js';
+import { clustersHomeSection } from '../../src/views/clustersHome.js';
 import { connectionSection, HOME_LIST_MAX, homeView, importSection, recentSection, waitingSection } from '../../src/views/home.js';
 import { ACTION } from '../../src/views/ids.js';
 import { viewProblems } from '../support/blockKitRules.js';
-import { aBody, aRequest, T0 } from '../support/fixtures.js';
+import { aBody, aNodeGroupsRequest, aRequest, T0 } from '../support/fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON is inspected structurally. */
 type Json = any;
@@ -26,27 +29,39 @@ const connection = {
   connectedAt: NOW - 86_400_000,
 };
 
+/** A request of either kind (every third one adds 20 long-named node groups to a long-named cluster), its names at the longest. */
+function longRequest(i: number, fields: Partial<ImportRequest>): ImportRequest {
+  if (i % 3 !== 2) return aRequest(fields, aBody({ name: longName.slice(0, 200) }));
+  const names = Array.from({ length: 20 }, (_, g) => `${longName.slice(0, 50)}${g}`);
+  return aNodeGroupsRequest(names, { cluster: { id: '1e99a854-26de-4c19-b6b6-68c7e03c39c3', name: longName.slice(0, 200), thread: null }, ...fields });
+}
+
 /** `count` pending requests, each named at the longest and with many approvers and votes. */
 function waitingItems(count: number) {
   return Array.from({ length: count }, (_, i) => {
-    const request = aRequest(
-      {
-        id: `ir-wait${String(i).padStart(4, '2')}`,
-        state: 'pending_approval',
-        approval: { approvalsNeeded: 10, approverUserIds: Array.from({ length: 50 }, (_, j) => `U0APPROVER${j}`), approverGroupIds: ['S0A', 'S0B'], approvalsChannelId: null },
-        expiresAt: NOW + 3_600_000,
-        threadPermalink: `https://team.slack.com/archives/C1/p${i}`,
-      },
-      aBody({ name: longName.slice(0, 200) }),
-    );
+    const request = longRequest(i, {
+      id: `ir-wait${String(i).padStart(4, '2')}`,
+      state: 'pending_approval',
+      approval: { approvalsNeeded: 10, approverUserIds: Array.from({ length: 50 }, (_, j) => `U0APPROVER${j}`), approverGroupIds: ['S0A', 'S0B'], approvalsChannelId: null },
+      expiresAt: NOW + 3_600_000,
+      threadPermalink: `https://team.slack.com/archives/C1/p${i}`,
+    });
     const approvals: Approval[] = Array.from({ length: 9 }, (_, j) => ({ requestId: request.id, approverId: `U0APPROVER${j}`, at: NOW }));
     return { request, approvals, approvedByYou: i % 2 === 0 };
   });
 }
 
 const recent = Array.from({ length: 30 }, (_, i) =>
-  aRequest({ id: `ir-recent${String(i).padStart(3, '2')}`, state: 'failed', createdAt: NOW - i * 60_000, threadPermalink: `https://team.slack.com/archives/C1/p${i}` }, aBody({ name: longName.slice(0, 200) })),
+  longRequest(i, { id: `ir-recent${String(i).padStart(3, '2')}`, state: 'failed', createdAt: NOW - i * 60_000, threadPermalink: `https://team.slack.com/archives/C1/p${i}` }),
 );
+
+/** 50 clusters imported through the bot, each named at the longest, with 30 node groups. */
+const clusters = Array.from({ length: 50 }, (_, i) => {
+  const name = `${longName.slice(0, 190)} ${i}`;
+  const body = aBody({ name, nodegroup_labels: Array.from({ length: 30 }, (_, g) => ({ name: `group-${g}`, is_auxilliary: false })) });
+  const outcome = { kind: 'imported' as const, cluster: { uuid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name, status: 'active', provider: 'aws', region: 'us-west-2' } };
+  return clusterOf(aRequest({ id: `ir-fleet${String(i).padStart(3, '2')}`, state: 'succeeded', outcome, threadPermalink: `https://team.slack.com/archives/C1/p${i}` }, body), [])!;
+});
 
 function fullHome(isAdmin: boolean) {
   return homeView([
@@ -54,6 +69,7 @@ function fullHome(isAdmin: boolean) {
     importSection(true),
     waitingSection(waitingItems(40), 40),
     recentSection(recent),
+    clustersHomeSection(clusters),
   ]);
 }
 
@@ -129,6 +145,19 @@ describe('what each section shows', () => {
     expect(buttons[0].confirm).toBeDefined();
     expect(JSON.stringify(blocks)).toMatch(/you approved/);
     expect(JSON.stringify(waitingSection([], 0))).toMatch(/Nothing waits for your approval/);
+  });
+
+  test('a node-group request in its own words: what the approver is asked to add, and to which cluster; its state as that kind names it', () => {
+    const approval = { approvalsNeeded: 1, approverUserIds: ['U0BOB00002'], approverGroupIds: [], approvalsChannelId: null };
+    const request = aNodeGroupsRequest(['gpu-h100', 'cpu-aux'], { id: 'ir-change01', state: 'pending_approval', approval, threadPermalink: 'https://team.slack.com/archives/C1/p1' });
+    const waiting = waitingSection([{ request, approvals: [], approvedByYou: false }], 1) as Json[];
+    expect(waiting[1].text.text).toMatch(/^:raising_hand: <@U0ALICE001> wants to add 2 node groups \(`gpu-h100`, `cpu-aux`\) to \*Prod\* · 0 of 1 approval/);
+    const approve = waiting.flatMap((b) => b.elements ?? []).find((e: Json) => e.action_id === ACTION.approve);
+    expect(approve.confirm.title.text).toBe('Approve this node-group change?');
+    expect(approve.confirm.text.text).toMatch(/add these node groups to \*Prod\*/);
+    const text = JSON.stringify(recentSection([{ ...request, state: 'succeeded' }, { ...request, id: 'ir-change02', state: 'importing', cluster: { id: request.cluster!.id, name: null, thread: null } }]));
+    expect(text).toContain('2 node groups (`gpu-h100`, `cpu-aux`) to *Prod* — Node groups added');
+    expect(text).toContain('to cluster `1e99a854-26de-4c19-b6b6-68c7e03c39c3` — Adding node groups');
   });
 
   test('the Import button is always there; recent requests say state, cluster, when and link the thread', () => {

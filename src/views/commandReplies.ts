@@ -33,6 +33,7 @@ export function helpMessage(unknown?: string): SlackMessage {
     '• `/simplismart references` — the names given to hosted zones, secrets and tool catalogs (offered in the import form); admins can change them',
     '• `/simplismart history` — recent requests; `/simplismart history <request id>` — one request’s full audit trail',
     '• `/simplismart help` — this message',
+    'The app’s *Home* tab shows the connection, what waits for your approval, your requests and the clusters; the *Import a cluster* shortcut opens the import form from anywhere.',
   ];
   return message(lines.join('\n'));
 }

@@ -4,6 +4,7 @@
 import type { StoredApprovalPolicy } from '../../src/domain/approvalPolicy.js';
 import type { ImportRequest, RequestEvent, RequestState } from '../../src/domain/importRequest.js';
 import type { WorkspaceConnection } from '../../src/domain/workspaceConnection.js';
+import { SUBCOMMANDS } from '../../src/listeners/commands/simplismart.js';
 import {
   auditMessage,
   helpMessage,
@@ -93,7 +94,9 @@ describe('simple replies', () => {
 
   it('help lists every command', () => {
     const text = allText(helpMessage());
-    for (const command of ['import', 'status', 'connect', 'disconnect', 'approvals', 'history', 'help', 'nodegroups', 'clusters', 'references']) expect(text).toContain(`/simplismart ${command}`);
+    expect(SUBCOMMANDS).toEqual(expect.arrayContaining(['import', 'status', 'connect', 'disconnect', 'approvals', 'history', 'help', 'nodegroups', 'clusters', 'references']));
+    for (const command of SUBCOMMANDS) expect(text).toContain(`/simplismart ${command}`);
+    expect(text).toMatch(/\*Home\* tab.*\*Import a cluster\* shortcut/);
   });
 
   it('help for an unknown subcommand names it, escaped and clipped', () => {

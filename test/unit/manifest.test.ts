@@ -10,6 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { EVENTS_PATH } from '../../src/app.js';
 import { REDIRECT_PATH } from '../../src/http/install.js';
+import { SUBCOMMANDS } from '../../src/listeners/commands/simplismart.js';
 import { BOT_SCOPES } from '../../src/services/botTokens.js';
 import { EVENT, SHORTCUT } from '../../src/views/ids.js';
 
@@ -96,6 +97,9 @@ describe('what the bot needs, and no more', () => {
     expect(commands.map((c) => c.command)).toEqual(['/simplismart']);
     expect(commands[0].description).toEqual(expect.any(String));
     expect(commands[0].should_escape).toBe(false);
+    // The usage hint names every subcommand the bot answers, as its first word between the bars.
+    const hinted = String(commands[0].usage_hint).split('|').map((part) => part.trim().split(/\s/)[0]);
+    expect(hinted.sort()).toEqual([...SUBCOMMANDS].sort());
   });
 
   test('interactivity on, Socket Mode on, and exactly the events the bot listens to', () => {

@@ -27,6 +27,9 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map([
   ['references', referencesCommand],
 ]);
 
+/** Every subcommand people can type (help included): what the help and the manifest's usage hint name. */
+export const SUBCOMMANDS: readonly string[] = [...HANDLERS.keys(), 'help'];
+
 export async function simplismartCommand(args: CommandArgs, services: Services): Promise<void> {
   const { subcommand, rest } = parseCommand(args.command.text);
   const handler = HANDLERS.get(subcommand);

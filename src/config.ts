@@ -132,6 +132,10 @@ const envSchema = z
   }, { when: (payload) => typeof payload.value === 'object' && payload.value !== null });
 
 const OAUTH_VARIABLES = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+/** The variables of each way to run (exactly one set is given): one workspace's bot token, or the app's OAuth credentials. */
+export const INSTALL_MODE_VARIABLES: Readonly<Record<SlackInstallMode['mode'], readonly string[]>> = { single: ['SLACK_BOT_TOKEN'], distributed: OAUTH_VARIABLES };
+/** The single-workspace fallback (both or neither), refused when any workspace may install the app. */
+export const FALLBACK_VARIABLES = ['SIMPLISMART_TOKEN', 'SIMPLISMART_ORG'] as const;
 const OAUTH_WHAT: Record<(typeof OAUTH_VARIABLES)[number], string> = {
   SLACK_CLIENT_ID: 'the Client ID from Basic Information → App Credentials',
   SLACK_CLIENT_SECRET: 'the Client Secret from Basic Information → App Credentials',
@@ -172,7 +176,7 @@ function installModeProblems(env: Record<string, unknown>, ctx: z.RefinementCtx)
     });
   }
   // A fallback token would let anyone who installs the app import with the operator's own token.
-  for (const name of ['SIMPLISMART_TOKEN', 'SIMPLISMART_ORG'].filter((n) => env[n] !== undefined)) {
+  for (const name of FALLBACK_VARIABLES.filter((n) => env[n] !== undefined)) {
     ctx.addIssue({
       code: 'custom',
       path: [name],

@@ -14,8 +14,8 @@ import { manifestProblems, probePaths, secretVariables, type Expected } from './
 const ROOT = 'deploy/kubernetes';
 /** What each overlay is for; an overlay missing here fails, so a new one says what it must be. */
 const EXPECTED: Record<string, Expected> = {
-  'socket-mode': { mode: 'socket', engine: 'sqlite' },
-  'http-ha': { mode: 'http', engine: 'postgres' },
+  'socket-mode': { mode: 'socket', engine: 'sqlite', installModes: ['single'] },
+  'http-ha': { mode: 'http', engine: 'postgres', installModes: ['single', 'distributed'] },
 };
 const OVERLAYS = readdirSync(join(ROOT, 'overlays'));
 const rendered = new Map(OVERLAYS.map((name) => [name, kustomizeBuild(join(ROOT, 'overlays', name))]));
@@ -28,9 +28,10 @@ test('every overlay is one this test knows the purpose of', () => {
 
 test('the app’s secret variables are recognised as such', () => {
   expect(secretVariables()).toEqual(
-    expect.arrayContaining(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SIMPLISMART_TOKEN', 'DATABASE_URL', 'ENCRYPTION_KEY', 'METRICS_TOKEN']),
+    expect.arrayContaining(['SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'SLACK_APP_TOKEN', 'SIMPLISMART_TOKEN', 'DATABASE_URL', 'ENCRYPTION_KEY', 'METRICS_TOKEN']),
   );
   expect(secretVariables()).not.toContain('SIMPLISMART_ORG');
+  expect(secretVariables()).not.toContain('SLACK_CLIENT_ID');
 });
 
 describe.each(OVERLAYS)('overlay %s', (overlay) => {
@@ -110,13 +111,13 @@ const BREAKAGES: Breakage[] = [
   { what: 'no PodDisruptionBudget', overlay: 'http-ha', kind: 'PodDisruptionBudget', patch: [{ op: 'replace', path: '/kind', value: 'ConfigMap' }], problem: /PodDisruptionBudget/ },
   { what: 'a budget that blocks every drain', overlay: 'http-ha', kind: 'PodDisruptionBudget', patch: [{ op: 'replace', path: '/spec/maxUnavailable', value: 0 }], problem: /let a drain evict one/ },
   { what: 'SLACK_APP_TOKEN in http-ha', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'add', path: `${CONTAINER}/env/-`, value: { name: 'SLACK_APP_TOKEN', valueFrom: { secretKeyRef: { name: 'simplismart-slack', key: 'SLACK_APP_TOKEN' } } } }], problem: /would run in Socket Mode/ },
-  { what: 'an optional ENCRYPTION_KEY on PostgreSQL', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'add', path: `${CONTAINER}/env/${envIndex('http-ha', 'ENCRYPTION_KEY')}/valueFrom/secretKeyRef/optional`, value: true }], problem: /the app refuses this environment: .*ENCRYPTION_KEY is required with PostgreSQL/ },
+  { what: 'an optional ENCRYPTION_KEY on PostgreSQL', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'add', path: `${CONTAINER}/env/${envIndex('http-ha', 'ENCRYPTION_KEY')}/valueFrom/secretKeyRef/optional`, value: true }], problem: /the app refuses this environment with the one-workspace Secret .*: .*ENCRYPTION_KEY is required with PostgreSQL/ },
   { what: 'DATABASE_URL as a plain value', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'replace', path: `${CONTAINER}/env/${envIndex('http-ha', 'DATABASE_URL')}`, value: { name: 'DATABASE_URL', value: 'postgres://bot:hunter2@db/bot' } }], problem: /DATABASE_URL is a secret/ },
   { what: 'the bot token as a plain value', overlay: 'socket-mode', kind: 'Deployment', patch: [{ op: 'replace', path: `${CONTAINER}/env/${envIndex('socket-mode', 'SLACK_BOT_TOKEN')}`, value: { name: 'SLACK_BOT_TOKEN', value: 'xoxb-1-2-plain' } }], problem: /SLACK_BOT_TOKEN is a secret/ },
   { what: 'envFrom the Secret', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'add', path: `${CONTAINER}/envFrom`, value: [{ secretRef: { name: 'simplismart-slack' } }] }], problem: /envFrom/ },
   { what: 'a Secret in the overlay', overlay: 'http-ha', kind: 'Service', patch: [{ op: 'replace', path: '/kind', value: 'Secret' }], problem: /never rendered from the repository/ },
   { what: 'a misspelt variable', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'add', path: `${CONTAINER}/env/-`, value: { name: 'SHUTDOWN_GRACE', value: '1000' } }], problem: /SHUTDOWN_GRACE is not a variable the app reads/ },
-  { what: 'a value the app refuses', overlay: 'socket-mode', kind: 'Deployment', patch: [{ op: 'replace', path: `${CONTAINER}/env/${envIndex('socket-mode', 'SHUTDOWN_GRACE_MS')}/value`, value: 'soon' }], problem: /the app refuses this environment: .*SHUTDOWN_GRACE_MS/ },
+  { what: 'a value the app refuses', overlay: 'socket-mode', kind: 'Deployment', patch: [{ op: 'replace', path: `${CONTAINER}/env/${envIndex('socket-mode', 'SHUTDOWN_GRACE_MS')}/value`, value: 'soon' }], problem: /the app refuses this environment with the one-workspace Secret .*: .*SHUTDOWN_GRACE_MS/ },
   { what: 'a grace period shorter than the drain', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'replace', path: '/spec/template/spec/terminationGracePeriodSeconds', value: 15 }], problem: /terminationGracePeriodSeconds 15 must be at least 25/ },
   { what: 'a longer drain without a longer grace period', overlay: 'socket-mode', kind: 'Deployment', patch: [{ op: 'replace', path: `${CONTAINER}/env/${envIndex('socket-mode', 'SHUTDOWN_GRACE_MS')}/value`, value: '60000' }], problem: /terminationGracePeriodSeconds 30 must be at least 65/ },
   { what: 'readiness on another port', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'replace', path: `${CONTAINER}/readinessProbe/httpGet/port`, value: 8080 }], problem: /readinessProbe port 8080 is not the app's PORT 3000/ },
@@ -134,7 +135,14 @@ const BREAKAGES: Breakage[] = [
   { what: 'no memory limit', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'remove', path: `${CONTAINER}/resources/limits/memory` }], problem: /requests and limits for memory/ },
   { what: 'a memory limit at the measured peak', overlay: 'socket-mode', kind: 'Deployment', patch: [{ op: 'replace', path: `${CONTAINER}/resources/limits/memory`, value: '280M' }], problem: /memory limit 280M leaves less than 25%/ },
   { what: 'an image nobody set', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'replace', path: `${CONTAINER}/image`, value: 'simplismart-slack' }], problem: /image simplismart-slack must be a registry path/ },
-  { what: 'Slack’s path mistyped in the Ingress', overlay: 'http-ha', kind: 'Ingress', patch: [{ op: 'replace', path: '/spec/rules/0/http/paths/0/path', value: '/slack/event' }], problem: /exposes \/slack\/event: only \/slack\/events/ },
+  { what: 'Slack’s path mistyped in the Ingress', overlay: 'http-ha', kind: 'Ingress', patch: [{ op: 'replace', path: '/spec/rules/0/http/paths/0/path', value: '/slack/event' }], problem: /exposes \/slack\/event: only \/slack\/events, / },
+  { what: 'Slack’s path missing from the Ingress', overlay: 'http-ha', kind: 'Ingress', patch: [{ op: 'test', path: '/spec/rules/0/http/paths/0/path', value: '/slack/events' }, { op: 'remove', path: '/spec/rules/0/http/paths/0' }], problem: /does not expose \/slack\/events, where Slack sends everything/ },
+  { what: 'the install page missing from the Ingress', overlay: 'http-ha', kind: 'Ingress', patch: [{ op: 'test', path: '/spec/rules/0/http/paths/1/path', value: '/slack/install' }, { op: 'remove', path: '/spec/rules/0/http/paths/1' }], problem: /does not expose \/slack\/install: people’s browsers open it/ },
+  { what: 'the health route on the Ingress', overlay: 'http-ha', kind: 'Ingress', patch: [{ op: 'replace', path: '/spec/rules/0/http/paths/2/path', value: '/healthz' }], problem: /exposes \/healthz: only .* are public/ },
+  { what: 'the bot token required in http-ha (no any-workspace Secret possible)', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'remove', path: `${CONTAINER}/env/${envIndex('http-ha', 'SLACK_BOT_TOKEN')}/valueFrom/secretKeyRef/optional` }], problem: /refuses this environment with the any-workspace Secret .*SLACK_BOT_TOKEN cannot be set together/ },
+  { what: 'no SLACK_STATE_SECRET in http-ha', overlay: 'http-ha', kind: 'Deployment', patch: [{ op: 'remove', path: `${CONTAINER}/env/${envIndex('http-ha', 'SLACK_STATE_SECRET')}` }], problem: /env lacks SLACK_STATE_SECRET from the Secret: the any-workspace mode needs them/ },
+  { what: 'no SLACK_BOT_TOKEN in socket-mode', overlay: 'socket-mode', kind: 'Deployment', patch: [{ op: 'remove', path: `${CONTAINER}/env/${envIndex('socket-mode', 'SLACK_BOT_TOKEN')}` }], problem: /env lacks SLACK_BOT_TOKEN from the Secret: the one-workspace mode needs them/ },
+  { what: 'the OAuth credentials in socket-mode (no Ingress for the install page)', overlay: 'socket-mode', kind: 'Deployment', patch: [{ op: 'add', path: `${CONTAINER}/env/-`, value: { name: 'SLACK_CLIENT_ID', valueFrom: { secretKeyRef: { name: 'simplismart-slack', key: 'SLACK_CLIENT_ID', optional: true } } } }], problem: /env reads SLACK_CLIENT_ID, the any-workspace mode's, which this overlay is not for/ },
   { what: 'the Ingress on a port the Service lacks', overlay: 'http-ha', kind: 'Ingress', patch: [{ op: 'replace', path: '/spec/rules/0/http/paths/0/backend/service/port', value: { name: 'web' } }], problem: /not a port of a Service/ },
   { what: 'a Service selecting other pods', overlay: 'http-ha', kind: 'Service', patch: [{ op: 'replace', path: '/spec/selector', value: { app: 'other' } }], problem: /no Service selects the pods/ },
 ];

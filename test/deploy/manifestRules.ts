@@ -1,8 +1,9 @@
 // The rules a rendered overlay of deploy/kubernetes must keep, checked against the app's own sources
-// (its configuration schema, its secrets, its Slack endpoint) rather than values typed again here.
-// Each broken rule is one line naming the object and what to change.
+// (its configuration schema and its ways to run, its secrets, its Slack endpoint and install pages)
+// rather than values typed again here. Each broken rule is one line naming the object and what to change.
 import { EVENTS_PATH } from '../../src/app.js';
-import { configSecrets, ENV_VARIABLES, loadConfig, type Config } from '../../src/config.js';
+import { configSecrets, ENV_VARIABLES, FALLBACK_VARIABLES, INSTALL_MODE_VARIABLES, loadConfig, type Config, type SlackInstallMode } from '../../src/config.js';
+import { INSTALL_PATH, REDIRECT_PATH } from '../../src/http/install.js';
 import type { KubernetesObject } from '../support/kustomize.js';
 
 /** Added by issue 12 §2 (the /metrics bearer token); the manifests already pass it, optional. */
@@ -18,6 +19,9 @@ const CLOSE_MARGIN_MS = 5000;
 const SAMPLES: Record<string, string> = {
   SLACK_SIGNING_SECRET: 'sample-signing-secret-0123456789',
   SLACK_BOT_TOKEN: 'xoxb-000000000000-000000000000-samplebottokenvalue',
+  SLACK_CLIENT_ID: '0000000000.0000000000',
+  SLACK_CLIENT_SECRET: 'samplec1ientsecret0123456789abcd',
+  SLACK_STATE_SECRET: 'sample-state-secret-0123456789',
   SLACK_APP_TOKEN: 'xapp-1-A000000000-0000000000-sampleapptokenvalue',
   SIMPLISMART_TOKEN: 'eyJzYW1wbGUiOjF9.eyJzYW1wbGUiOjJ9.c2FtcGxlLXNpZ25hdHVyZQ',
   SIMPLISMART_ORG: '00000000-0000-4000-8000-000000000000',
@@ -31,8 +35,13 @@ const SAMPLES: Record<string, string> = {
  * (configSecrets, which feeds the log scrubber), and any whose name says so.
  */
 export function secretVariables(): string[] {
-  const secrets = configSecrets(loadConfig(SAMPLES));
-  const fromApp = Object.keys(SAMPLES).filter((name) => secrets.some((secret) => SAMPLES[name]!.includes(secret)));
+  // Every sample the app takes in one of its ways to run (the two cannot be configured at once).
+  const fromApp = INSTALL_MODES.flatMap((mode) => {
+    const largest = secretsOf(mode)[1]!;
+    const samples = Object.fromEntries(Object.entries(SAMPLES).filter(([name]) => largest(name)));
+    const secrets = configSecrets(loadConfig(samples));
+    return Object.keys(samples).filter((name) => secrets.some((secret) => samples[name]!.includes(secret)));
+  });
   const byName = [...ENV_VARIABLES, ...PENDING_VARIABLES].filter((name) => /TOKEN|SECRET|PASSWORD|KEY|DATABASE_URL/.test(name));
   return [...new Set([...fromApp, ...byName])].sort();
 }
@@ -90,20 +99,53 @@ interface Deployment extends KubernetesObject {
 }
 
 export type Mode = 'socket' | 'http';
+export type InstallMode = SlackInstallMode['mode'];
 export interface Expected {
   mode: Mode;
   engine: Config['database']['engine'];
+  /** The ways to run the Secret may choose between (README, Install modes): one workspace, any workspace, or both. */
+  installModes: readonly InstallMode[];
 }
 
-/** What the app makes of a Deployment's environment: plain values, plus a sample for each Secret key. */
-function appConfig(env: EnvVar[], withOptional: boolean): Readonly<Config> {
+const INSTALL_MODES = Object.keys(INSTALL_MODE_VARIABLES) as InstallMode[];
+const INSTALL_MODE_NAMES: Record<InstallMode, string> = { single: 'one-workspace', distributed: 'any-workspace' };
+
+/**
+ * What the app makes of a Deployment's environment: plain values, plus a sample for each Secret key it
+ * requires and for each optional key `inSecret` says the Secret holds.
+ */
+function appConfig(env: EnvVar[], inSecret: (key: string) => boolean): Readonly<Config> {
   const values: Record<string, string> = {};
   for (const v of env) {
     const ref = v.valueFrom?.secretKeyRef;
     if (v.value !== undefined) values[v.name] = v.value;
-    else if (ref !== undefined && (withOptional || ref.optional !== true)) values[v.name] = SAMPLES[ref.key] ?? 'sample';
+    else if (ref !== undefined && (ref.optional !== true || inSecret(ref.key))) values[v.name] = SAMPLES[ref.key] ?? 'sample';
   }
   return loadConfig(values);
+}
+
+/**
+ * The Secret of one way to run, at its smallest (that mode's keys) and at its largest (every optional
+ * key that mode takes: not the other mode's, not the fallback token with any-workspace installs).
+ */
+function secretsOf(mode: InstallMode): Array<(key: string) => boolean> {
+  const own = new Set(INSTALL_MODE_VARIABLES[mode]);
+  const others = new Set(INSTALL_MODES.filter((m) => m !== mode).flatMap((m) => INSTALL_MODE_VARIABLES[m]));
+  const refused = new Set<string>(mode === 'distributed' ? FALLBACK_VARIABLES : []);
+  return [(key) => own.has(key), (key) => !others.has(key) && !refused.has(key)];
+}
+
+/** The problems of the install modes: each expected one offered by the env (its keys read from the Secret), no other. */
+function installModeProblems(env: EnvVar[], expected: readonly InstallMode[]): string[] {
+  const readKeys = new Set(env.flatMap((v) => (v.valueFrom?.secretKeyRef === undefined ? [] : [v.valueFrom.secretKeyRef.key])));
+  const problems: string[] = [];
+  for (const mode of INSTALL_MODES) {
+    const keys = INSTALL_MODE_VARIABLES[mode];
+    const missing = keys.filter((k) => !readKeys.has(k));
+    if (expected.includes(mode) && missing.length > 0) problems.push(`env lacks ${missing.join(', ')} from the Secret: the ${INSTALL_MODE_NAMES[mode]} mode needs them (README, Install modes)`);
+    if (!expected.includes(mode) && missing.length < keys.length) problems.push(`env reads ${keys.filter((k) => readKeys.has(k)).join(', ')}, the ${INSTALL_MODE_NAMES[mode]} mode's, which this overlay is not for`);
+  }
+  return problems;
 }
 
 const ofKind = <T extends KubernetesObject>(objects: KubernetesObject[], kind: string) => objects.filter((o) => o.kind === kind) as T[];
@@ -151,7 +193,8 @@ export function manifestProblems(objects: KubernetesObject[], expected: Expected
   if (deployments.length !== 1) problems.push(`expected exactly one Deployment, found ${deployments.length}`);
   for (const o of ofKind(objects, 'Secret')) problems.push(`Secret/${o.metadata.name}: secrets are created in the cluster (README), never rendered from the repository`);
   for (const d of deployments) problems.push(...deploymentProblems(d, objects, expected).map((p) => `Deployment/${d.metadata.name}: ${p}`));
-  return problems;
+  // A rule broken alike by each Secret an overlay takes is said once.
+  return [...new Set(problems)];
 }
 
 function deploymentProblems(d: Deployment, objects: KubernetesObject[], expected: Expected): string[] {
@@ -181,13 +224,22 @@ function deploymentProblems(d: Deployment, objects: KubernetesObject[], expected
   }
   if (secretRefs.size > 1) problems.push(`env reads ${secretRefs.size} Secrets (${[...secretRefs].join(', ')}): keep one, the README's`);
 
-  let config: Readonly<Config>;
-  try {
-    config = appConfig(env, false);
-    appConfig(env, true);
-  } catch (error) {
-    return [...problems, `the app refuses this environment: ${(error as Error).message}`];
+  // Each expected way to run: the app starts with that mode's Secret, at its smallest and its largest.
+  if (expected.installModes.length === 0) return [...problems, 'an overlay is for at least one way to run (installModes)'];
+  problems.push(...installModeProblems(env, expected.installModes));
+  let config: Readonly<Config> | undefined;
+  for (const installMode of expected.installModes) {
+    for (const inSecret of secretsOf(installMode)) {
+      try {
+        const loaded = appConfig(env, inSecret);
+        config ??= loaded;
+        if (loaded.slack.install.mode !== installMode) problems.push(`with the ${INSTALL_MODE_NAMES[installMode]} Secret the app would run in the ${INSTALL_MODE_NAMES[loaded.slack.install.mode]} mode`);
+      } catch (error) {
+        problems.push(`the app refuses this environment with the ${INSTALL_MODE_NAMES[installMode]} Secret (${INSTALL_MODE_VARIABLES[installMode].join(', ')}): ${(error as Error).message}`);
+      }
+    }
   }
+  if (config === undefined) return problems;
   const mode: Mode = config.slack.appToken === undefined ? 'http' : 'socket';
   if (mode !== expected.mode) problems.push(`the app would run in ${mode === 'socket' ? 'Socket Mode' : 'HTTP mode'}, expected ${expected.mode === 'socket' ? 'Socket Mode' : 'HTTP mode'} (SLACK_APP_TOKEN decides)`);
   if (config.database.engine !== expected.engine) problems.push(`the app would store on ${config.database.engine}, expected ${expected.engine}`);
@@ -270,7 +322,7 @@ function deploymentProblems(d: Deployment, objects: KubernetesObject[], expected
     if (d.spec.strategy?.type === 'Recreate') problems.push('HTTP mode must roll updates, not Recreate (every request would fail meanwhile)');
     else if (replicas > 1 && String(d.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%') !== '0') problems.push('rollingUpdate.maxUnavailable must be 0: a new pod is ready before an old one leaves');
     problems.push(...serviceProblems(objects, podLabels, container, port));
-    problems.push(...ingressProblems(objects));
+    problems.push(...ingressProblems(objects, expected.installModes.includes('distributed')));
     if (replicas > 1) problems.push(...disruptionBudgetProblems(objects, podLabels, replicas));
   } else if (ofKind(objects, 'Ingress').length > 0) {
     problems.push('Socket Mode receives nothing over HTTP: no Ingress');
@@ -286,15 +338,25 @@ function serviceProblems(objects: KubernetesObject[], podLabels: Record<string, 
   return [];
 }
 
-function ingressProblems(objects: KubernetesObject[]): string[] {
+/** What the Ingress may expose: Slack's endpoint and, for installs in any workspace, the install page and its redirect. */
+const PUBLIC_PATHS = [EVENTS_PATH, INSTALL_PATH, REDIRECT_PATH];
+
+function ingressProblems(objects: KubernetesObject[], installs: boolean): string[] {
   type Backend = { service?: { name: string; port: { name?: string; number?: number } } };
   type Ingress = KubernetesObject & { spec: { rules?: { http?: { paths: { path?: string; backend: Backend }[] } }[] } };
   const ingresses = ofKind<Ingress>(objects, 'Ingress');
   if (ingresses.length === 0) return [`HTTP mode needs an Ingress for ${EVENTS_PATH}`];
   const problems: string[] = [];
+  const exposed = ingresses.flatMap((i) => (i.spec.rules ?? []).flatMap((r) => r.http?.paths ?? []).map((p) => p.path));
+  const needed = installs ? PUBLIC_PATHS : [EVENTS_PATH];
+  for (const path of needed.filter((p) => !exposed.includes(p))) {
+    problems.push(`the Ingress does not expose ${path}${path === EVENTS_PATH ? ', where Slack sends everything' : ': people’s browsers open it to install the app in their workspace (src/http/install.ts)'}`);
+  }
   for (const ingress of ingresses) {
     for (const { path, backend } of (ingress.spec.rules ?? []).flatMap((r) => r.http?.paths ?? [])) {
-      if (path !== EVENTS_PATH) problems.push(`Ingress/${ingress.metadata.name} exposes ${path ?? '/'}: only ${EVENTS_PATH} (src/app.ts EVENTS_PATH) is for Slack; health and metrics stay inside`);
+      if (path === undefined || !PUBLIC_PATHS.includes(path)) {
+        problems.push(`Ingress/${ingress.metadata.name} exposes ${path ?? '/'}: only ${PUBLIC_PATHS.join(', ')} (src/app.ts EVENTS_PATH, src/http/install.ts) are public; health and metrics stay inside`);
+      }
       const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === backend.service?.name) as
         | (KubernetesObject & { spec: { ports: { name?: string; port: number }[] } })
         | undefined;

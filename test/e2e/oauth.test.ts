@@ -9,6 +9,7 @@ import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { BOT_SCOPES } from '../../src/services/botTokens.js';
 import { clickToOpen, connectWorkspace, eventually, findButton, openModalByCommand, pause, rawRows, runCommand, submitModal, textOf, type View } from '../support/bot.js';
 import { nodeGroupsPath } from '../support/fakeSimplismart.js';
+import type { FillValue } from '../support/modalState.js';
 import { ADMIN, ALICE, BOB, CAROL, CHANNEL, fakeJwt, ORG, ORG_TWO, TEAM, TEAM_TWO, validImportValues } from '../support/fixtures.js';
 import { approveOnSlack, CLIENT_ID, expectCallsWithOwnTokens, installApp, openInstallPage } from '../support/oauth.js';
 import { blockActions, eventCallback } from '../support/slackRequests.js';
@@ -119,21 +120,17 @@ describe('two workspaces installed, each with its own bot token', () => {
     const opened = slack.callsTo('views.open').length;
     expect((await runCommand(bot, 'import provider=aws', { teamId, userId, channelId, responseUrl: slack.responseUrl() })).status).toBe(200);
     const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= opened);
-    const view = slack.view(call.response.view.id);
-    const response = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2', cluster_name: name }), { teamId, userId });
-    expect(response.json).toMatchObject({ response_action: 'update' });
-    let request: ImportRequest | undefined;
-    await eventually(async () => {
-      request = (await requestsOf(teamId)).find((r) => r.sourceKey === view.id);
-      expect(request?.thread).not.toBeNull();
-      if (request?.state === 'pending_approval') expect(request.cards).toHaveLength(1);
-    });
-    return request!;
+    return submitForm(teamId, userId, slack.view(call.response.view.id), validImportValues({ cluster_region: 'us-west-2', cluster_name: name }));
   }
 
   /** `userId` of `teamId` submits the node-groups form `form` adding group `name`; the request once its card (or thread) is up. */
-  async function submitNodeGroups(teamId: string, userId: string, form: View, name: string): Promise<ImportRequest> {
-    const response = await submitModal(bot, form, { ng_0_name: name, ng_0_capacityType: 'SPOT' }, { teamId, userId });
+  function submitNodeGroups(teamId: string, userId: string, form: View, name: string): Promise<ImportRequest> {
+    return submitForm(teamId, userId, form, { ng_0_name: name, ng_0_capacityType: 'SPOT' });
+  }
+
+  /** Submits a request form filled with `values`; the request once its card (or, without approval, its thread) is up. */
+  async function submitForm(teamId: string, userId: string, form: View, values: Record<string, FillValue>): Promise<ImportRequest> {
+    const response = await submitModal(bot, form, values, { teamId, userId });
     expect(response.json).toMatchObject({ response_action: 'update' });
     let request: ImportRequest | undefined;
     await eventually(async () => {
@@ -143,6 +140,16 @@ describe('two workspaces installed, each with its own bot token', () => {
     });
     return request!;
   }
+
+  /** The token each channel and person of the two workspaces must be reached with. */
+  const everyonesToken = () => ({
+    [CHANNEL]: tokenOf(TEAM),
+    [ALICE]: tokenOf(TEAM),
+    [BOB]: tokenOf(TEAM),
+    [CHANNEL_TWO]: tokenOf(TEAM_TWO),
+    [DAN]: tokenOf(TEAM_TWO),
+    [ERIN]: tokenOf(TEAM_TWO),
+  });
 
   async function approve(request: ImportRequest, teamId: string, approverId: string): Promise<void> {
     const ref = request.cards[0]!;
@@ -190,14 +197,7 @@ describe('two workspaces installed, each with its own bot token', () => {
       ['Cluster of one', `Bearer ${TOKEN_ONE}`],
       ['Cluster of two', `Bearer ${TOKEN_TWO}`],
     ]);
-    expectCallsWithOwnTokens(slack.calls, {
-      [CHANNEL]: tokenOf(TEAM),
-      [ALICE]: tokenOf(TEAM),
-      [BOB]: tokenOf(TEAM),
-      [CHANNEL_TWO]: tokenOf(TEAM_TWO),
-      [DAN]: tokenOf(TEAM_TWO),
-      [ERIN]: tokenOf(TEAM_TWO),
-    });
+    expectCallsWithOwnTokens(slack.calls, everyonesToken());
     // The approvers' group lookups and admin checks went out with the clicker's own workspace token too.
     expect(slack.callsTo('views.open').map((c) => c.token).sort()).toEqual([tokenOf(TEAM), tokenOf(TEAM_TWO)].sort());
     await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN, clock.now());
@@ -236,14 +236,7 @@ describe('two workspaces installed, each with its own bot token', () => {
       [nodeGroupsPath(uuidOf('Fleet of one')), `Bearer ${TOKEN_ONE}`, ORG],
       [nodeGroupsPath(uuidOf('Fleet of two')), `Bearer ${TOKEN_TWO}`, ORG_TWO],
     ]);
-    expectCallsWithOwnTokens(slack.calls, {
-      [CHANNEL]: tokenOf(TEAM),
-      [ALICE]: tokenOf(TEAM),
-      [BOB]: tokenOf(TEAM),
-      [CHANNEL_TWO]: tokenOf(TEAM_TWO),
-      [DAN]: tokenOf(TEAM_TWO),
-      [ERIN]: tokenOf(TEAM_TWO),
-    });
+    expectCallsWithOwnTokens(slack.calls, everyonesToken());
     // Each form was opened with its own workspace's token (the button's and the command's Bolt client).
     expect(slack.callsTo('views.open').map((c) => c.token)).toEqual([tokenOf(TEAM), tokenOf(TEAM_TWO)]);
     await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN, clock.now());

@@ -110,21 +110,16 @@ export function aNodeGroupsRequest(names: readonly string[], overrides: Partial<
 let submitted = 0;
 export function aNewRequest(overrides: Partial<NewImportRequest> = {}): NewImportRequest {
   submitted += 1;
+  // What a submission fixes is aRequest()'s (the kind, the workspace, who and where), waiting for Bob.
+  const { kind, cluster, teamId, enterpriseId, requesterId, channelId, responseUrl, replacesId } = aRequest();
   return {
+    ...{ kind, cluster, teamId, enterpriseId, requesterId, channelId, responseUrl, replacesId },
     id: `ir-new${String(submitted).padStart(5, '2')}`,
-    kind: 'import_cluster',
-    cluster: null,
-    teamId: TEAM,
-    enterpriseId: null,
-    requesterId: ALICE,
-    channelId: CHANNEL,
     sourceKey: `V0NEW${submitted}`,
     payload: '{}',
     state: 'pending_approval',
     approval: { approvalsNeeded: 1, approverUserIds: [BOB], approverGroupIds: [], approvalsChannelId: null },
     expiresAt: T0 + 3_600_000,
-    responseUrl: null,
-    replacesId: null,
     at: T0,
     note: 'submitted for approval',
     ...overrides,

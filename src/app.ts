@@ -134,7 +134,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       services.home.stop();
       const closing = app.stop();
       const drained = await services.background.drain(config.shutdownGraceMs);
-      if (!drained) logger.warn({ still: services.background.size }, 'shutdown grace ran out with work in flight; recovery settles it at next start');
+      if (!drained) logger.warn({ running: services.background.running, queued: services.background.queued }, 'shutdown grace ran out with work in flight; recovery settles it at next start');
+      // Nothing waiting starts any more: the store closes next. Each request's work resumes from its row.
+      services.background.stop();
       await services.sweeper.stop();
       await Promise.all([
         http.close(),

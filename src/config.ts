@@ -109,6 +109,13 @@ const envSchema = z
     DATA_DIR: optional(z.string().min(1)),
     LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
     SHUTDOWN_GRACE_MS: optional(milliseconds(0, 120_000)),
+    BACKGROUND_CONCURRENCY: optional(
+      z.coerce
+        .number({ error: 'must be a number of tasks' })
+        .int({ error: 'must be a whole number of tasks' })
+        .min(1, { error: 'must be at least 1' })
+        .max(256, { error: 'must be at most 256' }),
+    ),
   })
   .superRefine((env, ctx) => {
     installModeProblems(env, ctx);
@@ -219,6 +226,8 @@ export interface Config {
   dataDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
   shutdownGraceMs: number;
+  /** How many background tasks (imports, thread posts, Home refreshes) run at once; the rest wait in order. */
+  backgroundConcurrency: number;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -272,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dataDir,
     logLevel: e.LOG_LEVEL ?? 'info',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 15_000,
+    backgroundConcurrency: e.BACKGROUND_CONCURRENCY ?? 8,
   };
   return Object.freeze(config);
 }

@@ -57,16 +57,21 @@ export class AppHome {
 
   /** The person changed what their Home shows (connection, policy): their Home, if they use it. */
   refreshFor(workspace: Workspace, userId: string): void {
-    this.deps.background.run('refresh a Home tab', async () => {
-      const viewers = await this.deps.store.homeViewers(workspace.teamId, [userId], this.deps.clock.now() - HOME_VIEWER_MS);
-      if (viewers.length > 0) this.schedule(workspace, userId);
-    });
+    this.deps.background.run(
+      'refresh a Home tab',
+      async () => {
+        const viewers = await this.deps.store.homeViewers(workspace.teamId, [userId], this.deps.clock.now() - HOME_VIEWER_MS);
+        if (viewers.length > 0) this.schedule(workspace, userId);
+      },
+      {},
+      'refresh',
+    );
   }
 
   /** A request appeared or moved: the Home of its requester and of the people who may approve it, for those who use Home. */
   requestChanged(request: ImportRequest): void {
     if (this.stopped) return;
-    this.deps.background.run('refresh the Home tabs a request is on', () => this.refreshPeopleOf(request), { requestId: request.id });
+    this.deps.background.run('refresh the Home tabs a request is on', () => this.refreshPeopleOf(request), { requestId: request.id }, 'refresh');
   }
 
   /** No publish starts after this (the process is stopping); those in progress finish. */
@@ -129,13 +134,19 @@ export class AppHome {
     if (this.waiting.has(key)) return;
     const timer = setTimeout(() => {
       this.waiting.delete(key);
-      const previous = this.publishing.get(key) ?? Promise.resolve();
-      const next = previous.then(() => this.publishQuietly(workspace, userId));
-      this.publishing.set(key, next);
-      this.deps.background.run('publish a Home tab', () =>
-        next.finally(() => {
-          if (this.publishing.get(key) === next) this.publishing.delete(key);
-        }),
+      // The publish itself runs in its queue slot (not before), one at a time per person.
+      this.deps.background.run(
+        'publish a Home tab',
+        () => {
+          const previous = this.publishing.get(key) ?? Promise.resolve();
+          const next = previous.then(() => this.publishQuietly(workspace, userId));
+          this.publishing.set(key, next);
+          return next.finally(() => {
+            if (this.publishing.get(key) === next) this.publishing.delete(key);
+          });
+        },
+        {},
+        'refresh',
       );
     }, this.deps.debounceMs);
     timer.unref();

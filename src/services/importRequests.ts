@@ -88,22 +88,27 @@ export class ImportRequests {
     });
   }
 
-  /** After the ack: open the thread, retire the request this one replaces, then ask for approval or import. */
+  /**
+   * After the ack (or, when the process stopped with it queued, from the sweeper): retire the request
+   * this one replaces, then import — the runner opens the thread with the parent showing "Importing" —
+   * or open the thread and ask for approval. Safe to run again: the import is sent by whoever wins
+   * approved → importing, and a thread or card already stored is not posted again.
+   */
   async launch(request: ImportRequest): Promise<void> {
     const { thread, logger } = this.deps;
+    if (request.replacesId !== null) await this.retire(request.replacesId, request);
+    if (request.state !== 'pending_approval') {
+      await this.deps.runner.run(request.id, request.requesterId);
+      return;
+    }
     let current = request;
     try {
       current = await thread.open(request);
     } catch (error) {
-      // Slack being unreachable must not hold up the import; later steps retry opening the thread.
+      // Slack being unreachable must not lose the card: postCard tries the approvals channel, then the thread again.
       logger.warn({ err: error, requestId: request.id }, 'could not open the notification thread');
     }
-    if (request.replacesId !== null) await this.retire(request.replacesId, request);
-    if (current.state === 'pending_approval') {
-      await this.deps.thread.postCard(current);
-    } else {
-      await this.deps.runner.run(current.id, current.requesterId);
-    }
+    if (current.cards.length === 0) await thread.postCard(current);
   }
 
   /** "Editing creates a new request and cancels the old one" — when the old one is still waiting. */

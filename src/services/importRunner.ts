@@ -114,14 +114,21 @@ export class ImportRunner {
     const lease = this.keepLease(requestId, log);
     try {
       // Thread chatter must not delay the call; it is awaited before the outcome so replies stay in order.
-      const told = thread
-        .reply(importing, wordsOf(importing).sendingLine)
-        .then(() => thread.refresh(importing.id))
-        .catch((error: unknown) => log.warn({ err: error }, 'could not post the importing step'));
+      // A request with no thread yet (one that needed no approval) gets its parent now, already saying
+      // "Importing": no separate step to post, no parent to update. One that waited for approval has
+      // its thread, and the step is told there.
+      let current = importing;
+      const told = (
+        importing.thread === null
+          ? thread.open(importing).then((opened) => {
+              current = opened;
+            })
+          : thread.reply(importing, wordsOf(importing).sendingLine).then(() => thread.refresh(importing.id))
+      ).catch((error: unknown) => log.warn({ err: error }, 'could not post the importing step'));
 
       const outcome = await this.send(importing);
       log.info({ ...outcomeSummary(outcome), kind: importing.kind }, 'request finished');
-      const saved = await this.save(importing, outcome, told, log);
+      const saved = await this.save(() => current, outcome, told, log);
       await told;
       if (saved === undefined) return undefined;
       if (saved.request === undefined) {
@@ -162,7 +169,8 @@ export class ImportRunner {
    * without a write. Resolves undefined only when the process stops first.
    */
   private async save(
-    request: ImportRequest,
+    /** The request as sending left it; with its thread once opened. */
+    requestNow: () => ImportRequest,
     outcome: ImportOutcome,
     told: Promise<void>,
     log: Logger,
@@ -170,14 +178,14 @@ export class ImportRunner {
     let toldEarly = false;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return { request: await this.storeOutcome(request, outcome), toldEarly };
+        return { request: await this.storeOutcome(requestNow(), outcome), toldEarly };
       } catch (error) {
         if (!(error instanceof StoreUnavailableError)) throw error;
         if (attempt === 1) {
           log.warn({ err: error, ...outcomeSummary(outcome) }, 'Simplismart answered but the store does not take the answer yet; keeping it and trying again until it does');
           // Slack is usually up when the store is not: people hear the outcome now, not after the outage.
           await told;
-          toldEarly = await this.tellBeforeSaving(request, outcome, log);
+          toldEarly = await this.tellBeforeSaving(requestNow(), outcome, log);
         } else {
           log.debug({ err: error, attempt }, 'the store still does not take the answer');
         }

@@ -2,7 +2,8 @@
 // state and each step is a reply: a thread of its own in the requesting channel (or the requester's DM
 // when the bot cannot post there), or, for a change to a cluster the bot imported, the cluster's own
 // thread (one thread per cluster) — and the approval card, in the approvals channel or the thread.
-// Every message goes out with the bot token of the request's own workspace.
+// Every message goes out with the bot token of the request's own workspace. Few calls per request: an
+// import that needs no approval is its status message, its outcome and one update of the status message.
 import { threadTsOf, type ImportRequest, type MessageRef, type RequestSnapshot, type RequestThread } from '../domain/importRequest.js';
 import { workspaceOf, type Workspace } from '../domain/workspace.js';
 import type { Logger } from '../logger.js';
@@ -12,12 +13,14 @@ import { describeOutcome, SAVING_DELAYED_LINE, type OutcomeContext, type Outcome
 import { approversText, outcomeMessage, parentMessage, submittedLine } from '../views/importMessages.js';
 import { message, type SlackMessage } from '../views/message.js';
 import type { Notifier } from './notifier.js';
+import type { SlackLinks } from './slackLinks.js';
 import type { SlackPoster } from './slackPoster.js';
 
 export class ImportThread {
   constructor(
     private readonly store: Store,
     private readonly posters: (workspace: Workspace) => SlackPoster,
+    private readonly links: SlackLinks,
     private readonly notifier: Notifier,
     private readonly logger: Logger,
     private readonly outcomeContext: OutcomeContext,
@@ -33,16 +36,19 @@ export class ImportThread {
   private readonly opening = new Map<string, Promise<ImportRequest>>();
 
   /**
-   * Posts the parent and the "submitted" reply, and records where the thread lives. Idempotent: a
+   * Posts the parent (showing the request's current state) and, for a request waiting for approval,
+   * the "submitted" reply; records where the thread lives. An import that needs no approval gets no
+   * such reply: its parent says it is importing, and the outcome follows within seconds. Idempotent: a
    * request that already has a thread keeps it — also when `request` was read before another step
-   * (e.g. a retry after Slack refused the first post) opened it.
+   * (e.g. a retry after Slack refused the first post, or a launch resumed by another process) opened
+   * it; the returned request then carries the stored thread and cards.
    */
   async open(request: ImportRequest): Promise<ImportRequest> {
     if (request.thread !== null) return request;
     const inFlight = this.opening.get(request.id);
     if (inFlight !== undefined) {
       const opened = await inFlight;
-      return { ...request, thread: opened.thread, threadPermalink: opened.threadPermalink };
+      return { ...request, thread: opened.thread, threadPermalink: opened.threadPermalink, cards: opened.cards };
     }
     const opening = this.openOnce(request).finally(() => this.opening.delete(request.id));
     this.opening.set(request.id, opening);
@@ -52,16 +58,16 @@ export class ImportThread {
   private async openOnce(request: ImportRequest): Promise<ImportRequest> {
     const stored = await this.store.getSnapshot(request.id);
     if (stored !== undefined && stored.request.thread !== null) {
-      return { ...request, thread: stored.request.thread, threadPermalink: stored.request.threadPermalink };
+      return { ...request, thread: stored.request.thread, threadPermalink: stored.request.threadPermalink, cards: stored.request.cards };
     }
     const parent = this.parentOf({ request, approvals: stored?.approvals ?? [], decision: stored?.decision });
     const { ref, fellBack } = await this.place(request, parent);
-    const permalink = await this.posterFor(request).permalink(ref);
+    const permalink = await this.links.permalink(workspaceOf(request), ref);
     await this.store.updateRequest(request.id, { thread: ref, threadPermalink: permalink });
-    const opened = { ...request, thread: ref, threadPermalink: permalink };
+    const opened = { ...request, thread: ref, threadPermalink: permalink, cards: stored?.request.cards ?? request.cards };
     this.changed(opened);
     if (fellBack) await this.tellRequesterAboutDm(opened);
-    await this.reply(opened, submittedLine(opened));
+    if (request.approval !== null) await this.reply(opened, submittedLine(opened));
     return opened;
   }
 
@@ -103,7 +109,7 @@ export class ImportThread {
     }
     await store.updateRequest(request.id, { cards: refs });
     if (channel !== null && refs[0]?.channel === channel) {
-      const link = await poster.permalink(refs[0]);
+      const link = await this.links.permalink(workspaceOf(request), refs[0]);
       await this.reply(request, `:raising_hand: Approval card posted in <#${channel}>${link === null ? '' : ` (<${link}|open it>)`}; approvers: ${approversText(request)}.`);
     }
   }

@@ -46,15 +46,4 @@ export class SlackPoster {
     const client = await this.client();
     await client.chat.update({ channel: ref.channel, ts: ref.ts, text: message.text, blocks: wireBlocks(message.blocks) });
   }
-
-  async permalink(ref: MessageRef): Promise<string | null> {
-    try {
-      const client = await this.client();
-      const result = await client.chat.getPermalink({ channel: ref.channel, message_ts: ref.ts });
-      return result.permalink ?? null;
-    } catch (error) {
-      this.logger.warn({ err: error, channel: ref.channel }, 'could not get a permalink');
-      return null;
-    }
-  }
 }

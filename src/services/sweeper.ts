@@ -1,6 +1,7 @@
 // Periodic housekeeping that is safe in every replica at once (each move is a compare-and-set):
 // expire pending requests on time, call imports whose process stopped "outcome unknown" (never re-send
-// them), and start approved requests that nobody picked up.
+// them), and start what a process queued but never ran (BackgroundWork's queue is in memory; the rows
+// are what lasts): approved requests nobody picked up, pending ones nobody was asked to approve.
 import type { ImportLease, ImportOutcome, ImportRequest } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
@@ -9,7 +10,11 @@ import type { Clock } from './clock.js';
 import { IMPORT_LEASE_MS, type ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
 
-/** An approved request untouched this long was orphaned between approval and sending. */
+/**
+ * An approved request untouched this long was orphaned between approval and sending; a pending one
+ * with neither thread nor card, between submission and launch (a process stopped with it queued, or
+ * a backlog longer than this: then another replica, or this one, takes it; only one import is sent).
+ */
 export const STALLED_APPROVED_MS = 60_000;
 const BATCH = 50;
 
@@ -33,6 +38,8 @@ export class Sweeper {
       store: Store;
       approvals: Approvals;
       runner: ImportRunner;
+      /** Launches a request whose launch never ran: its thread, its card or its import. */
+      launch: (request: ImportRequest) => Promise<void>;
       thread: ImportThread;
       clock: Clock;
       logger: Logger;
@@ -86,7 +93,11 @@ export class Sweeper {
         await this.guard('recover', request.id, () => this.recover(request));
       }
       for (const request of await store.listStalledApproved(now - STALLED_APPROVED_MS, BATCH)) {
-        await this.guard('resume', request.id, () => this.deps.runner.run(request.id, null));
+        // Without a thread its launch never ran (an import needing no approval): launch it whole.
+        await this.guard('resume', request.id, () => (request.thread === null ? this.deps.launch(request) : this.deps.runner.run(request.id, null)));
+      }
+      for (const request of await store.listUnlaunchedPending(now - STALLED_APPROVED_MS, BATCH)) {
+        await this.guard('launch', request.id, () => this.deps.launch(request));
       }
       if (this.failing) logger.info('sweeps work again');
       this.failing = false;

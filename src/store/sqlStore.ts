@@ -358,6 +358,17 @@ export class SqlStore implements Store {
     return changed > 0;
   }
 
+  async listUnlaunchedPending(updatedBefore: number, limit: number): Promise<ImportRequest[]> {
+    // Served by the (state, updated_at) index; a launched request has a thread or a card.
+    const rows = await this.#db.query<RequestRow>(
+      `SELECT * FROM import_requests
+       WHERE state = 'pending_approval' AND updated_at < $1 AND thread IS NULL AND cards = '[]'
+       ORDER BY updated_at, id LIMIT $2`,
+      [updatedBefore, sqlLimit(limit)],
+    );
+    return rows.map(toRequest);
+  }
+
   async listStalledApproved(updatedBefore: number, limit: number): Promise<ImportRequest[]> {
     const rows = await this.#db.query<RequestRow>(
       `SELECT * FROM import_requests WHERE state = 'approved' AND updated_at < $1

@@ -162,4 +162,9 @@ export interface Store {
   renewLease(id: string, owner: string, expiresAt: number): Promise<boolean>;
   /** Approved requests nobody started importing since `updatedBefore` (the process died in between). */
   listStalledApproved(updatedBefore: number, limit: number): Promise<ImportRequest[]>;
+  /**
+   * Pending requests submitted before `updatedBefore` that have neither a thread nor an approval card:
+   * their launch never ran (the process stopped with it queued), so nobody was asked to approve them.
+   */
+  listUnlaunchedPending(updatedBefore: number, limit: number): Promise<ImportRequest[]>;
 }

@@ -74,8 +74,12 @@ describe('adding node groups to a cluster imported through the bot', () => {
     expect(done.parent.text).toMatch(/^Node groups added: Fleet A/);
     expect(done.said).toContain(`<@${ALICE}>, Simplismart added 1 node group (\`gpu-h100\`) to *Fleet A*`);
     expect(done.said).toContain('NodeGroup added successfully');
-    expect(done.thread).toContain('submitted the request to add 1 node group');
-    expect(done.thread).toContain('Adding the node groups: sending the request to Simplismart');
+    // No approval needed: the status message says "Adding node groups" from its first post; no
+    // "submitted" or "sending" step is posted beside it, only the outcome after it.
+    const statusPost = slack.callsTo('chat.postMessage').find((c) => c.response?.ts === done.request.thread!.ts);
+    expect(String(statusPost!.args.text)).toMatch(/^Adding node groups: Fleet A/);
+    expect(done.thread).not.toContain('submitted the request to add');
+    expect(done.thread).not.toContain('sending the request to Simplismart');
     expect(done.outcome.blocks.filter((b: Json) => b.type === 'actions').flatMap((b: Json) => b.elements).map((e: Json) => e.action_id)).toEqual(['cluster_add_node_groups']);
     const trail = (await bot.store.listEvents(id)).map((e) => `${e.fromState ?? '∅'}→${e.toState}`);
     expect(trail).toEqual(['∅→approved', 'approved→importing', 'importing→succeeded']);

@@ -802,6 +802,21 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         expect(ids(await store.listStalledApproved(NOW, 10))).toEqual([older.id, old.id]);
         expect(ids(await store.listStalledApproved(NOW, 1))).toEqual([older.id]);
       });
+
+      test('listUnlaunchedPending: pending requests from before the cut-off with neither thread nor card, oldest first', async () => {
+        const old = await createIn('pending_approval', { at: NOW - 10 });
+        const older = await createIn('pending_approval', { at: NOW - 70 });
+        const withThread = await createIn('pending_approval', { at: NOW - 80 });
+        await store.updateRequest(withThread.id, { thread: { channel: 'C1', ts: '1.000100' } });
+        const withCard = await createIn('pending_approval', { at: NOW - 80 });
+        await store.updateRequest(withCard.id, { cards: [{ channel: 'C2', ts: '2.000100' }] });
+        await createIn('pending_approval', { at: NOW });
+        await createIn('approved', { at: NOW - 99 });
+        await createIn('rejected', { at: NOW - 99 });
+
+        expect(ids(await store.listUnlaunchedPending(NOW, 10))).toEqual([older.id, old.id]);
+        expect(ids(await store.listUnlaunchedPending(NOW, 1))).toEqual([older.id]);
+      });
     });
   });
 }

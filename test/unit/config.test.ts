@@ -51,6 +51,7 @@ describe('defaults', () => {
       dataDir: './data',
       logLevel: 'info',
       shutdownGraceMs: 15_000,
+      backgroundConcurrency: 8,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -82,6 +83,7 @@ describe('defaults', () => {
       DATA_DIR: '/data',
       LOG_LEVEL: 'debug',
       SHUTDOWN_GRACE_MS: '0',
+      BACKGROUND_CONCURRENCY: '3',
     });
     expect(config.slack).toEqual({ signingSecret: SIGNING_VALUE, install: { mode: 'single', botToken: BOT_TOKEN }, appToken: APP_TOKEN, apiUrl: 'http://127.0.0.1:9999/api/' });
     expect(config.http).toEqual({ port: 8080, host: '127.0.0.1' });
@@ -90,6 +92,7 @@ describe('defaults', () => {
     expect(config.encryptionKey).toEqual(Buffer.from(KEY_HEX, 'hex'));
     expect(config.logLevel).toBe('debug');
     expect(config.shutdownGraceMs).toBe(0);
+    expect(config.backgroundConcurrency).toBe(3);
   });
 
   it('PORT 0 (any free port, for tests) is allowed', () => {
@@ -117,6 +120,9 @@ describe('one line per missing or malformed variable, naming it and what it expe
     ['ENCRYPTION_KEY', { ENCRYPTION_KEY: 'Zqx7-too-short' }, /32 random bytes/],
     ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }, /one of fatal, error, warn, info, debug, trace, silent/],
     ['SHUTDOWN_GRACE_MS', { SHUTDOWN_GRACE_MS: '-1' }, /at least 0 ms/],
+    ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: '0' }, /at least 1/],
+    ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: 'many' }, /number of tasks/],
+    ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: '2.5' }, /whole number of tasks/],
   ])('%s (%j)', (name, env, expects) => {
     const lines = problems({ ...base, ...env });
     expect(lines).toHaveLength(1);

@@ -27,5 +27,7 @@ export async function rejectSubmission(args: SubmissionArgs, services: Services)
       await services.notifier.tell(approver, message(reply.text));
     },
     { requestId: meta.id },
+    // Not in any row until it runs: ahead of imports and refreshes in a backlog.
+    'decision',
   );
 }

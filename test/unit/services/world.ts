@@ -66,7 +66,9 @@ export class RecordingSlack {
       chat: {
         postMessage: call('chat.postMessage', (a) => ({ channel: a.channel.startsWith('U') ? `D${a.channel.slice(1)}` : a.channel, ts: `${(this.ts += 1)}.000100` })),
         update: call('chat.update', () => ({})),
-        getPermalink: call('chat.getPermalink', (a) => ({ permalink: `https://slack.example/archives/${a.channel}/p${a.message_ts}` })),
+      },
+      auth: {
+        test: call('auth.test', () => ({ url: 'https://unit-team.slack.com/', team_id: TEAM })),
       },
       views: {
         open: call('views.open', () => ({ view: { id: 'V0OPENED' } })),

@@ -4,11 +4,16 @@
 // waits on the queue. Each task is guarded so that a failure is logged with context instead of
 // becoming unhandled, and a shutdown can wait for the backlog.
 //
+// The limit is on CPU, not on waiting: a task gives its slot back while it only waits on another
+// service (`outside`: the import's POST, which may take Simplismart seconds), and takes one again,
+// ahead of tasks not started yet, to finish.
+//
 // The queue lives in memory; what must survive a restart is in the request rows. A request whose
 // launch never ran is `approved` (resumed by the sweeper as a stalled import) or `pending_approval`
 // with neither thread nor card (launched by the sweeper); see Sweeper. What is lost with the queue is
-// only what a later change redoes anyway (a Home refresh) or what was told as not done (a rejection
-// is given priority over everything else, and any still waiting at the end is logged by request id).
+// only what a later change redoes anyway (a Home refresh) or what is logged as not done (a rejection,
+// which is given priority over everything not started).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import PQueue from 'p-queue';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -19,6 +24,8 @@ import type { Logger } from '../logger.js';
  */
 export type BackgroundPriority = 'decision' | 'request' | 'refresh';
 const PRIORITY: Readonly<Record<BackgroundPriority, number>> = { decision: 2, request: 1, refresh: 0 };
+/** A task coming back from waiting outside its slot finishes before anything new starts. */
+const RESUME_PRIORITY = 3;
 
 export const DEFAULT_BACKGROUND_CONCURRENCY = 8;
 
@@ -28,10 +35,21 @@ interface Waiting {
   priority: BackgroundPriority;
 }
 
+/** The slot a running task holds; `away` counts its waits outside it. */
+interface Slot {
+  release: () => void;
+  away: number;
+}
+
+const nothing = (): void => undefined;
+
 export class BackgroundWork {
   private readonly queue: PQueue;
-  /** The tasks not started yet, for the shutdown log: what the rows will resume, and what they will not. */
+  /** Every task not ended: waiting, holding a slot, or waiting outside one. */
+  private readonly tasks = new Set<Promise<void>>();
+  /** The tasks not started yet, for the shutdown log. */
   private readonly waiting = new Set<Waiting>();
+  private readonly slots = new AsyncLocalStorage<Slot>();
   private stopped = false;
 
   constructor(
@@ -41,19 +59,19 @@ export class BackgroundWork {
     this.queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_BACKGROUND_CONCURRENCY });
   }
 
-  /** The backlog: tasks waiting plus tasks running. */
+  /** The backlog: tasks queued plus tasks running. */
   get size(): number {
-    return this.queue.size + this.queue.pending;
+    return this.tasks.size;
   }
 
-  /** Tasks waiting for a free slot. */
+  /** Tasks not started yet. */
   get queued(): number {
-    return this.queue.size;
+    return this.waiting.size;
   }
 
-  /** Tasks running now (at most the concurrency). */
+  /** Tasks started and not ended (holding a slot, or waiting on another service outside one). */
   get running(): number {
-    return this.queue.pending;
+    return this.tasks.size - this.waiting.size;
   }
 
   get concurrency(): number {
@@ -71,53 +89,85 @@ export class BackgroundWork {
     }
     const waiting: Waiting = { name, context, priority };
     this.waiting.add(waiting);
-    this.queue
-      .add(
-        async () => {
-          this.waiting.delete(waiting);
-          try {
-            await task();
-          } catch (error) {
-            if (isAppError(error) && error.code === 'slack_not_installed') {
-              // The workspace removed the app meanwhile: what was done is stored; there is nobody left to tell.
-              this.logger.warn({ err: error, task: name, ...context }, `background task ${name} could not reach Slack: ${error.message}`);
-              return;
-            }
-            this.logger.error({ err: error, task: name, ...context }, `background task ${name} failed`);
-          }
-        },
-        { priority: PRIORITY[priority] },
-      )
-      // Only `stop` rejects a task's promise (an AbortError for a task it removed); nothing to report.
-      .catch(() => undefined);
+    const tracked = (async () => {
+      let slot: Slot;
+      try {
+        slot = { release: await this.acquire(PRIORITY[priority], false), away: 0 };
+      } catch {
+        return; // removed by stop(), which logged it
+      } finally {
+        this.waiting.delete(waiting);
+      }
+      try {
+        await this.slots.run(slot, task);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'slack_not_installed') {
+          // The workspace removed the app meanwhile: what was done is stored; there is nobody left to tell.
+          this.logger.warn({ err: error, task: name, ...context }, `background task ${name} could not reach Slack: ${error.message}`);
+          return;
+        }
+        this.logger.error({ err: error, task: name, ...context }, `background task ${name} failed`);
+      } finally {
+        slot.release();
+      }
+    })();
+    this.tasks.add(tracked);
+    void tracked.finally(() => this.tasks.delete(tracked));
   }
 
   /**
-   * Waits until nothing is waiting or running (tasks that tasks start included) for at most
-   * `timeoutMs`; true if all ended.
+   * Runs `wait` — something that costs this process no CPU, such as a call to another service — with
+   * the current task's slot given back meanwhile; the task takes a slot again before it goes on. Outside
+   * a task (the sweeper), just runs it.
    */
-  async drain(timeoutMs: number): Promise<boolean> {
-    if (this.size === 0) return true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
+  async outside<T>(wait: () => Promise<T>): Promise<T> {
+    const slot = this.slots.getStore();
+    if (slot === undefined) return wait();
+    if (slot.away++ === 0) {
+      slot.release();
+      slot.release = nothing;
+    }
     try {
-      return await Promise.race([this.queue.onIdle().then(() => true), timeout]);
+      return await wait();
     } finally {
-      clearTimeout(timer);
+      if (--slot.away === 0) {
+        const release = await this.acquire(RESUME_PRIORITY, true);
+        // Another wait of the same task began meanwhile: it takes the slot again when it ends.
+        if (slot.away > 0) release();
+        else slot.release = release;
+      }
     }
   }
 
   /**
-   * The process is stopping: nothing more starts (tasks running go on). Tasks still waiting are
-   * dropped and logged — each request's own work is resumed from its row at the next start.
+   * Waits until no task is queued or running (tasks that tasks start included) for at most
+   * `timeoutMs`; true if all ended.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.tasks.size > 0) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), remaining);
+      });
+      const result = await Promise.race([Promise.allSettled([...this.tasks]).then(() => 'done' as const), timeout]);
+      clearTimeout(timer);
+      if (result === 'timeout') return false;
+    }
+    return true;
+  }
+
+  /**
+   * The process is stopping: no task starts any more (those started go on, and one coming back from a
+   * wait outside its slot finishes without one: it may hold an answer to save). Tasks still queued
+   * are dropped and logged — each request's own work is resumed from its row at the next start.
    */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
     const dropped = [...this.waiting];
-    this.waiting.clear();
     this.queue.clear();
     if (dropped.length === 0) return;
     const requestIds = (p: BackgroundPriority) => dropped.filter((w) => w.priority === p).map((w) => w.context['requestId']).filter((id) => id !== undefined);
@@ -125,5 +175,17 @@ export class BackgroundWork {
       { dropped: dropped.length, requests: requestIds('request'), decisions: requestIds('decision') },
       'stopping with background work not started: each request’s own work resumes from the database at the next start; decisions listed here were not made and must be made again',
     );
+  }
+
+  /**
+   * A slot: resolves with its release once the queue starts it. A fresh start removed by stop()
+   * rejects; a task coming back from a wait goes on without a slot instead.
+   */
+  private acquire(priority: number, resuming: boolean): Promise<() => void> {
+    return new Promise((resolve, reject) => {
+      this.queue
+        .add(() => new Promise<void>((release) => resolve(() => release())), { priority })
+        .catch((error: unknown) => (resuming ? resolve(nothing) : reject(error instanceof Error ? error : new Error(String(error)))));
+    });
   }
 }

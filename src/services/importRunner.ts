@@ -67,6 +67,8 @@ export class ImportRunner {
       thread: ImportThread;
       clock: Clock;
       logger: Logger;
+      /** Where the wait for Simplismart's answer gives back its background slot (BackgroundWork.outside). */
+      waits?: { outside<T>(wait: () => Promise<T>): Promise<T> };
       owner?: string;
       leaseMs?: number;
     },
@@ -126,7 +128,8 @@ export class ImportRunner {
           : thread.reply(importing, wordsOf(importing).sendingLine).then(() => thread.refresh(importing.id))
       ).catch((error: unknown) => log.warn({ err: error }, 'could not post the importing step'));
 
-      const outcome = await this.send(importing);
+      // Waiting for the answer costs no CPU: the background slot serves other work meanwhile.
+      const outcome = this.deps.waits === undefined ? await this.send(importing) : await this.deps.waits.outside(() => this.send(importing));
       log.info({ ...outcomeSummary(outcome), kind: importing.kind }, 'request finished');
       const saved = await this.save(() => current, outcome, told, log);
       await told;

@@ -77,7 +77,7 @@ export function createServices(args: {
   const links = new SlackLinks(slackFor, logger);
   const thread = new ImportThread(store, posterFor, links, notifier, logger, { timeoutMs: config.simplismart.timeoutMs }, (request) => home.requestChanged(request));
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs });
-  const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger });
+  const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger, waits: background });
   const policies = new ApprovalPolicies(store);
   const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });
   const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });

@@ -1,0 +1,140 @@
+// The background queue on its own: at most `concurrency` tasks hold a slot, the rest wait in priority
+// order; a wait outside the slot frees it; drain waits for queued and running tasks; stop drops what
+// has not started and lets what has started finish.
+import { createLogger, SecretScrubber } from '../../../src/logger.js';
+import { BackgroundWork } from '../../../src/services/backgroundWork.js';
+
+function aQueue(concurrency: number) {
+  const lines: string[] = [];
+  const logger = createLogger({ level: 'debug', scrubber: new SecretScrubber(), destination: { write: (line: string) => void lines.push(line) } });
+  return { work: new BackgroundWork(logger, { concurrency }), lines };
+}
+
+/** A promise the test settles by hand. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = (): void => undefined;
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+test('runs at most `concurrency` tasks at once; run() returns before any task starts waiting', async () => {
+  const { work } = aQueue(2);
+  const g = gate();
+  let started = 0;
+  for (let i = 0; i < 5; i++) {
+    work.run('task', async () => {
+      started += 1;
+      await g.promise;
+    });
+  }
+  expect(work.size).toBe(5);
+  await tick();
+  expect(started).toBe(2);
+  expect({ running: work.running, queued: work.queued }).toEqual({ running: 2, queued: 3 });
+  g.open();
+  expect(await work.drain(1000)).toBe(true);
+  expect(started).toBe(5);
+  expect(work.size).toBe(0);
+});
+
+test('a decision starts before requests and Home refreshes queued earlier', async () => {
+  const { work } = aQueue(1);
+  const g = gate();
+  const order: string[] = [];
+  work.run('hold', () => g.promise);
+  work.run('refresh', async () => void order.push('refresh'), {}, 'refresh');
+  work.run('request', async () => void order.push('request'));
+  work.run('decision', async () => void order.push('decision'), {}, 'decision');
+  g.open();
+  await work.drain(1000);
+  expect(order).toEqual(['decision', 'request', 'refresh']);
+});
+
+test('a task waiting outside its slot lets the next one run, then finishes ahead of tasks not started', async () => {
+  const { work } = aQueue(1);
+  const answer = gate();
+  const order: string[] = [];
+  work.run('import', async () => {
+    order.push('import sends');
+    await work.outside(() => answer.promise);
+    order.push('import saves');
+  });
+  work.run('second', async () => {
+    order.push('second starts');
+    answer.open();
+    await tick();
+  });
+  work.run('third', async () => void order.push('third starts'));
+  await work.drain(1000);
+  expect(order).toEqual(['import sends', 'second starts', 'import saves', 'third starts']);
+});
+
+test('drain waits for queued and running tasks, and for tasks they start; false when time runs out', async () => {
+  const { work } = aQueue(1);
+  const g = gate();
+  let last = false;
+  work.run('first', async () => {
+    await g.promise;
+    work.run('started by the first', async () => {
+      last = true;
+    });
+  });
+  work.run('queued', async () => undefined);
+  expect(await work.drain(50)).toBe(false);
+  g.open();
+  expect(await work.drain(1000)).toBe(true);
+  expect(last).toBe(true);
+});
+
+test('stop drops the tasks not started (logged with their request ids) and lets started ones finish; nothing starts after', async () => {
+  const { work, lines } = aQueue(1);
+  const g = gate();
+  const ran: string[] = [];
+  work.run('running', async () => {
+    await g.promise;
+    ran.push('running finished');
+  });
+  await tick();
+  work.run('queued import', async () => void ran.push('queued import'), { requestId: 'ir-queued' });
+  work.run('queued decision', async () => void ran.push('queued decision'), { requestId: 'ir-rejected' }, 'decision');
+  work.stop();
+  work.run('after stop', async () => void ran.push('after stop'));
+  g.open();
+  expect(await work.drain(1000)).toBe(true);
+  expect(ran).toEqual(['running finished']);
+  const dropped = lines.map((l) => JSON.parse(l) as { msg: string; requests?: string[]; decisions?: string[] }).find((l) => l.msg.startsWith('stopping with background work not started'));
+  expect(dropped).toMatchObject({ requests: ['ir-queued'], decisions: ['ir-rejected'] });
+});
+
+test('a task waiting outside its slot when the process stops still finishes (it may hold an answer to save)', async () => {
+  const { work } = aQueue(1);
+  const answer = gate();
+  let saved = false;
+  work.run('import', async () => {
+    await work.outside(() => answer.promise);
+    saved = true;
+  });
+  await tick();
+  work.stop();
+  answer.open();
+  expect(await work.drain(1000)).toBe(true);
+  expect(saved).toBe(true);
+});
+
+test('a failing task is logged under its name and does not stop the queue', async () => {
+  const { work, lines } = aQueue(1);
+  let after = false;
+  work.run('breaks', async () => {
+    throw new Error('boom');
+  }, { requestId: 'ir-1' });
+  work.run('after', async () => {
+    after = true;
+  });
+  await work.drain(1000);
+  expect(after).toBe(true);
+  expect(lines.join('\n')).toMatch(/background task breaks failed/);
+});

@@ -215,7 +215,8 @@ export class ImportRunner {
       actorId: null,
       at: this.deps.clock.now(),
       note: 'code' in outcome ? outcome.code : outcome.kind.replace(/_/g, ' '),
-      patch: { outcome, lease: null },
+      // The thread opened while the POST was out, in case the store did not take it then.
+      patch: { outcome, lease: null, ...(request.thread === null ? {} : { thread: request.thread, threadPermalink: request.threadPermalink }) },
     });
   }
 

@@ -6,6 +6,7 @@
 // import that needs no approval is its status message, its outcome and one update of the status message.
 import { threadTsOf, type ImportRequest, type MessageRef, type RequestSnapshot, type RequestThread } from '../domain/importRequest.js';
 import { workspaceOf, type Workspace } from '../domain/workspace.js';
+import { StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { approvalCard } from '../views/approvalCard.js';
@@ -56,15 +57,21 @@ export class ImportThread {
   }
 
   private async openOnce(request: ImportRequest): Promise<ImportRequest> {
-    const stored = await this.store.getSnapshot(request.id);
+    const stored = await this.readOrOutage(request.id);
     if (stored !== undefined && stored.request.thread !== null) {
       return { ...request, thread: stored.request.thread, threadPermalink: stored.request.threadPermalink, cards: stored.request.cards };
     }
     const parent = this.parentOf({ request, approvals: stored?.approvals ?? [], decision: stored?.decision });
     const { ref, fellBack } = await this.place(request, parent);
     const permalink = await this.links.permalink(workspaceOf(request), ref);
-    await this.store.updateRequest(request.id, { thread: ref, threadPermalink: permalink });
     const opened = { ...request, thread: ref, threadPermalink: permalink, cards: stored?.request.cards ?? request.cards };
+    try {
+      await this.store.updateRequest(request.id, { thread: ref, threadPermalink: permalink });
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      // An import's answer may be on its way: its thread is used from memory meanwhile, and saved with the outcome.
+      this.logger.warn({ err: error, requestId: request.id }, 'the thread is posted but the store did not take where it is; the import saves it with its outcome');
+    }
     this.changed(opened);
     if (fellBack) await this.tellRequesterAboutDm(opened);
     if (request.approval !== null) await this.reply(opened, submittedLine(opened));
@@ -87,6 +94,21 @@ export class ImportThread {
       }
     }
     return poster.postOrDm(request.channelId, request.requesterId, status);
+  }
+
+  /**
+   * The stored snapshot; undefined when the store is down — then what the caller knows is used. (The
+   * runner opens the thread of an import that needed no approval while the POST is out; an outage
+   * beginning then must not keep its outcome from being told.)
+   */
+  private async readOrOutage(requestId: string): Promise<RequestSnapshot | undefined> {
+    try {
+      return await this.store.getSnapshot(requestId);
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      this.logger.warn({ err: error, requestId }, 'could not read the request to open its thread; opening it from what is known');
+      return undefined;
+    }
   }
 
   /** Posts the card in the approvals channel, or in the request's thread when there is none. */

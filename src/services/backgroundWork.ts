@@ -6,7 +6,9 @@
 //
 // The limit is on CPU, not on waiting: a task gives its slot back while it only waits on another
 // service (`outside`: the import's POST, which may take Simplismart seconds), and takes one again,
-// ahead of tasks not started yet, to finish.
+// ahead of tasks not started yet, to finish. How many tasks may be started at all (holding a slot or
+// waiting outside one) is bounded too, at STARTED_PER_SLOT times the slots: with a fast Simplismart
+// the waits are short, and without that bound every queued task would start as soon as another waits.
 //
 // The queue lives in memory; what must survive a restart is in the request rows. A request whose
 // launch never ran is `approved` (resumed by the sweeper as a stalled import) or `pending_approval`
@@ -28,6 +30,8 @@ const PRIORITY: Readonly<Record<BackgroundPriority, number>> = { decision: 2, re
 const RESUME_PRIORITY = 3;
 
 export const DEFAULT_BACKGROUND_CONCURRENCY = 8;
+/** Tasks started (in a slot or waiting outside one) per slot. */
+export const STARTED_PER_SLOT = 8;
 
 interface Waiting {
   name: string;
@@ -44,7 +48,10 @@ interface Slot {
 const nothing = (): void => undefined;
 
 export class BackgroundWork {
+  /** The slots: tasks doing work in this process. */
   private readonly queue: PQueue;
+  /** Admission: tasks started and not ended, in a slot or waiting outside one. */
+  private readonly admitted: PQueue;
   /** Every task not ended: waiting, holding a slot, or waiting outside one. */
   private readonly tasks = new Set<Promise<void>>();
   /** The tasks not started yet, for the shutdown log. */
@@ -56,7 +63,9 @@ export class BackgroundWork {
     private readonly logger: Logger,
     options: { concurrency?: number } = {},
   ) {
-    this.queue = new PQueue({ concurrency: options.concurrency ?? DEFAULT_BACKGROUND_CONCURRENCY });
+    const concurrency = options.concurrency ?? DEFAULT_BACKGROUND_CONCURRENCY;
+    this.queue = new PQueue({ concurrency });
+    this.admitted = new PQueue({ concurrency: concurrency * STARTED_PER_SLOT });
   }
 
   /** The backlog: tasks queued plus tasks running. */
@@ -91,8 +100,15 @@ export class BackgroundWork {
     this.waiting.add(waiting);
     const tracked = (async () => {
       let slot: Slot;
+      let admission: () => void;
       try {
-        slot = { release: await this.acquire(PRIORITY[priority], false), away: 0 };
+        admission = await this.acquire(this.admitted, PRIORITY[priority], false);
+        try {
+          slot = { release: await this.acquire(this.queue, PRIORITY[priority], false), away: 0 };
+        } catch (error) {
+          admission();
+          throw error;
+        }
       } catch {
         return; // removed by stop(), which logged it
       } finally {
@@ -109,6 +125,7 @@ export class BackgroundWork {
         this.logger.error({ err: error, task: name, ...context }, `background task ${name} failed`);
       } finally {
         slot.release();
+        admission();
       }
     })();
     this.tasks.add(tracked);
@@ -131,7 +148,7 @@ export class BackgroundWork {
       return await wait();
     } finally {
       if (--slot.away === 0) {
-        const release = await this.acquire(RESUME_PRIORITY, true);
+        const release = await this.acquire(this.queue, RESUME_PRIORITY, true);
         // Another wait of the same task began meanwhile: it takes the slot again when it ends.
         if (slot.away > 0) release();
         else slot.release = release;
@@ -168,6 +185,7 @@ export class BackgroundWork {
     if (this.stopped) return;
     this.stopped = true;
     const dropped = [...this.waiting];
+    this.admitted.clear();
     this.queue.clear();
     if (dropped.length === 0) return;
     const requestIds = (p: BackgroundPriority) => dropped.filter((w) => w.priority === p).map((w) => w.context['requestId']).filter((id) => id !== undefined);
@@ -181,9 +199,11 @@ export class BackgroundWork {
    * A slot: resolves with its release once the queue starts it. A fresh start removed by stop()
    * rejects; a task coming back from a wait goes on without a slot instead.
    */
-  private acquire(priority: number, resuming: boolean): Promise<() => void> {
+  private acquire(queue: PQueue, priority: number, resuming: boolean): Promise<() => void> {
+    // Between two steps of a fresh start (admitted, not yet asking for a slot) when stop() cleared the queues.
+    if (this.stopped && !resuming) return Promise.reject(new Error('the background queue is stopped'));
     return new Promise((resolve, reject) => {
-      this.queue
+      queue
         .add(() => new Promise<void>((release) => resolve(() => release())), { priority })
         .catch((error: unknown) => (resuming ? resolve(nothing) : reject(error instanceof Error ? error : new Error(String(error)))));
     });

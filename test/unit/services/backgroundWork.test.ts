@@ -2,7 +2,7 @@
 // order; a wait outside the slot frees it; drain waits for queued and running tasks; stop drops what
 // has not started and lets what has started finish.
 import { createLogger, SecretScrubber } from '../../../src/logger.js';
-import { BackgroundWork } from '../../../src/services/backgroundWork.js';
+import { BackgroundWork, STARTED_PER_SLOT } from '../../../src/services/backgroundWork.js';
 
 function aQueue(concurrency: number) {
   const lines: string[] = [];
@@ -71,6 +71,24 @@ test('a task waiting outside its slot lets the next one run, then finishes ahead
   work.run('third', async () => void order.push('third starts'));
   await work.drain(1000);
   expect(order).toEqual(['import sends', 'second starts', 'import saves', 'third starts']);
+});
+
+test('tasks waiting outside their slots are bounded too: at most STARTED_PER_SLOT per slot are started', async () => {
+  const { work } = aQueue(2);
+  const answers = gate();
+  let started = 0;
+  for (let i = 0; i < 3 * 2 * STARTED_PER_SLOT; i++) {
+    work.run('import', async () => {
+      started += 1;
+      await work.outside(() => answers.promise);
+    });
+  }
+  for (let i = 0; i < 5; i++) await tick();
+  expect(started).toBe(2 * STARTED_PER_SLOT);
+  expect(work.queued).toBe(2 * 2 * STARTED_PER_SLOT);
+  answers.open();
+  expect(await work.drain(1000)).toBe(true);
+  expect(started).toBe(3 * 2 * STARTED_PER_SLOT);
 });
 
 test('drain waits for queued and running tasks, and for tasks they start; false when time runs out', async () => {

@@ -17,6 +17,7 @@
 // which is given priority over everything not started).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import PQueue from 'p-queue';
+import { DEFAULT_BACKGROUND_CONCURRENCY } from '../config.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -29,7 +30,6 @@ const PRIORITY: Readonly<Record<BackgroundPriority, number>> = { decision: 2, re
 /** A task coming back from waiting outside its slot finishes before anything new starts. */
 const RESUME_PRIORITY = 3;
 
-export const DEFAULT_BACKGROUND_CONCURRENCY = 8;
 /** Tasks started (in a slot or waiting outside one) per slot. */
 export const STARTED_PER_SLOT = 8;
 

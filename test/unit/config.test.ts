@@ -51,7 +51,7 @@ describe('defaults', () => {
       dataDir: './data',
       logLevel: 'info',
       shutdownGraceMs: 15_000,
-      backgroundConcurrency: 8,
+      backgroundConcurrency: 4,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

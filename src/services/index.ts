@@ -25,6 +25,7 @@ import { References } from './references.js';
 import { SlackPoster } from './slackPoster.js';
 import { Sweeper } from './sweeper.js';
 import { Uninstalls } from './uninstalls.js';
+import { WorkspaceSettingsReader } from './workspaceSettings.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -43,6 +44,8 @@ export interface Services {
   home: AppHome;
   clusters: Clusters;
   references: References;
+  /** A workspace's connection, policy and references in one read, for the paths before an ack. */
+  settings: WorkspaceSettingsReader;
 }
 
 export function createServices(args: {
@@ -82,6 +85,7 @@ export function createServices(args: {
   const sweeper = new Sweeper({ store, approvals, runner, thread, clock, logger, intervalMs: args.sweepIntervalMs });
   const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
   const references = new References(store);
+  const settings = new WorkspaceSettingsReader(store);
   store.watch({
     // Said once, with what to do; every call meanwhile fails with the same words (people are told
     // their action was not saved, /readyz answers 503).
@@ -90,5 +94,5 @@ export function createServices(args: {
   });
   // The runner, the thread and the posters stay inside: people are told through the notifier, and
   // requests move through ImportRequests and Approvals.
-  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references };
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references, settings };
 }

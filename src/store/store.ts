@@ -8,6 +8,7 @@ import type { RequestKind } from '../domain/requestKinds.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import type { StoreUnavailableError } from '../errors.js';
+import type { StoredWorkspaceSettings } from './workspaceSettingsRows.js';
 
 /** A request as submitted: the fields fixed at submission, where it starts, when and why. */
 export type NewImportRequest = Pick<
@@ -113,6 +114,12 @@ export interface Store {
 
   getApprovalPolicy(teamId: string): Promise<StoredApprovalPolicy | undefined>;
   saveApprovalPolicy(teamId: string, policy: ApprovalPolicy, updatedBy: string, at: number): Promise<void>;
+
+  /**
+   * The workspace's connection, saved approval policy and (with `withReferences`) named references, in one
+   * query: what a form or a submission reads before its ack (each round trip there counts against Slack's 3 s).
+   */
+  getWorkspaceSettings(teamId: string, withReferences: boolean): Promise<StoredWorkspaceSettings>;
 
   /** The workspace's named references, by kind, category and the order they were given in. */
   listReferences(teamId: string): Promise<StoredReference[]>;

@@ -7,6 +7,7 @@ import type { ImportForm } from '../domain/importForm.js';
 import type { NodeGroupsForm } from '../domain/nodeGroupsForm.js';
 import { withToolChoices } from '../domain/references.js';
 import type { RequestKind } from '../domain/requestKinds.js';
+import type { WorkspaceCluster } from '../domain/workspaceCluster.js';
 import type { Services } from '../services/index.js';
 import type { WorkspaceSettings } from '../services/workspaceSettings.js';
 import { notConnectedMessage } from '../views/commandReplies.js';
@@ -21,8 +22,13 @@ import type { FormOpening, Invocation } from './types.js';
 export interface FormStart {
   replacesId?: string;
   notes?: readonly string[];
-  /** The workspace's settings with its references, when the caller read them already (one read, not three). */
+  /**
+   * The workspace's settings, when the caller read them already (one read instead of one per question);
+   * the import form's must have been read with its references.
+   */
   settings?: WorkspaceSettings;
+  /** The node-groups form's clusters, when the caller listed them already. */
+  clusters?: WorkspaceCluster[];
 }
 
 /** What a new form starts from (the org, the default hosted zone and secret), or undefined once the person was told the workspace is not connected. */
@@ -66,9 +72,9 @@ export async function openImportForm(opening: FormOpening, services: Services, f
 }
 
 export async function openNodeGroupsForm(opening: FormOpening, services: Services, form: NodeGroupsForm, start: FormStart = {}): Promise<void> {
-  const approval = await approvalNote(opening, services, 'add_node_groups');
+  const approval = await approvalNote(opening, services, 'add_node_groups', start.settings?.policy);
   if (approval === undefined) return;
-  const clusters = await services.clusters.list(opening.workspace.teamId);
+  const clusters = start.clusters ?? (await services.clusters.list(opening.workspace.teamId));
   const meta = nodeGroupsMetaFor(form, opening.channelId, extra(opening, start, approval.note));
   await openModal(opening.client, opening.triggerId, renderNodeGroupsModal(form, meta, clusters, start.notes ?? []), opening.tell);
 }

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { startPgProxy, type PgProxy } from '../../bench/pgProxy.js';
 import { DEFAULT_POLICY } from '../../src/domain/approvalPolicy.js';
 import { openSqlDriver } from '../../src/store/openStore.js';
-import { openImportModal, pause, requestIdIn, submitModal, type View } from '../support/bot.js';
+import { openImportModal, openModalByCommand, pause, requestIdIn, submitModal, type View } from '../support/bot.js';
 import { ADMIN, BOB, HOSTED_ZONE, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { useBot, type BotDatabase } from '../support/world.js';
@@ -15,6 +15,11 @@ import { useBot, type BotDatabase } from '../support/world.js';
 /** The targets: before views.open of a command, before the ack of a submission. */
 const COMMAND_BUDGET = 2;
 const SUBMISSION_BUDGET = 3;
+/**
+ * `/simplismart nodegroups` lists the workspace's clusters (their imports, then the changes to them: two
+ * queries) besides its one settings read; not the import form's budget, but held where it is.
+ */
+const NODE_GROUPS_COMMAND_BUDGET = 3;
 
 let proxy: PgProxy | undefined;
 const counted = (): PgProxy => {
@@ -54,7 +59,7 @@ function atNextAck(): { value(): number | undefined; done(): void } {
 }
 
 /** Round trips completed when views.open reaches the local Slack: the bot had them all back before sending it. */
-async function roundTripsBeforeModal(text = ''): Promise<{ trips: number; view: View }> {
+async function roundTripsBeforeModal(text: string): Promise<{ trips: number; view: View }> {
   await quiet();
   const before = counted().roundTrips();
   let atOpen: number | undefined;
@@ -64,7 +69,7 @@ async function roundTripsBeforeModal(text = ''): Promise<{ trips: number; view: 
   });
   let view: View;
   try {
-    view = await openImportModal(bot, slack, { text });
+    view = await openModalByCommand(bot, slack, text);
   } finally {
     slack.offCall('views.open');
   }
@@ -118,13 +123,19 @@ describe.each([
 
   test(`a command's modal opens after at most ${COMMAND_BUDGET} round trips, with what is saved`, async () => {
     await openImportModal(bot, slack); // the pool's connections opened: their start-up is not the steady state
-    const { trips, view } = await roundTripsBeforeModal('provider=aws');
+    const { trips, view } = await roundTripsBeforeModal('import provider=aws');
     expect(trips).toBeLessThanOrEqual(COMMAND_BUDGET);
     // Fewer reads, same form: the saved names are offered, the policy's note shown, the default zone set.
     const blocks = JSON.stringify(view.blocks);
     expect(blocks.includes('cluster_hostedZone_name')).toBe(expected.named);
     expect(blocks.includes('need 1 approval')).toBe(expected.stored === 'pending_approval');
     expect(blocks).toContain(HOSTED_ZONE);
+  });
+
+  test(`/simplismart nodegroups opens its form after at most ${NODE_GROUPS_COMMAND_BUDGET} round trips`, async () => {
+    const { trips, view } = await roundTripsBeforeModal('nodegroups');
+    expect(trips).toBeLessThanOrEqual(NODE_GROUPS_COMMAND_BUDGET);
+    expect(JSON.stringify(view.blocks).includes('need 1 approval')).toBe(expected.stored === 'pending_approval');
   });
 
   test(`a submission is acked after at most ${SUBMISSION_BUDGET} round trips, under the policy saved`, async () => {

@@ -10,6 +10,7 @@ import { ADMIN, ALICE, BOB, CHANNEL, TEAM, validImportValues } from '../support/
 import { freePort } from '../support/localServer.js';
 import { grew, scrape, valueOf, type Sample } from '../support/metrics.js';
 import { blockActions, slashCommand } from '../support/slackRequests.js';
+import { postgresBehindProxy, type StoreOutage } from '../support/storeOutages.js';
 import { useBot, withWorld } from '../support/world.js';
 
 const P = 'simplismart_slack_';
@@ -169,6 +170,26 @@ test('a request that waits for approval: pending while it waits, then its wait i
     expect(valueOf(decided, `${P}ack_duration_seconds_count`, { type: 'block_actions' })).toBe(1);
   });
 });
+
+test('the database down at scrape time: /metrics still answers at once, without pending approvals, and counts the failures', async () => {
+  await withWorld<StoreOutage>({ database: postgresBehindProxy }, async ({ bot: own, database }) => {
+    expect(valueOf(await samples(own), `${P}pending_approvals`, IMPORT)).toBe(0);
+    await database.breakIt();
+    // Readiness sees it too, and counts it as a failed health check.
+    expect((await fetch(new URL('/readyz', own.url))).status).toBe(503);
+    const started = Date.now();
+    const answer = await scrape(own.url);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(answer.status).toBe(200);
+    expect(valueOf(answer.samples, `${P}pending_approvals`)).toBeUndefined();
+    expect(valueOf(answer.samples, `${P}scrape_errors_total`, { source: 'pending_approvals' })).toBe(1);
+    expect(valueOf(answer.samples, `${P}store_errors_total`, { operation: 'health' })).toBeGreaterThanOrEqual(1);
+    expect(valueOf(answer.samples, `${P}background_tasks`)).toBeGreaterThanOrEqual(0);
+    expect(valueOf(answer.samples, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
+    await database.mendIt();
+    await eventually(async () => expect(valueOf(await samples(own), `${P}pending_approvals`, IMPORT)).toBe(0), 10_000);
+  });
+}, 30_000);
 
 describe('METRICS_TOKEN', () => {
   async function expectGuarded(url: string): Promise<void> {

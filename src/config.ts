@@ -109,6 +109,13 @@ const envSchema = z
     DATA_DIR: optional(z.string().min(1)),
     LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
     SHUTDOWN_GRACE_MS: optional(milliseconds(0, 120_000)),
+    METRICS_TOKEN: optional(
+      pasted(
+        z.string().regex(/^[A-Za-z0-9._~+/-]{16,}=*$/, {
+          error: 'must be at least 16 letters, digits or -._~+/ (openssl rand -hex 32): Prometheus sends it as "Authorization: Bearer <token>"',
+        }),
+      ),
+    ),
   })
   .superRefine((env, ctx) => {
     installModeProblems(env, ctx);
@@ -219,6 +226,8 @@ export interface Config {
   dataDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
   shutdownGraceMs: number;
+  /** GET /metrics: the bearer token it requires, or undefined to answer anyone who reaches PORT. */
+  metrics: { token: string | undefined };
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -272,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dataDir,
     logLevel: e.LOG_LEVEL ?? 'info',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 15_000,
+    metrics: { token: e.METRICS_TOKEN },
   };
   return Object.freeze(config);
 }
@@ -291,6 +301,7 @@ export function configSecrets(config: Config): string[] {
   const secrets = [config.slack.signingSecret, ...(install.mode === 'single' ? [install.botToken] : [install.clientSecret, install.stateSecret])];
   if (config.slack.appToken !== undefined) secrets.push(config.slack.appToken);
   if (config.simplismart.fallback !== undefined) secrets.push(config.simplismart.fallback.token);
+  if (config.metrics.token !== undefined) secrets.push(config.metrics.token);
   if (config.encryptionKey !== undefined) {
     secrets.push(config.encryptionKey.toString('hex'), config.encryptionKey.toString('base64'));
   }

@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Workspace } from '../domain/workspace.js';
 import type { Logger, SecretScrubber } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { TokenCipher } from '../secrets/tokenCipher.js';
 import { SimplismartClient } from '../simplismart/client.js';
 import { BackgroundClients } from '../slackClients.js';
@@ -63,13 +64,15 @@ export function createServices(args: {
   slackFor?: (workspace: Workspace) => Promise<WebClient>;
   /** How long the App Home gathers changes before it is published again (default 300 ms). */
   homeDebounceMs?: number;
+  /** Where Slack and Simplismart calls are counted (none in unit tests that do not look). */
+  metrics?: Metrics;
 }): Services {
   const { config, store, logger, clock } = args;
   const cipher = new TokenCipher(args.encryptionKey);
   const connections = new Connections(store, cipher, config.simplismart.fallback, args.scrubber);
   const installations = new Installations(store, cipher, args.scrubber, clock);
-  const tokens = botTokens({ config, store, installations, logger });
-  const clients = new BackgroundClients(config, logger);
+  const tokens = botTokens({ config, store, installations, logger, metrics: args.metrics });
+  const clients = new BackgroundClients(config, logger, args.metrics);
   const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(await tokens.tokenFor(workspace)));
   const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
   const background = new BackgroundWork(logger);
@@ -77,7 +80,7 @@ export function createServices(args: {
   const home = new AppHome({ store, connections, clusters, slackFor, background, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
   const notifier = new Notifier({ posterFor, logger });
   const thread = new ImportThread(store, posterFor, notifier, logger, { timeoutMs: config.simplismart.timeoutMs }, (request) => home.requestChanged(request));
-  const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs });
+  const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs, metrics: args.metrics });
   const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger });
   const policies = new ApprovalPolicies(store);
   const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });

@@ -5,6 +5,7 @@ import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPol
 import { canTransition, lastDecision, type Approval, type ImportRequest, type RequestEvent, type RequestSnapshot, type RequestState } from '../domain/importRequest.js';
 import type { SlackInstallation } from '../domain/installation.js';
 import type { NamedReference, StoredReference } from '../domain/references.js';
+import type { RequestKind } from '../domain/requestKinds.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -216,6 +217,14 @@ export class SqlStore implements Store {
       params.values,
     );
     return rows.map(toRequest);
+  }
+
+  async countPending(): Promise<Partial<Record<RequestKind, number>>> {
+    // One index range scan (state, expires_at); COUNT comes back as a string from PostgreSQL.
+    const rows = await this.#db.query<{ kind: string; n: number | string }>(
+      "SELECT kind, COUNT(*) AS n FROM import_requests WHERE state = 'pending_approval' GROUP BY kind",
+    );
+    return Object.fromEntries(rows.map((row) => [row.kind, Number(row.n)]));
   }
 
   async listPending(scope: WorkspaceScope, limit: number): Promise<ImportRequest[]> {

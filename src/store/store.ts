@@ -139,6 +139,8 @@ export interface Store {
   getSnapshot(id: string): Promise<RequestSnapshot | undefined>;
   /** Newest first; only those matching `filter` when given. */
   listRequests(teamId: string, limit: number, filter?: RequestFilter): Promise<ImportRequest[]>;
+  /** How many requests wait for approval in every workspace, by kind (kinds with none are left out): for metrics. */
+  countPending(): Promise<Partial<Record<RequestKind, number>>>;
   /** Requests still waiting for approval in scope (a workspace, or every workspace of an org), oldest first. */
   listPending(scope: WorkspaceScope, limit: number): Promise<ImportRequest[]>;
   listEvents(requestId: string): Promise<RequestEvent[]>;

@@ -394,6 +394,18 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         expect(await store.listRequests('T1', 10, { clusterIds: [] })).toEqual([]);
         expect(await store.listRequests('T1', 10, { states: [] })).toEqual([]);
       });
+
+      test('countPending counts the requests waiting for approval in every workspace, by kind, as numbers', async () => {
+        expect(await store.countPending()).toEqual({});
+        await createIn('pending_approval');
+        await create({ teamId: 'T2' });
+        await change(CLUSTER, { teamId: 'T3' });
+        await createIn('approved');
+        await createIn('rejected');
+        const decided = await change(CLUSTER);
+        await move(decided.id, ['pending_approval'], 'approved');
+        expect(await store.countPending()).toStrictEqual({ import_cluster: 2, add_node_groups: 1 });
+      });
     });
 
     describe('named references', () => {

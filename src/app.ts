@@ -1,15 +1,20 @@
 // Builds and starts the bot: the Bolt App with the receiver for the configured mode (HTTP or Socket
 // Mode) and its tokens (one workspace's, or each installed workspace's), the listeners, start-up
 // recovery, and the HTTP server both modes share (/slack/events in HTTP mode; the install page and
-// OAuth redirect when any workspace may install the app; /healthz and /readyz always); and stops it cleanly.
+// OAuth redirect when any workspace may install the app; /healthz, /readyz and /metrics always); and
+// stops it cleanly.
 import { App, ErrorCode as BoltErrorCode, SocketModeReceiver, type AppOptions } from '@slack/bolt';
 import type { Config } from './config.js';
 import { healthRoutes } from './http/health.js';
 import { installRoutes } from './http/install.js';
+import { metricsRoutes } from './http/metrics.js';
 import { DEFAULT_HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer, type Route } from './http/server.js';
 import { SlackEventsReceiver } from './http/slackEvents.js';
 import { registerListeners } from './listeners/index.js';
 import { boltLogger, type Logger, type SecretScrubber } from './logger.js';
+import { measuredReceiver } from './metrics/measuredReceiver.js';
+import { measuredStore } from './metrics/measuredStore.js';
+import { Metrics } from './metrics/metrics.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createServices, type Services } from './services/index.js';
 import { NotInstalledError } from './services/installations.js';
@@ -36,6 +41,8 @@ export interface BotOptions {
 
 export interface RunningBot {
   services: Services;
+  /** This bot's series (its own registry), as GET /metrics serves them. */
+  metrics: Metrics;
   /** The HTTP server, as a URL that reaches it: HTTP mode's `<url>/slack/events`; both modes' health routes. */
   url: string;
   /** Stops taking new work, lets in-flight work finish (bounded by SHUTDOWN_GRACE_MS), stops timers. */
@@ -43,7 +50,10 @@ export interface RunningBot {
 }
 
 export async function startBot(options: BotOptions): Promise<RunningBot> {
-  const { config, logger, store } = options;
+  const { config, logger } = options;
+  // Every series of this bot, on its own registry; the store as the services see it is measured.
+  const metrics = new Metrics();
+  const store = measuredStore(options.store, metrics);
   const clock = options.clock ?? systemClock;
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.httpLimits };
   const { install } = config.slack;
@@ -61,9 +71,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     clock,
     encryptionKey: options.encryptionKey,
     sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
+    metrics,
     ...(options.homeDebounceMs === undefined ? {} : { homeDebounceMs: options.homeDebounceMs }),
   });
   const installer = services.tokens.installer;
+  metrics.readFrom({ backlog: () => services.background.size, pendingApprovals: () => store.countPending() }, logger);
 
   const socketMode = config.slack.appToken !== undefined;
   // HTTP mode: Bolt's receiver behind our server. Socket Mode: payloads arrive over the WebSocket, and
@@ -71,13 +83,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const slackEvents = socketMode
     ? undefined
     : new SlackEventsReceiver({ signingSecret: config.slack.signingSecret, logger: boltLogger(logger), maxBodyBytes: limits.maxBodyBytes });
-  const receiver =
+  const receiver = measuredReceiver(
     slackEvents ??
-    new SocketModeReceiver({
-      appToken: config.slack.appToken ?? '',
-      logger: boltLogger(logger),
-      installerOptions: { clientOptions: apiUrlOption(config) },
-    });
+      new SocketModeReceiver({
+        appToken: config.slack.appToken ?? '',
+        logger: boltLogger(logger),
+        installerOptions: { clientOptions: apiUrlOption(config) },
+      }),
+    metrics,
+  );
 
   const app = new App({
     receiver,
@@ -85,7 +99,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     // workspace: each payload's workspace is looked up in the installations (briefly cached).
     ...(installer === undefined ? oneToken : { authorize: (source) => services.tokens.authorize(source) }),
     logger: boltLogger(logger),
-    clientOptions: interactiveClientOptions(config, logger),
+    clientOptions: interactiveClientOptions(config, logger, metrics),
     extendedErrorHandler: true,
   });
   registerListeners(app, services);
@@ -106,6 +120,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   let stopping = false;
   const routes: Route[] = [
     ...healthRoutes({ store, logger, stopping: () => stopping }),
+    ...metricsRoutes({ metrics, token: config.metrics.token }),
     ...(slackEvents === undefined ? [] : [slackEvents.route]),
     ...(installer === undefined ? [] : installRoutes(installer, logger)),
   ];
@@ -124,6 +139,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
   return {
     services,
+    metrics,
     url: http.url,
     stop: async () => {
       if (stopping) return;

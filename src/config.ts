@@ -123,6 +123,13 @@ const envSchema = z
         .min(1, { error: 'must be at least 1' })
         .max(256, { error: 'must be at most 256' }),
     ),
+    METRICS_TOKEN: optional(
+      pasted(
+        z.string().regex(/^[A-Za-z0-9._~+/-]{16,}=*$/, {
+          error: 'must be at least 16 letters, digits or -._~+/ (openssl rand -hex 32): Prometheus sends it as "Authorization: Bearer <token>"',
+        }),
+      ),
+    ),
   })
   .superRefine((env, ctx) => {
     installModeProblems(env, ctx);
@@ -235,6 +242,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** How many background tasks (imports, thread posts, Home refreshes) run at once; the rest wait in order. */
   backgroundConcurrency: number;
+  /** GET /metrics: the bearer token it requires, or undefined to answer anyone who reaches PORT. */
+  metrics: { token: string | undefined };
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -289,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL ?? 'info',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 15_000,
     backgroundConcurrency: e.BACKGROUND_CONCURRENCY ?? DEFAULT_BACKGROUND_CONCURRENCY,
+    metrics: { token: e.METRICS_TOKEN },
   };
   return Object.freeze(config);
 }
@@ -308,6 +318,7 @@ export function configSecrets(config: Config): string[] {
   const secrets = [config.slack.signingSecret, ...(install.mode === 'single' ? [install.botToken] : [install.clientSecret, install.stateSecret])];
   if (config.slack.appToken !== undefined) secrets.push(config.slack.appToken);
   if (config.simplismart.fallback !== undefined) secrets.push(config.simplismart.fallback.token);
+  if (config.metrics.token !== undefined) secrets.push(config.metrics.token);
   if (config.encryptionKey !== undefined) {
     secrets.push(config.encryptionKey.toString('hex'), config.encryptionKey.toString('base64'));
   }

@@ -4,6 +4,8 @@
 import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import { boltLogger, type Logger } from './logger.js';
+import { SLACK_RESULTS, slackBodyResult, slackMethodLabel } from './metrics/labels.js';
+import type { Metrics } from './metrics/metrics.js';
 
 /** Where the Web API is, for the SDK: Slack's own unless SLACK_API_URL says otherwise. */
 export function apiUrlOption(config: Config): { slackApiUrl?: string } {
@@ -11,23 +13,23 @@ export function apiUrlOption(config: Config): { slackApiUrl?: string } {
 }
 
 /** Person-facing calls (views.*, users.info): fail fast, since a person and a 3-second trigger wait. */
-export function interactiveClientOptions(config: Config, logger: Logger): WebClientOptions {
+export function interactiveClientOptions(config: Config, logger: Logger, metrics?: Metrics): WebClientOptions {
   return {
     ...apiUrlOption(config),
     logger: boltLogger(logger),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
-    fetch: boundedFetch(2500),
+    fetch: boundedFetch(2500, metrics),
   };
 }
 
 /** Messages nobody waits on: 429s are waited out and failures retried, within bounds (not 30 minutes). */
-export function backgroundClient(config: Config, logger: Logger, token: string): WebClient {
+export function backgroundClient(config: Config, logger: Logger, token: string, metrics?: Metrics): WebClient {
   return new WebClient(token, {
     ...apiUrlOption(config),
     logger: boltLogger(logger),
     retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000, maxRetryTime: 120_000 },
-    fetch: boundedFetch(15_000),
+    fetch: boundedFetch(15_000, metrics),
   });
 }
 
@@ -38,13 +40,14 @@ export class BackgroundClients {
   constructor(
     private readonly config: Config,
     private readonly logger: Logger,
+    private readonly metrics?: Metrics,
     private readonly max = 200,
   ) {}
 
   for(token: string): WebClient {
     let client = this.byToken.get(token);
     if (client === undefined) {
-      client = backgroundClient(this.config, this.logger, token);
+      client = backgroundClient(this.config, this.logger, token, this.metrics);
     } else {
       this.byToken.delete(token);
     }
@@ -64,15 +67,47 @@ export class BackgroundClients {
  * AbortSignal.timeout, whose timer keeps every request (body included) alive for the full period
  * after it has long been answered — at a few hundred calls a second, megabytes promoted to the old
  * generation every second. Here the timer is cleared as soon as the answer arrives.
+ *
+ * With `metrics`, each HTTP attempt is counted by method and result: the status tells a 429 or an
+ * HTTP error; a 200's result is read from the body as the client reads it (no second read).
  */
-export function boundedFetch(ms: number): FetchFunction {
+export function boundedFetch(ms: number, metrics?: Metrics): FetchFunction {
   return async (url, init) => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`Slack did not answer within ${ms} ms`)), ms);
+    const started = performance.now();
     try {
-      return await fetch(url, { ...(init as RequestInit), signal: controller.signal });
+      const response = await fetch(url, { ...(init as RequestInit), signal: controller.signal });
+      if (metrics !== undefined) measureAnswer(metrics, String(url), response, (performance.now() - started) / 1000);
+      return response;
+    } catch (error) {
+      metrics?.slackCall(slackMethodLabel(String(url)), controller.signal.aborted ? SLACK_RESULTS.timeout : SLACK_RESULTS.network, undefined);
+      throw error;
     } finally {
       clearTimeout(timer);
     }
   };
+}
+
+function measureAnswer(metrics: Metrics, url: string, response: Response, seconds: number): void {
+  const method = slackMethodLabel(url);
+  if (response.status !== 200) {
+    metrics.slackCall(method, response.status === 429 ? SLACK_RESULTS.rateLimited : SLACK_RESULTS.httpError, seconds);
+    return;
+  }
+  // The Web API client reads a 200's body with text(): its result is counted as it is read.
+  const text = response.text.bind(response);
+  Object.defineProperty(response, 'text', {
+    value: async () => {
+      let body: string;
+      try {
+        body = await text();
+      } catch (error) {
+        metrics.slackCall(method, SLACK_RESULTS.network, seconds);
+        throw error;
+      }
+      metrics.slackCall(method, slackBodyResult(body), seconds);
+      return body;
+    },
+  });
 }

@@ -26,6 +26,12 @@ export function nodeGroupsPath(clusterId: string): string {
   return `infrastructure/node-groups/${encodeURIComponent(clusterId)}/import-cluster`;
 }
 
+/** Each kind's endpoint as a route template, ids as placeholders: what metrics name it by (never a URL with an id). */
+export const ENDPOINT_TEMPLATES: Readonly<Record<RequestKind, string>> = {
+  import_cluster: `/${IMPORT_CLUSTER_PATH}`,
+  add_node_groups: '/infrastructure/node-groups/{cluster_id}/import-cluster',
+};
+
 /** Where each kind is POSTed (relative to the API's base URL). */
 const ENDPOINTS: Record<RequestKind, (request: KindOf) => string> = {
   import_cluster: () => IMPORT_CLUSTER_PATH,

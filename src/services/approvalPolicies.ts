@@ -41,9 +41,12 @@ export class ApprovalPolicies {
     return this.store.saveApprovalPolicy(teamId, policy, updatedBy, at);
   }
 
-  /** What a form of `kind` says about approval for `requesterId`, or why their request could never pass. */
-  async gate(client: WebClient, teamId: string, requesterId: string, kind: RequestKind): Promise<ApprovalGate> {
-    const requirement = requirementFrom(await this.inForce(teamId), kind);
+  /**
+   * What a form of `kind` says about approval for `requesterId`, or why their request could never pass.
+   * `inForce`: the workspace's policy when the caller read it already (see WorkspaceSettingsReader).
+   */
+  async gate(client: WebClient, teamId: string, requesterId: string, kind: RequestKind, inForce?: ApprovalPolicy): Promise<ApprovalGate> {
+    const requirement = requirementFrom(inForce ?? (await this.inForce(teamId)), kind);
     const these = capitalised(KIND_WORDS[kind].plural);
     if (requirement === null) return { kind: 'open' };
     // Group members are only looked up when the named people alone cannot make the quorum.

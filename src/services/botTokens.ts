@@ -8,6 +8,7 @@ import { AuthorizationError, ErrorCode, InstallProvider } from '@slack/oauth';
 import type { Config } from '../config.js';
 import type { Workspace, WorkspaceScope } from '../domain/workspace.js';
 import { boltLogger, type Logger } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { apiUrlOption, boundedFetch } from '../slackClients.js';
 import type { Store } from '../store/store.js';
 import { installPage } from '../views/installPages.js';
@@ -35,7 +36,7 @@ export interface BotTokens {
   forget(scope: WorkspaceScope): void;
 }
 
-export function botTokens(args: { config: Readonly<Config>; store: Store; installations: Installations; logger: Logger }): BotTokens {
+export function botTokens(args: { config: Readonly<Config>; store: Store; installations: Installations; logger: Logger; metrics?: Metrics }): BotTokens {
   const { install } = args.config.slack;
   if (install.mode === 'single') return new SingleWorkspaceToken(install.botToken);
   const installer = new InstallProvider({
@@ -49,7 +50,7 @@ export function botTokens(args: { config: Readonly<Config>; store: Store; instal
     renderHtmlForInstallPath: installPage,
     logger: installerLogger(args.logger),
     // oauth.v2.access (the code exchange, token refreshes) goes where every Web API call goes.
-    clientOptions: { ...apiUrlOption(args.config), retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 }, fetch: boundedFetch(10_000) },
+    clientOptions: { ...apiUrlOption(args.config), retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 }, fetch: boundedFetch(10_000, args.metrics) },
   });
   return new InstalledTokens(installer);
 }

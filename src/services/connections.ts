@@ -57,7 +57,11 @@ export class Connections {
 
   /** What the import form starts from; undefined when imports cannot be sent for this workspace. */
   async formDefaults(teamId: string): Promise<{ orgId: string; hostedZone: string | null; secretId: string | null } | undefined> {
-    const connection = await this.store.getConnection(teamId);
+    return this.defaultsOf(await this.store.getConnection(teamId));
+  }
+
+  /** formDefaults from a connection the caller read already (see WorkspaceSettingsReader). */
+  defaultsOf(connection: WorkspaceConnection | undefined): { orgId: string; hostedZone: string | null; secretId: string | null } | undefined {
     if (connection !== undefined) {
       return { orgId: connection.orgId, hostedZone: connection.defaultHostedZone, secretId: connection.defaultSecretId };
     }
@@ -67,6 +71,11 @@ export class Connections {
   /** Whether imports can be sent for this workspace, without decrypting anything. */
   async isConnected(teamId: string): Promise<boolean> {
     return this.fallback !== undefined || (await this.store.getConnection(teamId)) !== undefined;
+  }
+
+  /** isConnected from a connection the caller read already (see WorkspaceSettingsReader). */
+  connectedWith(connection: WorkspaceConnection | undefined): boolean {
+    return this.fallback !== undefined || connection !== undefined;
   }
 
   async connect(workspace: Workspace, input: ConnectInput, connectedBy: string, at: number): Promise<WorkspaceConnection> {

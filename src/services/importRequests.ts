@@ -1,7 +1,7 @@
 // From a validated form to a stored request (an import, or node groups added to a cluster), and from
 // there to its thread, its approval card or its sending. Storing happens before Slack gets its ack
 // (nothing is lost); everything else after.
-import { requirementFrom } from '../domain/approvalPolicy.js';
+import { requirementFrom, type ApprovalPolicy } from '../domain/approvalPolicy.js';
 import type { AddNodeGroupsBody, ImportClusterBody } from '../domain/clusterImport.js';
 import type { ClusterTarget, ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { newRequestId } from '../domain/requestId.js';
@@ -61,10 +61,13 @@ export class ImportRequests {
     return request === undefined ? undefined : { request, events: await this.deps.store.listEvents(id) };
   }
 
-  /** Stores the request (once per submission) with the workspace's approval rule frozen into it. */
-  async submit(submission: Submission): Promise<{ request: ImportRequest; created: boolean }> {
+  /**
+   * Stores the request (once per submission) with the workspace's approval rule frozen into it.
+   * `inForce`: the policy the caller read already (the one its gate let the request through with).
+   */
+  async submit(submission: Submission, inForce?: ApprovalPolicy): Promise<{ request: ImportRequest; created: boolean }> {
     const { store, clock } = this.deps;
-    const policy = await this.deps.policies.inForce(submission.teamId);
+    const policy = inForce ?? (await this.deps.policies.inForce(submission.teamId));
     const requirement = requirementFrom(policy, submission.kind);
     const now = clock.now();
     return store.createRequest({

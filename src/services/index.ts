@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Workspace } from '../domain/workspace.js';
 import type { Logger, SecretScrubber } from '../logger.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { TokenCipher } from '../secrets/tokenCipher.js';
 import { SimplismartClient } from '../simplismart/client.js';
 import { BackgroundClients } from '../slackClients.js';
@@ -26,6 +27,7 @@ import { SlackLinks } from './slackLinks.js';
 import { SlackPoster } from './slackPoster.js';
 import { Sweeper } from './sweeper.js';
 import { Uninstalls } from './uninstalls.js';
+import { WorkspaceSettingsReader } from './workspaceSettings.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -44,6 +46,8 @@ export interface Services {
   home: AppHome;
   clusters: Clusters;
   references: References;
+  /** A workspace's connection, policy and references in one read, for the paths before an ack. */
+  settings: WorkspaceSettingsReader;
 }
 
 export function createServices(args: {
@@ -61,13 +65,15 @@ export function createServices(args: {
   slackFor?: (workspace: Workspace) => Promise<WebClient>;
   /** How long the App Home gathers changes before it is published again (default 300 ms). */
   homeDebounceMs?: number;
+  /** Where Slack and Simplismart calls are counted (none in unit tests that do not look). */
+  metrics?: Metrics;
 }): Services {
   const { config, store, logger, clock } = args;
   const cipher = new TokenCipher(args.encryptionKey);
   const connections = new Connections(store, cipher, config.simplismart.fallback, args.scrubber);
   const installations = new Installations(store, cipher, args.scrubber, clock);
-  const tokens = botTokens({ config, store, installations, logger });
-  const clients = new BackgroundClients(config, logger);
+  const tokens = botTokens({ config, store, installations, logger, metrics: args.metrics });
+  const clients = new BackgroundClients(config, logger, args.metrics);
   const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(await tokens.tokenFor(workspace)));
   const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
   const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency });
@@ -76,7 +82,7 @@ export function createServices(args: {
   const notifier = new Notifier({ posterFor, logger });
   const links = new SlackLinks(slackFor, logger);
   const thread = new ImportThread(store, posterFor, links, notifier, logger, { timeoutMs: config.simplismart.timeoutMs }, (request) => home.requestChanged(request));
-  const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs });
+  const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs, metrics: args.metrics });
   const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger, waits: background });
   const policies = new ApprovalPolicies(store);
   const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });
@@ -84,6 +90,7 @@ export function createServices(args: {
   const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), thread, clock, logger, intervalMs: args.sweepIntervalMs });
   const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
   const references = new References(store);
+  const settings = new WorkspaceSettingsReader(store);
   store.watch({
     // Said once, with what to do; every call meanwhile fails with the same words (people are told
     // their action was not saved, /readyz answers 503).
@@ -92,5 +99,5 @@ export function createServices(args: {
   });
   // The runner, the thread and the posters stay inside: people are told through the notifier, and
   // requests move through ImportRequests and Approvals.
-  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references };
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references, settings };
 }

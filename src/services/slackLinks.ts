@@ -19,7 +19,10 @@ export function messagePermalink(workspaceUrl: string, ref: MessageRef & Pick<Re
 }
 
 export class SlackLinks {
-  /** Each workspace's URL (or the lookup in progress), least recently used first. */
+  /**
+   * Each workspace's URL (or the lookup in progress), least recently used first; null when Slack
+   * answered without one (asked again only once forgotten), a failed lookup is not kept.
+   */
   private readonly urls = new Map<string, Promise<string | null>>();
 
   constructor(
@@ -39,8 +42,8 @@ export class SlackLinks {
     let url = this.urls.get(key);
     if (url === undefined) {
       url = this.lookUp(workspace).then((found) => {
-        if (found === null) this.urls.delete(key);
-        return found;
+        if (found === undefined) this.urls.delete(key);
+        return found ?? null;
       });
     } else {
       this.urls.delete(key);
@@ -50,14 +53,16 @@ export class SlackLinks {
     return url;
   }
 
-  private async lookUp(workspace: Workspace): Promise<string | null> {
+  /** The URL; null when Slack answered without one; undefined when it could not be asked (asked again next time). */
+  private async lookUp(workspace: Workspace): Promise<string | null | undefined> {
     try {
       const { url } = await (await this.slackFor(workspace)).auth.test();
       if (typeof url === 'string' && /^https:\/\//.test(url)) return url;
       this.logger.warn({ teamId: workspace.teamId }, 'auth.test answered without the workspace’s URL: links to threads are left out');
+      return null;
     } catch (error) {
       this.logger.warn({ err: error, teamId: workspace.teamId }, 'could not learn the workspace’s URL: links to threads are left out');
+      return undefined;
     }
-    return null;
   }
 }

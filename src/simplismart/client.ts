@@ -4,7 +4,9 @@
 import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky';
 import { importedClusterSchema, nodeGroupsAddedSchema } from '../domain/clusterImport.js';
 import type { ImportOutcome } from '../domain/importRequest.js';
-import { endpointOf, bodyOfKind, type KindOf, type RequestKind } from '../domain/requestKinds.js';
+import { endpointOf, bodyOfKind, ENDPOINT_TEMPLATES, type KindOf, type RequestKind } from '../domain/requestKinds.js';
+import { statusClass } from '../metrics/labels.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { describeApiProblem } from './apiProblem.js';
 
 /** Errors that prove the request never left this machine, so nothing can have been imported. */
@@ -13,12 +15,16 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
 export interface SimplismartClientOptions {
   baseUrl: string;
   timeoutMs: number;
+  /** Counts each call by endpoint template and status class, with its latency. */
+  metrics?: Metrics;
 }
 
 export class SimplismartClient {
   private readonly http: KyInstance;
+  private readonly metrics: Metrics | undefined;
 
   constructor(options: SimplismartClientOptions) {
+    this.metrics = options.metrics;
     this.http = ky.create({
       baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/`,
       timeout: options.timeoutMs,
@@ -36,6 +42,7 @@ export class SimplismartClient {
    * and never leaves this function.
    */
   async send(token: string, request: KindOf): Promise<ImportOutcome> {
+    const started = performance.now();
     try {
       const text = await this.http
         .post(endpointOf(request), {
@@ -43,11 +50,23 @@ export class SimplismartClient {
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         })
         .text();
+      this.measure(request.kind, '2xx', started);
       return SUCCESS[request.kind](text, request);
     } catch (error) {
+      this.measure(request.kind, failureClass(error), started);
       return failureOutcome(error);
     }
   }
+
+  private measure(kind: RequestKind, status: string, started: number): void {
+    this.metrics?.simplismartCall(ENDPOINT_TEMPLATES[kind], status, (performance.now() - started) / 1000);
+  }
+}
+
+/** A failed call's status class: the HTTP status's, or timeout, or network (nothing answered). */
+function failureClass(error: unknown): string {
+  if (isHTTPError(error)) return statusClass(error.response.status);
+  return isTimeoutError(error) ? 'timeout' : 'network';
 }
 
 /** What each kind's success answer (any 2xx) says, read from its body text. */

@@ -5,6 +5,7 @@ import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPol
 import { canTransition, lastDecision, type Approval, type ImportRequest, type RequestEvent, type RequestSnapshot, type RequestState } from '../domain/importRequest.js';
 import type { SlackInstallation } from '../domain/installation.js';
 import type { NamedReference, StoredReference } from '../domain/references.js';
+import type { RequestKind } from '../domain/requestKinds.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -32,6 +33,7 @@ import {
 } from './rows.js';
 import { filterConditions, insert, leaseConditions, Params, patchAssignments, sqlLimit, upsert } from './sqlClauses.js';
 import type { SqlDriver, SqlExecutor, SqlParams } from './sqlDriver.js';
+import { toWorkspaceSettings, workspaceSettingsSql, type StoredWorkspaceSettings } from './workspaceSettingsRows.js';
 import type { ApprovalVote, NewImportRequest, RequestFilter, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
 
 /** Thrown inside recordApproval's transaction to undo the version bump of a repeated vote. */
@@ -138,6 +140,10 @@ export class SqlStore implements Store {
     await this.#db.run(sql, values);
   }
 
+  async getWorkspaceSettings(teamId: string, withReferences: boolean): Promise<StoredWorkspaceSettings> {
+    return toWorkspaceSettings(await this.#db.query(workspaceSettingsSql(withReferences), [teamId]));
+  }
+
   async listReferences(teamId: string): Promise<StoredReference[]> {
     const rows = await this.#db.query<ReferenceRow>('SELECT * FROM workspace_references WHERE team_id = $1 ORDER BY kind, category, position', [teamId]);
     return rows.map(toReference);
@@ -153,37 +159,28 @@ export class SqlStore implements Store {
     });
   }
 
-  createRequest(input: NewImportRequest): Promise<{ request: ImportRequest; created: boolean }> {
-    return this.#db.transaction(async (tx) => {
-      const cluster = clusterColumns(input.cluster);
-      // DO NOTHING waits for a concurrent insert of the same key to commit, then yields no row.
-      const [row] = await tx.query<RequestRow>(
-        `INSERT INTO import_requests (id, team_id, requester_id, channel_id, source_key, payload, state, version,
-           approval, expires_at, cards, response_url, replaces_id, created_at, updated_at, enterprise_id,
-           kind, cluster_id, cluster_name, cluster_thread)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13, $14, $15, $16, $17)
-         ON CONFLICT (team_id, source_key) DO NOTHING
-         RETURNING *`,
-        [
-          input.id,
-          input.teamId,
-          input.requesterId,
-          input.channelId,
-          input.sourceKey,
-          input.payload,
-          input.state,
-          jsonOrNull(input.approval),
-          input.expiresAt,
-          input.responseUrl,
-          input.replacesId,
-          input.at,
-          input.enterpriseId,
-          input.kind,
-          cluster.cluster_id,
-          cluster.cluster_name,
-          cluster.cluster_thread,
-        ],
+  async createRequest(input: NewImportRequest): Promise<{ request: ImportRequest; created: boolean }> {
+    const values = createRequestValues(input);
+    if (this.engine === 'postgres') {
+      // One statement, so one round trip (a transaction would be four: BEGIN, two INSERTs, COMMIT), and
+      // as atomic: both inserts commit together or not at all. SQLite has no INSERT in a WITH clause,
+      // and its transactions cost no round trip.
+      const [row] = await this.#db.query<RequestRow>(
+        `WITH inserted AS (${INSERT_REQUEST}),
+           first_event AS (
+             INSERT INTO request_events (request_id, seq, at, actor_id, from_state, to_state, note)
+             SELECT id, version, created_at, requester_id, NULL, state, CAST($18 AS TEXT) FROM inserted
+           )
+         SELECT * FROM inserted`,
+        [...values, input.note],
       );
+      // Nothing inserted: the same submission was stored before (a redelivery). DO NOTHING waited for
+      // that insert to commit, so the next statement (a snapshot of its own) reads the row.
+      if (row === undefined) return { request: await existingBySourceKey(this.#db, input), created: false };
+      return { request: toRequest(row), created: true };
+    }
+    return this.#db.transaction(async (tx) => {
+      const [row] = await tx.query<RequestRow>(INSERT_REQUEST, values);
       if (row === undefined) return { request: await existingBySourceKey(tx, input), created: false };
       await insertEvent(tx, {
         requestId: input.id,
@@ -220,6 +217,14 @@ export class SqlStore implements Store {
       params.values,
     );
     return rows.map(toRequest);
+  }
+
+  async countPending(): Promise<Partial<Record<RequestKind, number>>> {
+    // One index range scan (state, expires_at); COUNT comes back as a string from PostgreSQL.
+    const rows = await this.#db.query<{ kind: string; n: number | string }>(
+      "SELECT kind, COUNT(*) AS n FROM import_requests WHERE state = 'pending_approval' GROUP BY kind",
+    );
+    return Object.fromEntries(rows.map((row) => [row.kind, Number(row.n)]));
   }
 
   async listPending(scope: WorkspaceScope, limit: number): Promise<ImportRequest[]> {
@@ -377,6 +382,37 @@ export class SqlStore implements Store {
     );
     return rows.map(toRequest);
   }
+}
+
+/** Stores a new request; DO NOTHING waits for a concurrent insert of the same key to commit, then yields no row. */
+const INSERT_REQUEST = `INSERT INTO import_requests (id, team_id, requester_id, channel_id, source_key, payload, state, version,
+    approval, expires_at, cards, response_url, replaces_id, created_at, updated_at, enterprise_id,
+    kind, cluster_id, cluster_name, cluster_thread)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13, $14, $15, $16, $17)
+  ON CONFLICT (team_id, source_key) DO NOTHING
+  RETURNING *`;
+
+function createRequestValues(input: NewImportRequest): SqlParams {
+  const cluster = clusterColumns(input.cluster);
+  return [
+    input.id,
+    input.teamId,
+    input.requesterId,
+    input.channelId,
+    input.sourceKey,
+    input.payload,
+    input.state,
+    jsonOrNull(input.approval),
+    input.expiresAt,
+    input.responseUrl,
+    input.replacesId,
+    input.at,
+    input.enterpriseId,
+    input.kind,
+    cluster.cluster_id,
+    cluster.cluster_name,
+    cluster.cluster_thread,
+  ];
 }
 
 /** The column a scope is matched on: a workspace's team, or an org's enterprise. */

@@ -8,6 +8,7 @@ import type { RequestKind } from '../domain/requestKinds.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import type { StoreUnavailableError } from '../errors.js';
+import type { StoredWorkspaceSettings } from './workspaceSettingsRows.js';
 
 /** A request as submitted: the fields fixed at submission, where it starts, when and why. */
 export type NewImportRequest = Pick<
@@ -114,6 +115,12 @@ export interface Store {
   getApprovalPolicy(teamId: string): Promise<StoredApprovalPolicy | undefined>;
   saveApprovalPolicy(teamId: string, policy: ApprovalPolicy, updatedBy: string, at: number): Promise<void>;
 
+  /**
+   * The workspace's connection, saved approval policy and (with `withReferences`) named references, in one
+   * query: what a form or a submission reads before its ack (each round trip there counts against Slack's 3 s).
+   */
+  getWorkspaceSettings(teamId: string, withReferences: boolean): Promise<StoredWorkspaceSettings>;
+
   /** The workspace's named references, by kind, category and the order they were given in. */
   listReferences(teamId: string): Promise<StoredReference[]>;
   /** Replaces the workspace's named references with `references` (in their order), all or nothing. */
@@ -132,6 +139,8 @@ export interface Store {
   getSnapshot(id: string): Promise<RequestSnapshot | undefined>;
   /** Newest first; only those matching `filter` when given. */
   listRequests(teamId: string, limit: number, filter?: RequestFilter): Promise<ImportRequest[]>;
+  /** How many requests wait for approval in every workspace, by kind (kinds with none are left out): for metrics. */
+  countPending(): Promise<Partial<Record<RequestKind, number>>>;
   /** Requests still waiting for approval in scope (a workspace, or every workspace of an org), oldest first. */
   listPending(scope: WorkspaceScope, limit: number): Promise<ImportRequest[]>;
   listEvents(requestId: string): Promise<RequestEvent[]>;

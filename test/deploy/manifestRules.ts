@@ -6,9 +6,6 @@ import { configSecrets, ENV_VARIABLES, FALLBACK_VARIABLES, INSTALL_MODE_VARIABLE
 import { INSTALL_PATH, REDIRECT_PATH } from '../../src/http/install.js';
 import type { KubernetesObject } from '../support/kustomize.js';
 
-/** Added by issue 12 §2 (the /metrics bearer token); the manifests already pass it, optional. */
-const PENDING_VARIABLES = ['METRICS_TOKEN'];
-
 /** README, Performance: peak RSS targeted with the image's V8 flags, and the highest measured (issue 12, Intel Xeon). */
 const RSS_TARGET_MB = 200;
 const RSS_PEAK_MEASURED_MB = 277;
@@ -42,7 +39,7 @@ export function secretVariables(): string[] {
     const secrets = configSecrets(loadConfig(samples));
     return Object.keys(samples).filter((name) => secrets.some((secret) => samples[name]!.includes(secret)));
   });
-  const byName = [...ENV_VARIABLES, ...PENDING_VARIABLES].filter((name) => /TOKEN|SECRET|PASSWORD|KEY|DATABASE_URL/.test(name));
+  const byName = ENV_VARIABLES.filter((name) => /TOKEN|SECRET|PASSWORD|KEY|DATABASE_URL/.test(name));
   return [...new Set([...fromApp, ...byName])].sort();
 }
 
@@ -214,7 +211,7 @@ function deploymentProblems(d: Deployment, objects: KubernetesObject[], expected
   for (const v of env) {
     if (seen.has(v.name)) problems.push(`env ${v.name} is set twice`);
     seen.add(v.name);
-    if (!ENV_VARIABLES.includes(v.name) && !PENDING_VARIABLES.includes(v.name)) problems.push(`env ${v.name} is not a variable the app reads (src/config.ts)`);
+    if (!ENV_VARIABLES.includes(v.name)) problems.push(`env ${v.name} is not a variable the app reads (src/config.ts)`);
     const ref = v.valueFrom?.secretKeyRef;
     if (secretNames.includes(v.name) && ref === undefined) problems.push(`env ${v.name} is a secret: take it from the Secret (valueFrom.secretKeyRef), never a plain value`);
     if (ref !== undefined) {

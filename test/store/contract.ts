@@ -394,6 +394,18 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         expect(await store.listRequests('T1', 10, { clusterIds: [] })).toEqual([]);
         expect(await store.listRequests('T1', 10, { states: [] })).toEqual([]);
       });
+
+      test('countPending counts the requests waiting for approval in every workspace, by kind, as numbers', async () => {
+        expect(await store.countPending()).toEqual({});
+        await createIn('pending_approval');
+        await create({ teamId: 'T2' });
+        await change(CLUSTER, { teamId: 'T3' });
+        await createIn('approved');
+        await createIn('rejected');
+        const decided = await change(CLUSTER);
+        await move(decided.id, ['pending_approval'], 'approved');
+        expect(await store.countPending()).toStrictEqual({ import_cluster: 2, add_node_groups: 1 });
+      });
     });
 
     describe('named references', () => {
@@ -426,6 +438,63 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         await store.replaceReferences('T1', named, 'U_ADMIN', T0);
         await expect(store.replaceReferences('T1', [named[0]!, named[0]!], 'U_ADMIN', T0 + 1)).rejects.toThrow();
         expect(await store.listReferences('T1')).toHaveLength(named.length);
+      });
+    });
+
+    describe('workspace settings (one query before an ack)', () => {
+      const connection: WorkspaceConnection = {
+        teamId: 'T1',
+        enterpriseId: null,
+        tokenCiphertext: 'v1:iv:cipher:tag',
+        tokenHint: 'eyJh…Q2xz',
+        tokenExpiresAt: null,
+        orgId: 'org-1',
+        defaultHostedZone: 'zone-1',
+        defaultSecretId: 'secret-1',
+        connectedBy: 'U_ADMIN',
+        connectedAt: T0,
+      };
+      const policy: ApprovalPolicy = {
+        required: true,
+        approverUserIds: ['U_A'],
+        approverGroupIds: [],
+        approvalsNeeded: 1,
+        expirySeconds: 60,
+        approvalsChannelId: null,
+        nodeGroupsApproval: 'same',
+      };
+      const named: NamedReference[] = [
+        { kind: 'secret', category: '', name: 'prod', uuid: 'secret-1' },
+        { kind: 'hosted_zone', category: '', name: 'B', uuid: 'zone-2' },
+        { kind: 'hosted_zone', category: '', name: 'A', uuid: 'zone-1' },
+      ];
+
+      test('nothing saved: no connection, no policy, no references', async () => {
+        for (const withReferences of [true, false]) {
+          expect(await store.getWorkspaceSettings('T1', withReferences)).toStrictEqual({ connection: undefined, policy: undefined, references: [] });
+        }
+      });
+
+      test('reads exactly what getConnection, getApprovalPolicy and listReferences read, for one workspace only', async () => {
+        await store.saveConnection(connection);
+        await store.saveApprovalPolicy('T1', policy, 'U_ADMIN', T0 + 1);
+        await store.replaceReferences('T1', named, 'U_ADMIN', T0 + 2);
+        await store.saveConnection({ ...connection, teamId: 'T2', orgId: 'org-2' });
+        await store.replaceReferences('T2', [named[0]!], 'U_OTHER', T0 + 3);
+        const separately = { connection: await store.getConnection('T1'), policy: await store.getApprovalPolicy('T1'), references: await store.listReferences('T1') };
+        expect(separately.references).toHaveLength(3);
+        expect(await store.getWorkspaceSettings('T1', true)).toStrictEqual(separately);
+        expect(await store.getWorkspaceSettings('T1', false)).toStrictEqual({ ...separately, references: [] });
+        expect(await store.getWorkspaceSettings('T2', true)).toStrictEqual({
+          connection: await store.getConnection('T2'),
+          policy: undefined,
+          references: await store.listReferences('T2'),
+        });
+      });
+
+      test('references without a connection or a policy', async () => {
+        await store.replaceReferences('T3', named, 'U_ADMIN', T0);
+        expect(await store.getWorkspaceSettings('T3', true)).toStrictEqual({ connection: undefined, policy: undefined, references: await store.listReferences('T3') });
       });
     });
 

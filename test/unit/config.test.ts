@@ -15,7 +15,8 @@ const DB_PASSWORD = 'pgZqx7pass2s1r';
 const CLIENT_ID = '1234567890.9876543210';
 const CLIENT_SECRET = 'Zqx7c0ffee0123456789abcdef012345';
 const STATE_SECRET = 'Zqx7-state-secret-0123456789';
-const SECRETS = [SIGNING_VALUE, BOT_TOKEN, APP_TOKEN, SIMPLISMART_TOKEN, KEY_HEX, DB_PASSWORD, CLIENT_SECRET, STATE_SECRET, 'Zqx7'];
+const METRICS_TOKEN = 'Zqx7-metrics-token-0123456789';
+const SECRETS = [SIGNING_VALUE, BOT_TOKEN, APP_TOKEN, SIMPLISMART_TOKEN, KEY_HEX, DB_PASSWORD, CLIENT_SECRET, STATE_SECRET, METRICS_TOKEN, 'Zqx7'];
 
 const base = { SLACK_SIGNING_SECRET: SIGNING_VALUE, SLACK_BOT_TOKEN: BOT_TOKEN };
 
@@ -52,6 +53,7 @@ describe('defaults', () => {
       logLevel: 'info',
       shutdownGraceMs: 15_000,
       backgroundConcurrency: 4,
+      metrics: { token: undefined },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -123,6 +125,10 @@ describe('one line per missing or malformed variable, naming it and what it expe
     ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: '0' }, /at least 1/],
     ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: 'many' }, /number of tasks/],
     ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: '2.5' }, /whole number of tasks/],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'Zqx7-short' }, /at least 16 letters, digits or -\._~\+\/ \(openssl rand -hex 32\)/],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'Zqx7 metrics token with spaces' }, /at least 16/],
+    ['METRICS_TOKEN', { METRICS_TOKEN: `Bearer ${METRICS_TOKEN}` }, /at least 16/],
+    ['METRICS_TOKEN', { METRICS_TOKEN: `${METRICS_TOKEN}\n` }, /a line break at its end/],
   ])('%s (%j)', (name, env, expects) => {
     const lines = problems({ ...base, ...env });
     expect(lines).toHaveLength(1);
@@ -285,9 +291,11 @@ describe('configSecrets', () => {
       SIMPLISMART_ORG: ORG,
       DATABASE_URL: `postgres://bot:${DB_PASSWORD}@db:5432/bot`,
       ENCRYPTION_KEY: KEY_HEX,
+      METRICS_TOKEN,
     });
+    expect(config.metrics.token).toBe(METRICS_TOKEN);
     expect(configSecrets(config)).toEqual(
-      expect.arrayContaining([SIGNING_VALUE, BOT_TOKEN, APP_TOKEN, SIMPLISMART_TOKEN, KEY_HEX, Buffer.from(KEY_HEX, 'hex').toString('base64'), DB_PASSWORD]),
+      expect.arrayContaining([SIGNING_VALUE, BOT_TOKEN, APP_TOKEN, SIMPLISMART_TOKEN, KEY_HEX, Buffer.from(KEY_HEX, 'hex').toString('base64'), DB_PASSWORD, METRICS_TOKEN]),
     );
   });
 

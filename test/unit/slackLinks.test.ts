@@ -13,7 +13,7 @@ test('a message, and a reply in a thread, as chat.getPermalink answers them', ()
   );
 });
 
-test('the workspace URL is asked once per workspace; a failed lookup is asked again next time, and the link left out meanwhile', async () => {
+test('the workspace URL is asked once per workspace; a failed lookup is asked again next time (the link left out meanwhile), an answer without one is kept', async () => {
   const asked: string[] = [];
   let failing = true;
   const clientOf = (teamId: string) =>
@@ -22,7 +22,7 @@ test('the workspace URL is asked once per workspace; a failed lookup is asked ag
         test: async () => {
           asked.push(teamId);
           if (teamId === 'T2' && failing) throw new Error('slack down');
-          return { ok: true, url: `https://${teamId.toLowerCase()}.slack.com/` };
+          return teamId === 'T3' ? { ok: true } : { ok: true, url: `https://${teamId.toLowerCase()}.slack.com/` };
         },
       },
     }) as unknown as WebClient;
@@ -36,5 +36,9 @@ test('the workspace URL is asked once per workspace; a failed lookup is asked ag
   expect(await links.permalink(two, ref)).toBeNull();
   failing = false;
   expect(await links.permalink(two, ref)).toBe('https://t2.slack.com/archives/C1/p1000100');
-  expect(asked).toEqual(['T1', 'T2', 'T2']);
+  // Slack answering without a URL is an answer: remembered, not asked again for every message.
+  const three = { teamId: 'T3', enterpriseId: null };
+  expect(await links.permalink(three, ref)).toBeNull();
+  expect(await links.permalink(three, ref)).toBeNull();
+  expect(asked).toEqual(['T1', 'T2', 'T2', 'T3']);
 });

@@ -13,9 +13,11 @@ export function importCommand(args: CommandArgs, services: Services, rest: strin
 
 /** A new import form: the workspace's defaults, `text` pre-filling it as the command's does, `notes` shown on top. */
 export async function openNewImportForm(opening: FormOpening, services: Services, text: string, notes: readonly string[] = []): Promise<void> {
-  const defaults = await connectedDefaults(opening, services);
+  // One read before the modal opens: the connection, the approval policy and the named references.
+  const settings = await services.settings.read(opening.workspace.teamId, { references: true });
+  const defaults = await connectedDefaults(opening, services, settings);
   if (defaults === undefined) return;
   const prefill = parseImportArgs(text);
   const base = { ...emptyForm(), org: defaults.orgId, hostedZone: defaults.hostedZone ?? '', secretId: defaults.secretId ?? '' };
-  await openImportForm(opening, services, applyPrefill(base, prefill), { notes: [...notes, ...describePrefill(prefill)] });
+  await openImportForm(opening, services, applyPrefill(base, prefill), { notes: [...notes, ...describePrefill(prefill)], settings });
 }

@@ -2,6 +2,7 @@
 // named (by name, slug or UUID) chosen already; a UUID of a cluster imported elsewhere typed in.
 import { isUuid } from '../../domain/clusterImport.js';
 import { emptyNodeGroupsForm } from '../../domain/nodeGroupsForm.js';
+import { matchClusters } from '../../domain/workspaceCluster.js';
 import type { Services } from '../../services/index.js';
 import { escapedWithin } from '../../views/blocks.js';
 import { connectedDefaults, openNodeGroupsForm } from '../requestForms.js';
@@ -10,10 +11,13 @@ import { openingOf, type CommandArgs } from '../types.js';
 export async function nodeGroupsCommand(args: CommandArgs, services: Services, rest: string): Promise<void> {
   const { command } = args;
   const opening = openingOf(args, services);
-  const defaults = await connectedDefaults(opening, services);
+  // The connection and the policy in one read, the clusters listed once: both for the form too.
+  const settings = await services.settings.read(command.team_id, { references: false });
+  const defaults = await connectedDefaults(opening, services, settings);
   if (defaults === undefined) return;
   const query = rest.trim();
-  const found = query === '' ? [] : await services.clusters.find(command.team_id, query);
+  const clusters = await services.clusters.list(command.team_id);
+  const found = query === '' ? [] : matchClusters(clusters, query);
   const named = found.length === 1 ? (found[0]?.uuid ?? null) : null;
   const clusterId = named ?? (isUuid(query) ? query : '');
   const notes =
@@ -24,5 +28,5 @@ export async function nodeGroupsCommand(args: CommandArgs, services: Services, r
             ? `${found.length} clusters imported here are called “${escapedWithin(query, 100)}”: choose the one you mean.`
             : `No cluster imported through the bot here is called “${escapedWithin(query, 100)}”: choose one, or choose “Other (UUID)…” and paste its UUID.`,
         ];
-  await openNodeGroupsForm(opening, services, emptyNodeGroupsForm(clusterId, defaults.orgId), { notes });
+  await openNodeGroupsForm(opening, services, emptyNodeGroupsForm(clusterId, defaults.orgId), { notes, settings, clusters });
 }

@@ -13,11 +13,13 @@ export async function submitRequest(args: SubmissionArgs, services: Services, as
   const formError = (text: string) => ack({ response_action: 'errors', errors: { [formLevelBlock]: text } });
   const { teamId, enterpriseId } = workspaceOf(body);
   // A store outage from here on reaches reportErrorsToPeople, which says so under the form's first field.
-  if (!(await services.connections.isConnected(teamId))) {
+  // The connection and the policy in one read; storing the request is the only other round trip.
+  const settings = await services.settings.read(teamId, { references: false });
+  if (!services.connections.connectedWith(settings.connection)) {
     await formError('This workspace is not connected to Simplismart any more: a workspace admin must run `/simplismart connect`. Your form stays open.');
     return;
   }
-  const gate = await services.policies.gate(client, teamId, body.user.id, asked.kind);
+  const gate = await services.policies.gate(client, teamId, body.user.id, asked.kind, settings.policy);
   if (gate.kind === 'blocked') {
     await formError(gate.reason);
     return;
@@ -31,7 +33,7 @@ export async function submitRequest(args: SubmissionArgs, services: Services, as
     sourceKey: view.id,
     replacesId: meta.r ?? null,
     responseUrl: meta.u ?? null,
-  });
+  }, settings.policy);
   await ack({ response_action: 'update', view: submittedModal(request) });
   if (created) {
     services.background.run(`launch ${asked.kind} request`, () => services.requests.launch(request), { requestId: request.id });

@@ -537,6 +537,8 @@ function botEnv(h: Harness): Record<string, string> {
     SIMPLISMART_ORG: ORG,
     DATA_DIR: h.dataDir,
     LOG_LEVEL: 'info',
+    // The one setting of the bot's worth trying from the bench's command line.
+    ...(process.env['BACKGROUND_CONCURRENCY'] === undefined ? {} : { BACKGROUND_CONCURRENCY: process.env['BACKGROUND_CONCURRENCY'] }),
   };
 }
 

@@ -111,6 +111,11 @@ describe('a signed payload that is not a JSON object → 400 at once, nothing un
     ['payload=%22text%22', 'application/x-www-form-urlencoded'],
     ['payload=%5B%5D', 'application/x-www-form-urlencoded'],
     ['payload=true', 'application/x-www-form-urlencoded'],
+    // The form is not decoded whole: the field is found by its decoded name, after other fields,
+    // and whitespace before the value (encoded either way, or longer than the part first decoded) is skipped.
+    ['payloa%64=null', 'application/x-www-form-urlencoded'],
+    ['team=T1&payload=+%20%0A7', 'application/x-www-form-urlencoded'],
+    [`payload=${'+'.repeat(300)}%5B%5D`, 'application/x-www-form-urlencoded'],
     ['null', 'application/json'],
     ['[{"type":"block_actions"}]', 'application/json'],
   ])('%s (%s)', async (body, contentType) => {

@@ -20,6 +20,7 @@ import PQueue from 'p-queue';
 import { DEFAULT_BACKGROUND_CONCURRENCY } from '../config.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { EventLoopLoad } from './eventLoopLoad.js';
 
 /**
  * Which waiting task starts first. A decision someone made (a rejection) is not in any row until it
@@ -59,13 +60,37 @@ export class BackgroundWork {
   private readonly slots = new AsyncLocalStorage<Slot>();
   private stopped = false;
 
+  /** Steps the slots down to one while the event loop is saturated (none when built without it). */
+  private readonly load: EventLoopLoad | undefined;
+
   constructor(
     private readonly logger: Logger,
-    options: { concurrency?: number } = {},
+    options: { concurrency?: number; stepAsideWhenBusy?: boolean } = {},
   ) {
     const concurrency = options.concurrency ?? DEFAULT_BACKGROUND_CONCURRENCY;
     this.queue = new PQueue({ concurrency });
     this.admitted = new PQueue({ concurrency: concurrency * STARTED_PER_SLOT });
+    if (options.stepAsideWhenBusy === true) {
+      this.load = new EventLoopLoad((busy) => this.stepAside(busy, concurrency));
+      this.load.start();
+    }
+  }
+
+  /**
+   * While the loop is saturated, one slot: the acks then wait behind at most one task's step, and the
+   * backlog grows instead of their latency (tasks started are bounded per slot as always); the
+   * configured slots come back when it calms down. Work
+   * already in more slots finishes its step; p-queue starts nothing new until it is under the limit.
+   */
+  stepAside(busy: boolean, concurrency: number): void {
+    const slots = busy ? 1 : concurrency;
+    this.queue.concurrency = slots;
+    // Answers arriving for tasks waiting outside their slots are parsed outside them too: fewer started.
+    this.admitted.concurrency = slots * STARTED_PER_SLOT;
+    this.logger.info(
+      { slots: this.queue.concurrency, backlog: this.size },
+      busy ? 'event loop saturated: background work down to one slot so that acks keep their time' : 'event loop calm again: background work back to its slots',
+    );
   }
 
   /** The backlog: tasks queued plus tasks running. */
@@ -184,6 +209,7 @@ export class BackgroundWork {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.load?.stop();
     const dropped = [...this.waiting];
     this.admitted.clear();
     this.queue.clear();

@@ -76,7 +76,7 @@ export function createServices(args: {
   const clients = new BackgroundClients(config, logger, args.metrics);
   const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(await tokens.tokenFor(workspace)));
   const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
-  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency });
+  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: true });
   const clusters = new Clusters(store);
   const home = new AppHome({ store, connections, clusters, slackFor, background, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
   const notifier = new Notifier({ posterFor, logger });

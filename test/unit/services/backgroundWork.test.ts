@@ -156,3 +156,28 @@ test('a failing task is logged under its name and does not stop the queue', asyn
   expect(after).toBe(true);
   expect(lines.join('\n')).toMatch(/background task breaks failed/);
 });
+
+test('while the event loop is saturated one task runs at a time; the slots come back when it calms down', async () => {
+  const { work, lines } = aQueue(3);
+  const g = gate();
+  let running = 0;
+  let most = 0;
+  const task = async () => {
+    running += 1;
+    most = Math.max(most, running);
+    await g.promise;
+    running -= 1;
+  };
+  work.stepAside(true, 3);
+  for (let i = 0; i < 4; i++) work.run('task', task);
+  await tick();
+  expect(running).toBe(1);
+  work.stepAside(false, 3);
+  await tick();
+  expect(running).toBe(3);
+  g.open();
+  await work.drain(1000);
+  expect(most).toBe(3);
+  expect(lines.some((l) => l.includes('down to one slot'))).toBe(true);
+  expect(lines.some((l) => l.includes('back to its slots'))).toBe(true);
+});

@@ -6,9 +6,12 @@ import { ConfigError } from './errors.js';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
- * Background tasks at once (BACKGROUND_CONCURRENCY). On 2 vCPUs under 100 submissions a second, single
- * bench runs measured submission ack p99 of 106, 128 and 341 ms with 2, 4 and 8 (3.1 s before the
- * queue): fewer slots leave the CPU to the acks, more finish a burst sooner where cores are spare.
+ * Background tasks at once (BACKGROUND_CONCURRENCY) while the event loop has room; one while it is
+ * saturated (BackgroundWork.stepAside). Slots matter where tasks wait on something that does not give
+ * its slot back (Slack's answers, the store on PostgreSQL): more of them finish a burst sooner. Under
+ * saturation fixed slots cost the acks: on 2 vCPUs at 100 submissions a second, single bench runs
+ * measured submission ack p99 of 106, 128 and 341 ms with 2, 4 and 8 fixed slots (3.1 s before the
+ * queue), 56–88 ms with 4 stepping down to one.
  */
 export const DEFAULT_BACKGROUND_CONCURRENCY = 4;
 

@@ -4,7 +4,7 @@
 // restart, each import sent exactly once.
 import { threadTsOf } from '../../src/domain/importRequest.js';
 import { STALLED_APPROVED_MS } from '../../src/services/sweeper.js';
-import { ADMIN, ALICE, BOB, CHANNEL, TEAM } from '../support/fixtures.js';
+import { ADMIN, ALICE, BOB, CHANNEL, TEAM, validImportValues } from '../support/fixtures.js';
 import { eventually, ManualClock, openImportModal, requestIdIn, submitModal, type TestBot } from '../support/bot.js';
 import type { FakeSlack } from '../support/fakeSlack.js';
 import { useBot, withWorld } from '../support/world.js';
@@ -12,23 +12,9 @@ import { useBot, withWorld } from '../support/world.js';
 /** Submits the import form for cluster `name` (AWS, us-west-2) as `userId`; resolves with the request id and how long the ack took. */
 async function submitImport(bot: TestBot, slack: FakeSlack, name: string, userId = ALICE): Promise<{ id: string; ms: number }> {
   const view = await openImportModal(bot, slack, { userId, text: 'provider=aws' });
-  const response = await submitModal(bot, view, { ...validValues(name) }, { userId });
+  const response = await submitModal(bot, view, validImportValues({ cluster_name: name, cluster_region: 'us-west-2' }), { userId });
   expect(response.status).toBe(200);
   return { id: requestIdIn(response), ms: response.ms };
-}
-
-function validValues(name: string) {
-  return {
-    cluster_name: name,
-    cluster_provider: 'aws',
-    cluster_region: 'us-west-2',
-    ng_0_name: 'gpu-pool',
-    ng_0_machineType: 'g5.2xlarge',
-    ng_0_capacityType: 'ON_DEMAND',
-    ng_0_minNodes: '0',
-    ng_0_maxNodes: '3',
-    ng_0_desiredNodes: '1',
-  };
 }
 
 describe('Slack Web API calls per import', () => {
@@ -39,7 +25,7 @@ describe('Slack Web API calls per import', () => {
     for (const round of [1, 2, 3]) {
       const view = await openImportModal(bot, slack, { text: 'provider=aws' });
       slack.clearCalls();
-      const response = await submitModal(bot, view, validValues(`Cluster ${round}`));
+      const response = await submitModal(bot, view, validImportValues({ cluster_name: `Cluster ${round}`, cluster_region: 'us-west-2' }));
       const id = requestIdIn(response);
       const { request, replies, parent } = await settled(id, 'succeeded');
       await bot.services.background.drain(5000);

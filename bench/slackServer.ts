@@ -42,7 +42,8 @@ export async function startBenchSlack(): Promise<BenchSlack> {
       };
       switch (method) {
         case 'auth.test':
-          return answer({ ok: true, user_id: 'UBENCHBOT', bot_id: 'BBENCHBOT', team_id: 'TBENCH', user: 'bench' });
+          // The workspace's URL, as Slack gives it: the bot builds its thread links from it.
+          return answer({ ok: true, url: 'https://bench.slack.com/', user_id: 'UBENCHBOT', bot_id: 'BBENCHBOT', team_id: 'TBENCH', user: 'bench' });
         case 'views.open': {
           viewsOpened.set(params['trigger_id'] ?? '', now());
           view += 1;
@@ -56,8 +57,6 @@ export async function startBenchSlack(): Promise<BenchSlack> {
           return answer({ ok: true, channel: params['channel'], ts: `1700000000.${String(ts).padStart(6, '0')}` });
         case 'chat.update':
           return answer({ ok: true, channel: params['channel'], ts: params['ts'] });
-        case 'chat.getPermalink':
-          return answer({ ok: true, permalink: `https://bench.slack.com/archives/${params['channel']}/p${String(params['message_ts']).replace('.', '')}` });
         case 'users.info':
           return answer({ ok: true, user: { id: params['user'], is_admin: false } });
         case '__stats':

@@ -75,7 +75,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(options.homeDebounceMs === undefined ? {} : { homeDebounceMs: options.homeDebounceMs }),
   });
   const installer = services.tokens.installer;
-  metrics.readFrom({ backlog: () => services.background.size, pendingApprovals: () => store.countPending() }, logger);
+  metrics.readFrom({ backlog: () => services.background.size, slots: () => services.background.concurrency, pendingApprovals: () => store.countPending() }, logger);
 
   const socketMode = config.slack.appToken !== undefined;
   // HTTP mode: Bolt's receiver behind our server. Socket Mode: payloads arrive over the WebSocket, and

@@ -25,6 +25,8 @@ export type StoreOperation = 'read' | 'write' | 'health';
 export interface MetricSources {
   /** Background tasks queued or running (BackgroundWork.size). */
   backlog(): number;
+  /** Slots background work may use now: BACKGROUND_CONCURRENCY, or 1 while the event loop is saturated. */
+  slots(): number;
   /** Requests waiting for approval, in every workspace, by kind. */
   pendingApprovals(): Promise<Partial<Record<RequestKind, number>>>;
 }
@@ -132,6 +134,14 @@ export class Metrics {
       registers,
       collect: () => {
         if (this.sources !== undefined) backlog.set(this.sources.backlog());
+      },
+    });
+    const slots: Gauge = new Gauge({
+      name: `${p}background_slots`,
+      help: 'Background tasks allowed to run at once now: BACKGROUND_CONCURRENCY, or 1 while the event loop is saturated (the queue stepped aside for the acks).',
+      registers,
+      collect: () => {
+        if (this.sources !== undefined) slots.set(this.sources.slots());
       },
     });
     this.pendingApprovals = new Gauge({

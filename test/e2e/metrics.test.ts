@@ -3,6 +3,7 @@
 // that stay a fixed, small set whoever sends whatever (no team, user, cluster name or message in them).
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { DEFAULT_BACKGROUND_CONCURRENCY } from '../../src/config.js';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { eventually, findButton, openImportModal, requestIdIn, runCommand, submitAndWaitForCard, submitModal, type TestBot } from '../support/bot.js';
 import { simplismartFaults } from '../support/fakeSimplismart.js';
@@ -63,6 +64,8 @@ test('after a successful import: the request, its time, the POST, Slack’s call
   expect(valueOf(after, `${P}pending_approvals`, IMPORT)).toBe(0);
   expect(valueOf(after, `${P}pending_approvals`, { kind: 'add_node_groups' })).toBe(0);
   expect(valueOf(after, `${P}background_tasks`)).toBeGreaterThanOrEqual(0);
+  // BACKGROUND_CONCURRENCY's default, or 1 if the test machine's loop happened to be saturated.
+  expect([1, DEFAULT_BACKGROUND_CONCURRENCY]).toContain(valueOf(after, `${P}background_slots`));
   // prom-client's process metrics, on the bot's own registry.
   expect(valueOf(after, 'nodejs_heap_size_used_bytes')).toBeGreaterThan(0);
   expect(valueOf(after, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);

@@ -17,7 +17,7 @@ const P = 'simplismart_slack_';
 
 function metricsWith(pendingApprovals: () => Promise<Record<string, number>>): Metrics {
   const metrics = new Metrics({ processMetrics: false });
-  metrics.readFrom({ backlog: () => 3, pendingApprovals }, logger);
+  metrics.readFrom({ backlog: () => 3, slots: () => 1, pendingApprovals }, logger);
   return metrics;
 }
 
@@ -25,6 +25,7 @@ describe('scrape-time gauges', () => {
   test('read when scraped: the backlog and the pending approvals by kind (0 for a kind with none)', async () => {
     const samples = parseMetrics(await metricsWith(async () => ({ import_cluster: 2 })).scrape());
     expect(valueOf(samples, `${P}background_tasks`)).toBe(3);
+    expect(valueOf(samples, `${P}background_slots`)).toBe(1);
     expect(valueOf(samples, `${P}pending_approvals`, { kind: 'import_cluster' })).toBe(2);
     expect(valueOf(samples, `${P}pending_approvals`, { kind: 'add_node_groups' })).toBe(0);
   });

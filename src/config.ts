@@ -11,7 +11,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  * its slot back (Slack's answers, the store on PostgreSQL): more of them finish a burst sooner. Under
  * saturation fixed slots cost the acks: on 2 vCPUs at 100 submissions a second, single bench runs
  * measured submission ack p99 of 106, 128 and 341 ms with 2, 4 and 8 fixed slots (3.1 s before the
- * queue), 56–88 ms with 4 stepping down to one.
+ * queue), 56–163 ms over five runs with 4 stepping down to one (median of the full run: 93 ms).
  */
 export const DEFAULT_BACKGROUND_CONCURRENCY = 4;
 

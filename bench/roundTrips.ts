@@ -4,7 +4,7 @@
 // Slack, for a submission, the moment its ack arrived. A query the bot sends after its ack needs 2 ×
 // the proxy's delay to come back, so it falls outside the window; one that overlaps (the sweeper's,
 // rarely) would add to one sample, hence the median with the max beside it.
-import { openLoop, percentile, type Prepared } from './load.js';
+import { openLoop, percentile, type Prepared, type Shot } from './load.js';
 import type { PgProxy } from './pgProxy.js';
 
 export interface RoundTripCount {
@@ -48,34 +48,47 @@ async function databaseQuiet(proxy: PgProxy, quietMs = 300): Promise<void> {
 
 const between = (times: readonly number[], from: number, to: number) => times.filter((t) => t >= from && t <= to).length;
 
-export async function commandRoundTrips(target: ProbeTarget, prepared: readonly Prepared[]): Promise<RoundTripCount> {
+/**
+ * Sends each request alone, the database quiet before it, and counts the query cycles that came back
+ * between the moment it left and the moment `until` gives (on our clock), after a 200.
+ */
+async function probe(
+  target: ProbeTarget,
+  prepared: readonly Prepared[],
+  until: (p: Prepared, shot: Shot) => Promise<number | undefined>,
+  after: (p: Prepared) => Promise<void> = async () => undefined,
+): Promise<RoundTripCount> {
   const counts: number[] = [];
   const origin = performance.timeOrigin;
   for (const p of prepared) {
     await databaseQuiet(target.proxy);
     target.proxy.clearTimes();
     const [shot] = await openLoop(new URL(`${target.url}/slack/events`), 1, [p]);
-    let openedAt: number | undefined;
-    for (const deadline = performance.now() + 5000; openedAt === undefined && performance.now() < deadline; ) {
-      openedAt = await target.viewOpenedAt(p.id);
-      if (openedAt === undefined) await new Promise((r) => setTimeout(r, 5));
-    }
-    if (shot === undefined || shot.status !== 200 || openedAt === undefined) throw new Error(`round-trip probe: command ${p.id} did not open a modal (status ${shot?.status})`);
-    counts.push(between(target.proxy.roundTripTimes(), origin + shot.fired, openedAt - target.skewMs));
+    const end = shot === undefined || shot.status !== 200 ? undefined : await until(p, shot);
+    if (shot === undefined || end === undefined) throw new Error(`round-trip probe: ${p.id} got no answer in time (status ${shot?.status})`);
+    counts.push(between(target.proxy.roundTripTimes(), origin + shot.fired, end));
+    await after(p);
   }
   return summary(counts);
 }
 
-export async function submissionRoundTrips(target: ProbeTarget, prepared: readonly Prepared[]): Promise<RoundTripCount> {
-  const counts: number[] = [];
-  const origin = performance.timeOrigin;
-  for (const p of prepared) {
-    await databaseQuiet(target.proxy);
-    target.proxy.clearTimes();
-    const [shot] = await openLoop(new URL(`${target.url}/slack/events`), 1, [p]);
-    if (shot === undefined || shot.status !== 200 || shot.done === undefined) throw new Error(`round-trip probe: submission ${p.id} was not acked (status ${shot?.status})`);
-    counts.push(between(target.proxy.roundTripTimes(), origin + shot.fired, origin + shot.done));
-    await target.settled(p.id);
-  }
-  return summary(counts);
+/** Up to its views.open reaching the local Slack. */
+export function commandRoundTrips(target: ProbeTarget, prepared: readonly Prepared[]): Promise<RoundTripCount> {
+  return probe(target, prepared, async (p) => {
+    for (const deadline = performance.now() + 5000; performance.now() < deadline; await new Promise((r) => setTimeout(r, 5))) {
+      const openedAt = await target.viewOpenedAt(p.id);
+      if (openedAt !== undefined) return openedAt - target.skewMs;
+    }
+    return undefined;
+  });
+}
+
+/** Up to its ack; its import is let finish before the next one. */
+export function submissionRoundTrips(target: ProbeTarget, prepared: readonly Prepared[]): Promise<RoundTripCount> {
+  return probe(
+    target,
+    prepared,
+    async (_p, shot) => (shot.done === undefined ? undefined : performance.timeOrigin + shot.done),
+    (p) => target.settled(p.id),
+  );
 }

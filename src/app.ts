@@ -18,9 +18,12 @@ import { Metrics } from './metrics/metrics.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createServices, type Services } from './services/index.js';
 import { NotInstalledError } from './services/installations.js';
+import { respondVia } from './services/notifier.js';
+import { TokenRefreshError } from './services/tokenRefresh.js';
 import { apiUrlOption, interactiveClientOptions } from './slackClients.js';
 import { checkAppCredentials, connectSocketMode, whoAmI } from './slackStartup.js';
 import type { Store } from './store/store.js';
+import { tokenRefreshFailedMessage } from './views/commandReplies.js';
 
 export { EVENTS_PATH } from './http/slackEvents.js';
 
@@ -104,11 +107,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   });
   registerListeners(app, services);
   app.error(async ({ error, body }: { error: Error; body?: unknown }) => {
-    const b = body as { type?: string; command?: string; team_id?: string; team?: { id?: string } | null } | undefined;
+    const b = body as { type?: string; command?: string; team_id?: string; team?: { id?: string } | null; response_url?: string } | undefined;
     const { code, original } = error as { code?: unknown; original?: unknown };
     if (code === BoltErrorCode.AuthorizationError && original instanceof NotInstalledError) {
       // A payload from a workspace with no installation (uninstalled, or never installed): nothing to do for it.
+      // The team is the one the payload claims (nothing was authorized): for the log only.
       logger.warn({ err: error, kind: b?.type ?? b?.command, teamId: b?.team_id ?? b?.team?.id }, 'ignored a request from a workspace where the app is not installed');
+      return;
+    }
+    if (code === BoltErrorCode.AuthorizationError && original instanceof TokenRefreshError) {
+      // No token to answer with: the payload's response_url (commands, buttons) needs none.
+      logger.error({ err: original, kind: b?.type ?? b?.command }, 'a payload could not be answered: the workspace’s bot token could not be renewed');
+      if (typeof b?.response_url === 'string') {
+        await respondVia(b.response_url, tokenRefreshFailedMessage()).catch((failure: unknown) => logger.warn({ err: failure }, 'could not tell the person the token could not be renewed'));
+      }
       return;
     }
     logger.error({ err: error, kind: b?.type ?? b?.command }, 'unhandled error in Slack request handling');

@@ -28,6 +28,11 @@ export interface SlackInstallation {
   user: InstalledTokens;
   /** When it was last saved: installed, re-installed, or its tokens refreshed. */
   savedAt: number;
+  /**
+   * Changes with every save: a write that must not undo an uninstall or a re-install (a token
+   * refresh, forgetting a revoked user token) goes through only over the generation it read.
+   */
+  generation: string;
 }
 
 /**

@@ -24,11 +24,9 @@ interface PayloadShape {
   command?: string;
   actions?: Array<{ action_id?: string }>;
   action_id?: string;
-  view?: { callback_id?: string; id?: string; team_id?: string };
-  user?: { id?: string; team_id?: string };
+  view?: { callback_id?: string; id?: string };
+  user?: { id?: string };
   user_id?: string;
-  team?: { id?: string } | null;
-  team_id?: string;
   response_url?: string;
   callback_id?: string;
   event?: { type?: string };
@@ -70,7 +68,7 @@ export function ignoreUnknownPayloads(services: Services): Middleware<AnyMiddlew
       await args.next();
       return;
     }
-    services.logger.warn({ kind, id, teamId: body.team?.id ?? body.team_id }, 'ignored a payload this app does not handle');
+    services.logger.warn({ kind, id, teamId: args.context.teamId }, 'ignored a payload this app does not handle');
     const ack = 'ack' in args ? (args.ack as ((response?: unknown) => Promise<void>) | undefined) : undefined;
     if (ack === undefined) return;
     if (kind === 'command') {
@@ -89,7 +87,7 @@ export function ignoreUnknownPayloads(services: Services): Middleware<AnyMiddlew
     }
     await ack();
     if (kind === 'block_actions') {
-      await tell(body, services, message('That button belongs to a version of this app that no longer exists. Run `/simplismart help` to start again.')).catch(
+      await tell(args, services, message('That button belongs to a version of this app that no longer exists. Run `/simplismart help` to start again.')).catch(
         (failure: unknown) => services.logger.warn({ err: failure }, 'could not tell the person their button is stale'),
       );
     }
@@ -105,14 +103,14 @@ export function reportErrorsToPeople(services: Services): Middleware<AnyMiddlewa
       const reference = `${isAppError(error) ? error.code : 'error'}-${randomBytes(3).toString('hex')}`;
       const { kind, id } = classify(body);
       services.logger.error(
-        { err: error, reference, kind, id, teamId: body.team?.id ?? body.team_id, userId: body.user?.id ?? body.user_id },
+        { err: error, reference, kind, id, teamId: args.context.teamId, userId: body.user?.id ?? body.user_id },
         'a listener failed; the person was told',
       );
       const note = error instanceof StoreUnavailableError ? storeUnavailableMessage(notSavedBy(kind, id)) : unexpectedErrorMessage(reference);
       // A listener that failed before its ack would leave Slack waiting (a 404 after 3 s, "trouble
       // connecting" on a modal): ack here, carrying the note where the ack can show it.
       if (await ackWithNote(args, body, kind, note)) return;
-      await tell(body, services, note).catch((failure: unknown) =>
+      await tell(args, services, note).catch((failure: unknown) =>
         services.logger.warn({ err: failure, reference }, 'could not tell the person about the failure either'),
       );
     }
@@ -172,14 +170,16 @@ function staleFormView(): ModalView {
   };
 }
 
-/** Whoever sent the payload, as far as it says (any payload kind, known or not). */
-function senderOf(body: PayloadShape): Recipient | undefined {
+/** Whoever sent the payload (any payload kind, known or not), in the workspace it was authorized for. */
+function senderOf(args: Args): Recipient | undefined {
+  const body = args.body as PayloadShape;
   const userId = body.user?.id ?? body.user_id;
-  if (userId === undefined) return undefined;
-  return { teamId: body.team?.id ?? body.team_id ?? body.user?.team_id ?? body.view?.team_id ?? '', userId, responseUrl: body.response_url };
+  const teamId = args.context.teamId;
+  if (userId === undefined || teamId === undefined) return undefined;
+  return { teamId, enterpriseId: args.context.enterpriseId ?? null, userId, responseUrl: body.response_url };
 }
 
-async function tell(body: PayloadShape, services: Services, note: SlackMessage): Promise<void> {
-  const to = senderOf(body);
+async function tell(args: Args, services: Services, note: SlackMessage): Promise<void> {
+  const to = senderOf(args);
   if (to !== undefined) await services.notifier.tell(to, note);
 }

@@ -1,7 +1,9 @@
 // Listener argument types, named once: listeners are plain functions of these (testable without an App).
-// Also who asked and from which workspace, whatever the surface (a command, a button, a shortcut).
+// Also who asked and from which workspace (as authorized: tenant.ts), whatever the surface (a command, a
+// button, a shortcut).
 import type {
   AllMiddlewareArgs,
+  Context,
   BlockAction,
   BlockElementAction,
   ButtonAction,
@@ -19,6 +21,7 @@ import type { Workspace } from '../domain/workspace.js';
 import type { Services } from '../services/index.js';
 import type { Recipient } from '../services/notifier.js';
 import type { SlackMessage } from '../views/message.js';
+import { tenantOf } from './tenant.js';
 
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -28,32 +31,14 @@ export type SuggestionArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & Al
 export type ShortcutArgs = SlackShortcutMiddlewareArgs<GlobalShortcut> & AllMiddlewareArgs;
 export type EventArgs<E extends string> = SlackEventMiddlewareArgs<E> & AllMiddlewareArgs;
 
-/** What an interactive payload says about where it came from (Slack's field names). */
-interface PayloadOrigin {
-  team?: { id: string; enterprise_id?: string } | null;
-  user?: { team_id?: string };
-  view?: { team_id?: string };
-  enterprise?: { id: string } | null;
+/** Who clicked or submitted, in the workspace the payload was authorized for, and where the answer can reach them ephemerally. */
+export function clickerOf(args: { context: Context; body: { user: { id: string }; response_url?: string } }): Recipient {
+  return { ...tenantOf(args), userId: args.body.user.id, responseUrl: args.body.response_url };
 }
 
-/** The workspace a payload came from (org-wide installs put it on the user or the view). */
-export function teamOf(body: PayloadOrigin): string {
-  return body.team?.id ?? body.user?.team_id ?? body.view?.team_id ?? '';
-}
-
-/** The workspace and its Enterprise Grid org, as an interactive payload names them. */
-export function workspaceOf(body: PayloadOrigin): Workspace {
-  return { teamId: teamOf(body), enterpriseId: body.enterprise?.id ?? body.team?.enterprise_id ?? null };
-}
-
-/** Who clicked or submitted, and where the answer can reach them ephemerally. */
-export function clickerOf(body: PayloadOrigin & { user: { id: string }; response_url?: string }): Recipient {
-  return { ...workspaceOf(body), userId: body.user.id, responseUrl: body.response_url };
-}
-
-/** Who ran the command: the command's response_url always reaches them. */
-export function commanderOf(command: { team_id: string; enterprise_id?: string; user_id: string; response_url: string }): Recipient {
-  return { teamId: command.team_id, enterpriseId: command.enterprise_id ?? null, userId: command.user_id, responseUrl: command.response_url };
+/** Who ran the command, in the workspace it was authorized for: the command's response_url always reaches them. */
+export function commanderOf(args: CommandArgs): Recipient {
+  return { ...tenantOf(args), userId: args.command.user_id, responseUrl: args.command.response_url };
 }
 
 /**
@@ -72,21 +57,19 @@ export interface Invocation {
 }
 
 export function fromCommand(args: CommandArgs, services: Services): Invocation {
-  const { command } = args;
-  const to = commanderOf(command);
-  return { client: args.client, workspace: { teamId: to.teamId, enterpriseId: to.enterpriseId ?? null }, userId: command.user_id, triggerId: command.trigger_id, tell: services.notifier.to(to) };
+  const to = commanderOf(args);
+  return { client: args.client, workspace: tenantOf(args), userId: to.userId, triggerId: args.command.trigger_id, tell: services.notifier.to(to) };
 }
 
 export function fromButton(args: ButtonArgs, services: Services): Invocation {
-  const to = clickerOf(args.body);
-  return { client: args.client, workspace: workspaceOf(args.body), userId: to.userId, triggerId: args.body.trigger_id, tell: services.notifier.to(to) };
+  const to = clickerOf(args);
+  return { client: args.client, workspace: tenantOf(args), userId: to.userId, triggerId: args.body.trigger_id, tell: services.notifier.to(to) };
 }
 
 export function fromShortcut(args: ShortcutArgs, services: Services): Invocation {
-  const { body } = args;
-  const workspace = { teamId: body.team?.id ?? body.user.team_id ?? '', enterpriseId: body.enterprise?.id ?? null };
+  const workspace = tenantOf(args);
   // A global shortcut has no response_url: what the person is told arrives by DM.
-  return { client: args.client, workspace, userId: body.user.id, triggerId: body.trigger_id, tell: services.notifier.to({ ...workspace, userId: body.user.id }) };
+  return { client: args.client, workspace, userId: args.body.user.id, triggerId: args.body.trigger_id, tell: services.notifier.to({ ...workspace, userId: args.body.user.id }) };
 }
 
 /** Someone opening a form that sends a request (see requestForms.ts), and the channel its thread goes to. */

@@ -1,10 +1,11 @@
 // Which bot token speaks for a workspace, in both modes: the one SLACK_BOT_TOKEN, or — when any
-// workspace may install the app — the token its installation holds, found through @slack/oauth's
-// InstallProvider (which also refreshes a rotating token before it expires and saves the new one).
-// Lookups are cached briefly per workspace, and concurrent ones share one, so a busy workspace costs
-// one store read (and at most one refresh) per half minute, not one per payload.
+// workspace may install the app — the token its installation holds (@slack/oauth's InstallProvider
+// serves the install page and the OAuth redirect; a rotating token is refreshed by TokenRefresh, once
+// per installation across replicas). Lookups are cached briefly per workspace, and concurrent ones share
+// one, so a busy workspace costs one store read per half minute, not one per payload.
 import type { AuthorizeResult, AuthorizeSourceData } from '@slack/bolt';
-import { AuthorizationError, ErrorCode, InstallProvider } from '@slack/oauth';
+import { ErrorCode, InstallProvider } from '@slack/oauth';
+import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Workspace, WorkspaceScope } from '../domain/workspace.js';
 import { boltLogger, type Logger } from '../logger.js';
@@ -14,14 +15,13 @@ import type { Store } from '../store/store.js';
 import { installPage } from '../views/installPages.js';
 import { NotInstalledError, type Installations } from './installations.js';
 import { INSTALL_LINK_SECONDS, SingleUseStateStore } from './oauthStates.js';
+import { REFRESH_WINDOW_MS, TokenRefresh } from './tokenRefresh.js';
 
 /** The bot scopes the app asks for when installed (manifest.yml lists the same; a unit test holds them equal). */
 export const BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'chat:write.public', 'users:read', 'usergroups:read'];
 
-/** How long a workspace's token is used without looking at its installation again. */
+/** How long a workspace's token is used without looking at its installation again (never into its refresh window). */
 const CACHE_MS = 30_000;
-/** @slack/oauth refreshes a rotating token this long before it expires; the cache never holds one past that. */
-const REFRESH_WINDOW_MS = 2 * 60 * 60 * 1000;
 /** Workspaces whose token is kept in memory at once; the least recently used is dropped first. */
 const CACHE_MAX = 1000;
 
@@ -36,7 +36,7 @@ export interface BotTokens {
   forget(scope: WorkspaceScope): void;
 }
 
-export function botTokens(args: { config: Readonly<Config>; store: Store; installations: Installations; logger: Logger; metrics?: Metrics }): BotTokens {
+export function botTokens(args: { config: Readonly<Config>; store: Store; installations: Installations; logger: Logger; owner: string; metrics?: Metrics }): BotTokens {
   const { install } = args.config.slack;
   if (install.mode === 'single') return new SingleWorkspaceToken(install.botToken);
   const installer = new InstallProvider({
@@ -49,10 +49,20 @@ export function botTokens(args: { config: Readonly<Config>; store: Store; instal
     authorizationUrl: authorizationUrl(args.config),
     renderHtmlForInstallPath: installPage,
     logger: installerLogger(args.logger),
-    // oauth.v2.access (the code exchange, token refreshes) goes where every Web API call goes.
+    // oauth.v2.access (the code exchange) goes where every Web API call goes.
     clientOptions: { ...apiUrlOption(args.config), retryConfig: { retries: 2, factor: 2, minTimeout: 250, maxTimeout: 2000 }, fetch: boundedFetch(10_000, args.metrics) },
   });
-  return new InstalledTokens(installer);
+  const refresh = new TokenRefresh({
+    store: args.store,
+    installations: args.installations,
+    // Not retried: a refresh token is good once, so a second try after a lost answer is refused anyway.
+    client: new WebClient(undefined, { ...apiUrlOption(args.config), logger: boltLogger(args.logger), retryConfig: { retries: 0 }, fetch: boundedFetch(10_000, args.metrics) }),
+    clientId: install.clientId,
+    clientSecret: install.clientSecret,
+    owner: args.owner,
+    logger: args.logger,
+  });
+  return new InstalledTokens(installer, args.installations, refresh);
 }
 
 /** @slack/oauth's own error codes for an install link a person misused (stale, forged, replayed, cancelled). */
@@ -112,11 +122,22 @@ interface Cached {
   enterpriseId: string | undefined;
 }
 
+/**
+ * The token of each workspace's installation, read from the store (never through InstallProvider's own
+ * authorize: it refreshes per workspace rather than per installation, with no coordination between
+ * replicas, and hands back the old token when a refresh fails). Refreshes go through TokenRefresh.
+ */
 class InstalledTokens implements BotTokens {
+  /** Lookups by workspace and install kind; at most CACHE_MAX, the least recently used dropped first. */
   private readonly cache = new Map<string, Cached>();
+  /** Lookups in flight, by the same key: removed as each settles, so never more than the payloads in flight. */
   private readonly looking = new Map<string, Promise<AuthorizeResult>>();
 
-  constructor(readonly installer: InstallProvider) {}
+  constructor(
+    readonly installer: InstallProvider,
+    private readonly installations: Installations,
+    private readonly refresh: TokenRefresh,
+  ) {}
 
   authorize(source: AuthorizeSourceData<boolean>): Promise<AuthorizeResult> {
     const key = `${source.isEnterpriseInstall ? 'org' : 'team'}|${source.teamId ?? ''}|${source.enterpriseId ?? ''}`;
@@ -154,21 +175,30 @@ class InstalledTokens implements BotTokens {
   }
 
   private async lookUp(key: string, source: AuthorizeSourceData<boolean>): Promise<AuthorizeResult> {
-    let result: AuthorizeResult;
-    try {
-      result = await this.installer.authorize(source);
-    } catch (error) {
-      // InstallProvider wraps what the store threw (not installed, not readable, the store down): that is the news.
-      throw error instanceof AuthorizationError && error.original !== undefined ? error.original : error;
-    }
-    const expiresAt = typeof result['botTokenExpiresAt'] === 'number' ? result['botTokenExpiresAt'] * 1000 : Infinity;
-    this.cache.set(key, {
-      result,
-      until: Math.min(Date.now() + CACHE_MS, expiresAt - REFRESH_WINDOW_MS),
-      teamId: result.teamId ?? source.teamId,
-      enterpriseId: result.enterpriseId ?? source.enterpriseId,
-    });
+    const where = source.isEnterpriseInstall ? { enterpriseId: source.enterpriseId ?? null } : { teamId: source.teamId ?? null, enterpriseId: source.enterpriseId ?? null };
+    const stored = await this.installations.find(where);
+    if (stored === undefined) throw new NotInstalledError(describe(source));
+    const installation = await this.refresh.fresh(stored);
+    const { token } = this.installations.botTokensOf(installation);
+    // The workspace the payload acts for is the one Bolt authorized it for (see listeners/tenant.ts): the
+    // installation's own team, or — installed org-wide — the workspace of the org the payload came from.
+    const teamId = installation.teamId ?? source.teamId;
+    const enterpriseId = installation.enterpriseId ?? source.enterpriseId;
+    const result: AuthorizeResult = {
+      botToken: token,
+      botId: installation.bot.id,
+      botUserId: installation.bot.userId,
+      ...(teamId === undefined ? {} : { teamId }),
+      ...(enterpriseId === undefined ? {} : { enterpriseId }),
+    };
+    const expiresAt = installation.bot.expiresAt ?? Infinity;
+    this.cache.set(key, { result, until: Math.min(Date.now() + CACHE_MS, expiresAt - REFRESH_WINDOW_MS), teamId, enterpriseId });
     while (this.cache.size > CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
     return result;
   }
+}
+
+function describe(source: AuthorizeSourceData<boolean>): string {
+  if (source.isEnterpriseInstall) return `the Enterprise Grid organisation ${source.enterpriseId ?? '(unknown)'}`;
+  return `workspace ${source.teamId ?? '(unknown)'}${source.enterpriseId === undefined ? '' : ` of organisation ${source.enterpriseId}`}`;
 }

@@ -18,7 +18,7 @@ import { Clusters } from './clusters.js';
 import { Connections } from './connections.js';
 import { AppHome } from './home.js';
 import { ImportRequests } from './importRequests.js';
-import { ImportRunner } from './importRunner.js';
+import { ImportRunner, processOwnerId } from './importRunner.js';
 import { ImportThread } from './importThread.js';
 import { Installations } from './installations.js';
 import { Notifier } from './notifier.js';
@@ -67,12 +67,15 @@ export function createServices(args: {
   homeDebounceMs?: number;
   /** Where Slack and Simplismart calls are counted (none in unit tests that do not look). */
   metrics?: Metrics;
+  /** Who this process is among replicas, for the leases it holds (import and token refresh); unique by default. */
+  owner?: string;
 }): Services {
   const { config, store, logger, clock } = args;
   const cipher = new TokenCipher(args.encryptionKey);
   const connections = new Connections(store, cipher, config.simplismart.fallback, args.scrubber);
   const installations = new Installations(store, cipher, args.scrubber, clock);
-  const tokens = botTokens({ config, store, installations, logger, metrics: args.metrics });
+  const owner = args.owner ?? processOwnerId();
+  const tokens = botTokens({ config, store, installations, logger, owner, metrics: args.metrics });
   const clients = new BackgroundClients(config, logger, args.metrics);
   const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(await tokens.tokenFor(workspace)));
   const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
@@ -83,7 +86,7 @@ export function createServices(args: {
   const links = new SlackLinks(slackFor, logger);
   const thread = new ImportThread(store, posterFor, links, notifier, logger, { timeoutMs: config.simplismart.timeoutMs }, (request) => home.requestChanged(request));
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs, metrics: args.metrics });
-  const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger, waits: background });
+  const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger, waits: background, owner });
   const policies = new ApprovalPolicies(store);
   const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });
   const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });

@@ -1,6 +1,8 @@
 // The app's installations in Slack workspaces, kept in the project's Store: @slack/oauth's
-// InstallationStore (what the OAuth flow saves and Bolt's authorize reads, token rotation included) with
-// every token encrypted under ENCRYPTION_KEY and bound to its installation and kind.
+// InstallationStore (what the OAuth flow saves), the installation found for a workspace, and its bot's
+// tokens as a refresh reads and replaces them — every token encrypted under ENCRYPTION_KEY and bound to
+// its installation and kind.
+import { randomUUID } from 'node:crypto';
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import { installationKey, type InstalledTokens, type SlackInstallation } from '../domain/installation.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
@@ -45,17 +47,13 @@ export class Installations implements InstallationStore {
     private readonly clock: Clock,
   ) {}
 
-  /** Saves what the OAuth flow (or a token refresh) produced; a re-install replaces the installation whole. */
+  /** Saves what the OAuth flow produced; a re-install replaces the installation whole (and outruns any refresh in flight). */
   async storeInstallation(installation: Installation): Promise<void> {
     const bot = installation.bot;
     if (bot === undefined) throw new Error('the installation has no bot token: the app asks for bot scopes');
     const isEnterpriseInstall = installation.isEnterpriseInstall === true;
     const key = installationKey({ isEnterpriseInstall, enterpriseId: installation.enterprise?.id, teamId: installation.team?.id });
-    const seal = (token: string | undefined, kind: TokenKind): string | null => {
-      if (token === undefined) return null;
-      this.scrubber.add(token);
-      return this.cipher.encrypt(token, `${key}:${kind}`);
-    };
+    const seal = (token: string | undefined, kind: TokenKind): string | null => (token === undefined ? null : this.seal(token, key, kind));
     const { user } = installation;
     await this.store.saveInstallation({
       key,
@@ -82,6 +80,7 @@ export class Installations implements InstallationStore {
         expiresAt: toMs(user.expiresAt),
       },
       savedAt: this.clock.now(),
+      generation: randomUUID(),
     });
   }
 
@@ -89,7 +88,7 @@ export class Installations implements InstallationStore {
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
     const found = await this.find(query.isEnterpriseInstall ? { enterpriseId: query.enterpriseId ?? null } : { teamId: query.teamId ?? null, enterpriseId: query.enterpriseId ?? null });
     if (found === undefined) throw new NotInstalledError(describe(query));
-    return this.open(found);
+    return this.toOAuth(found);
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
@@ -110,28 +109,60 @@ export class Installations implements InstallationStore {
     return this.store.getInstallation(installationKey({ isEnterpriseInstall: true, enterpriseId: where.enterpriseId, teamId: null }));
   }
 
-  /** Forgets the user token of an installation (its bot stays): Slack revoked the installer's token. */
+  /**
+   * Forgets the user token of an installation (its bot stays): Slack revoked the installer's token. Only
+   * over the installation as read: a re-install or an uninstall in the meantime is left as it is.
+   */
   async dropUserToken(scope: WorkspaceScope): Promise<boolean> {
     const found = await this.find('teamId' in scope ? { teamId: scope.teamId, enterpriseId: null } : { enterpriseId: scope.enterpriseId });
     if (found === undefined || found.user.tokenCiphertext === null) return false;
-    await this.store.saveInstallation({ ...found, user: { ...found.user, tokenCiphertext: null, refreshTokenCiphertext: null, expiresAt: null }, savedAt: this.clock.now() });
-    return true;
+    return this.store.replaceInstallation(
+      { ...found, user: { ...found.user, tokenCiphertext: null, refreshTokenCiphertext: null, expiresAt: null }, savedAt: this.clock.now(), generation: randomUUID() },
+      found.generation,
+    );
+  }
+
+  /** The bot's token and refresh token of a stored installation, decrypted (and known to the log scrubber). */
+  botTokensOf(i: SlackInstallation): { token: string; refreshToken: string | undefined } {
+    return { token: this.open(i.key, i.bot.tokenCiphertext, 'bot') ?? '', refreshToken: this.open(i.key, i.bot.refreshTokenCiphertext, 'bot-refresh') };
+  }
+
+  /** The installation with the bot's new tokens (Slack's answer to a refresh) sealed in, as a new generation. */
+  withBotTokens(i: SlackInstallation, fresh: { token: string; refreshToken: string | undefined; expiresAt: number | null }): SlackInstallation {
+    return {
+      ...i,
+      bot: {
+        ...i.bot,
+        tokenCiphertext: this.seal(fresh.token, i.key, 'bot'),
+        refreshTokenCiphertext: fresh.refreshToken === undefined ? i.bot.refreshTokenCiphertext : this.seal(fresh.refreshToken, i.key, 'bot-refresh'),
+        expiresAt: fresh.expiresAt,
+      },
+      savedAt: this.clock.now(),
+      generation: randomUUID(),
+    };
+  }
+
+  private seal(token: string, key: string, kind: TokenKind): string {
+    this.scrubber.add(token);
+    return this.cipher.encrypt(token, `${key}:${kind}`);
+  }
+
+  private open(key: string, sealed: string | null, kind: TokenKind): string | undefined {
+    if (sealed === null) return undefined;
+    let token: string;
+    try {
+      token = this.cipher.decrypt(sealed, `${key}:${kind}`);
+    } catch (error) {
+      if (error instanceof TokenDecryptionError) throw new InstallationUnreadableError(key, { cause: error });
+      throw error;
+    }
+    this.scrubber.add(token);
+    return token;
   }
 
   /** The stored installation as @slack/oauth reads it, tokens decrypted (and known to the log scrubber). */
-  private open(i: SlackInstallation): Installation {
-    const open = (sealed: string | null, kind: TokenKind): string | undefined => {
-      if (sealed === null) return undefined;
-      let token: string;
-      try {
-        token = this.cipher.decrypt(sealed, `${i.key}:${kind}`);
-      } catch (error) {
-        if (error instanceof TokenDecryptionError) throw new InstallationUnreadableError(i.key, { cause: error });
-        throw error;
-      }
-      this.scrubber.add(token);
-      return token;
-    };
+  private toOAuth(i: SlackInstallation): Installation {
+    const open = (sealed: string | null, kind: TokenKind): string | undefined => this.open(i.key, sealed, kind);
     const tokens = (t: InstalledTokens, kind: 'bot' | 'user') => ({
       token: open(t.tokenCiphertext, kind),
       refreshToken: open(t.refreshTokenCiphertext, `${kind}-refresh`),

@@ -24,6 +24,7 @@ export type InstallationRow = {
   user_refresh_token_ciphertext: string | null;
   user_token_expires_at: number | null;
   saved_at: number;
+  generation: string;
 };
 
 export function toInstallation(row: InstallationRow): SlackInstallation {
@@ -53,6 +54,7 @@ export function toInstallation(row: InstallationRow): SlackInstallation {
       expiresAt: orNull(row.user_token_expires_at),
     },
     savedAt: toNumber(row.saved_at),
+    generation: row.generation,
   };
 }
 
@@ -78,5 +80,6 @@ export function installationRow(i: SlackInstallation): InstallationRow {
     user_refresh_token_ciphertext: i.user.refreshTokenCiphertext,
     user_token_expires_at: i.user.expiresAt,
     saved_at: i.savedAt,
+    generation: i.generation,
   };
 }

@@ -9,7 +9,8 @@ import type { RequestKind } from '../domain/requestKinds.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
-import { installationRow, toInstallation, type InstallationRow } from './installationRows.js';
+import * as installationSql from './installationSql.js';
+import { uninstalledScope } from './installationSql.js';
 import { applyMigrations } from './migrations/index.js';
 import {
   clusterColumns,
@@ -34,7 +35,7 @@ import {
 import { filterConditions, insert, leaseConditions, Params, patchAssignments, sqlLimit, upsert } from './sqlClauses.js';
 import type { SqlDriver, SqlExecutor, SqlParams } from './sqlDriver.js';
 import { toWorkspaceSettings, workspaceSettingsSql, type StoredWorkspaceSettings } from './workspaceSettingsRows.js';
-import type { ApprovalVote, NewImportRequest, RequestFilter, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
+import type { ApprovalVote, NewImportRequest, RefreshClaim, RequestFilter, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
 
 /** Thrown inside recordApproval's transaction to undo the version bump of a repeated vote. */
 class DuplicateVote extends Error {}
@@ -87,17 +88,28 @@ export class SqlStore implements Store {
   }
 
   deleteConnections(scope: WorkspaceScope): Promise<number> {
-    const { column, value } = scopeColumn(scope);
-    return this.#db.run(`DELETE FROM workspace_connections WHERE ${column} = $1`, [value]);
+    const params = new Params();
+    return this.#db.run(`DELETE FROM workspace_connections WHERE ${uninstalledScope(scope, 'workspace_connections', params)}`, params.values);
   }
 
   getInstallation(key: string): Promise<SlackInstallation | undefined> {
-    return this.#first<InstallationRow, SlackInstallation>('SELECT * FROM slack_installations WHERE install_key = $1', [key], toInstallation);
+    return installationSql.getInstallation(this.#db, key);
   }
 
-  async saveInstallation(installation: SlackInstallation): Promise<void> {
-    const { sql, values } = upsert('slack_installations', 'install_key', installationRow(installation));
-    await this.#db.run(sql, values);
+  saveInstallation(installation: SlackInstallation): Promise<void> {
+    return installationSql.saveInstallation(this.#db, installation);
+  }
+
+  replaceInstallation(installation: SlackInstallation, generation: string): Promise<boolean> {
+    return installationSql.replaceInstallation(this.#db, installation, generation);
+  }
+
+  claimInstallationRefresh(claim: RefreshClaim): Promise<boolean> {
+    return installationSql.claimInstallationRefresh(this.#db, claim);
+  }
+
+  releaseInstallationRefresh(key: string, owner: string): Promise<void> {
+    return installationSql.releaseInstallationRefresh(this.#db, key, owner);
   }
 
   async deleteInstallation(key: string): Promise<boolean> {
@@ -228,10 +240,10 @@ export class SqlStore implements Store {
   }
 
   async listPending(scope: WorkspaceScope, limit: number): Promise<ImportRequest[]> {
-    const { column, value } = scopeColumn(scope);
+    const params = new Params();
     const rows = await this.#db.query<RequestRow>(
-      `SELECT * FROM import_requests WHERE ${column} = $1 AND state = 'pending_approval' ORDER BY created_at, id LIMIT $2`,
-      [value, sqlLimit(limit)],
+      `SELECT * FROM import_requests WHERE ${uninstalledScope(scope, 'import_requests', params)} AND state = 'pending_approval' ORDER BY created_at, id LIMIT ${params.add(sqlLimit(limit))}`,
+      params.values,
     );
     return rows.map(toRequest);
   }
@@ -413,11 +425,6 @@ function createRequestValues(input: NewImportRequest): SqlParams {
     cluster.cluster_name,
     cluster.cluster_thread,
   ];
-}
-
-/** The column a scope is matched on: a workspace's team, or an org's enterprise. */
-function scopeColumn(scope: WorkspaceScope): { column: 'team_id' | 'enterprise_id'; value: string } {
-  return 'teamId' in scope ? { column: 'team_id', value: scope.teamId } : { column: 'enterprise_id', value: scope.enterpriseId };
 }
 
 async function existingBySourceKey(tx: SqlExecutor, input: NewImportRequest): Promise<ImportRequest> {

@@ -40,6 +40,16 @@ export interface RequestFilter {
   clusterIds?: readonly string[];
 }
 
+/** A replica asking for an installation's refresh lease (see Store.claimInstallationRefresh); times in ms. */
+export interface RefreshClaim {
+  key: string;
+  /** The generation the claimant read: a lease is only had over the installation as it was read. */
+  generation: string;
+  owner: string;
+  until: number;
+  now: number;
+}
+
 export interface TransitionArgs {
   id: string;
   /** The states the caller believes the request is in; the move happens only from one of these. */
@@ -91,13 +101,28 @@ export interface Store {
   /** Resolves true when a connection was deleted. */
   deleteConnection(teamId: string): Promise<boolean>;
 
-  /** Deletes the connections of every workspace in scope (one team, or every team of an org); resolves how many. */
+  /**
+   * Deletes the connections of every workspace an uninstall of `scope` leaves without the app: one team,
+   * or the teams of an org that are not installed on their own. Resolves how many.
+   */
   deleteConnections(scope: WorkspaceScope): Promise<number>;
 
   /** The installation stored under `key` (see installationKey), or undefined. */
   getInstallation(key: string): Promise<SlackInstallation | undefined>;
-  /** Inserts the installation, or replaces the one under its key whole (a re-install, a refreshed token). */
+  /** Inserts the installation, or replaces the one under its key whole (an install or re-install); ends any refresh lease. */
   saveInstallation(installation: SlackInstallation): Promise<void>;
+  /**
+   * Replaces the installation only while its stored generation is still `generation` (a refreshed token,
+   * a forgotten user token): false when it was deleted or saved anew since it was read. Ends the refresh lease.
+   */
+  replaceInstallation(installation: SlackInstallation, generation: string): Promise<boolean>;
+  /**
+   * Takes the installation's refresh lease for `owner` until `until`, if its generation is still the one
+   * read and no one else holds a lease that is still running at `now`. False otherwise.
+   */
+  claimInstallationRefresh(claim: RefreshClaim): Promise<boolean>;
+  /** Gives the refresh lease back, if `owner` still holds it. */
+  releaseInstallationRefresh(key: string, owner: string): Promise<void>;
   /** Resolves true when an installation was deleted. */
   deleteInstallation(key: string): Promise<boolean>;
 
@@ -141,7 +166,10 @@ export interface Store {
   listRequests(teamId: string, limit: number, filter?: RequestFilter): Promise<ImportRequest[]>;
   /** How many requests wait for approval in every workspace, by kind (kinds with none are left out): for metrics. */
   countPending(): Promise<Partial<Record<RequestKind, number>>>;
-  /** Requests still waiting for approval in scope (a workspace, or every workspace of an org), oldest first. */
+  /**
+   * Requests still waiting for approval that an uninstall of `scope` leaves without the app (one
+   * workspace, or the workspaces of an org not installed on their own), oldest first.
+   */
   listPending(scope: WorkspaceScope, limit: number): Promise<ImportRequest[]>;
   listEvents(requestId: string): Promise<RequestEvent[]>;
   listApprovals(requestId: string): Promise<Approval[]>;

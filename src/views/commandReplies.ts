@@ -63,6 +63,13 @@ export function unexpectedErrorMessage(reference: string): SlackMessage {
   );
 }
 
+/** Said where a payload came from when the workspace's rotating bot token could not be renewed. */
+export function tokenRefreshFailedMessage(): SlackMessage {
+  return message(
+    ':warning: Slack did not renew this app’s access to your workspace, so nothing was done. Try again in a minute; if it keeps failing, a workspace admin should install the app again (the install page of whoever runs this bot, `/slack/install`).',
+  );
+}
+
 export function slackBusyMessage(retryAfterSeconds: number | undefined): SlackMessage {
   const wait = retryAfterSeconds === undefined ? 'a few seconds' : `${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}`;
   return message(`:hourglass: Slack is limiting how fast this app may open forms right now. Try the command again in ${wait}.`);

@@ -32,6 +32,7 @@ function anInstallation(overrides: Partial<SlackInstallation> = {}): SlackInstal
     bot: { id: 'B1', userId: 'U_BOT', scopes: ['commands', 'chat:write'], tokenCiphertext: 'v1:bot', refreshTokenCiphertext: 'v1:refresh', expiresAt: T0 + 43_200_000 },
     user: { id: 'U_INSTALLER', scopes: [], tokenCiphertext: null, refreshTokenCiphertext: null, expiresAt: null },
     savedAt: T0,
+    generation: 'g1',
     ...overrides,
   };
 }

@@ -11,7 +11,8 @@ import { code } from '../../views/blocks.js';
 import { notConnectedMessage } from '../../views/commandReplies.js';
 import { message } from '../../views/message.js';
 import { connectedDefaults, openImportForm, openNodeGroupsForm } from '../requestForms.js';
-import { clickedIn, clickerOf, clickOpeningOf, teamOf, type ButtonArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
+import { clickedIn, clickerOf, clickOpeningOf, type ButtonArgs } from '../types.js';
 
 /** The cluster a request is about: the one it changed, or the one it imported (once Simplismart said its UUID). */
 function clusterIdOf(request: ImportRequest): string | null {
@@ -21,8 +22,8 @@ function clusterIdOf(request: ImportRequest): string | null {
 
 export async function addNodeGroups(args: ButtonArgs, services: Services): Promise<void> {
   await args.ack();
-  const tell = services.notifier.to(clickerOf(args.body));
-  const teamId = teamOf(args.body);
+  const tell = services.notifier.to(clickerOf(args));
+  const teamId = tenantOf(args).teamId;
   const request = await services.requests.findForTeam(args.action.value ?? '', teamId);
   const clusterId = request === undefined ? null : clusterIdOf(request);
   if (request === undefined || clusterId === null) {
@@ -37,8 +38,8 @@ export async function addNodeGroups(args: ButtonArgs, services: Services): Promi
 
 export async function importSimilar(args: ButtonArgs, services: Services): Promise<void> {
   await args.ack();
-  const tell = services.notifier.to(clickerOf(args.body));
-  const teamId = teamOf(args.body);
+  const tell = services.notifier.to(clickerOf(args));
+  const teamId = tenantOf(args).teamId;
   const request = await services.requests.findForTeam(args.action.value ?? '', teamId);
   if (request === undefined || request.kind !== 'import_cluster') {
     await tell(message('That import request no longer exists. Start a new one with `/simplismart import`.'));

@@ -13,7 +13,8 @@ import type { ViewStateValues } from '../../views/modalState.js';
 import { decodeNodeGroupsMeta, readNodeGroupsForm, renderNodeGroupsModal, withClusterChoice } from '../../views/nodeGroupsModal.js';
 import { withAddedGroup, withRemovedGroup, type NodeGroupSlots, type WithNodeGroups } from '../../views/nodeGroupEditor.js';
 import { wireView } from '../../views/wire.js';
-import { teamOf, type ElementArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
+import { type ElementArgs } from '../types.js';
 
 export type FormChange = 'refresh' | 'add' | 'remove' | 'more';
 
@@ -69,7 +70,7 @@ export async function changeForm(change: FormChange, args: ElementArgs, services
   const view = body.view;
   const edit = view === undefined ? undefined : FORMS.get(view.callback_id);
   if (view === undefined || edit === undefined) return;
-  const next = await edit(change, view, Number('value' in action ? action.value : NaN), teamOf(body), services);
+  const next = await edit(change, view, Number('value' in action ? action.value : NaN), tenantOf(args).teamId, services);
   if (next === undefined) return;
   try {
     // The hash makes Slack refuse this update if the view changed since this click was sent.

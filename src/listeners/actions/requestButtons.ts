@@ -13,7 +13,8 @@ import { stateLabel } from '../../views/requestKinds.js';
 import { rejectModal } from '../../views/rejectModal.js';
 import { openModal } from '../openModal.js';
 import { openImportForm, openNodeGroupsForm, type FormStart } from '../requestForms.js';
-import { clickerOf, clickOpeningOf, teamOf, type ButtonArgs, type FormOpening } from '../types.js';
+import { tenantOf } from '../tenant.js';
+import { clickerOf, clickOpeningOf, type ButtonArgs, type FormOpening } from '../types.js';
 
 /** Each kind's form, opened on a stored request's body. */
 const EDIT_FORMS: Record<RequestKind, (opening: FormOpening, services: Services, request: ImportRequest, start: FormStart) => Promise<void>> = {
@@ -24,13 +25,13 @@ const EDIT_FORMS: Record<RequestKind, (opening: FormOpening, services: Services,
 
 /** The request the button names, when it is this workspace's. */
 function requestFor(args: ButtonArgs, services: Services) {
-  return services.requests.findForTeam(args.action.value ?? '', teamOf(args.body));
+  return services.requests.findForTeam(args.action.value ?? '', tenantOf(args).teamId);
 }
 
 export async function editAndRetry(args: ButtonArgs, services: Services): Promise<void> {
   const { ack, body } = args;
   await ack();
-  const tell = services.notifier.to(clickerOf(body));
+  const tell = services.notifier.to(clickerOf(args));
   const request = await requestFor(args, services);
   if (request === undefined) {
     await tell(message('That request no longer exists.'));
@@ -40,7 +41,7 @@ export async function editAndRetry(args: ButtonArgs, services: Services): Promis
     await tell(message(`Only ${userMention(request.requesterId)} can edit their request while it waits for approval.`));
     return;
   }
-  const teamId = teamOf(body);
+  const teamId = tenantOf(args).teamId;
   if (!(await services.connections.isConnected(teamId))) {
     await tell(notConnectedMessage());
     return;
@@ -54,22 +55,22 @@ export async function editAndRetry(args: ButtonArgs, services: Services): Promis
 
 export async function approve(args: ButtonArgs, services: Services): Promise<void> {
   await args.ack();
-  const reply = await services.approvals.approve(args.action.value ?? '', args.body.user.id, teamOf(args.body), args.client);
-  await services.notifier.tell(clickerOf(args.body), message(reply.text));
+  const reply = await services.approvals.approve(args.action.value ?? '', args.body.user.id, tenantOf(args).teamId, args.client);
+  await services.notifier.tell(clickerOf(args), message(reply.text));
 }
 
 export async function cancel(args: ButtonArgs, services: Services): Promise<void> {
   await args.ack();
-  const reply = await services.approvals.cancel(args.action.value ?? '', args.body.user.id, teamOf(args.body));
-  await services.notifier.tell(clickerOf(args.body), message(reply.text));
+  const reply = await services.approvals.cancel(args.action.value ?? '', args.body.user.id, tenantOf(args).teamId);
+  await services.notifier.tell(clickerOf(args), message(reply.text));
 }
 
 /** Checks that the clicker may decide before asking them for a reason. */
 export async function reject(args: ButtonArgs, services: Services): Promise<void> {
   const { ack, body, client } = args;
   await ack();
-  const tell = services.notifier.to(clickerOf(body));
-  const decision = await services.approvals.mayDecide(args.action.value ?? '', body.user.id, teamOf(body), client);
+  const tell = services.notifier.to(clickerOf(args));
+  const decision = await services.approvals.mayDecide(args.action.value ?? '', body.user.id, tenantOf(args).teamId, client);
   if (decision.refusal !== undefined) {
     await tell(message(decision.refusal.text));
     return;
@@ -80,7 +81,7 @@ export async function reject(args: ButtonArgs, services: Services): Promise<void
 export async function viewPayload(args: ButtonArgs, services: Services): Promise<void> {
   await args.ack();
   const request = await requestFor(args, services);
-  const tell = services.notifier.to(clickerOf(args.body));
+  const tell = services.notifier.to(clickerOf(args));
   if (request === undefined) {
     await tell(message('That request no longer exists.'));
     return;

@@ -3,10 +3,11 @@
 import type { Services } from '../../services/index.js';
 import { ambiguousClustersMessage, clusterMessage, clustersMessage, noClusterMessage } from '../../views/clusterReplies.js';
 import { commanderOf, type CommandArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
 
 export async function clustersCommand(args: CommandArgs, services: Services, rest: string): Promise<void> {
-  const tell = services.notifier.to(commanderOf(args.command));
-  const teamId = args.command.team_id;
+  const tell = services.notifier.to(commanderOf(args));
+  const { teamId } = tenantOf(args);
   const query = rest.trim();
   if (query === '') {
     await tell(clustersMessage(await services.clusters.list(teamId)));

@@ -7,6 +7,7 @@ import { message } from '../../views/message.js';
 import { forAdmin } from '../admins.js';
 import { openModal } from '../openModal.js';
 import { commanderOf, fromCommand, type CommandArgs, type Invocation } from '../types.js';
+import { tenantOf } from '../tenant.js';
 
 export function connectCommand(args: CommandArgs, services: Services): Promise<void> {
   return openConnectForm(fromCommand(args, services), services);
@@ -41,6 +42,6 @@ export async function disconnectWorkspace(asked: Invocation, services: Services)
 }
 
 export async function statusCommand(args: CommandArgs, services: Services): Promise<void> {
-  const { connection, fallback } = await services.connections.describe(args.command.team_id);
-  await services.notifier.tell(commanderOf(args.command), statusMessage({ connection, fallback, now: services.clock.now() }));
+  const { connection, fallback } = await services.connections.describe(tenantOf(args).teamId);
+  await services.notifier.tell(commanderOf(args), statusMessage({ connection, fallback, now: services.clock.now() }));
 }

@@ -5,12 +5,13 @@ import { code } from '../../views/blocks.js';
 import { auditMessage, historyMessage } from '../../views/commandReplies.js';
 import { message } from '../../views/message.js';
 import { commanderOf, type CommandArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
 
 export const HISTORY_LIMIT = 15;
 
 export async function historyCommand(args: CommandArgs, services: Services, rest: string): Promise<void> {
-  const tell = services.notifier.to(commanderOf(args.command));
-  const teamId = args.command.team_id;
+  const tell = services.notifier.to(commanderOf(args));
+  const { teamId } = tenantOf(args);
   const id = rest.trim().toLowerCase();
   if (id === '') {
     await tell(historyMessage(await services.requests.recent(teamId, HISTORY_LIMIT)));

@@ -9,14 +9,13 @@ import { connectedDefaults, openNodeGroupsForm } from '../requestForms.js';
 import { openingOf, type CommandArgs } from '../types.js';
 
 export async function nodeGroupsCommand(args: CommandArgs, services: Services, rest: string): Promise<void> {
-  const { command } = args;
   const opening = openingOf(args, services);
   // The connection and the policy in one read, the clusters listed once: both for the form too.
-  const settings = await services.settings.read(command.team_id, { references: false });
+  const settings = await services.settings.read(opening.workspace.teamId, { references: false });
   const defaults = await connectedDefaults(opening, services, settings);
   if (defaults === undefined) return;
   const query = rest.trim();
-  const clusters = await services.clusters.list(command.team_id);
+  const clusters = await services.clusters.list(opening.workspace.teamId);
   const found = query === '' ? [] : matchClusters(clusters, query);
   const named = found.length === 1 ? (found[0]?.uuid ?? null) : null;
   const clusterId = named ?? (isUuid(query) ? query : '');

@@ -5,11 +5,12 @@ import { isWorkspaceAdmin } from '../../services/slackDirectory.js';
 import { referencesMessage, referencesModal } from '../../views/referencesModal.js';
 import { openModal } from '../openModal.js';
 import { commanderOf, type CommandArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
 
 export async function referencesCommand(args: CommandArgs, services: Services): Promise<void> {
   const { command, client } = args;
-  const tell = services.notifier.to(commanderOf(command));
-  const [references, admin] = await Promise.all([services.references.list(command.team_id), isWorkspaceAdmin(client, command.user_id)]);
+  const tell = services.notifier.to(commanderOf(args));
+  const [references, admin] = await Promise.all([services.references.list(tenantOf(args).teamId), isWorkspaceAdmin(client, command.user_id)]);
   if (!admin) {
     await tell(referencesMessage(references, false));
     return;

@@ -5,12 +5,14 @@ import type { WorkspaceScope } from '../../domain/workspace.js';
 import type { Services } from '../../services/index.js';
 import type { EventArgs } from '../types.js';
 
-/** What the event covers: the organisation for an org-wide install, else the workspace. */
+/**
+ * What the event covers, from its authorization as Bolt read it (these events skip authorize: the
+ * installation may be gone already): the organisation for an org-wide install, else the workspace.
+ */
 function scopeOf(args: EventArgs<'app_uninstalled' | 'tokens_revoked'>): WorkspaceScope | undefined {
   const { context } = args;
-  const body = args.body as { team_id?: string; enterprise_id?: string };
   if (context.isEnterpriseInstall && context.enterpriseId !== undefined) return { enterpriseId: context.enterpriseId };
-  const teamId = context.teamId ?? body.team_id;
+  const { teamId } = context;
   return teamId === undefined || teamId === '' ? undefined : { teamId };
 }
 

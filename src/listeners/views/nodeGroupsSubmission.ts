@@ -5,11 +5,12 @@ import { buildNodeGroupsBody } from '../../domain/nodeGroupsForm.js';
 import type { Services } from '../../services/index.js';
 import { errorsForView } from '../../views/formErrors.js';
 import { decodeNodeGroupsMeta, NODE_GROUPS_ERROR_PLACEMENT, nodeGroupsErrorsByBlock, readNodeGroupsForm, unusableNodeGroupsMeta } from '../../views/nodeGroupsModal.js';
-import { teamOf, type SubmissionArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
+import { type SubmissionArgs } from '../types.js';
 import { submitRequest } from './requestSubmission.js';
 
 export async function nodeGroupsSubmission(args: SubmissionArgs, services: Services): Promise<void> {
-  const { ack, body, view } = args;
+  const { ack, view } = args;
   const meta = decodeNodeGroupsMeta(view.private_metadata);
   if (meta === undefined) {
     await ack({ response_action: 'errors', errors: { [NODE_GROUPS_ERROR_PLACEMENT.formLevel]: unusableNodeGroupsMeta(view.private_metadata) } });
@@ -17,7 +18,7 @@ export async function nodeGroupsSubmission(args: SubmissionArgs, services: Servi
   }
   const form = readNodeGroupsForm(view.state.values, meta);
   // A store outage from here on reaches reportErrorsToPeople, which says so under the form's first field.
-  const change = await services.clusters.forChange(teamOf(body), form.clusterId, view.id);
+  const change = await services.clusters.forChange(tenantOf(args).teamId, form.clusterId, view.id);
   const built = buildNodeGroupsBody(form, change.known);
   if (!built.ok) {
     await ack({ response_action: 'errors', errors: errorsForView(nodeGroupsErrorsByBlock(built.errors), view.blocks, NODE_GROUPS_ERROR_PLACEMENT) });

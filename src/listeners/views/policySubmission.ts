@@ -3,14 +3,15 @@ import type { Services } from '../../services/index.js';
 import { POLICY_BLOCK } from '../../views/ids.js';
 import { policySavedModal, readPolicyForm } from '../../views/policyModal.js';
 import { submittedByAdmin } from '../admins.js';
-import { workspaceOf, type SubmissionArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
+import { type SubmissionArgs } from '../types.js';
 
 export async function policySubmission(args: SubmissionArgs, services: Services): Promise<void> {
   const { ack, body, view } = args;
   const form = await submittedByAdmin(args, readPolicyForm(view.state.values), { blockId: POLICY_BLOCK.required, what: 'change the approval policy' });
   if (form === undefined) return;
   // A store outage reaches reportErrorsToPeople, which says so under the form's first field.
-  const workspace = workspaceOf(body);
+  const workspace = tenantOf(args);
   await services.policies.save(workspace.teamId, form.policy, body.user.id, services.clock.now());
   services.logger.info({ teamId: workspace.teamId, by: body.user.id, required: form.policy.required }, 'approval policy saved');
   await ack({ response_action: 'update', view: policySavedModal(form.policy) });

@@ -5,7 +5,8 @@ import type { Services } from '../../services/index.js';
 import { REFERENCES_BLOCK } from '../../views/ids.js';
 import { readReferencesForm, REFERENCES_TEXT_BLOCK, referencesSavedModal } from '../../views/referencesModal.js';
 import { submittedByAdmin, type FormReading } from '../admins.js';
-import { teamOf, type SubmissionArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
+import { type SubmissionArgs } from '../types.js';
 
 export async function referencesSubmission(args: SubmissionArgs, services: Services): Promise<void> {
   const { ack, body, view } = args;
@@ -16,7 +17,7 @@ export async function referencesSubmission(args: SubmissionArgs, services: Servi
   const form = await submittedByAdmin(args, reading, { blockId: REFERENCES_BLOCK.hostedZones, what: 'name hosted zones, secrets and tool catalogs' });
   if (form === undefined) return;
   // A store outage reaches reportErrorsToPeople, which says so under the form's first field.
-  await services.references.replace(teamOf(body), form.references, body.user.id, services.clock.now());
-  services.logger.info({ teamId: teamOf(body), by: body.user.id, count: form.references.length }, 'named references saved');
+  await services.references.replace(tenantOf(args).teamId, form.references, body.user.id, services.clock.now());
+  services.logger.info({ teamId: tenantOf(args).teamId, by: body.user.id, count: form.references.length }, 'named references saved');
   await ack({ response_action: 'update', view: referencesSavedModal(form.references) });
 }

@@ -4,7 +4,8 @@ import type { Services } from '../../services/index.js';
 import { REJECT_BLOCK } from '../../views/ids.js';
 import { message } from '../../views/message.js';
 import { decodeRejectMeta, readRejectReason, REJECT_REASON } from '../../views/rejectModal.js';
-import { workspaceOf, type SubmissionArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
+import { type SubmissionArgs } from '../types.js';
 
 export async function rejectSubmission(args: SubmissionArgs, services: Services): Promise<void> {
   const { ack, body, view, client } = args;
@@ -19,7 +20,7 @@ export async function rejectSubmission(args: SubmissionArgs, services: Services)
     return;
   }
   await ack({ response_action: 'clear' });
-  const approver = { ...workspaceOf(body), userId: body.user.id, responseUrl: meta.u };
+  const approver = { ...tenantOf(args), userId: body.user.id, responseUrl: meta.u };
   services.background.run(
     'reject',
     async () => {

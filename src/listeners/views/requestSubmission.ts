@@ -6,12 +6,13 @@ import type { Asked } from '../../services/importRequests.js';
 import type { Services } from '../../services/index.js';
 import { submittedModal } from '../../views/importMessages.js';
 import type { RequestFormMeta } from '../../views/requestFormMeta.js';
-import { workspaceOf, type SubmissionArgs } from '../types.js';
+import { tenantOf } from '../tenant.js';
+import { type SubmissionArgs } from '../types.js';
 
 export async function submitRequest(args: SubmissionArgs, services: Services, asked: Asked, meta: RequestFormMeta, formLevelBlock: string): Promise<void> {
   const { ack, body, view, client } = args;
   const formError = (text: string) => ack({ response_action: 'errors', errors: { [formLevelBlock]: text } });
-  const { teamId, enterpriseId } = workspaceOf(body);
+  const { teamId, enterpriseId } = tenantOf(args);
   // A store outage from here on reaches reportErrorsToPeople, which says so under the form's first field.
   // The connection and the policy in one read; storing the request is the only other round trip.
   const settings = await services.settings.read(teamId, { references: false });

@@ -5,6 +5,7 @@ import { initial } from './001_initial.js';
 import { importLease } from './002_import_lease.js';
 import { installations } from './003_installations.js';
 import { clustersAndReferences } from './004_clusters_and_references.js';
+import { installationGenerations } from './005_installation_generations.js';
 
 export interface Migration {
   /** Applied in ascending order; never renumber or edit a migration once it has shipped. */
@@ -14,7 +15,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations, clustersAndReferences];
+export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations, clustersAndReferences, installationGenerations];
 
 /** Applies the migrations a database lacks; safe when several replicas start at once. */
 export async function applyMigrations(driver: SqlDriver): Promise<void> {

@@ -15,7 +15,8 @@ export interface Built<A> {
   acks: unknown[];
 }
 
-function common(world: World, acks: unknown[]) {
+/** What every listener gets; `teamId` is the workspace Bolt authorized the payload for (listeners/tenant.ts). */
+function common(world: World, acks: unknown[], teamId: string) {
   return {
     ack: async (response?: unknown) => {
       acks.push(response);
@@ -29,7 +30,7 @@ function common(world: World, acks: unknown[]) {
     client: world.slack.client,
     logger: { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel() {}, setName() {} },
     next: async () => undefined,
-    context: { retryNum: undefined, retryReason: undefined, isEnterpriseInstall: false },
+    context: { retryNum: undefined, retryReason: undefined, isEnterpriseInstall: false, teamId },
   };
 }
 
@@ -44,7 +45,7 @@ export function commandArgs(world: World, o: { text: string; userId: string; tea
     response_url: o.responseUrl,
     trigger_id: o.triggerId ?? 'trigger-command',
   };
-  return { acks, args: { ...common(world, acks), command, body: command, payload: command } as unknown as CommandArgs };
+  return { acks, args: { ...common(world, acks, o.teamId ?? TEAM), command, body: command, payload: command } as unknown as CommandArgs };
 }
 
 export function buttonArgs(
@@ -61,7 +62,7 @@ export function buttonArgs(
     actions: [action],
     ...(o.responseUrl === undefined ? {} : { response_url: o.responseUrl }),
   };
-  return { acks, args: { ...common(world, acks), body, action, payload: action } as unknown as ButtonArgs };
+  return { acks, args: { ...common(world, acks, o.teamId ?? TEAM), body, action, payload: action } as unknown as ButtonArgs };
 }
 
 export function submissionArgs(
@@ -79,7 +80,7 @@ export function submissionArgs(
     hash: 'h1',
   };
   const body: Json = { type: 'view_submission', team: { id: o.teamId ?? TEAM }, user: { id: o.userId, team_id: o.teamId ?? TEAM }, view };
-  return { acks, args: { ...common(world, acks), body, view, payload: view } as unknown as SubmissionArgs };
+  return { acks, args: { ...common(world, acks, o.teamId ?? TEAM), body, view, payload: view } as unknown as SubmissionArgs };
 }
 
 /** A change inside an open modal (a button or a dispatching menu): the view as Slack sends it back, with its state. */
@@ -91,5 +92,5 @@ export function formChangeArgs(
   const action: Json = { type: 'button', action_id: o.actionId, block_id: 'b', action_ts: '1.2', ...(o.value === undefined ? {} : { value: o.value }) };
   const view: Json = { id: 'V0OPENFORM', hash: 'h1', team_id: o.teamId ?? TEAM, blocks: [], ...o.view, state: { values: o.values } };
   const body: Json = { type: 'block_actions', team: { id: o.teamId ?? TEAM }, user: { id: o.userId, team_id: o.teamId ?? TEAM }, trigger_id: 'trigger-change', actions: [action], view };
-  return { acks, args: { ...common(world, acks), body, action, payload: action } as unknown as ElementArgs };
+  return { acks, args: { ...common(world, acks, o.teamId ?? TEAM), body, action, payload: action } as unknown as ElementArgs };
 }

@@ -24,6 +24,8 @@ async function failing(body: Json, error: Error, ackedFirst = false): Promise<un
   const middleware = reportErrorsToPeople(world.services);
   await middleware({
     body,
+    // As Bolt gives it: the workspace the payload was authorized for.
+    context: { teamId: TEAM, isEnterpriseInstall: false },
     ack,
     next: async () => {
       if (ackedFirst) await ack();

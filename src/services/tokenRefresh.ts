@@ -33,6 +33,10 @@ export class TokenRefreshError extends AppError {
   }
 }
 
+function expired(installation: SlackInstallation, now: number): boolean {
+  return installation.bot.expiresAt !== null && installation.bot.expiresAt <= now;
+}
+
 /** True when the installation's bot token expires within the refresh window (or has expired). */
 export function needsRefresh(installation: SlackInstallation, now: number): boolean {
   const { expiresAt, refreshTokenCiphertext } = installation.bot;
@@ -83,6 +87,8 @@ export class TokenRefresh {
     let current: SlackInstallation | undefined = read;
     for (;;) {
       if (!needsRefresh(current, this.now())) return current;
+      // Refreshed by someone else since it was read: theirs serves, whatever its lifetime.
+      if (current.generation !== read.generation && !expired(current, this.now())) return current;
       if (await store.claimInstallationRefresh({ key: current.key, generation: current.generation, owner, until: this.now() + LEASE_MS, now: this.now() })) {
         return this.refreshHolding(current);
       }
@@ -107,7 +113,7 @@ export class TokenRefresh {
       // Before failing: another replica may have refreshed it (a lease that ran out under us, a re-install).
       const now = await store.getInstallation(current.key);
       if (now === undefined) throw new NotInstalledError(`installation ${current.key}`);
-      if (now.generation !== current.generation && !needsRefresh(now, this.now())) return now;
+      if (now.generation !== current.generation && !expired(now, this.now())) return now;
       const why = slackErrorCode(error) ?? (error instanceof Error ? error.message : String(error));
       logger.warn({ err: error, installation: current.key, code: why }, 'Slack did not refresh the installation’s bot token');
       return this.stillUsable(now, why, error);
@@ -137,8 +143,7 @@ export class TokenRefresh {
 
   /** The installation as it is when no new token could be had: usable while its token has not expired. */
   private stillUsable(installation: SlackInstallation, why: string, cause?: unknown): SlackInstallation {
-    const { expiresAt } = installation.bot;
-    if (expiresAt === null || expiresAt > this.now()) return installation;
+    if (!expired(installation, this.now())) return installation;
     throw new TokenRefreshError(installation.key, why, { cause });
   }
 }

@@ -90,6 +90,8 @@ export interface FakeSlack {
   install(keyOrTeamId: string): Install | undefined;
   /** Every token the installs were issued (bot and refresh tokens), for the secrets audit. */
   issuedTokens(): string[];
+  /** An issued token as if time had passed or Slack had spent it: expired now, or revoked (a spent refresh token). */
+  ageToken(token: string, how: 'expired' | 'revoked'): void;
   /** Removes the app from a workspace or an org: its tokens are revoked (the test then sends app_uninstalled). */
   uninstall(scope: { teamId: string } | { enterpriseId: string }): Install | undefined;
   /** The cookie of a browser signed in to this Slack as `session` (what the authorize page reads). */
@@ -369,6 +371,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     issuedTokens() {
       return [...slack.oauth.issued.keys()];
+    },
+    ageToken(token, how) {
+      const issued = slack.oauth.issued.get(token);
+      if (issued === undefined) throw new Error('this local Slack never issued that token');
+      if (how === 'expired') issued.expiresAt = Date.now() - 1000;
+      else issued.revoked = true;
     },
     uninstall(scope) {
       return slack.oauth.uninstall(scope);

@@ -115,6 +115,61 @@ describe.each(engines)('installations and what an uninstall removes (%s)', (engi
       expect(await store.getConnection('T1')).toBeDefined();
     });
 
+    test('an org-wide uninstall leaves the workspaces of the org installed on their own', async () => {
+      const connection = (teamId: string): WorkspaceConnection => ({
+        teamId,
+        enterpriseId: 'E1',
+        tokenCiphertext: 'v1:x',
+        tokenHint: 'eyJh…abcd',
+        tokenExpiresAt: null,
+        orgId: 'org',
+        defaultHostedZone: null,
+        defaultSecretId: null,
+        connectedBy: 'U_ADMIN',
+        connectedAt: T0,
+      });
+      for (const team of ['GA', 'GB']) await store.saveConnection(connection(team));
+      await store.saveInstallation(anInstallation({ key: 'team:GB', teamId: 'GB', enterpriseId: 'E1' }));
+      const waitingA = await create({ teamId: 'GA', enterpriseId: 'E1' });
+      const waitingB = await create({ teamId: 'GB', enterpriseId: 'E1' });
+      expect((await store.listPending({ enterpriseId: 'E1' }, 10)).map((r) => r.id)).toEqual([waitingA.id]);
+      expect(await store.deleteConnections({ enterpriseId: 'E1' })).toBe(1);
+      expect(await store.getConnection('GB')).toBeDefined();
+      // Its own uninstall still covers it.
+      expect((await store.listPending({ teamId: 'GB' }, 10)).map((r) => r.id)).toEqual([waitingB.id]);
+      expect(await store.deleteConnections({ teamId: 'GB' })).toBe(1);
+    });
+
+    test('a refresh writes only over the generation it read, under a lease one replica holds at a time', async () => {
+      const read = anInstallation({ generation: 'g1' });
+      await store.saveInstallation(read);
+      const claim = { key: read.key, generation: 'g1', until: T0 + 30_000, now: T0 };
+      expect(await store.claimInstallationRefresh({ ...claim, owner: 'one' })).toBe(true);
+      expect(await store.claimInstallationRefresh({ ...claim, owner: 'two' })).toBe(false);
+      // A lease that ran out can be taken; a lease is only had over the generation as read.
+      expect(await store.claimInstallationRefresh({ ...claim, owner: 'two', now: T0 + 30_001, until: T0 + 60_001 })).toBe(true);
+      expect(await store.claimInstallationRefresh({ ...claim, generation: 'g0', owner: 'three', now: T0 + 99_999 })).toBe(false);
+      await store.releaseInstallationRefresh(read.key, 'one');
+      expect(await store.claimInstallationRefresh({ ...claim, owner: 'one', now: T0 + 30_002 })).toBe(false);
+      await store.releaseInstallationRefresh(read.key, 'two');
+      expect(await store.claimInstallationRefresh({ ...claim, owner: 'one' })).toBe(true);
+
+      const refreshed = { ...read, bot: { ...read.bot, tokenCiphertext: 'v1:bot-2' }, generation: 'g2' };
+      expect(await store.replaceInstallation(refreshed, 'g0')).toBe(false);
+      expect(await store.replaceInstallation(refreshed, 'g1')).toBe(true);
+      expect(await store.getInstallation(read.key)).toEqual(refreshed);
+      // Written over g1 again (a second refresh of the same read): refused.
+      expect(await store.replaceInstallation({ ...refreshed, generation: 'g3' }, 'g1')).toBe(false);
+      // The replace ended the lease: anyone may claim over the new generation.
+      expect(await store.claimInstallationRefresh({ ...claim, generation: 'g2', owner: 'two' })).toBe(true);
+      // A re-install ends a lease too, and an uninstall leaves nothing to replace.
+      await store.saveInstallation({ ...read, generation: 'g4' });
+      expect(await store.claimInstallationRefresh({ ...claim, generation: 'g4', owner: 'one' })).toBe(true);
+      await store.deleteInstallation(read.key);
+      expect(await store.replaceInstallation({ ...refreshed, generation: 'g5' }, 'g4')).toBe(false);
+      expect(await store.getInstallation(read.key)).toBeUndefined();
+    });
+
     test('one person’s requests in a workspace, newest first', async () => {
       const mine = [await create({ requesterId: 'U_ME' }), await create({ requesterId: 'U_ME', state: 'approved', approval: null, expiresAt: null })];
       await create({ requesterId: 'U_OTHER' });

@@ -25,6 +25,24 @@ export class ConfigError extends AppError {
   }
 }
 
+/**
+ * Simplismart answered with more than the bot reads of an answer, so what it said is unknown. Only the
+ * sizes are kept, never a byte of the body (which was dropped as it arrived).
+ */
+export class SimplismartAnswerTooLargeError extends AppError {
+  /** The cap that was passed, in bytes. */
+  readonly limitBytes: number;
+  /** What the answer's Content-Length declared, when it did. */
+  readonly declaredBytes: number | null;
+
+  constructor(limitBytes: number, declaredBytes: number | null) {
+    const declared = declaredBytes === null ? '' : ` (it declared ${declaredBytes})`;
+    super('simplismart_answer_too_large', `Simplismart's answer was larger than ${limitBytes} bytes${declared}; it was not read.`);
+    this.limitBytes = limitBytes;
+    this.declaredBytes = declaredBytes;
+  }
+}
+
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }

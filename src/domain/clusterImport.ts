@@ -2,6 +2,7 @@
 // cluster) and `POST /infrastructure/node-groups/{cluster_id}/import-cluster` (add node groups to one).
 // What passes is exactly what the API documents (its field names, `is_auxilliary` included), nothing more.
 import { z } from 'zod';
+import { menuOptionReadAs } from './menuOptions.js';
 
 export const PROVIDERS = ['aws', 'gcp', 'azure', 'oci', 'kubernetes', 'e2e', 'shakti-cloud'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -65,6 +66,39 @@ const uuid = z.guid({ error: 'Enter a UUID such as 54360212-2263-44c6-afaf-13335
 export function isUuid(text: string): boolean {
   return uuid.safeParse(text).success;
 }
+
+/** How a name would pass for something else where people pick things by name. */
+export type Impersonation = { kind: 'uuid' } | { kind: 'menu_option'; option: string };
+
+/**
+ * Whether `name` (of a cluster, or of a named reference) would pass for something it is not: a name
+ * shaped like a UUID reads as that UUID wherever names and UUIDs are both taken (`/simplismart clusters
+ * <uuid>`, a menu of names showing it beside “Other (UUID)…”), and a name that reads as a menu's own
+ * option puts two such options in one menu. Either way someone picks it meaning another UUID.
+ */
+export function impersonation(name: string): Impersonation | undefined {
+  if (isUuid(name.trim())) return { kind: 'uuid' };
+  const option = menuOptionReadAs(name);
+  return option === undefined ? undefined : { kind: 'menu_option', option };
+}
+
+/** Names people pick clusters by: the import form's name, refused when it would pass for a UUID or a menu option. */
+const clusterName = z
+  .string()
+  .trim()
+  .min(1, { error: 'Give the cluster a name.' })
+  .max(LIMITS.nameLength, { error: `Keep the name under ${LIMITS.nameLength} characters.` })
+  .superRefine((name, ctx) => {
+    const found = impersonation(name);
+    if (found === undefined) return;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        found.kind === 'uuid'
+          ? 'A cluster name cannot be a UUID: commands read a UUID as the cluster that has it. Give the cluster a name people recognise, e.g. Prod cluster.'
+          : `“${found.option}” is the cluster menu’s own choice for typing a UUID: give the cluster another name, e.g. Prod cluster.`,
+    });
+  });
 
 const count = (what: string) =>
   z
@@ -212,16 +246,14 @@ function checkNodeGroups(value: unknown, ctx: z.RefinementCtx): void {
 export const importClusterBodySchema = z
   .strictObject({
     org: uuid,
-    name: z
-      .string()
-      .trim()
-      .min(1, { error: 'Give the cluster a name.' })
-      .max(LIMITS.nameLength, { error: `Keep the name under ${LIMITS.nameLength} characters.` }),
+    name: clusterName,
     slug: z
       .string()
       .min(1, { error: 'Give the cluster a slug.' })
       .max(LIMITS.slugLength, { error: `Keep the slug to ${LIMITS.slugLength} characters.` })
-      .regex(SLUG_PATTERN, { error: 'Use lower-case letters, digits and single hyphens, e.g. prod-cluster.' }),
+      .regex(SLUG_PATTERN, { error: 'Use lower-case letters, digits and single hyphens, e.g. prod-cluster.' })
+      // Commands find clusters by slug too: a slug shaped like a UUID would pass for that UUID.
+      .refine((slug) => !isUuid(slug), { error: 'A slug cannot be shaped like a UUID (commands read a UUID as the cluster that has it): use words, e.g. prod-cluster.' }),
     hosted_zone: uuid,
     cluster_hosted_on: z.enum(PROVIDERS, { error: 'Choose a provider.' }),
     region: z

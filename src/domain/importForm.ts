@@ -196,9 +196,11 @@ export function buildImportBody(form: ImportForm): BuildResult {
   }
   const parsed = importClusterBodySchema.safeParse(dropUndefined(candidate));
   if (!parsed.success) {
+    const nameRefused = parsed.error.issues.some((issue) => issue.path[0] === 'name');
     for (const issue of parsed.error.issues) {
-      // With no name and no slug, "give a name" already explains the missing slug.
-      if (issue.path[0] === 'slug' && name === '' && form.slug.trim() === '') continue;
+      // A slug derived from a refused name (none, or one shaped like a UUID) fails for the same reason:
+      // the name's own error already says what to change.
+      if (issue.path[0] === 'slug' && form.slug.trim() === '' && nameRefused) continue;
       const mapped = fieldForIssue(issue, form);
       // A field that already failed to parse (e.g. "abc" for a count) keeps that one, clearer message.
       if (!errors.some((e) => sameField(e.field, mapped.field))) errors.push(mapped);

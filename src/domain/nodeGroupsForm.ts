@@ -4,6 +4,7 @@
 // for "Edit and retry".
 import { addNodeGroupsBodySchema, isUuid, type AddNodeGroupsBody } from './clusterImport.js';
 import { buildNodeGroup, dedupe, emptyNodeGroup, groupFieldForIssue, nodeGroupFromBody, type FieldError, type FieldRef, type NodeGroupForm } from './importForm.js';
+import { OTHER_OPTION_TEXT } from './menuOptions.js';
 
 export interface NodeGroupsForm {
   /** The cluster's UUID (chosen by name, or typed). */
@@ -38,7 +39,7 @@ const own = (key: NodeGroupsField): NodeGroupsFieldRef => ({ scope: 'cluster', k
 export function buildNodeGroupsBody(form: NodeGroupsForm, known: KnownNodeGroups): NodeGroupsBuild {
   const errors: NodeGroupsFieldError[] = [];
   const clusterId = form.clusterId.trim();
-  if (clusterId === '') errors.push({ field: own('clusterId'), message: 'Choose the cluster, or choose “Other (UUID)…” and paste its UUID.' });
+  if (clusterId === '') errors.push({ field: own('clusterId'), message: `Choose the cluster, or choose “${OTHER_OPTION_TEXT}” and paste its UUID.` });
   else if (!isUuid(clusterId)) errors.push({ field: own('clusterId'), message: 'Enter the cluster’s UUID, such as 1e99a854-26de-4c19-b6b6-68c7e03c39c3.' });
   const candidate = {
     org: form.org.trim(),

@@ -1,7 +1,7 @@
 // Names a workspace gives the UUIDs people would otherwise paste into the import form: hosted zones,
 // secrets (that hold kubeconfigs) and cluster-tool catalogs by category. Admins type them as
 // `name = uuid` lines, checked here; the form offers them by name, and its body still carries the UUIDs.
-import { isUuid, LIMITS, TOOL_CATEGORY_PATTERN } from './clusterImport.js';
+import { impersonation, isUuid, LIMITS, TOOL_CATEGORY_PATTERN } from './clusterImport.js';
 import type { ImportForm } from './importForm.js';
 import { clipForMessage, clusterToolsToText, parseClusterToolsText } from './settingsText.js';
 
@@ -97,6 +97,10 @@ function parseLine(kind: ReferenceKind, line: string): NamedReference | string {
   const id = rest.slice(eq + 1).trim();
   if (name === '') return 'give a name before the “=”.';
   if (name.length > REFERENCE_LIMITS.nameLength) return `keep names to ${REFERENCE_LIMITS.nameLength} characters.`;
+  // The form's menus show names where UUIDs are chosen: a name must not pass for a UUID or for the menu's own option.
+  const passesFor = impersonation(name);
+  if (passesFor?.kind === 'uuid') return 'a name cannot be a UUID: the import form shows it where a UUID is chosen, so it would pass for that UUID. Give it a name people recognise, e.g. Production zone.';
+  if (passesFor?.kind === 'menu_option') return `“${passesFor.option}” is what the import form’s menus call their own choice for typing a UUID: choose another name.`;
   if (!isUuid(id)) return `“${clipForMessage(id)}” is not a UUID (such as b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f).`;
   return { kind, category, name, uuid: id };
 }

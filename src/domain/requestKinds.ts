@@ -26,6 +26,14 @@ export function nodeGroupsPath(clusterId: string): string {
   return `infrastructure/node-groups/${encodeURIComponent(clusterId)}/import-cluster`;
 }
 
+/**
+ * The most of one answer the bot reads from Simplismart, in bytes as they arrive (after any
+ * decompression). Every answer it documents is a few kilobytes; past this, what it said is unknown.
+ */
+export const ANSWER_BYTE_LIMIT = 1024 * 1024;
+/** The limit as people read it. */
+export const ANSWER_LIMIT_WORDS = `${ANSWER_BYTE_LIMIT / (1024 * 1024)} MB`;
+
 /** Each kind's endpoint as a route template, ids as placeholders: what metrics name it by (never a URL with an id). */
 export const ENDPOINT_TEMPLATES: Readonly<Record<RequestKind, string>> = {
   import_cluster: `/${IMPORT_CLUSTER_PATH}`,

@@ -1,7 +1,7 @@
 // A cluster the workspace imported through the bot, as its requests tell it: the successful import
 // (name, UUID, provider, region, who and when, its thread) and every later change to it (node groups
 // added). Derived from the stored requests, whose payloads are frozen, instead of being kept twice.
-import type { NodeGroup } from './clusterImport.js';
+import { isUuid, type NodeGroup } from './clusterImport.js';
 import { STATE_LABELS, type ImportRequest, type MessageRef, type RequestState } from './importRequest.js';
 import type { KnownNodeGroups } from './nodeGroupsForm.js';
 import { bodyOf, bodyOfKind } from './requestKinds.js';
@@ -94,12 +94,17 @@ export function clusterThreadOf(cluster: WorkspaceCluster): MessageRef | null {
   return { channel: thread.channel, ts: thread.ts };
 }
 
-/** The clusters `query` names: by UUID, by name or by slug (case aside), whichever it matches. */
+/**
+ * The clusters `query` names: by UUID, by name or by slug (case aside), whichever it matches. A UUID
+ * means that UUID and nothing else: a cluster whose name or slug is shaped like another cluster's UUID
+ * (imported before such names were refused, or so named by Simplismart's answer) must not stand in for
+ * a cluster imported elsewhere — an empty answer then lets the caller take the UUID as typed.
+ */
 export function matchClusters(clusters: readonly WorkspaceCluster[], query: string): WorkspaceCluster[] {
   const q = query.trim().toLowerCase();
   if (q === '') return [];
   const byUuid = clusters.filter((c) => c.uuid?.toLowerCase() === q);
-  if (byUuid.length > 0) return byUuid;
+  if (byUuid.length > 0 || isUuid(q)) return byUuid;
   const byName = clusters.filter((c) => c.name.toLowerCase() === q);
   return byName.length > 0 ? byName : clusters.filter((c) => c.slug.toLowerCase() === q);
 }

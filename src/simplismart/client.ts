@@ -1,13 +1,15 @@
 // Simplismart's API over ky: one instance with the base URL, JSON and a timeout; a request's POST (an
-// import, or node groups added to a cluster) is never retried, and every way it can end is classified
-// into an ImportOutcome (it does not throw).
-import ky, { isHTTPError, isNetworkError, isTimeoutError, type KyInstance } from 'ky';
+// import, or node groups added to a cluster) is never retried, its answer is read through a cap
+// (cappedBody.ts), and every way it can end is classified into an ImportOutcome (it does not throw).
+import ky, { isNetworkError, isTimeoutError, type KyInstance } from 'ky';
 import { importedClusterSchema, nodeGroupsAddedSchema } from '../domain/clusterImport.js';
 import type { ImportOutcome } from '../domain/importRequest.js';
-import { endpointOf, bodyOfKind, ENDPOINT_TEMPLATES, type KindOf, type RequestKind } from '../domain/requestKinds.js';
+import { ANSWER_BYTE_LIMIT, ANSWER_LIMIT_WORDS, endpointOf, bodyOfKind, ENDPOINT_TEMPLATES, type KindOf, type RequestKind } from '../domain/requestKinds.js';
+import { SimplismartAnswerTooLargeError } from '../errors.js';
 import { statusClass } from '../metrics/labels.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { describeApiProblem } from './apiProblem.js';
+import { describeApiProblem, type ApiProblem } from './apiProblem.js';
+import { readCappedText } from './cappedBody.js';
 
 /** Errors that prove the request never left this machine, so nothing can have been imported. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'ERR_TLS_CERT_ALTNAME_INVALID']);
@@ -22,16 +24,22 @@ export interface SimplismartClientOptions {
 export class SimplismartClient {
   private readonly http: KyInstance;
   private readonly metrics: Metrics | undefined;
+  private readonly timeoutMs: number;
 
   constructor(options: SimplismartClientOptions) {
     this.metrics = options.metrics;
+    this.timeoutMs = options.timeoutMs;
     this.http = ky.create({
       baseUrl: `${options.baseUrl.replace(/\/+$/, '')}/`,
+      // Until the answer's headers; its body has a deadline of the same length (bodyOf).
       timeout: options.timeoutMs,
       // Creating a cluster is not idempotent: a retried POST could import twice (see the reference).
       retry: { limit: 0 },
       // A redirected POST would be re-sent elsewhere, bearer token included; treat it as an answer instead.
       redirect: 'manual',
+      // Every status is an answer to classify here: for an error status ky would read the whole body
+      // itself (up to 10 MiB) before we see it; it is read through the cap instead, like a success's.
+      throwHttpErrors: false,
       headers: { accept: 'application/json' },
     });
   }
@@ -44,17 +52,43 @@ export class SimplismartClient {
   async send(token: string, request: KindOf): Promise<ImportOutcome> {
     const started = performance.now();
     try {
-      const text = await this.http
-        .post(endpointOf(request), {
-          body: request.payload,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        })
-        .text();
-      this.measure(request.kind, '2xx', started);
-      return SUCCESS[request.kind](text, request);
+      const response = await this.http.post(endpointOf(request), {
+        body: request.payload,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+      const outcome = response.ok ? await this.success(request, response) : await this.failure(response);
+      this.measure(request.kind, statusClass(response.status), started);
+      return outcome;
     } catch (error) {
       this.measure(request.kind, failureClass(error), started);
       return failureOutcome(error);
+    }
+  }
+
+  /** A 2xx: what its body says; a body over the cap says nothing anyone read, so the outcome is unknown. */
+  private async success(request: KindOf, response: Response): Promise<ImportOutcome> {
+    const text = await this.bodyOf(response);
+    if (text === null) return { kind: 'unknown', code: 'answer_too_large', status: response.status, apiMessage: null };
+    return SUCCESS[request.kind](text, request);
+  }
+
+  /**
+   * An error status, classified by the status; its body only adds Simplismart's words. A body that could
+   * not be read (cut off, too slow) adds none, and one over the cap is said to be so, never shown.
+   */
+  private async failure(response: Response): Promise<ImportOutcome> {
+    const text = await this.bodyOf(response).catch(() => '');
+    const problem: ApiProblem = text === null ? { message: TOO_LARGE_NOTE, fieldErrors: [] } : describeApiProblem(errorData(text, response.headers));
+    return statusOutcome(response.status, problem);
+  }
+
+  /** The answer's body through the cap, within the client's timeout; null when it was over the cap. */
+  private async bodyOf(response: Response): Promise<string | null> {
+    try {
+      return await readCappedText(response, ANSWER_BYTE_LIMIT, AbortSignal.timeout(this.timeoutMs));
+    } catch (error) {
+      if (error instanceof SimplismartAnswerTooLargeError) return null;
+      throw error;
     }
   }
 
@@ -63,10 +97,28 @@ export class SimplismartClient {
   }
 }
 
-/** A failed call's status class: the HTTP status's, or timeout, or network (nothing answered). */
+/** What people are shown in place of Simplismart's words when its error answer was over the cap. */
+const TOO_LARGE_NOTE = `(an answer over ${ANSWER_LIMIT_WORDS}, not read)`;
+
+/** A call that ended without a whole answer: timeout (no headers in time, or no whole body), or network. */
 function failureClass(error: unknown): string {
-  if (isHTTPError(error)) return statusClass(error.response.status);
-  return isTimeoutError(error) ? 'timeout' : 'network';
+  return timedOut(error) ? 'timeout' : 'network';
+}
+
+/** ky's timeout (no headers in time), or the body's deadline (AbortSignal.timeout's reason). */
+function timedOut(error: unknown): boolean {
+  return isTimeoutError(error) || (error instanceof DOMException && error.name === 'TimeoutError');
+}
+
+/** An error body as ky used to hand it over: parsed when its type says JSON (`problem+json` too), else its text. */
+function errorData(text: string, headers: Headers): unknown {
+  const mimeType = (headers.get('content-type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  if (text === '' || !/\/(?:.*[.+-])?json$/.test(mimeType)) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /** What each kind's success answer (any 2xx) says, read from its body text. */
@@ -144,18 +196,19 @@ const AMBIGUOUS_CODES: Record<number, string> = {
   504: 'gateway_timeout',
 };
 
-function failureOutcome(error: unknown): ImportOutcome {
-  if (isHTTPError(error)) {
-    const status = error.response.status;
-    const problem = describeApiProblem(error.data);
-    const ambiguous = AMBIGUOUS_CODES[status] ?? (status > 500 && !(status in REJECTION_CODES) ? 'server_error_unknown' : undefined);
-    if (ambiguous !== undefined) {
-      return { kind: 'unknown', code: ambiguous, status, apiMessage: problem.message };
-    }
-    const code = REJECTION_CODES[status] ?? (status >= 300 && status < 400 ? 'unexpected_redirect' : 'client_error');
-    return { kind: 'rejected', code, status, apiMessage: problem.message, fieldErrors: problem.fieldErrors };
+/** An answer with an error status (3xx included: redirects are not followed), by its status. */
+function statusOutcome(status: number, problem: ApiProblem): ImportOutcome {
+  const ambiguous = AMBIGUOUS_CODES[status] ?? (status > 500 && !(status in REJECTION_CODES) ? 'server_error_unknown' : undefined);
+  if (ambiguous !== undefined) {
+    return { kind: 'unknown', code: ambiguous, status, apiMessage: problem.message };
   }
-  if (isTimeoutError(error)) {
+  const code = REJECTION_CODES[status] ?? (status >= 300 && status < 400 ? 'unexpected_redirect' : 'client_error');
+  return { kind: 'rejected', code, status, apiMessage: problem.message, fieldErrors: problem.fieldErrors };
+}
+
+/** A call that threw: no answer (or no whole 2xx body) arrived. */
+function failureOutcome(error: unknown): ImportOutcome {
+  if (timedOut(error)) {
     return { kind: 'unknown', code: 'timeout', status: null, apiMessage: null };
   }
   const codes = errorCodes(error);

@@ -2,7 +2,7 @@
 // next step (the API document's Solution lines for 400/422/500, and ours for everything else) — in the
 // words of the request's kind: an import, or node groups added (whose 400, 404 and 409 mean their own).
 import type { ImportOutcome } from '../domain/importRequest.js';
-import type { RequestKind } from '../domain/requestKinds.js';
+import { ANSWER_LIMIT_WORDS, type RequestKind } from '../domain/requestKinds.js';
 import { escapedWithin } from './blocks.js';
 
 export type OutcomeTone = 'success' | 'failure' | 'unknown';
@@ -231,6 +231,12 @@ function describeUnknown(o: Unknown, ctx: OutcomeContext, words: OutcomeWords): 
     case 'server_error_unknown':
       return {
         headline: `A gateway in front of Simplismart answered ${o.status ?? 'an error'} instead of Simplismart itself.`,
+        nextStep: CHECK_CONSOLE,
+      };
+    case 'answer_too_large':
+      // The status says it went through, but nothing in an answer that size was read to say what happened.
+      return {
+        headline: `Simplismart answered${statusOf(o)}, but its answer was larger than ${ANSWER_LIMIT_WORDS} (far more than any answer it documents), so the bot stopped reading it and does not know what it said.`,
         nextStep: CHECK_CONSOLE,
       };
     case 'interrupted':

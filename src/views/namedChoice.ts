@@ -3,6 +3,8 @@
 // the input alone, as before names existed. The menu's values are the UUIDs themselves, so what is
 // read back is what the API takes, whatever happens to the names meanwhile.
 import type { KnownBlock, PlainTextOption } from '@slack/types';
+import { impersonation } from '../domain/clusterImport.js';
+import { OTHER_OPTION_TEXT } from '../domain/menuOptions.js';
 import { input, option, plain } from './blocks.js';
 import { ACTION } from './ids.js';
 import type { ModalState } from './modalState.js';
@@ -15,7 +17,7 @@ export interface NamedValue {
   description?: string;
 }
 
-/** The menu's "Other (UUID)…" option; never a UUID, so never a named value. */
+/** The value of the menu's "Other (UUID)…" option; never a UUID, so never a named value. */
 export const OTHER_VALUE = 'other';
 
 /** A menu holds 100 options; one is Other. */
@@ -38,8 +40,9 @@ export interface NamedChoice {
 
 export function namedChoiceBlocks(choice: NamedChoice): KnownBlock[] {
   if (choice.named.length === 0) return [choice.typed(choice.value)];
-  const options = choice.named.slice(0, MAX_NAMED).map((n) => option(n.name, n.value, n.description));
-  const other = option('Other (UUID)…', OTHER_VALUE);
+  const options = choice.named.slice(0, MAX_NAMED).map((n) => option(shownName(n), n.value, n.description));
+  // Its text is reserved (domain/menuOptions.ts): no name reads the same, so the menu shows it once.
+  const other = option(OTHER_OPTION_TEXT, OTHER_VALUE);
   const picked = options.find((o) => o.value === choice.value.trim());
   const typing = picked === undefined && (choice.other || choice.value.trim() !== '');
   const initial: PlainTextOption | undefined = picked ?? (typing ? other : undefined);
@@ -57,6 +60,15 @@ export function namedChoiceBlocks(choice: NamedChoice): KnownBlock[] {
     },
   });
   return typing ? [menu, choice.typed(choice.value)] : [menu];
+}
+
+/**
+ * The option's text: its name, unless the name would pass for a UUID or for “Other (UUID)…” — names
+ * stored before such names were refused, or a cluster Simplismart's answer named so. Those show the
+ * UUID they stand for: a menu never shows one UUID standing for another, nor two “Other”s.
+ */
+function shownName(named: NamedValue): string {
+  return impersonation(named.name) === undefined ? named.name : named.value;
 }
 
 /** What was chosen: a named value, or what was typed (under Other, or with no menu at all). */

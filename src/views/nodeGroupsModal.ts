@@ -4,6 +4,7 @@
 // its errors placed under their blocks.
 import type { KnownBlock, ModalView } from '@slack/types';
 import { z } from 'zod';
+import { OTHER_OPTION_TEXT } from '../domain/menuOptions.js';
 import type { NodeGroupsFieldError, NodeGroupsForm } from '../domain/nodeGroupsForm.js';
 import type { WorkspaceCluster } from '../domain/workspaceCluster.js';
 import { clip, clipMrkdwn, code, context, escapedWithin, listWithin, plain, SLACK_LIMITS, textInput } from './blocks.js';
@@ -47,7 +48,7 @@ export function renderNodeGroupsModal(form: NodeGroupsForm, meta: NodeGroupsModa
     ...namedChoiceBlocks({
       menuBlockId: NODE_GROUPS_BLOCK.cluster,
       label: 'Cluster',
-      hint: 'The clusters imported through the bot in this workspace; “Other (UUID)…” for one imported elsewhere.',
+      hint: `The clusters imported through the bot in this workspace; “${OTHER_OPTION_TEXT}” for one imported elsewhere.`,
       placeholder: 'Choose a cluster',
       named: clusters.flatMap(clusterValue),
       value: form.clusterId,

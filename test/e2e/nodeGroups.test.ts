@@ -4,7 +4,7 @@
 // in the cluster's own thread — names the cluster has refused before anything is sent, every answer of
 // the endpoint formatted with its next step, Edit and retry, and approvals raced by two replicas.
 import { ALICE, BOB, CAROL, CHANNEL, ORG, TEAM, validImportValues } from '../support/fixtures.js';
-import { changeModal, clickToOpen, eventually, findButton, openImportModal, openModalByCommand, pause, requestIdIn, submitModal, textOf, type TestBot } from '../support/bot.js';
+import { changeModal, clickToOpen, commandReply, eventually, findButton, openImportModal, openModalByCommand, pause, requestIdIn, submitModal, textOf, type TestBot } from '../support/bot.js';
 import { nodeGroupsPath, simplismartFaults, type SimplismartBehaviour } from '../support/fakeSimplismart.js';
 import { shownIn, type FillValue } from '../support/modalState.js';
 import { blockActions } from '../support/slackRequests.js';
@@ -138,6 +138,61 @@ describe('adding node groups to a cluster imported through the bot', () => {
     expect(form.blocks.map((b: Json) => b.block_id)).not.toContain('ngf_cluster_uuid');
     const other = await changeModal(bot, slack, form, 'ngf_cluster', 'named_choice', {}, 'other');
     expect(other.blocks.map((b: Json) => b.block_id)).toContain('ngf_cluster_uuid');
+  });
+});
+
+describe('names that pass for a UUID (issue 16)', () => {
+  const world = useBot({ freshFakes: true });
+  const { bot, slack, simplismart, settled } = world;
+
+  test('a cluster named like another cluster’s UUID captures neither `/simplismart nodegroups <uuid>` nor `/simplismart clusters <uuid>`: the POST goes to the typed UUID', async () => {
+    const elsewhere = simplismart.seedCluster({ org: ORG, name: 'Console cluster' });
+    // The decoy: imported through the bot, named by Simplismart's answer like the other cluster's UUID
+    // (the import form refuses such a name, below; a cluster imported before that keeps its name).
+    const target = simplismart.seedCluster({ org: ORG, name: 'Decoy' });
+    simplismart.nextResponse({ kind: 'respond', status: 201, body: { uuid: target.uuid, name: elsewhere.uuid, status: 'active', cluster_hosted_on: 'aws', region: 'us-west-2' } });
+    const decoy = await importCluster(world, 'Decoy');
+    expect(decoy.uuid).toBe(target.uuid);
+    expect(decoy.request.outcome).toMatchObject({ kind: 'imported', cluster: { uuid: target.uuid, name: elsewhere.uuid } });
+
+    const form = await openModalByCommand(bot, slack, `nodegroups ${elsewhere.uuid}`);
+    // Not the decoy: "Other (UUID)…" with the typed UUID; the decoy is offered under its own UUID.
+    expect(shownIn(form, 'ngf_cluster')).toBe('other');
+    expect(shownIn(form, 'ngf_cluster_uuid')).toBe(elsewhere.uuid);
+    const menu = form.blocks.find((b: Json) => b.block_id === 'ngf_cluster');
+    expect(menu.element.options.map((o: Json) => [o.text.text, o.value])).toEqual([
+      [target.uuid, target.uuid],
+      ['Other (UUID)…', 'other'],
+    ]);
+    const done = await settled(requestIdIn(await submitModal(bot, form, H100_GROUP)), 'succeeded');
+    expect(simplismart.nodeGroupRequests().map((r) => r.path)).toEqual([nodeGroupsPath(elsewhere.uuid)]);
+    expect(done.request.cluster).toEqual({ id: elsewhere.uuid, name: null, thread: null });
+    expect(simplismart.clusters.find((c) => c.uuid === elsewhere.uuid)!.nodeGroups.map((g) => g.name)).toEqual(['cpu-pool', 'gpu-h100']);
+    expect(target.nodeGroups.map((g) => g.name)).toEqual(['cpu-pool']);
+
+    // `/simplismart clusters <uuid>` names no cluster imported here, not the decoy; the decoy's own UUID finds it.
+    const none = await commandReply(bot, slack, `clusters ${elsewhere.uuid}`);
+    expect(none.text).toMatch(/^No cluster imported through the bot in this workspace is called/);
+    const own = await commandReply(bot, slack, `clusters ${target.uuid}`);
+    expect(JSON.stringify(own.blocks)).toContain(`\`${target.uuid}\``);
+  });
+
+  test('the import form refuses a cluster name shaped like a UUID, or reading as “Other (UUID)…”, under the name; nothing is sent', async () => {
+    const view = await openImportModal(bot, slack, { text: 'provider=aws' });
+    const asUuid = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2', cluster_name: '0F0E0D0C-0B0A-4909-8807-060504030201' }));
+    expect(asUuid.json).toEqual({
+      response_action: 'errors',
+      errors: { cluster_name: 'A cluster name cannot be a UUID: commands read a UUID as the cluster that has it. Give the cluster a name people recognise, e.g. Prod cluster.' },
+    });
+    const asOther = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2', cluster_name: 'other (uuid)...' }));
+    expect(asOther.json).toEqual({
+      response_action: 'errors',
+      errors: { cluster_name: '“Other (UUID)…” is the cluster menu’s own choice for typing a UUID: give the cluster another name, e.g. Prod cluster.' },
+    });
+    const asSlug = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2', cluster_slug: '0f0e0d0c-0b0a-4909-8807-060504030201' }));
+    expect(asSlug.json).toEqual({ response_action: 'errors', errors: { cluster_slug: expect.stringMatching(/^A slug cannot be shaped like a UUID/) } });
+    await pause(100);
+    expect(simplismart.importRequests()).toHaveLength(0);
   });
 });
 

@@ -48,6 +48,19 @@ describe('setting the names', () => {
     expect(refused.json).toEqual({ response_action: 'errors', errors: { refs_secrets: 'Line 2: “not-a-uuid” is not a UUID (such as b13c6a8a-6e9a-4bb9-8a0c-0db8c1a5a63f).' } });
   });
 
+  test('a name that would pass for a UUID, or for the menus’ own “Other (UUID)…”, is refused under its field, saying what to do', async () => {
+    const form = await openModalByCommand(bot, slack, 'references', { userId: ADMIN });
+    const refused = await submitModal(bot, form, { ...NAMES, refs_hosted_zones: `Production zone = ${HOSTED_ZONE}\n${STAGING_ZONE} = ${OTHER_ZONE}`, refs_secrets: `Other (UUID)… = ${SECRET_ID}` }, { userId: ADMIN });
+    expect(refused.json).toEqual({
+      response_action: 'errors',
+      errors: {
+        refs_hosted_zones: 'Line 2: a name cannot be a UUID: the import form shows it where a UUID is chosen, so it would pass for that UUID. Give it a name people recognise, e.g. Production zone.',
+        refs_secrets: 'Line 1: “Other (UUID)…” is what the import form’s menus call their own choice for typing a UUID: choose another name.',
+      },
+    });
+    expect(await bot.store.listReferences(TEAM)).toEqual([]);
+  });
+
   test('an admin saves them; everyone reads them back, by kind and category', async () => {
     const form = await openModalByCommand(bot, slack, 'references', { userId: ADMIN });
     const saved = await submitModal(bot, form, NAMES, { userId: ADMIN });

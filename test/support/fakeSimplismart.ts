@@ -29,11 +29,13 @@ export interface SimplismartRequest {
   /** Parsed body; undefined when it is not JSON. */
   json: Json;
   at: number;
-  /** What happened: answered with `status`, left hanging, or the socket was reset. */
-  outcome?: 'answered' | 'hung' | 'reset';
+  /** What happened: answered with `status`, left hanging, the socket was reset, or a streamed answer was cut off by the client. */
+  outcome?: 'answered' | 'hung' | 'reset' | 'cut';
   status?: number;
-  /** Body sent back (raw text). */
+  /** Body sent back (raw text); not kept for a streamed answer. */
   responseBody?: string;
+  /** A streamed answer: the bytes of body handed to the socket before it ended or the client went away. */
+  streamedBytes?: number;
 }
 
 export interface ImportedCluster {
@@ -64,6 +66,12 @@ export type SimplismartBehaviour =
     }
   /** Handle normally (the import is committed on arrival) but answer only after delayMs: a client timeout leaves the outcome unknown. */
   | { kind: 'delay'; delayMs: number }
+  /**
+   * Answer `status` with `bytes` of body (STREAMED_FILLER repeated), streamed in 64 KB chunks a tick
+   * apart as they are written, chunked — or with a Content-Length when `declareLength` — until done or
+   * until the client goes away (then the request's outcome is `cut`).
+   */
+  | { kind: 'stream'; status: number; bytes: number; declareLength?: boolean; contentType?: string; commit?: boolean }
   /** Read the body, never answer. */
   | { kind: 'hang'; commit?: boolean }
   /** Read the body, then destroy the socket without answering (ECONNRESET / "socket hang up"). */
@@ -130,6 +138,9 @@ export const simplismartFaults = {
   hang: (commit = false): SimplismartBehaviour => ({ kind: 'hang', commit }),
   reset: (commit = false): SimplismartBehaviour => ({ kind: 'reset', commit }),
 };
+
+/** What a streamed answer's body is made of: a marker no log line, message or stored request may contain. */
+export const STREAMED_FILLER = 'streamed-answer-filler-';
 
 export interface FakeSimplismartOptions {
   /** token → org UUID */
@@ -434,6 +445,38 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
     notify();
   };
 
+  /** A streamed answer (behaviour `stream`), paced and waiting for the socket to drain, stopped when the client goes away. */
+  const stream = async (res: ServerResponse, record: SimplismartRequest, behaviour: Extract<SimplismartBehaviour, { kind: 'stream' }>) => {
+    record.status = behaviour.status;
+    record.streamedBytes = 0;
+    const headers: Record<string, string> = { 'content-type': behaviour.contentType ?? 'application/json' };
+    if (behaviour.declareLength === true) headers['content-length'] = String(behaviour.bytes);
+    res.writeHead(behaviour.status, headers);
+    const chunk = Buffer.from(STREAMED_FILLER.repeat(Math.ceil((64 * 1024) / STREAMED_FILLER.length)).slice(0, 64 * 1024));
+    const gone = () => res.destroyed || res.writableEnded;
+    while (record.streamedBytes < behaviour.bytes && !gone()) {
+      const part = chunk.subarray(0, Math.min(chunk.length, behaviour.bytes - record.streamedBytes));
+      record.streamedBytes += part.length;
+      if (!res.write(part)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
+      // A tick between chunks, as a network delivers them: the client reads (and may hang up) meanwhile.
+      await sleep(1);
+    }
+    const whole = record.streamedBytes >= behaviour.bytes && !res.destroyed;
+    record.outcome = whole ? 'answered' : 'cut';
+    if (whole) res.end();
+    notify();
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse, raw: string) => {
     let json: Json;
     try {
@@ -478,6 +521,10 @@ export async function startFakeSimplismart(options: FakeSimplismartOptions = {})
         record.outcome = 'reset';
         req.socket.destroy();
         notify();
+        return;
+      case 'stream':
+        if (behaviour.commit) normalAnswer(req, record);
+        await stream(res, record, behaviour);
         return;
       case 'respond': {
         if (behaviour.commit) normalAnswer(req, record);

@@ -2,7 +2,7 @@
 // classified, the POST is sent exactly once (never retried, never redirected), byte for byte.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IMPORT_CLUSTER_PATH } from '../../src/domain/requestKinds.js';
+import { ANSWER_BYTE_LIMIT, IMPORT_CLUSTER_PATH } from '../../src/domain/requestKinds.js';
 import { SimplismartClient } from '../../src/simplismart/client.js';
 
 interface Recorded {
@@ -291,6 +291,95 @@ describe('ambiguous endings: outcome unknown', () => {
       res.write('{"uuid"', () => req.socket.destroy());
     });
     expect(await importOnce(server)).toMatchObject({ kind: 'unknown', code: 'connection_lost' });
+  });
+});
+
+/** What a streaming answer got out before the client went away. */
+interface Streamed {
+  written: number;
+  /** The whole body was handed to the socket and ended. */
+  finished: boolean;
+  /** Resolves once the streaming stopped, either way. */
+  done: Promise<void>;
+}
+
+/**
+ * Answers `status` with `bytes` of body in 64 KB chunks, waiting for the socket to drain between them
+ * (as a server does), chunked unless `declare` sends a Content-Length; stops when the client goes away.
+ */
+function streaming(status: number, bytes: number, declare = false): { handler: Handler; streamed: Streamed } {
+  let stopped!: () => void;
+  const streamed: Streamed = { written: 0, finished: false, done: new Promise((resolve) => (stopped = resolve)) };
+  const handler: Handler = (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...(declare ? { 'content-length': String(bytes) } : {}) });
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const next = (): void => {
+      while (streamed.written < bytes && !res.destroyed) {
+        const part = chunk.subarray(0, Math.min(chunk.length, bytes - streamed.written));
+        streamed.written += part.length;
+        if (!res.write(part)) {
+          res.once('drain', next);
+          return;
+        }
+      }
+      if (!res.destroyed) {
+        streamed.finished = true;
+        res.end();
+      }
+      stopped();
+    };
+    res.once('close', stopped);
+    next();
+  };
+  return { handler, streamed };
+}
+
+describe('answers larger than the cap (1 MB): never read whole, never a crash', () => {
+  // The issue's 64 MB: far more than socket buffers hold, so a server still writing shows the client hung up.
+  const HUGE = 64 * 1024 * 1024;
+
+  it('a 201 of 64 MB, chunked → outcome unknown answer_too_large; the client hangs up long before the server is done', async () => {
+    const { handler, streamed } = streaming(201, HUGE);
+    const server = await startServer(handler);
+    expect(await importOnce(server)).toEqual({ kind: 'unknown', code: 'answer_too_large', status: 201, apiMessage: null });
+    await streamed.done;
+    expect(streamed.finished).toBe(false);
+    expect(streamed.written).toBeLessThan(HUGE / 2);
+  });
+
+  it('a 201 declaring 64 MB → refused on its Content-Length, before its body', async () => {
+    const { handler, streamed } = streaming(201, HUGE, true);
+    const server = await startServer(handler);
+    expect(await importOnce(server)).toEqual({ kind: 'unknown', code: 'answer_too_large', status: 201, apiMessage: null });
+    await streamed.done;
+    expect(streamed.finished).toBe(false);
+  });
+
+  it('a 201 of exactly 1 MB is read as any other', async () => {
+    const head = '{"uuid": "1e99a854-26de-4c19-b6b6-68c7e03c39c3", "pad": "';
+    const body = `${head}${'x'.repeat(ANSWER_BYTE_LIMIT - head.length - 2)}"}`;
+    expect(Buffer.byteLength(body)).toBe(ANSWER_BYTE_LIMIT);
+    const server = await startServer(answer(201, body));
+    expect(await importOnce(server)).toMatchObject({ kind: 'imported', cluster: { uuid: '1e99a854-26de-4c19-b6b6-68c7e03c39c3' } });
+  });
+
+  it.each([
+    [500, { kind: 'rejected', code: 'server_error', status: 500, apiMessage: '(an answer over 1 MB, not read)', fieldErrors: [] }],
+    [422, { kind: 'rejected', code: 'validation_failed', status: 422, apiMessage: '(an answer over 1 MB, not read)', fieldErrors: [] }],
+    [502, { kind: 'unknown', code: 'bad_gateway', status: 502, apiMessage: '(an answer over 1 MB, not read)' }],
+  ])('a %i of 64 MB, chunked → classified by its status, its body said to be too large and not shown', async (status, expected) => {
+    const { handler, streamed } = streaming(status, HUGE);
+    const server = await startServer(handler);
+    expect(await importOnce(server)).toEqual(expected);
+    await streamed.done;
+    expect(streamed.finished).toBe(false);
+  });
+
+  it('adding node groups: a 200 of 64 MB → outcome unknown too', async () => {
+    const { handler } = streaming(200, HUGE);
+    const server = await startServer(handler);
+    const request = { kind: 'add_node_groups' as const, payload: '{}', cluster: { id: '1e99a854-26de-4c19-b6b6-68c7e03c39c3', name: null, thread: null } };
+    expect(await client(server.url).send(TOKEN, request)).toEqual({ kind: 'unknown', code: 'answer_too_large', status: 200, apiMessage: null });
   });
 });
 

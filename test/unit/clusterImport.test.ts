@@ -40,6 +40,9 @@ function paths(input: unknown): string[] {
   return [...new Set(parsed.error.issues.map((i) => i.path.join('.')))];
 }
 
+/** Another cluster's UUID, as a decoy would be named. */
+const UUID_NAME = '0f0e0d0c-0b0a-4909-8807-060504030201';
+
 function passes(input: unknown): boolean {
   return importClusterBodySchema.safeParse(input).success;
 }
@@ -112,6 +115,10 @@ describe('slug', () => {
   it('accepts a slug of exactly 63 characters', () => {
     expect(passes(body({ slug: 'a'.repeat(63) }))).toBe(true);
   });
+
+  it('refuses a slug shaped like a UUID: commands find clusters by slug too', () => {
+    expect(issues(body({ slug: UUID_NAME }))).toEqual(['slug: A slug cannot be shaped like a UUID (commands read a UUID as the cluster that has it): use words, e.g. prod-cluster.']);
+  });
 });
 
 describe('name', () => {
@@ -120,6 +127,19 @@ describe('name', () => {
     expect(paths(body({ name: '   ' }))).toEqual(['name']);
     expect(paths(body({ name: 'x'.repeat(101) }))).toEqual(['name']);
     expect(passes(body({ name: 'x'.repeat(100) }))).toBe(true);
+  });
+
+  // Issue 16: a cluster named like another cluster's UUID captured `/simplismart nodegroups <uuid>`.
+  it.each([UUID_NAME, UUID_NAME.toUpperCase(), `  ${UUID_NAME} `])('refuses a name shaped like a UUID (%j), saying why and what to do', (name) => {
+    expect(issues(body({ name }))).toEqual(['name: A cluster name cannot be a UUID: commands read a UUID as the cluster that has it. Give the cluster a name people recognise, e.g. Prod cluster.']);
+  });
+
+  it.each(['Other (UUID)…', 'other (uuid)...', '  OTHER(UUID) ', 'Other (UUID)'])('refuses %j: the cluster menu’s own choice', (name) => {
+    expect(issues(body({ name }))).toEqual(['name: “Other (UUID)…” is the cluster menu’s own choice for typing a UUID: give the cluster another name, e.g. Prod cluster.']);
+  });
+
+  it.each([`Prod ${UUID_NAME}`, 'Other cluster', 'Other (GPU)', UUID_NAME.replace(/-/g, '')])('accepts %j (it reads as neither)', (name) => {
+    expect(passes(body({ name }))).toBe(true);
   });
 });
 

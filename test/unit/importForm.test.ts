@@ -172,6 +172,16 @@ describe('buildImportBody: slug', () => {
   it('no name and no slug: one error, on the name', () => {
     expect(errorsOf(validForm({ name: '', slug: '' }))).toEqual([{ field: cluster('name'), message: 'Give the cluster a name.' }]);
   });
+
+  it('a name shaped like a UUID: one error, on the name (the slug derived from it is not refused a second time)', () => {
+    expect(errorsOf(validForm({ name: '0f0e0d0c-0b0a-4909-8807-060504030201', slug: '' }))).toEqual([
+      { field: cluster('name'), message: expect.stringMatching(/^A cluster name cannot be a UUID/) },
+    ]);
+    // A typed slug shaped like one is refused under the slug.
+    expect(errorsOf(validForm({ slug: '0f0e0d0c-0b0a-4909-8807-060504030201' }))).toEqual([
+      { field: cluster('slug'), message: expect.stringMatching(/^A slug cannot be shaped like a UUID/) },
+    ]);
+  });
 });
 
 describe('buildImportBody: avatar defaults', () => {

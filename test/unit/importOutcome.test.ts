@@ -102,6 +102,7 @@ describe('describeOutcome', () => {
     ['server_error_unknown', 520, /gateway .* answered 520/],
     ['interrupted', null, /bot stopped/],
     ['unexpected_error', null, /unexpected way/],
+    ['answer_too_large', 201, /^Simplismart answered \(201\), but its answer was larger than 1 MB .* does not know what it said\.$/],
   ])('unknown %s: outcome unknown — check the console before retrying', (code, status, headline) => {
     const d = describeOutcome(unknown(code, status), ctx);
     expect(d.tone).toBe('unknown');

@@ -93,6 +93,23 @@ describe('the cluster', () => {
     expect(ids(render(form([group(0)], ''), []))).not.toContain('ngf_cluster');
   });
 
+  it('a cluster whose stored name passes for a UUID or for “Other (UUID)…” is shown as its own UUID: the menu never offers one UUID for another, nor two “Other”s', () => {
+    // Names like these are refused at import now; clusters imported before (or named so by Simplismart's answer) keep them.
+    const decoy = cluster(1, UUID);
+    const other = cluster(2, 'other (uuid)...');
+    const view = render(form([group(0)], UUID), [decoy, other, cluster(3, 'Prod')]);
+    const menu = (view.blocks as any[]).find((b) => b.block_id === 'ngf_cluster');
+    expect(menu.element.options.map((o: any) => [o.text.text, o.value])).toEqual([
+      [decoy.uuid, decoy.uuid],
+      [other.uuid, other.uuid],
+      ['Prod', cluster(3).uuid],
+      ['Other (UUID)…', 'other'],
+    ]);
+    // The typed UUID is the decoy's name, not its UUID: "Other" is chosen, with the UUID typed.
+    expect(menu.element.initial_option.value).toBe('other');
+    expect((view.blocks as any[]).find((b) => b.block_id === 'ngf_cluster_uuid').element.initial_value).toBe(UUID);
+  });
+
   it('reads back the form it rendered, whichever way the cluster was given', () => {
     const groups = [group(0, { auxiliary: true }), group(2)];
     for (const [f, clusters] of [

@@ -40,6 +40,25 @@ describe('parseReferences', () => {
     expect(parsed({ tools: `no category = ${A}` })).toMatchObject({ errors: { tools: expect.stringMatching(/^Line 1: write “CATEGORY: Name = uuid”/) } });
   });
 
+  it('a name shaped like a UUID is refused in every kind: the import form would show it where another UUID is chosen', () => {
+    const refused = 'Line 2: a name cannot be a UUID: the import form shows it where a UUID is chosen, so it would pass for that UUID. Give it a name people recognise, e.g. Production zone.';
+    expect(parsed({ hostedZones: `Prod = ${A}\n${B} = ${C}` })).toEqual({ ok: false, errors: { hostedZones: refused } });
+    expect(parsed({ secrets: `Prod = ${A}\n ${B.toUpperCase()}  = ${C}` })).toEqual({ ok: false, errors: { secrets: refused } });
+    expect(parsed({ tools: `MONITORING: Prometheus = ${A}\nMONITORING: ${B} = ${C}` })).toEqual({ ok: false, errors: { tools: refused } });
+    // A UUID inside a longer name reads as no UUID.
+    expect(parsed({ hostedZones: `zone ${B} = ${C}` }).ok).toBe(true);
+  });
+
+  it('the menus’ own “Other (UUID)…” is no name, however it is cased, spaced or dotted', () => {
+    for (const name of ['Other (UUID)…', 'other (uuid)...', 'OTHER(UUID)', ' Other (UUID) ', 'Other （UUID）…']) {
+      expect(parsed({ secrets: `${name} = ${A}` })).toEqual({
+        ok: false,
+        errors: { secrets: 'Line 1: “Other (UUID)…” is what the import form’s menus call their own choice for typing a UUID: choose another name.' },
+      });
+    }
+    expect(parsed({ secrets: `Other = ${A}\nOther secret = ${B}` }).ok).toBe(true);
+  });
+
   it('one name per UUID and one UUID per name, in a kind (or a category): menus repeat no value', () => {
     expect(parsed({ secrets: `Prod = ${A}\nprod = ${B}` })).toMatchObject({ errors: { secrets: 'Line 2: “prod” is named twice.' } });
     expect(parsed({ secrets: `Prod = ${A}\nOther = ${A.toUpperCase()}` })).toMatchObject({ errors: { secrets: 'Line 2: this UUID is already named “Prod”; give each one name.' } });

@@ -88,4 +88,15 @@ describe('matchClusters', () => {
     expect(matchClusters(clusters, '')).toEqual([]);
     expect(matchClusters(clusters, 'other')).toEqual([]);
   });
+
+  it('a typed UUID means that UUID: a cluster named (or slugged) like another cluster’s UUID is never what it finds', () => {
+    const elsewhere = '0f0e0d0c-0b0a-4909-8807-060504030201';
+    const decoy = clusterOf(imported({ id: 'ir-decoy' }, elsewhere), [])!;
+    const slugged = clusterOf(aRequest({ id: 'ir-slug', state: 'succeeded', outcome: { kind: 'imported', cluster: { uuid: 'U-3', name: 'Slugged', status: null, provider: 'aws', region: 'us-west-2' } } }, aBody({ name: 'Slugged', slug: elsewhere })), [])!;
+    expect(decoy.name).toBe(elsewhere);
+    expect(slugged.slug).toBe(elsewhere);
+    for (const query of [elsewhere, elsewhere.toUpperCase(), ` ${elsewhere} `]) expect(matchClusters([decoy, slugged], query)).toEqual([]);
+    // Its own UUID still finds it.
+    expect(matchClusters([decoy, slugged], UUID)).toEqual([decoy]);
+  });
 });

@@ -1,6 +1,7 @@
 // `/simplismart nodegroups [cluster]`: opens the form that adds node groups to a cluster — the one
 // named (by name, slug or UUID) chosen already; a UUID of a cluster imported elsewhere typed in.
 import { isUuid } from '../../domain/clusterImport.js';
+import { OTHER_OPTION_TEXT } from '../../domain/menuOptions.js';
 import { emptyNodeGroupsForm } from '../../domain/nodeGroupsForm.js';
 import { matchClusters } from '../../domain/workspaceCluster.js';
 import type { Services } from '../../services/index.js';
@@ -25,7 +26,7 @@ export async function nodeGroupsCommand(args: CommandArgs, services: Services, r
       : [
           found.length > 1
             ? `${found.length} clusters imported here are called “${escapedWithin(query, 100)}”: choose the one you mean.`
-            : `No cluster imported through the bot here is called “${escapedWithin(query, 100)}”: choose one, or choose “Other (UUID)…” and paste its UUID.`,
+            : `No cluster imported through the bot here is called “${escapedWithin(query, 100)}”: choose one, or choose “${OTHER_OPTION_TEXT}” and paste its UUID.`,
         ];
   await openNodeGroupsForm(opening, services, emptyNodeGroupsForm(clusterId, defaults.orgId), { notes, settings, clusters });
 }

@@ -20,6 +20,7 @@ import { createServices, type Services } from './services/index.js';
 import { NotInstalledError } from './services/installations.js';
 import { respondVia } from './services/notifier.js';
 import { TokenRefreshError } from './services/tokenRefresh.js';
+import { boundBoltClients } from './slackClientPool.js';
 import { apiUrlOption, interactiveClientOptions } from './slackClients.js';
 import { checkAppCredentials, connectSocketMode, whoAmI } from './slackStartup.js';
 import type { Store } from './store/store.js';
@@ -105,6 +106,9 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     clientOptions: interactiveClientOptions(config, logger, metrics),
     extendedErrorHandler: true,
   });
+  // One client per workspace for Bolt's payloads, its latest token's, a bounded number in all: Bolt's own
+  // pool keeps a client per token forever, and with token rotation every refresh made one.
+  boundBoltClients(app);
   registerListeners(app, services);
   app.error(async ({ error, body }: { error: Error; body?: unknown }) => {
     const b = body as { type?: string; command?: string; team_id?: string; team?: { id?: string } | null; response_url?: string } | undefined;

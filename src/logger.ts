@@ -7,21 +7,56 @@ import { LogSink } from './logSink.js';
 
 export type { Logger } from 'pino';
 
-/** Known secret values (signing secret, encryption key, decrypted tokens) are replaced wherever they appear. */
-export class SecretScrubber {
-  private readonly secrets = new Set<string>();
+/**
+ * Workspaces' secrets the scrubber holds at once: about three per workspace (bot token, refresh
+ * token, Simplismart token), so the last thousand or so workspaces at work — as many as the token
+ * cache holds (src/services/botTokens.ts) — for half a megabyte at most.
+ */
+const RECENT_SECRETS_MAX = 4096;
 
+/** Short strings would censor ordinary words; real secrets here are all long. */
+function isSecretLike(secret: string | undefined): secret is string {
+  return secret !== undefined && secret.length >= 8;
+}
+
+/**
+ * Known secret values are replaced wherever they appear: the process's own (signing secret, encryption
+ * key…, `keep`) for its life, and the workspaces' (Slack and Simplismart tokens, `add`ed as they are
+ * decrypted or received) while they are recent — with token rotation each refresh brings two new ones.
+ */
+export class SecretScrubber {
+  /** The process's own secrets: a handful, from the configuration; kept for the life of the process. */
+  private readonly kept = new Set<string>();
+  /**
+   * Workspaces' secrets; bound: `maxRecent`; eviction: the least recently added first (adding one again
+   * moves it last: a token in use is added at each decryption). One dropped is a token not decrypted
+   * lately; Slack tokens and JWTs are still caught by their shapes below.
+   */
+  private readonly recent = new Set<string>();
+
+  constructor(private readonly maxRecent = RECENT_SECRETS_MAX) {}
+
+  /** The process's own secrets, replaced for as long as it runs. */
+  keep(...secrets: Array<string | undefined>): void {
+    for (const secret of secrets) if (isSecretLike(secret)) this.kept.add(secret);
+  }
+
+  /** A workspace's secret, now in memory in clear: replaced while it is among the most recently added. */
   add(...secrets: Array<string | undefined>): void {
     for (const secret of secrets) {
-      // Short strings would censor ordinary words; real secrets here are all long.
-      if (secret !== undefined && secret.length >= 8) this.secrets.add(secret);
+      if (!isSecretLike(secret) || this.kept.has(secret)) continue;
+      this.recent.delete(secret);
+      this.recent.add(secret);
+      if (this.recent.size > this.maxRecent) this.recent.delete(this.recent.values().next().value!);
     }
   }
 
   scrub(text: string): string {
     let out = text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+    for (const secrets of [this.kept, this.recent]) {
+      for (const secret of secrets) {
+        if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+      }
     }
     for (const pattern of TOKEN_SHAPES) {
       pattern.lastIndex = 0;

@@ -1,11 +1,13 @@
 // The Slack Web API clients and their limits: person-facing calls fail fast, background messages wait
 // out 429s within bounds, and every call gives up after its own timeout. Background clients are kept
-// per bot token (one per workspace), a bounded number at once.
+// per workspace (its latest bot token's), a bounded number at once.
 import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
+import type { Workspace } from './domain/workspace.js';
 import { boltLogger, type Logger } from './logger.js';
 import { SLACK_RESULTS, slackBodyResult, slackMethodLabel } from './metrics/labels.js';
 import type { Metrics } from './metrics/metrics.js';
+import { ClientsByWorkspace, CLIENTS_PER_POOL } from './slackClientPool.js';
 
 /** Where the Web API is, for the SDK: Slack's own unless SLACK_API_URL says otherwise. */
 export function apiUrlOption(config: Config): { slackApiUrl?: string } {
@@ -33,32 +35,28 @@ export function backgroundClient(config: Config, logger: Logger, token: string, 
   });
 }
 
-/** Background clients by bot token: made once per token, the least recently used dropped past `max`. */
+/**
+ * Background clients, one per workspace, made with its latest bot token: a refreshed token replaces
+ * its workspace's client; at most CLIENTS_PER_POOL workspaces, the least recently used dropped first.
+ */
 export class BackgroundClients {
-  private readonly byToken = new Map<string, WebClient>();
+  private readonly clients: ClientsByWorkspace;
 
   constructor(
     private readonly config: Config,
     private readonly logger: Logger,
     private readonly metrics?: Metrics,
-    private readonly max = 200,
-  ) {}
+    max = CLIENTS_PER_POOL,
+  ) {
+    this.clients = new ClientsByWorkspace(max);
+  }
 
-  for(token: string): WebClient {
-    let client = this.byToken.get(token);
-    if (client === undefined) {
-      client = backgroundClient(this.config, this.logger, token, this.metrics);
-    } else {
-      this.byToken.delete(token);
-    }
-    // Most recently used last; a refreshed token replaces its workspace's old one here in time.
-    this.byToken.set(token, client);
-    while (this.byToken.size > this.max) this.byToken.delete(this.byToken.keys().next().value!);
-    return client;
+  for(workspace: Workspace, token: string): WebClient {
+    return this.clients.for(workspace.teamId, token, (t) => backgroundClient(this.config, this.logger, t, this.metrics));
   }
 
   get size(): number {
-    return this.byToken.size;
+    return this.clients.size;
   }
 }
 

@@ -83,6 +83,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
 
   // Oldest first (a Map keeps insertion order): under a flood, the longest-idle connections go first.
+  // Bound: limits.maxConnections; each entry leaves when its socket closes.
   const connections = new Map<Socket, Connection>();
   let evicted = 0;
   let lastWarning = 0;

@@ -53,9 +53,13 @@ export class BackgroundWork {
   private readonly queue: PQueue;
   /** Admission: tasks started and not ended, in a slot or waiting outside one. */
   private readonly admitted: PQueue;
-  /** Every task not ended: waiting, holding a slot, or waiting outside one. */
+  /**
+   * Every task not ended: waiting, holding a slot, or waiting outside one. Bound: the backlog — each
+   * leaves when its task ends; not a count: under sustained overload the backlog grows by design (the
+   * acks stay fast; the rows hold the work, and `size` is the backlog metric to watch).
+   */
   private readonly tasks = new Set<Promise<void>>();
-  /** The tasks not started yet, for the shutdown log. */
+  /** The tasks not started yet, for the shutdown log; a part of `tasks`, each leaving as it starts. */
   private readonly waiting = new Set<Waiting>();
   private readonly slots = new AsyncLocalStorage<Slot>();
   private stopped = false;

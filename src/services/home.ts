@@ -27,10 +27,18 @@ const GROUP_CACHE_MS = 60_000;
 const GROUP_CACHE_MAX = 500;
 
 export class AppHome {
-  /** Publishes waiting to happen, by person: a change meanwhile joins the one already waiting. */
+  /**
+   * Publishes waiting to happen, by person: a change meanwhile joins the one already waiting. Bound: in
+   * time — each entry leaves when its timer fires, `debounceMs` after it came (at most
+   * HOME_REFRESHES_PER_CHANGE per change arriving meanwhile); `stop` clears them.
+   */
   private readonly waiting = new Map<string, NodeJS.Timeout>();
-  /** The publish in progress, by person: the next one starts after it, so the last word is the freshest. */
+  /**
+   * The publish in progress, by person: the next one starts after it, so the last word is the freshest.
+   * Bound: entries exist only while their publish runs in a background slot (BackgroundWork's limit).
+   */
   private readonly publishing = new Map<string, Promise<void>>();
+  /** Approver groups' members, by workspace and group; bound: GROUP_CACHE_MAX; eviction: the first stored first, each trusted GROUP_CACHE_MS. */
   private readonly groups = new Map<string, { members: string[]; until: number }>();
   private stopped = false;
 

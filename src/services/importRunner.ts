@@ -54,9 +54,13 @@ export class ImportRunner {
   /** This process, as named in the leases it takes. */
   readonly owner: string;
   private readonly leaseMs: number;
-  /** Requests this process is sending, or holding an unsaved answer for: recovery leaves them alone. */
+  /**
+   * Requests this process is sending, or holding an unsaved answer for: recovery leaves them alone.
+   * Bound: imports in flight (background tasks started); each leaves when its run ends.
+   */
   private readonly inHand = new Set<string>();
   private stopping = false;
+  /** Pauses in progress (an unsaved answer waiting to be saved), woken at stop; each leaves when it ends. */
   private readonly wakeUps = new Set<() => void>();
 
   constructor(

@@ -33,7 +33,10 @@ export class ImportThread {
     return this.posters(workspaceOf(request));
   }
 
-  /** Threads being opened by this process, so that concurrent steps of one request share one. */
+  /**
+   * Threads being opened by this process, so that concurrent steps of one request share one. Bound:
+   * requests whose thread is being opened right now; each entry leaves when its opening ends.
+   */
   private readonly opening = new Map<string, Promise<ImportRequest>>();
 
   /**

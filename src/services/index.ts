@@ -77,7 +77,7 @@ export function createServices(args: {
   const owner = args.owner ?? processOwnerId();
   const tokens = botTokens({ config, store, installations, logger, owner, metrics: args.metrics });
   const clients = new BackgroundClients(config, logger, args.metrics);
-  const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(await tokens.tokenFor(workspace)));
+  const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(workspace, await tokens.tokenFor(workspace)));
   const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
   const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: true });
   const clusters = new Clusters(store);

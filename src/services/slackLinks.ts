@@ -20,8 +20,9 @@ export function messagePermalink(workspaceUrl: string, ref: MessageRef & Pick<Re
 
 export class SlackLinks {
   /**
-   * Each workspace's URL (or the lookup in progress), least recently used first; null when Slack
-   * answered without one (asked again only once forgotten), a failed lookup is not kept.
+   * Each workspace's URL (or the lookup in progress); null when Slack answered without one (asked again
+   * only once forgotten), a failed lookup is not kept. Bound: `max` workspaces (1000 by default);
+   * eviction: least recently used first (the Map's order).
    */
   private readonly urls = new Map<string, Promise<string | null>>();
 

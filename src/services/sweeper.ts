@@ -28,7 +28,7 @@ interface LapseSeen {
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  /** Lapsed leases seen by earlier passes, by request id; only the latest pass's are kept. */
+  /** Lapsed leases seen by earlier passes, by request id; only the latest pass's are kept (at most BATCH). */
   private lapses = new Map<string, LapseSeen>();
   /** Whether the last pass failed: a store outage is logged once, not every pass. */
   private failing = false;

@@ -16,7 +16,10 @@ export interface SqliteDriverOptions {
 
 const DEFAULT_BUSY_RETRY_MS = 2000;
 const MAX_BACKOFF_MS = 100;
-/** Prepared statements are cached by SQL text; the store uses a few dozen distinct ones. */
+/**
+ * Prepared statements are cached by SQL text; the store uses a few dozen distinct ones (lists in `IN
+ * (…)` make one per length). Bound: this many; eviction: all at once when full.
+ */
 const STATEMENT_CACHE_LIMIT = 256;
 
 // SQLite primary result codes (the low byte of an extended code).

@@ -45,6 +45,8 @@ export interface SpawnOptions {
   user?: { uid: number; gid: number };
   /** In a process group of its own, so that `npm start` and the bot it starts are signalled (and killed) together. */
   group?: boolean;
+  /** An IPC channel to the child (`child.send`, its `process.send`). */
+  ipc?: boolean;
 }
 
 /** Child processes of one test file: each started with its output recorded, all killed at once at the end. */
@@ -53,7 +55,7 @@ export class Processes {
   private readonly running = new Map<ChildProcess, boolean>();
 
   spawn(command: string, args: string[], options: SpawnOptions): Spawned {
-    const stdio: StdioOptions = ['ignore', options.stdout ?? 'pipe', 'pipe'];
+    const stdio: StdioOptions = ['ignore', options.stdout ?? 'pipe', 'pipe', ...(options.ipc === true ? ['ipc' as const] : [])];
     const child = spawn(command, args, { cwd: options.cwd, env: { PATH, ...options.env }, stdio, detached: options.group === true, ...options.user });
     this.running.set(child, options.group === true);
     let stdout = '';
@@ -91,9 +93,10 @@ export interface BuiltBot {
   dir: string;
   /**
    * `node dist/main.js` with exactly `env` (plus PATH and HOME); `stdout` may be another process's
-   * stdin; `user` runs it as another user (tests running as root use it to meet a folder they cannot write).
+   * stdin; `user` runs it as another user (tests running as root use it to meet a folder they cannot write);
+   * `nodeArgs` go before the script (V8 flags, a preload), `ipc` opens a channel to it.
    */
-  spawn(env: Record<string, string>, options?: { stdout?: Writable; user?: { uid: number; gid: number } }): Spawned;
+  spawn(env: Record<string, string>, options?: { stdout?: Writable; user?: { uid: number; gid: number }; nodeArgs?: string[]; ipc?: boolean }): Spawned;
   /** Kills what is still running and removes the folder. */
   remove(): void;
 }
@@ -113,7 +116,8 @@ export async function buildBot(): Promise<BuiltBot> {
     spawn(env, options = {}) {
       if (options.user !== undefined) otherUserNode ??= shareWithOtherUsers(dir);
       const node = options.user === undefined ? NODE : otherUserNode ?? NODE;
-      return processes.spawn(node, [join(dir, 'dist/main.js')], { cwd: join(dir, 'work'), env: { HOME: dir, ...env }, ...options });
+      const { nodeArgs = [], ...rest } = options;
+      return processes.spawn(node, [...nodeArgs, join(dir, 'dist/main.js')], { cwd: join(dir, 'work'), env: { HOME: dir, ...env }, ...rest });
     },
     remove() {
       processes.killAll();

@@ -25,7 +25,20 @@ export interface InstallLink {
   cookie: string;
 }
 
-export async function openInstallPage(bot: TestBot): Promise<InstallLink> {
+/** What installing needs of a bot: a browser's GET of its pages. */
+export type Browsable = Pick<TestBot, 'browse'>;
+
+/** A browser's GET of the pages of a bot at `url` (the built bot as a process: nothing audits its answers here). */
+export function browserAt(url: string): Browsable {
+  return {
+    browse: async (pathOrUrl, o = {}) => {
+      const response = await fetch(new URL(pathOrUrl, url), { redirect: 'manual', headers: o.cookie === undefined ? {} : { cookie: o.cookie }, signal: AbortSignal.timeout(10_000) });
+      return { status: response.status, text: await response.text(), headers: response.headers };
+    },
+  };
+}
+
+export async function openInstallPage(bot: Browsable): Promise<InstallLink> {
   const page = await bot.browse('/slack/install');
   expect(page.status).toBe(200);
   const href = /id="add-to-slack" href="([^"]+)"/.exec(page.text)?.[1];
@@ -47,7 +60,7 @@ export async function approveOnSlack(slack: FakeSlack, link: InstallLink, sessio
 }
 
 /** The whole install, as a person does it; resolves with the redirect's answer and the install Slack made. */
-export async function installApp(bot: TestBot, slack: FakeSlack, session: SlackSession): Promise<{ status: number; text: string; install: Install | undefined }> {
+export async function installApp(bot: Browsable, slack: FakeSlack, session: SlackSession): Promise<{ status: number; text: string; install: Install | undefined }> {
   const link = await openInstallPage(bot);
   const back = await approveOnSlack(slack, link, session);
   const landed = await bot.browse(back, { cookie: link.cookie });

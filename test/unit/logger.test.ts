@@ -52,7 +52,19 @@ describe('SecretScrubber', () => {
   it('ignores values too short to be secrets (they would censor ordinary words)', () => {
     const scrubber = new SecretScrubber();
     scrubber.add('info', '', undefined);
+    scrubber.keep('info');
     expect(scrubber.scrub('level info')).toBe('level info');
+  });
+
+  it('holds the most recently added workspace secrets, a bounded number; the process’s own it keeps for good', () => {
+    // Token rotation brings two new tokens per refresh: a Set of every one ever seen grew for the life of the process.
+    const scrubber = new SecretScrubber(2);
+    const [first, second, third] = ['rotated-token-0001', 'rotated-token-0002', 'rotated-token-0003'];
+    scrubber.keep(SIGNING_SECRET);
+    scrubber.add(first, second);
+    scrubber.add(first); // decrypted again: the most recent now
+    scrubber.add(third); // past the bound: the least recently added (second) goes
+    expect(scrubber.scrub(`${SIGNING_SECRET} ${first} ${second} ${third}`)).toBe(`[REDACTED] [REDACTED] ${second} [REDACTED]`);
   });
 });
 

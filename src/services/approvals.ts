@@ -68,7 +68,7 @@ export class Approvals {
     await thread.reply(approved, `:white_check_mark: Approved by ${names}.`);
     await thread.refresh(requestId);
     // The API call can take its whole timeout; the approver hears back now, the thread tells the rest.
-    this.deps.background.run('import', () => this.deps.runner.run(requestId, userId), { requestId });
+    this.deps.background.run('import', () => this.deps.runner.run(requestId, userId), { requestId, teamId: approved.teamId });
     return { ok: true, text: `Approved: the ${wordsOf(approved).noun} is running. Follow it in the request’s thread.` };
   }
 

@@ -17,6 +17,7 @@
 // which is given priority over everything not started).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import PQueue from 'p-queue';
+import { FairQueue, type FairQueueOptions } from './fairQueue.js';
 import { DEFAULT_BACKGROUND_CONCURRENCY } from '../config.js';
 import { isAppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -34,33 +35,48 @@ const RESUME_PRIORITY = 3;
 /** Tasks started (in a slot or waiting outside one) per slot. */
 export const STARTED_PER_SLOT = 8;
 
+/**
+ * Tasks not started yet that one workspace may have queued, and all workspaces together: past these,
+ * a request's work is not queued (its row says what is left, and the sweeper resumes it: see Sweeper),
+ * a Home refresh is skipped (the next change redoes it). A decision someone made is always queued.
+ */
+export const MAX_WAITING_PER_WORKSPACE = 1000;
+export const MAX_WAITING = 10_000;
+
 interface Waiting {
   name: string;
   context: Record<string, unknown>;
   priority: BackgroundPriority;
+  tenant: string;
 }
 
 /** The slot a running task holds; `away` counts its waits outside it. */
 interface Slot {
   release: () => void;
   away: number;
+  /** Whose line the task takes its slot again in, coming back from a wait. */
+  tenant: string;
 }
+
+type FairPQueue = PQueue<FairQueue, FairQueueOptions>;
 
 const nothing = (): void => undefined;
 
 export class BackgroundWork {
   /** The slots: tasks doing work in this process. */
-  private readonly queue: PQueue;
+  private readonly queue: FairPQueue;
   /** Admission: tasks started and not ended, in a slot or waiting outside one. */
-  private readonly admitted: PQueue;
+  private readonly admitted: FairPQueue;
   /**
-   * Every task not ended: waiting, holding a slot, or waiting outside one. Bound: the backlog — each
-   * leaves when its task ends; not a count: under sustained overload the backlog grows by design (the
-   * acks stay fast; the rows hold the work, and `size` is the backlog metric to watch).
+   * Every task not ended: waiting, holding a slot, or waiting outside one. Bound: those waiting are at
+   * most MAX_WAITING (decisions aside), those started at most the slots × STARTED_PER_SLOT; each
+   * leaves when its task ends.
    */
   private readonly tasks = new Set<Promise<void>>();
   /** The tasks not started yet, for the shutdown log; a part of `tasks`, each leaving as it starts. */
   private readonly waiting = new Set<Waiting>();
+  /** Tasks not started yet by workspace; a workspace leaves when its last one starts. */
+  private readonly waitingBy = new Map<string, number>();
   private readonly slots = new AsyncLocalStorage<Slot>();
   private stopped = false;
 
@@ -72,8 +88,10 @@ export class BackgroundWork {
     options: { concurrency?: number; stepAsideWhenBusy?: boolean } = {},
   ) {
     const concurrency = options.concurrency ?? DEFAULT_BACKGROUND_CONCURRENCY;
-    this.queue = new PQueue({ concurrency });
-    this.admitted = new PQueue({ concurrency: concurrency * STARTED_PER_SLOT });
+    // Both wait in one line per workspace, served in turn (FairQueue): a flood from one workspace
+    // delays another's work by a task, not by the flood.
+    this.queue = new PQueue({ concurrency, queueClass: FairQueue });
+    this.admitted = new PQueue({ concurrency: concurrency * STARTED_PER_SLOT, queueClass: FairQueue });
     if (options.stepAsideWhenBusy === true) {
       this.load = new EventLoopLoad((busy) => this.stepAside(busy, concurrency));
       this.load.start();
@@ -117,23 +135,36 @@ export class BackgroundWork {
   }
 
   /**
-   * Queues `task`; it starts as soon as a slot is free (at once when one is). Its error is logged
-   * under `name`, never thrown at the caller. Returns at once: callers ack before or without waiting.
+   * Queues `task` in the line of the workspace `context.teamId` names (each workspace's line is served
+   * in turn); it starts as soon as a slot is free (at once when one is). Its error is logged under
+   * `name`, never thrown at the caller. Returns at once: callers ack before or without waiting. False
+   * when it was not queued: the queue is stopping, or the backlog is full (MAX_WAITING_PER_WORKSPACE).
    */
-  run(name: string, task: () => Promise<unknown>, context: Record<string, unknown> = {}, priority: BackgroundPriority = 'request'): void {
+  run(name: string, task: () => Promise<unknown>, context: Record<string, unknown> = {}, priority: BackgroundPriority = 'request'): boolean {
     if (this.stopped) {
       this.logger.info({ task: name, ...context }, `stopping: background task ${name} not started`);
-      return;
+      return false;
     }
-    const waiting: Waiting = { name, context, priority };
+    const tenant = typeof context['teamId'] === 'string' ? context['teamId'] : '';
+    if (priority !== 'decision' && (this.waiting.size >= MAX_WAITING || (this.waitingBy.get(tenant) ?? 0) >= MAX_WAITING_PER_WORKSPACE)) {
+      this.logger.warn(
+        { task: name, ...context, waiting: this.waiting.size, waitingForWorkspace: this.waitingBy.get(tenant) ?? 0 },
+        priority === 'request'
+          ? `background backlog full: ${name} not queued; the request is stored, and the sweeper resumes it`
+          : `background backlog full: ${name} skipped; the next change redoes it`,
+      );
+      return false;
+    }
+    const waiting: Waiting = { name, context, priority, tenant };
     this.waiting.add(waiting);
+    this.waitingBy.set(tenant, (this.waitingBy.get(tenant) ?? 0) + 1);
     const tracked = (async () => {
       let slot: Slot;
       let admission: () => void;
       try {
-        admission = await this.acquire(this.admitted, PRIORITY[priority], false);
+        admission = await this.acquire(this.admitted, PRIORITY[priority], tenant, false);
         try {
-          slot = { release: await this.acquire(this.queue, PRIORITY[priority], false), away: 0 };
+          slot = { release: await this.acquire(this.queue, PRIORITY[priority], tenant, false), away: 0, tenant };
         } catch (error) {
           admission();
           throw error;
@@ -142,6 +173,9 @@ export class BackgroundWork {
         return; // removed by stop(), which logged it
       } finally {
         this.waiting.delete(waiting);
+        const left = (this.waitingBy.get(tenant) ?? 1) - 1;
+        if (left === 0) this.waitingBy.delete(tenant);
+        else this.waitingBy.set(tenant, left);
       }
       try {
         await this.slots.run(slot, task);
@@ -159,6 +193,7 @@ export class BackgroundWork {
     })();
     this.tasks.add(tracked);
     void tracked.finally(() => this.tasks.delete(tracked));
+    return true;
   }
 
   /**
@@ -177,7 +212,7 @@ export class BackgroundWork {
       return await wait();
     } finally {
       if (--slot.away === 0) {
-        const release = await this.acquire(this.queue, RESUME_PRIORITY, true);
+        const release = await this.acquire(this.queue, RESUME_PRIORITY, slot.tenant, true);
         // Another wait of the same task began meanwhile: it takes the slot again when it ends.
         if (slot.away > 0) release();
         else slot.release = release;
@@ -229,12 +264,12 @@ export class BackgroundWork {
    * A slot: resolves with its release once the queue starts it. A fresh start removed by stop()
    * rejects; a task coming back from a wait goes on without a slot instead.
    */
-  private acquire(queue: PQueue, priority: number, resuming: boolean): Promise<() => void> {
+  private acquire(queue: FairPQueue, priority: number, tenant: string, resuming: boolean): Promise<() => void> {
     // Between two steps of a fresh start (admitted, not yet asking for a slot) when stop() cleared the queues.
     if (this.stopped && !resuming) return Promise.reject(new Error('the background queue is stopped'));
     return new Promise((resolve, reject) => {
       queue
-        .add(() => new Promise<void>((release) => resolve(() => release())), { priority })
+        .add(() => new Promise<void>((release) => resolve(() => release())), { priority, tenant })
         .catch((error: unknown) => (resuming ? resolve(nothing) : reject(error instanceof Error ? error : new Error(String(error)))));
     });
   }

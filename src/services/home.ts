@@ -71,7 +71,7 @@ export class AppHome {
         const viewers = await this.deps.store.homeViewers(workspace.teamId, [userId], this.deps.clock.now() - HOME_VIEWER_MS);
         if (viewers.length > 0) this.schedule(workspace, userId);
       },
-      {},
+      { teamId: workspace.teamId },
       'refresh',
     );
   }
@@ -79,7 +79,7 @@ export class AppHome {
   /** A request appeared or moved: the Home of its requester and of the people who may approve it, for those who use Home. */
   requestChanged(request: ImportRequest): void {
     if (this.stopped) return;
-    this.deps.background.run('refresh the Home tabs a request is on', () => this.refreshPeopleOf(request), { requestId: request.id }, 'refresh');
+    this.deps.background.run('refresh the Home tabs a request is on', () => this.refreshPeopleOf(request), { requestId: request.id, teamId: request.teamId }, 'refresh');
   }
 
   /** No publish starts after this (the process is stopping); those in progress finish. */
@@ -153,7 +153,7 @@ export class AppHome {
             if (this.publishing.get(key) === next) this.publishing.delete(key);
           });
         },
-        {},
+        { teamId: workspace.teamId },
         'refresh',
       );
     }, this.deps.debounceMs);

@@ -27,7 +27,7 @@ export async function rejectSubmission(args: SubmissionArgs, services: Services)
       const reply = await services.approvals.reject(meta.id, approver.userId, approver.teamId, reason.slice(0, REJECT_REASON.max), client);
       await services.notifier.tell(approver, message(reply.text));
     },
-    { requestId: meta.id },
+    { requestId: meta.id, teamId: approver.teamId },
     // Not in any row until it runs: ahead of imports and refreshes in a backlog.
     'decision',
   );

@@ -2,7 +2,7 @@
 // order; a wait outside the slot frees it; drain waits for queued and running tasks; stop drops what
 // has not started and lets what has started finish.
 import { createLogger, SecretScrubber } from '../../../src/logger.js';
-import { BackgroundWork, STARTED_PER_SLOT } from '../../../src/services/backgroundWork.js';
+import { BackgroundWork, MAX_WAITING, MAX_WAITING_PER_WORKSPACE, STARTED_PER_SLOT } from '../../../src/services/backgroundWork.js';
 
 function aQueue(concurrency: number) {
   const lines: string[] = [];
@@ -180,4 +180,50 @@ test('while the event loop is saturated one task runs at a time; the slots come 
   expect(most).toBe(3);
   expect(lines.some((l) => l.includes('down to one slot'))).toBe(true);
   expect(lines.some((l) => l.includes('back to its slots'))).toBe(true);
+});
+
+test('a flood from one workspace: another workspace’s task starts within the first few, not after the flood', async () => {
+  const { work } = aQueue(1);
+  const g = gate();
+  const order: string[] = [];
+  work.run('hold', () => g.promise, { teamId: 'A' });
+  for (let i = 0; i < 30; i++) work.run(`A${i}`, async () => void order.push(`A${i}`), { teamId: 'A' });
+  work.run('B', async () => void order.push('B'), { teamId: 'B' });
+  g.open();
+  await work.drain(1000);
+  // Behind the flood's task whose end admits it, and the one already admitted it then takes turns with.
+  expect(order.indexOf('B')).toBeLessThanOrEqual(3);
+  expect(order.filter((name) => name.startsWith('A'))).toEqual(Array.from({ length: 30 }, (_, i) => `A${i}`));
+});
+
+test('bounded: past its share a workspace’s work is refused and said so; other workspaces and decisions still queue', async () => {
+  const { work, lines } = aQueue(1);
+  const g = gate();
+  work.run('hold', () => g.promise, { teamId: 'A' });
+  await tick();
+  for (let i = 0; i < MAX_WAITING_PER_WORKSPACE; i++) expect(work.run('flood', () => g.promise, { teamId: 'A', requestId: `ir-${i}` })).toBe(true);
+  expect(work.run('one too many', () => g.promise, { teamId: 'A', requestId: 'ir-over' })).toBe(false);
+  expect(work.run('refresh', () => g.promise, { teamId: 'A' }, 'refresh')).toBe(false);
+  expect(work.run('decision', () => g.promise, { teamId: 'A', requestId: 'ir-decided' }, 'decision')).toBe(true);
+  expect(work.run('another workspace', () => g.promise, { teamId: 'B' })).toBe(true);
+  const refused = lines.map((l) => JSON.parse(l) as { msg: string; requestId?: string }).filter((l) => l.msg.startsWith('background backlog full'));
+  expect(refused.map((l) => l.requestId)).toEqual(['ir-over', undefined]);
+  expect(refused[0]!.msg).toMatch(/the sweeper resumes it/);
+  g.open();
+  expect(await work.drain(5000)).toBe(true);
+  // Once it has drained, the workspace may queue again.
+  expect(work.run('later', async () => undefined, { teamId: 'A' })).toBe(true);
+  expect(await work.drain(1000)).toBe(true);
+});
+
+test('bounded in all: past MAX_WAITING tasks waiting, work of any workspace is refused', async () => {
+  const { work } = aQueue(1);
+  const g = gate();
+  work.run('hold', () => g.promise);
+  const perWorkspace = MAX_WAITING_PER_WORKSPACE;
+  for (let i = 0; i < MAX_WAITING; i++) work.run('flood', () => g.promise, { teamId: `T${Math.floor(i / perWorkspace)}` });
+  expect(work.queued).toBe(MAX_WAITING);
+  expect(work.run('a new workspace', () => g.promise, { teamId: 'T-new' })).toBe(false);
+  g.open();
+  expect(await work.drain(10_000)).toBe(true);
 });

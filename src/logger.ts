@@ -1,38 +1,14 @@
-// Logging: pino with redaction of secret-bearing fields, plus a last-line scrubber that removes any
-// known secret or token-shaped string from every line before it is written, whatever logged it.
+// Logging: pino with redaction of secret-bearing fields, plus a last-line scrubber (secretScrubber.ts)
+// that removes any known secret or token-shaped string from every line before it is written, whatever
+// logged it.
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { TOKEN_SHAPES } from './domain/redact.js';
 import { LogSink } from './logSink.js';
+import type { SecretScrubber } from './secretScrubber.js';
 
 export type { Logger } from 'pino';
-
-/** Known secret values (signing secret, encryption key, decrypted tokens) are replaced wherever they appear. */
-export class SecretScrubber {
-  private readonly secrets = new Set<string>();
-
-  add(...secrets: Array<string | undefined>): void {
-    for (const secret of secrets) {
-      // Short strings would censor ordinary words; real secrets here are all long.
-      if (secret !== undefined && secret.length >= 8) this.secrets.add(secret);
-    }
-  }
-
-  scrub(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
-    }
-    for (const pattern of TOKEN_SHAPES) {
-      pattern.lastIndex = 0;
-      if (pattern.test(out)) {
-        pattern.lastIndex = 0;
-        out = out.replace(pattern, '[REDACTED]');
-      }
-    }
-    return out;
-  }
-}
+// Where callers have always found it.
+export { SecretScrubber } from './secretScrubber.js';
 
 export interface LoggerOptions {
   level: string;

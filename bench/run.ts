@@ -3,7 +3,8 @@
 // requests at fixed rates, with a local Slack Web API and a local Simplismart API; then the bot on
 // PostgreSQL behind a proxy that puts the database in another zone (postgresPhase). Prints the machine
 // and a table with bot/peer ratios and the targets, and writes the same as JSON: latest.json and a
-// file per run (bench/results/<date>-<cpu>.json) that later runs leave alone.
+// file per run (bench/results/<date>-<cpu>.json) that later runs leave alone. BENCH_ONLY=scrubber runs
+// only the log scrubber's micro-benchmark (bench/scrubber.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { END_STATES, postgresOutcomes, sqliteOutcomes, type OutcomeReader } from
 import { startPgProxy } from './pgProxy.js';
 import { createBenchDatabase, throughProxy } from './postgresDatabase.js';
 import { commandRoundTrips, submissionRoundTrips, type RoundTripCount } from './roundTrips.js';
+import { runScrubberBench } from './scrubber.js';
 import { now } from './slackServer.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -50,7 +52,8 @@ const SUBMISSION_ROUND_TRIPS_TARGET = 3;
 /** How long imports may take to reach an outcome after a submission phase before the phase fails. */
 const IMPORTS_TIMEOUT_MS = Number(process.env['BENCH_IMPORTS_TIMEOUT_MS'] ?? 120_000);
 const ONLY = process.env['BENCH_ONLY'];
-const ONLY_CHOICES = ['commands', 'submit', 'postgres'];
+/** `scrubber`: only the log scrubber's micro-benchmark (bench/scrubber.ts), no servers started. */
+const ONLY_CHOICES = ['commands', 'submit', 'postgres', 'scrubber'];
 
 /** The local Slack Web API runs in its own process, so that parsing the bot's larger requests does
  * not delay the load generator's own clock; this is the handle on it. */
@@ -782,6 +785,7 @@ async function postgresPhase(h: Harness): Promise<PostgresResult> {
 
 async function main(): Promise<void> {
   if (ONLY !== undefined && !ONLY_CHOICES.includes(ONLY)) throw new Error(`BENCH_ONLY must be one of ${ONLY_CHOICES.join(', ')}`);
+  if (ONLY === 'scrubber') return runScrubberBench();
   // The load generator must keep its schedule while the servers it drives keep the cores busy.
   try {
     setPriority(process.pid, -15);

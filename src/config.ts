@@ -264,6 +264,16 @@ export function decodeKey(value: string): Buffer | undefined {
   return undefined;
 }
 
+/**
+ * The key as it could be written: every encoding decodeKey accepts (hex in either case, base64 with or
+ * without its padding, base64url), so the log scrubber knows it however it was configured.
+ */
+export function keyForms(key: Buffer): string[] {
+  const hex = key.toString('hex');
+  const base64 = key.toString('base64');
+  return [...new Set([hex, hex.toUpperCase(), base64, base64.replace(/=+$/, ''), key.toString('base64url')])];
+}
+
 /** Validates `env` (process.env by default) into a Config, or throws ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const parsed = envSchema.safeParse(env);
@@ -322,9 +332,7 @@ export function configSecrets(config: Config): string[] {
   if (config.slack.appToken !== undefined) secrets.push(config.slack.appToken);
   if (config.simplismart.fallback !== undefined) secrets.push(config.simplismart.fallback.token);
   if (config.metrics.token !== undefined) secrets.push(config.metrics.token);
-  if (config.encryptionKey !== undefined) {
-    secrets.push(config.encryptionKey.toString('hex'), config.encryptionKey.toString('base64'));
-  }
+  if (config.encryptionKey !== undefined) secrets.push(...keyForms(config.encryptionKey));
   const password = passwordOf(config.database.url);
   if (password !== undefined) secrets.push(password);
   return secrets;

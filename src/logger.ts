@@ -1,73 +1,14 @@
-// Logging: pino with redaction of secret-bearing fields, plus a last-line scrubber that removes any
-// known secret or token-shaped string from every line before it is written, whatever logged it.
+// Logging: pino with redaction of secret-bearing fields, plus a last-line scrubber (secretScrubber.ts)
+// that removes any known secret or token-shaped string from every line before it is written, whatever
+// logged it.
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { TOKEN_SHAPES } from './domain/redact.js';
 import { LogSink } from './logSink.js';
+import type { SecretScrubber } from './secretScrubber.js';
 
 export type { Logger } from 'pino';
-
-/**
- * Workspaces' secrets the scrubber holds at once: about three per workspace (bot token, refresh
- * token, Simplismart token), so the last thousand or so workspaces at work — as many as the token
- * cache holds (src/services/botTokens.ts) — for half a megabyte at most.
- */
-const RECENT_SECRETS_MAX = 4096;
-
-/** Short strings would censor ordinary words; real secrets here are all long. */
-function isSecretLike(secret: string | undefined): secret is string {
-  return secret !== undefined && secret.length >= 8;
-}
-
-/**
- * Known secret values are replaced wherever they appear: the process's own (signing secret, encryption
- * key…, `keep`) for its life, and the workspaces' (Slack and Simplismart tokens, `add`ed as they are
- * decrypted or received) while they are recent — with token rotation each refresh brings two new ones.
- */
-export class SecretScrubber {
-  /** The process's own secrets: a handful, from the configuration; kept for the life of the process. */
-  private readonly kept = new Set<string>();
-  /**
-   * Workspaces' secrets; bound: `maxRecent`; eviction: the least recently added first (adding one again
-   * moves it last: a token in use is added at each decryption). One dropped is a token not decrypted
-   * lately; Slack tokens and JWTs are still caught by their shapes below.
-   */
-  private readonly recent = new Set<string>();
-
-  constructor(private readonly maxRecent = RECENT_SECRETS_MAX) {}
-
-  /** The process's own secrets, replaced for as long as it runs. */
-  keep(...secrets: Array<string | undefined>): void {
-    for (const secret of secrets) if (isSecretLike(secret)) this.kept.add(secret);
-  }
-
-  /** A workspace's secret, now in memory in clear: replaced while it is among the most recently added. */
-  add(...secrets: Array<string | undefined>): void {
-    for (const secret of secrets) {
-      if (!isSecretLike(secret) || this.kept.has(secret)) continue;
-      this.recent.delete(secret);
-      this.recent.add(secret);
-      if (this.recent.size > this.maxRecent) this.recent.delete(this.recent.values().next().value!);
-    }
-  }
-
-  scrub(text: string): string {
-    let out = text;
-    for (const secrets of [this.kept, this.recent]) {
-      for (const secret of secrets) {
-        if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
-      }
-    }
-    for (const pattern of TOKEN_SHAPES) {
-      pattern.lastIndex = 0;
-      if (pattern.test(out)) {
-        pattern.lastIndex = 0;
-        out = out.replace(pattern, '[REDACTED]');
-      }
-    }
-    return out;
-  }
-}
+// Where callers have always found it.
+export { SecretScrubber } from './secretScrubber.js';
 
 export interface LoggerOptions {
   level: string;

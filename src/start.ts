@@ -3,7 +3,7 @@
 // once the Node.js version is known to be new enough.
 import { config as loadDotenv } from 'dotenv';
 import { startBot } from './app.js';
-import { configSecrets, loadConfig, type Config } from './config.js';
+import { configSecrets, keyForms, loadConfig, type Config } from './config.js';
 import { ensureDataDirWritable } from './dataDir.js';
 import { AppError, ConfigError } from './errors.js';
 import { createLogger, SecretScrubber, type Logger } from './logger.js';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const scrubber = new SecretScrubber();
-  scrubber.keep(...configSecrets(config));
+  scrubber.pin(...configSecrets(config));
   const logSink = new LogSink();
   const logger = createLogger({ level: config.logLevel, scrubber, destination: logSink });
   const exit = async (code: number): Promise<never> => {
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   try {
     await ensureDataDirWritable(config);
     const { key, source } = await resolveEncryptionKey(config);
-    scrubber.keep(key.toString('hex'), key.toString('base64'), key.toString('base64url'));
+    scrubber.pin(...keyForms(key));
     if (source === 'generated') logger.warn({ dataDir: config.dataDir }, 'generated a new token encryption key in the data folder; back it up with the database');
     const store = await openStore(config.database.url, {
       onError: (error) => logger.warn({ err: error }, 'database connection error (it reconnects on the next query)'),

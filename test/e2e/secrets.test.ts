@@ -3,9 +3,10 @@
 // sent to Simplismart (its Authorization header aside) are searched for the signing secret, the bot and
 // app tokens, ENCRYPTION_KEY, every Simplismart token it was given or a test typed, and the kubeconfig
 // the API returns, and — installable in any workspace — the client and state secrets and every bot and
-// refresh token the installs were issued — each also hex-, base64url- or percent-encoded, and a JWT's signature alone. This suite proves the audit catches a leak, then
-// walks the paths where secrets pass through the bot at the most verbose log level and also checks
-// the database file itself: tokens encrypted at rest, no kubeconfig stored.
+// refresh token the installs were issued — each also hex-, base64url- or percent-encoded, and a JWT's signature alone. This suite proves the audit catches a leak
+// (each kind planted in a log line) and that each kind written through the bot's own logger comes out
+// scrubbed, then walks the paths where secrets pass through the bot at the most verbose log level and
+// also checks the database file itself: tokens encrypted at rest, no kubeconfig stored.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -37,6 +38,26 @@ function databaseBytes(bot: TestBot): string {
     .join('\n');
 }
 
+/** ENCRYPTION_KEY as configured (base64) and in the other encodings it may be written in. */
+const KEY_FORMS = [
+  ENCRYPTION_KEY,
+  ENCRYPTION_KEY.replace(/=+$/, ''),
+  Buffer.from(ENCRYPTION_KEY, 'base64').toString('base64url'),
+  Buffer.from(ENCRYPTION_KEY, 'base64').toString('hex'),
+];
+
+/**
+ * Writes each secret through the bot's own logger, in the message and in a field, as a mistake anywhere
+ * in the code would: the scrubber must take every one out before the audit reads the lines.
+ */
+function logThroughBot(bot: TestBot, secrets: string[]): void {
+  const from = bot.logs.length;
+  for (const secret of secrets) bot.services.logger.warn({ detail: `value ${secret}` }, `oops ${secret}`);
+  const written = bot.logs.slice(from);
+  expect(written).toHaveLength(secrets.length);
+  for (const line of written) expect(JSON.parse(line)).toMatchObject({ msg: 'oops [REDACTED]', detail: 'value [REDACTED]' });
+}
+
 describe('the audit itself', () => {
   // Its own local servers per test: a bot that fails the audit closes them.
   let bot: TestBot;
@@ -58,6 +79,9 @@ describe('the audit itself', () => {
     ['the signing secret', () => SIGNING_SECRET, /the signing secret in the logs/],
     ['the bot token', () => BOT_TOKEN, /the bot token in the logs/],
     ['ENCRYPTION_KEY in hex', () => Buffer.from(ENCRYPTION_KEY, 'base64').toString('hex'), /ENCRYPTION_KEY \(hex\) in the logs/],
+    ['ENCRYPTION_KEY as configured', () => ENCRYPTION_KEY, /^ENCRYPTION_KEY in the logs/],
+    // The same as base64url when the key has no + or /: which label comes first depends on the random key.
+    ['ENCRYPTION_KEY unpadded', () => ENCRYPTION_KEY.replace(/=+$/, ''), /^ENCRYPTION_KEY \((base64url|unpadded)\) in the logs/],
     ['the kubeconfig token', () => FAKE_KUBECONFIG_SECRET, /the kubeconfig token in the logs/],
   ])('finds %s planted in a log line, and stopping the bot then fails', async (_what, secret, report) => {
     expect(bot.leaks()).toEqual([]);
@@ -66,6 +90,12 @@ describe('the audit itself', () => {
     // The report masks the secret it names.
     expect(bot.leaks().join('\n')).not.toContain(secret());
     await expect(bot.stop()).rejects.toThrow(/Secrets leaked/);
+  });
+
+  test('every secret it looks for, logged through the bot’s own logger, is scrubbed before it reads the line', async () => {
+    logThroughBot(bot, [SIGNING_SECRET, BOT_TOKEN, ...KEY_FORMS, TOKEN]);
+    expect(bot.leaks()).toEqual([]);
+    await bot.stop();
   });
 
   test('finds the bot token in a request to Simplismart, and the key percent-encoded in a call to Slack', async () => {
@@ -151,6 +181,9 @@ describe('where secrets pass through the bot, logged at trace level', () => {
     await runCommand(bot, 'disconnect', { userId: ADMIN, responseUrl: slack.responseUrl() });
     await eventually(async () => expect(await bot.store.getConnection(TEAM)).toBeUndefined());
 
+    // Every Simplismart token the bot was given, logged by mistake after it was used: scrubbed.
+    logThroughBot(bot, [TOKEN, expiredToken]);
+
     // Trace level really logged the traffic (so the audit had something to read).
     expect(bot.logs.length).toBeGreaterThan(50);
     expect(bot.logs.some((line) => /"level":(10|20),/.test(line))).toBe(true);
@@ -168,13 +201,9 @@ describe('installable in any workspace, logged at trace level', () => {
     env: { LOG_LEVEL: 'trace' },
   });
 
-  test('the audit knows every token an install was issued, and the client and state secrets', () => {
-    const [issued] = slack.issuedTokens();
-    for (const [secret, report] of [
-      [issued!, /a Slack token an install was issued in the logs/],
-      [CLIENT_SECRET, /a configured secret in the logs/],
-      [STATE_SECRET, /a configured secret in the logs/],
-    ] as const) {
+  /** Plants each secret in a log line on its own: the audit must report it with the words given. */
+  function expectAuditFinds(planted: Array<readonly [string, RegExp]>): void {
+    for (const [secret, report] of planted) {
       bot.logs.push(`{"level":30,"msg":"oops ${secret}"}`);
       try {
         expect(bot.leaks()).toEqual([expect.stringMatching(report)]);
@@ -182,6 +211,16 @@ describe('installable in any workspace, logged at trace level', () => {
         bot.logs.pop();
       }
     }
+  }
+
+  test('the audit knows every token an install was issued, and the client and state secrets', () => {
+    const issued = slack.issuedTokens();
+    expect(issued).toEqual([expect.stringMatching(/^xoxe\.xoxb-/), expect.stringMatching(/^xoxe-/)]); // a rotating bot token and its refresh token
+    expectAuditFinds([
+      ...issued.map((token) => [token, /a Slack token an install was issued in the logs/] as const),
+      [CLIENT_SECRET, /a configured secret in the logs/],
+      [STATE_SECRET, /a configured secret in the logs/],
+    ]);
   });
 
   test('installing, a refresh and the tokens’ use leave none of them in a log line, a call, an answer or the database', async () => {
@@ -195,6 +234,11 @@ describe('installable in any workspace, logged at trace level', () => {
     const bytes = databaseBytes(bot);
     for (const secret of [...issued, CLIENT_SECRET, STATE_SECRET]) expect(bytes).not.toContain(secret);
     expect(bot.logs.some((line) => /oauth\.v2\.access/.test(line))).toBe(true);
+    expect(bot.leaks()).toEqual([]);
+    // The refresh's tokens (the rotated bot token, the new refresh token) are known to the audit too,
+    // and every token and secret, logged through the bot's own logger, is scrubbed.
+    expectAuditFinds(issued.map((token) => [token, /a Slack token an install was issued in the logs/] as const));
+    logThroughBot(bot, [...issued, CLIENT_SECRET, STATE_SECRET, SIGNING_SECRET, ...KEY_FORMS]);
     expect(bot.leaks()).toEqual([]);
   });
 });

@@ -124,7 +124,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     },
   });
   const scrubber = new SecretScrubber();
-  scrubber.keep(...configSecrets(config));
+  scrubber.pin(...configSecrets(config));
   const logger = createLogger({ level: config.logLevel, scrubber, destination });
   const ownsStore = options.store === undefined;
   const store = options.store ?? (await openStore(config.database.url));

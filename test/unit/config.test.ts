@@ -1,7 +1,8 @@
 // The environment, validated into one Config: defaults, one clear line per bad variable, no secret
 // ever in a message, and `.env.example` in step with the schema.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { configSecrets, decodeKey, ENV_VARIABLES, loadConfig } from '../../src/config.js';
+import { configSecrets, decodeKey, ENV_VARIABLES, keyForms, loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 // Distinctive values: if any of them shows up in an error message, a secret leaked.
@@ -273,6 +274,21 @@ describe('decodeKey', () => {
     expect(decodeKey(key.toString('base64'))).toEqual(key);
     expect(decodeKey(Buffer.alloc(32, 251).toString('base64url'))).toEqual(Buffer.alloc(32, 251));
     expect(decodeKey(`  ${key.toString('base64')}\n`)).toEqual(key);
+  });
+
+  it('keyForms gives the key in every encoding decodeKey accepts, so the log scrubber knows it however it was set', () => {
+    const random = randomBytes(32);
+    const forms = keyForms(random);
+    expect(forms).toEqual(
+      expect.arrayContaining([
+        random.toString('hex'),
+        random.toString('hex').toUpperCase(),
+        random.toString('base64'),
+        random.toString('base64').replace(/=+$/, ''),
+        random.toString('base64url'),
+      ]),
+    );
+    for (const form of forms) expect(decodeKey(form)).toEqual(random);
   });
 
   it('refuses anything else', () => {

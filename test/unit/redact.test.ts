@@ -17,6 +17,17 @@ describe('redactTokens', () => {
     expect(out).toContain('[redacted]');
   });
 
+  it.each([
+    ['a rotating bot token', 'xoxe.xoxb-1-MS0yLTExMTEtMjIyMi0zMzMz'],
+    ['a rotating user token', 'xoxe.xoxp-1-Mi0yLTExMTEtMjIyMi0zMzMz'],
+    ['a refresh token', 'xoxe-1-My0xLTExMTEtMjIyMi0zMzMz'],
+    ['a client token', 'xoxc-1111-2222-3333-abcdef'],
+    ['a session cookie', 'xoxd-abc%2Fdef%2Bghi%3D'],
+    ['a workflow token', 'xwfp-1-abcdef012345'],
+  ])('removes %s whole (prefix included)', (_what, token) => {
+    expect(redactTokens(`got ${token} back`)).toBe('got [redacted] back');
+  });
+
   it('removes every occurrence, and works when called again (no regex state kept)', () => {
     const text = `${JWT} and ${JWT}`;
     expect(redactTokens(text)).toBe('[redacted] and [redacted]');

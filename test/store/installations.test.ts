@@ -37,6 +37,22 @@ function anInstallation(overrides: Partial<SlackInstallation> = {}): SlackInstal
   };
 }
 
+/** A workspace's Simplismart connection, as stored. */
+function aConnection(teamId: string, enterpriseId: string | null): WorkspaceConnection {
+  return {
+    teamId,
+    enterpriseId,
+    tokenCiphertext: 'v1:x',
+    tokenHint: 'eyJh…abcd',
+    tokenExpiresAt: null,
+    orgId: 'org',
+    defaultHostedZone: null,
+    defaultSecretId: null,
+    connectedBy: 'U_ADMIN',
+    connectedAt: T0,
+  };
+}
+
 /** What @slack/oauth hands storeInstallation after an install (seconds for expiry, as Slack gives them). */
 function oauthInstallation(overrides: Partial<Installation> = {}): Installation {
   return {
@@ -84,19 +100,7 @@ describe.each(engines)('installations and what an uninstall removes (%s)', (engi
     });
 
     test('connections and waiting requests by workspace or by org; the history stays', async () => {
-      const connection = (teamId: string, enterpriseId: string | null): WorkspaceConnection => ({
-        teamId,
-        enterpriseId,
-        tokenCiphertext: 'v1:x',
-        tokenHint: 'eyJh…abcd',
-        tokenExpiresAt: null,
-        orgId: 'org',
-        defaultHostedZone: null,
-        defaultSecretId: null,
-        connectedBy: 'U_ADMIN',
-        connectedAt: T0,
-      });
-      for (const [team, org] of [['T1', null], ['GA', 'E1'], ['GB', 'E1'], ['T2', null]] as const) await store.saveConnection(connection(team, org));
+      for (const [team, org] of [['T1', null], ['GA', 'E1'], ['GB', 'E1'], ['T2', null]] as const) await store.saveConnection(aConnection(team, org));
       const waitingA = await create({ teamId: 'GA', enterpriseId: 'E1' });
       const waitingB = await create({ teamId: 'GB', enterpriseId: 'E1' });
       const decided = await create({ teamId: 'GA', enterpriseId: 'E1', state: 'approved', approval: null, expiresAt: null });
@@ -116,19 +120,7 @@ describe.each(engines)('installations and what an uninstall removes (%s)', (engi
     });
 
     test('an org-wide uninstall leaves the workspaces of the org installed on their own', async () => {
-      const connection = (teamId: string): WorkspaceConnection => ({
-        teamId,
-        enterpriseId: 'E1',
-        tokenCiphertext: 'v1:x',
-        tokenHint: 'eyJh…abcd',
-        tokenExpiresAt: null,
-        orgId: 'org',
-        defaultHostedZone: null,
-        defaultSecretId: null,
-        connectedBy: 'U_ADMIN',
-        connectedAt: T0,
-      });
-      for (const team of ['GA', 'GB']) await store.saveConnection(connection(team));
+      for (const team of ['GA', 'GB']) await store.saveConnection(aConnection(team, 'E1'));
       await store.saveInstallation(anInstallation({ key: 'team:GB', teamId: 'GB', enterpriseId: 'E1' }));
       const waitingA = await create({ teamId: 'GA', enterpriseId: 'E1' });
       const waitingB = await create({ teamId: 'GB', enterpriseId: 'E1' });

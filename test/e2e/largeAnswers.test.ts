@@ -80,7 +80,8 @@ test('the process stays responsive: while huge answers stream, commands are answ
   );
   const [command, health] = await Promise.all([runCommand(bot, 'help'), fetch(`${bot.url}/healthz`)]);
   expect(command.status).toBe(200);
-  expect(command.ms).toBeLessThan(1000);
+  // Answered within Slack's 3-second deadline while the answers stream (not a speed target: that is the bench's).
+  expect(command.ms).toBeLessThan(2500);
   expect(health.status).toBe(200);
   expect((await commandReply(bot, slack, 'status')).text).toMatch(/connected/i);
   // Whichever POST met which answer: one outcome unknown (the 201), one failed (the 503).
@@ -88,7 +89,8 @@ test('the process stays responsive: while huge answers stream, commands are answ
     const states = await Promise.all(huge.map(async (id) => (await bot.store.getRequest(id))?.state));
     expect(states.sort()).toEqual(['failed', 'outcome_unknown']);
   }, 6000);
-  expect(simplismart.importRequests().map((r) => r.outcome)).toEqual(['cut', 'cut']);
+  // The local Simplismart notes the cut when it sees the connection close, which may be after the bot moved on.
+  await eventually(() => expect(simplismart.importRequests().map((r) => r.outcome)).toEqual(['cut', 'cut']));
 
   const next = await submitImport('After the flood');
   await settled(next, 'succeeded');

@@ -50,7 +50,9 @@ export type SlackFault =
   /** Another HTTP status (500, 503…) with an optional raw body. */
   | { status: number; body?: string; contentType?: string; delayMs?: number }
   /** Answer normally, but only after this delay. */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Do what the call asks at once, but hold the answer this long (Slack acted; its answer is late). */
+  | { answerAfterMs: number };
 
 /** Full override of a method: return the JSON to answer (`ok: true` is added when absent), or undefined for the default behaviour. */
 export type SlackHandler = (args: Json, call: SlackCall, fake: FakeSlack) => unknown;
@@ -169,6 +171,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let responseUrlUses = new Map<string, number>();
   const waits = new Waits();
 
+  /** Calls whose answer is held (an `answerAfterMs` fault), and for how long. */
+  const held = new WeakMap<SlackCall, number>();
   const send = (res: ServerResponse, call: SlackCall, status: number, body: string, headers: Record<string, string>) => {
     call.status = status;
     try {
@@ -176,9 +180,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     } catch {
       call.response = undefined;
     }
-    res.writeHead(status, { 'content-length': Buffer.byteLength(body).toString(), ...headers });
-    res.end(body);
-    waits.changed();
+    const answer = () => {
+      res.writeHead(status, { 'content-length': Buffer.byteLength(body).toString(), ...headers });
+      res.end(body);
+      waits.changed();
+    };
+    const holdMs = held.get(call);
+    if (holdMs === undefined) answer();
+    else setTimeout(answer, holdMs);
   };
   const sendJson = (res: ServerResponse, call: SlackCall, status: number, body: Json, headers: Record<string, string> = {}) =>
     send(res, call, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
@@ -187,6 +196,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const sendFault = async (res: ServerResponse, call: SlackCall): Promise<boolean> => {
     const fault = faults.get(call.method)?.shift();
     if (fault === undefined) return false;
+    if ('answerAfterMs' in fault) {
+      held.set(call, fault.answerAfterMs);
+      return false;
+    }
     if (fault.delayMs) await delay(fault.delayMs);
     if ('status' in fault) {
       if (fault.status === 429) {

@@ -2,6 +2,7 @@
 // one line that names it and says what it expects, never its value.
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { DEFAULT_CHANNEL_INTERVAL_MS } from './slackRateLimits.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -126,6 +127,7 @@ const envSchema = z
         .min(1, { error: 'must be at least 1' })
         .max(256, { error: 'must be at most 256' }),
     ),
+    SLACK_CHANNEL_INTERVAL_MS: optional(milliseconds(0, 60_000)),
     METRICS_TOKEN: optional(
       pasted(
         z.string().regex(/^[A-Za-z0-9._~+/-]{16,}=*$/, {
@@ -229,6 +231,8 @@ export interface Config {
     appToken: string | undefined;
     /** Base URL of Slack's Web API, ending in `/` (GovSlack, tests). */
     apiUrl: string | undefined;
+    /** Least time between two messages the bot posts to one channel (Slack takes about one a second); 0: not paced. */
+    channelIntervalMs: number;
   };
   http: { port: number; host: string };
   simplismart: {
@@ -295,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       install: installMode(e),
       appToken: e.SLACK_APP_TOKEN,
       apiUrl,
+      channelIntervalMs: e.SLACK_CHANNEL_INTERVAL_MS ?? DEFAULT_CHANNEL_INTERVAL_MS,
     },
     http: { port: e.PORT ?? 3000, host: e.HOST ?? '0.0.0.0' },
     simplismart: {

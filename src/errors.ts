@@ -46,3 +46,17 @@ export class SimplismartAnswerTooLargeError extends AppError {
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
+
+/**
+ * A Slack Web API call not made, or given up, because Slack limits its method in that workspace for
+ * longer than the call may wait (or the call may not wait at all: see rateLimitedClient.ts).
+ */
+export class SlackRateLimitedError extends AppError {
+  constructor(
+    readonly method: string,
+    /** How much longer Slack keeps the method closed, in seconds. */
+    readonly retryAfter: number,
+  ) {
+    super('slack_rate_limited', `Slack limits ${method} in this workspace for ${retryAfter} s more; the call was not made`);
+  }
+}

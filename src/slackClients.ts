@@ -1,12 +1,14 @@
-// The Slack Web API clients and their limits: person-facing calls fail fast, background messages wait
-// out 429s within bounds, and every call gives up after its own timeout. Background clients are kept
-// per workspace (its latest bot token's), a bounded number at once.
-import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
+// The Slack Web API clients and their limits: person-facing calls fail fast, background calls keep to
+// Slack's rate limits waiting outside their background slot (rateLimitedClient.ts), and every call
+// gives up after its own timeout. Background clients are kept per workspace (its latest bot token's), a
+// bounded number at once.
+import type { FetchFunction, WebClient, WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { Workspace } from './domain/workspace.js';
 import { boltLogger, type Logger } from './logger.js';
 import { SLACK_RESULTS, slackBodyResult, slackMethodLabel } from './metrics/labels.js';
 import type { Metrics } from './metrics/metrics.js';
+import { RateLimitedClient, type SlackPacing } from './rateLimitedClient.js';
 import { ClientsByWorkspace, CLIENTS_PER_POOL } from './slackClientPool.js';
 
 /** Where the Web API is, for the SDK: Slack's own unless SLACK_API_URL says otherwise. */
@@ -25,19 +27,19 @@ export function interactiveClientOptions(config: Config, logger: Logger, metrics
   };
 }
 
-/** Messages nobody waits on: 429s are waited out and failures retried, within bounds (not 30 minutes). */
-export function backgroundClient(config: Config, logger: Logger, token: string, metrics?: Metrics): WebClient {
-  return new WebClient(token, {
-    ...apiUrlOption(config),
-    logger: boltLogger(logger),
-    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 30_000, maxRetryTime: 120_000 },
-    fetch: boundedFetch(15_000, metrics),
-  });
+/**
+ * Work nobody waits on, in workspace `teamId`: 429s are waited out and failures retried within bounds
+ * (two minutes, not the SDK's thirty), outside the background slot (see rateLimitedClient.ts).
+ */
+export function backgroundClient(config: Config, logger: Logger, token: string, teamId: string, pacing: SlackPacing): WebClient {
+  return new RateLimitedClient(token, { ...apiUrlOption(config), logger: boltLogger(logger), fetch: boundedFetch(15_000, pacing.metrics) }, teamId, pacing);
 }
 
 /**
  * Background clients, one per workspace, made with its latest bot token: a refreshed token replaces
  * its workspace's client; at most CLIENTS_PER_POOL workspaces, the least recently used dropped first.
+ * The rate limits Slack announced are kept apart from the clients (in `pacing`), so that a new token
+ * or a dropped client forgets none of them.
  */
 export class BackgroundClients {
   private readonly clients: ClientsByWorkspace;
@@ -45,14 +47,14 @@ export class BackgroundClients {
   constructor(
     private readonly config: Config,
     private readonly logger: Logger,
-    private readonly metrics?: Metrics,
+    private readonly pacing: SlackPacing,
     max = CLIENTS_PER_POOL,
   ) {
     this.clients = new ClientsByWorkspace(max);
   }
 
   for(workspace: Workspace, token: string): WebClient {
-    return this.clients.for(workspace.teamId, token, (t) => backgroundClient(this.config, this.logger, t, this.metrics));
+    return this.clients.for(workspace.teamId, token, (t) => backgroundClient(this.config, this.logger, t, workspace.teamId, this.pacing));
   }
 
   get size(): number {

@@ -103,6 +103,13 @@ export const SLACK_RESULTS = {
   network: 'network',
 } as const;
 
+/**
+ * Why a background Slack call waits outside its slot: Slack answered 429 (its Retry-After), its
+ * channel's turn for a message, or a pause before a retry.
+ */
+export const SLACK_PARK_REASONS = ['rate_limited', 'paced', 'retry'] as const;
+export type SlackParkReason = (typeof SLACK_PARK_REASONS)[number];
+
 /** What Slack answered in a 200's body: "ok", its known error code, or "other_error". */
 export function slackBodyResult(body: string): string {
   // Slack writes `ok` first: the common case is told without parsing what may be a large view.

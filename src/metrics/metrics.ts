@@ -7,7 +7,8 @@ import type { RequestState } from '../domain/importRequest.js';
 import { REQUEST_KINDS, type RequestKind } from '../domain/requestKinds.js';
 import type { Logger } from '../logger.js';
 import { withTimeout } from '../withTimeout.js';
-import { kindLabel } from './labels.js';
+import { kindLabel, type SlackParkReason } from './labels.js';
+import type { SlackTier } from '../slackRateLimits.js';
 
 export const METRIC_PREFIX = 'simplismart_slack_';
 
@@ -45,6 +46,9 @@ export class Metrics {
   private readonly simplismartDuration: Histogram<'endpoint' | 'status_class'>;
   private readonly slackCalls: Counter<'method' | 'result'>;
   private readonly slackDuration: Histogram<'method'>;
+  private readonly slackRateLimitedSeconds: Counter<'tier'>;
+  private readonly slackPacedSeconds: Counter;
+  private readonly slackParkedCalls: Counter<'tier' | 'reason'>;
   private readonly storeErrors: Counter<'operation' | 'error'>;
   private readonly ackDuration: Histogram<'type'>;
   private readonly scrapeErrors: Counter<'source'>;
@@ -107,6 +111,23 @@ export class Metrics {
       help: 'Latency of HTTP attempts at Slack Web API methods, until the answer’s headers, by method.',
       labelNames: ['method'],
       buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+      registers,
+    });
+    this.slackRateLimitedSeconds = new Counter({
+      name: `${p}slack_rate_limited_seconds_total`,
+      help: 'Time background Slack calls spent parked (outside any background slot) because Slack answered 429 to their method in their workspace, until its Retry-After, by the method’s rate-limit tier.',
+      labelNames: ['tier'],
+      registers,
+    });
+    this.slackPacedSeconds = new Counter({
+      name: `${p}slack_paced_seconds_total`,
+      help: 'Time background messages spent parked (outside any background slot) waiting for their channel’s turn: at most one message a second per channel.',
+      registers,
+    });
+    this.slackParkedCalls = new Counter({
+      name: `${p}slack_parked_calls_total`,
+      help: 'Waits of background Slack calls outside any background slot, by the method’s rate-limit tier and reason: rate_limited (Slack answered 429), paced (the channel’s turn), retry (after a failure Slack did not act on, or a call safe to repeat).',
+      labelNames: ['tier', 'reason'],
       registers,
     });
     this.storeErrors = new Counter({
@@ -185,6 +206,17 @@ export class Metrics {
   slackCall(method: string, result: string, seconds: number | undefined): void {
     this.slackCalls.inc({ method, result });
     if (seconds !== undefined) this.slackDuration.observe({ method }, seconds);
+  }
+
+  /** A background Slack call begins a wait outside its slot (`tier` and `reason` from fixed sets). */
+  slackParked(tier: SlackTier, reason: SlackParkReason): void {
+    this.slackParkedCalls.inc({ tier, reason });
+  }
+
+  /** That wait ended after `seconds`. */
+  slackParkedFor(tier: SlackTier, reason: SlackParkReason, seconds: number): void {
+    if (reason === 'rate_limited') this.slackRateLimitedSeconds.inc({ tier }, seconds);
+    else if (reason === 'paced') this.slackPacedSeconds.inc(seconds);
   }
 
   storeError(operation: StoreOperation, unavailable: boolean): void {

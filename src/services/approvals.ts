@@ -48,7 +48,7 @@ export class Approvals {
     const current = vote.request;
     const requirement = current.approval;
     if (requirement === null || !quorumReached(vote.approvals.length, requirement)) {
-      await thread.reply(current, `:+1: ${userMention(userId)} approved (${progressText(current, vote.approvals)}).`);
+      await thread.reply(current, `vote:${userId}`, `:+1: ${userMention(userId)} approved (${progressText(current, vote.approvals)}).`);
       await thread.refresh(requestId);
       return { ok: true, text: `Approved. ${progressText(current, vote.approvals)}; the ${wordsOf(current).noun} runs once the rest approve.` };
     }
@@ -65,7 +65,7 @@ export class Approvals {
       return this.late(requestId);
     }
     const names = vote.approvals.map((a) => userMention(a.approverId)).join(', ');
-    await thread.reply(approved, `:white_check_mark: Approved by ${names}.`);
+    await thread.reply(approved, 'approved', `:white_check_mark: Approved by ${names}.`);
     await thread.refresh(requestId);
     // The API call can take its whole timeout; the approver hears back now, the thread tells the rest.
     this.deps.background.run('import', () => this.deps.runner.run(requestId, userId), { requestId, teamId: approved.teamId });
@@ -87,6 +87,7 @@ export class Approvals {
     if (rejected === undefined) return this.late(requestId);
     await thread.reply(
       rejected,
+      'rejected',
       `:no_entry: ${userMention(userId)} rejected ${userMention(rejected.requesterId)}’s ${wordsOf(rejected).noun}: “${escapeMrkdwn(clip(reason, 1000))}”. Use *Edit and submit again* on the card to change it.`,
     );
     await thread.refresh(requestId);
@@ -110,7 +111,7 @@ export class Approvals {
       note: 'cancelled by the requester',
     });
     if (cancelled === undefined) return this.late(requestId);
-    await thread.reply(cancelled, `:heavy_multiplication_x: ${userMention(userId)} cancelled the request.`);
+    await thread.reply(cancelled, 'cancelled', `:heavy_multiplication_x: ${userMention(userId)} cancelled the request.`);
     await thread.refresh(requestId);
     return { ok: true, text: `Cancelled. ${wordsOf(cancelled).nothingWillHappen}` };
   }
@@ -130,6 +131,7 @@ export class Approvals {
     const waited = expired.expiresAt === null ? '' : ` within ${describeExpiry(Math.round((expired.expiresAt - expired.createdAt) / 1000))}`;
     await thread.reply(
       expired,
+      'expired',
       `:alarm_clock: Expired: not approved${waited}. ${userMention(expired.requesterId)}, use *Edit and submit again* on the card to ask again.`,
     );
     await thread.refresh(request.id);

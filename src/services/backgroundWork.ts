@@ -9,6 +9,13 @@
 // ahead of tasks not started yet, to finish. How many tasks may be started at all (holding a slot or
 // waiting outside one) is bounded too, at STARTED_PER_SLOT times the slots: with a fast Simplismart
 // the waits are short, and without that bound every queued task would start as soon as another waits.
+// A task that waits on time alone (a rate limit Slack announced) or on another task's work `park`s:
+// it gives back its slot and its place among the started, so that one workspace's rate-limit storm
+// does not hold everyone's work up.
+//
+// No task holds its slot or its place while it waits for another task: such a wait parks (see `park`).
+// A task that held its slot while awaiting a promise another task shares (a request's thread being
+// opened) could wait forever for that task, parked and needing a slot to come back.
 //
 // The queue lives in memory; what must survive a restart is in the request rows. A request whose
 // launch never ran is `approved` (resumed by the sweeper as a stalled import) or `pending_approval`
@@ -56,6 +63,16 @@ interface Slot {
   away: number;
   /** Whose line the task takes its slot again in, coming back from a wait. */
   tenant: string;
+  /** Its priority, with which it takes a place again after parking. */
+  priority: number;
+  /** Gives back its place among the tasks started; `nothing` while it has none. */
+  admission: () => void;
+  /** It gave its place back to park (see `park`) and has not taken one again. */
+  parked: boolean;
+  /** Its slot (and place, if parked) being taken again: another wait of the task ending meanwhile shares it. */
+  returning: Promise<void> | undefined;
+  /** The task returned: a wait of it that nobody awaited and that comes back later takes nothing. */
+  ended: boolean;
 }
 
 type FairPQueue = PQueue<FairQueue, FairQueueOptions>;
@@ -75,8 +92,13 @@ export class BackgroundWork {
   private readonly tasks = new Set<Promise<void>>();
   /** The tasks not started yet, for the shutdown log; a part of `tasks`, each leaving as it starts. */
   private readonly waiting = new Set<Waiting>();
-  /** Tasks not started yet by workspace; a workspace leaves when its last one starts. */
+  /**
+   * Tasks not started yet, and tasks parked without a place, by workspace: what MAX_WAITING_PER_WORKSPACE
+   * bounds. A workspace leaves when its last one starts or comes back.
+   */
   private readonly waitingBy = new Map<string, number>();
+  /** Tasks parked without a place among the started (see `park`); each leaves as it takes one again. */
+  private parkedCount = 0;
   private readonly slots = new AsyncLocalStorage<Slot>();
   private stopped = false;
 
@@ -125,9 +147,14 @@ export class BackgroundWork {
     return this.waiting.size;
   }
 
-  /** Tasks started and not ended (holding a slot, or waiting on another service outside one). */
+  /** Tasks started and not ended (holding a slot, or waiting on another service outside one, or parked). */
   get running(): number {
     return this.tasks.size - this.waiting.size;
+  }
+
+  /** Tasks parked without a place among the started (see `park`). */
+  get parked(): number {
+    return this.parkedCount;
   }
 
   get concurrency(): number {
@@ -138,7 +165,8 @@ export class BackgroundWork {
    * Queues `task` in the line of the workspace `context.teamId` names (each workspace's line is served
    * in turn); it starts as soon as a slot is free (at once when one is). Its error is logged under
    * `name`, never thrown at the caller. Returns at once: callers ack before or without waiting. False
-   * when it was not queued: the queue is stopping, or the backlog is full (MAX_WAITING_PER_WORKSPACE).
+   * when it was not queued: the queue is stopping, or the backlog is full (MAX_WAITING_PER_WORKSPACE;
+   * parked tasks count as waiting).
    */
   run(name: string, task: () => Promise<unknown>, context: Record<string, unknown> = {}, priority: BackgroundPriority = 'request'): boolean {
     if (this.stopped) {
@@ -146,7 +174,7 @@ export class BackgroundWork {
       return false;
     }
     const tenant = typeof context['teamId'] === 'string' ? context['teamId'] : '';
-    if (priority !== 'decision' && (this.waiting.size >= MAX_WAITING || (this.waitingBy.get(tenant) ?? 0) >= MAX_WAITING_PER_WORKSPACE)) {
+    if (priority !== 'decision' && (this.waiting.size + this.parkedCount >= MAX_WAITING || (this.waitingBy.get(tenant) ?? 0) >= MAX_WAITING_PER_WORKSPACE)) {
       this.logger.warn(
         { task: name, ...context, waiting: this.waiting.size, waitingForWorkspace: this.waitingBy.get(tenant) ?? 0 },
         priority === 'request'
@@ -157,14 +185,13 @@ export class BackgroundWork {
     }
     const waiting: Waiting = { name, context, priority, tenant };
     this.waiting.add(waiting);
-    this.waitingBy.set(tenant, (this.waitingBy.get(tenant) ?? 0) + 1);
+    this.backlog(tenant, 1);
     const tracked = (async () => {
       let slot: Slot;
-      let admission: () => void;
       try {
-        admission = await this.acquire(this.admitted, PRIORITY[priority], tenant, false);
+        const admission = await this.acquire(this.admitted, PRIORITY[priority], tenant, false);
         try {
-          slot = { release: await this.acquire(this.queue, PRIORITY[priority], tenant, false), away: 0, tenant };
+          slot = { release: await this.acquire(this.queue, PRIORITY[priority], tenant, false), away: 0, tenant, priority: PRIORITY[priority], admission, parked: false, returning: undefined, ended: false };
         } catch (error) {
           admission();
           throw error;
@@ -173,9 +200,7 @@ export class BackgroundWork {
         return; // removed by stop(), which logged it
       } finally {
         this.waiting.delete(waiting);
-        const left = (this.waitingBy.get(tenant) ?? 1) - 1;
-        if (left === 0) this.waitingBy.delete(tenant);
-        else this.waitingBy.set(tenant, left);
+        this.backlog(tenant, -1);
       }
       try {
         await this.slots.run(slot, task);
@@ -187,8 +212,9 @@ export class BackgroundWork {
         }
         this.logger.error({ err: error, task: name, ...context }, `background task ${name} failed`);
       } finally {
+        slot.ended = true;
         slot.release();
-        admission();
+        slot.admission();
       }
     })();
     this.tasks.add(tracked);
@@ -198,26 +224,90 @@ export class BackgroundWork {
 
   /**
    * Runs `wait` — something that costs this process no CPU, such as a call to another service — with
-   * the current task's slot given back meanwhile; the task takes a slot again before it goes on. Outside
-   * a task (the sweeper), just runs it.
+   * the current task's slot given back meanwhile; the task takes a slot again before it goes on. It
+   * keeps its place among the tasks started (that bounds the calls in flight). Outside a task (the
+   * sweeper), just runs it. Never for a wait on another task's work: that parks.
    */
   async outside<T>(wait: () => Promise<T>): Promise<T> {
     const slot = this.slots.getStore();
     if (slot === undefined) return wait();
+    this.leave(slot);
+    try {
+      return await wait();
+    } finally {
+      await this.comeBack(slot);
+    }
+  }
+
+  /**
+   * Runs `wait` — a wait on time alone (a rate limit Slack announced) or on work another task started
+   * (a promise tasks share) — with the current task's slot and its place among the tasks started given
+   * back meanwhile, unless it also waits outside on another service then (an import's POST: the place
+   * bounds those calls). Back, it takes a place (in its workspace's line, at its own priority) and then
+   * a slot (ahead of new work) before it goes on. Its place is never held while waiting on another
+   * task, so that task, parked too, always finds one to come back to. While parked it counts against its
+   * workspace's backlog (MAX_WAITING_PER_WORKSPACE). Outside a task, just runs it.
+   */
+  async park<T>(wait: () => Promise<T>): Promise<T> {
+    const slot = this.slots.getStore();
+    if (slot === undefined) return wait();
+    if (slot.away === 0 && !slot.parked) {
+      slot.admission();
+      slot.admission = nothing;
+      slot.parked = true;
+      this.parkedCount += 1;
+      this.backlog(slot.tenant, 1);
+    }
+    this.leave(slot);
+    try {
+      return await wait();
+    } finally {
+      await this.comeBack(slot);
+    }
+  }
+
+  /** A wait of the task begins: the first one gives its slot back. */
+  private leave(slot: Slot): void {
     if (slot.away++ === 0) {
       slot.release();
       slot.release = nothing;
     }
-    try {
-      return await wait();
-    } finally {
-      if (--slot.away === 0) {
-        const release = await this.acquire(this.queue, RESUME_PRIORITY, slot.tenant, true);
-        // Another wait of the same task began meanwhile: it takes the slot again when it ends.
-        if (slot.away > 0) release();
-        else slot.release = release;
-      }
+  }
+
+  /**
+   * A wait of the task ends: when it is the last one out, the task takes a place among the started again
+   * if it gave its own back (parked), then a slot — in that order, so that no slot is held while waiting
+   * for a place. Waits of one task that end together share that one return: a second slot asked for by
+   * the same task could never come while the first is held (with one slot, the task would wait for itself).
+   */
+  private async comeBack(slot: Slot): Promise<void> {
+    if (--slot.away > 0) return;
+    slot.returning ??= this.retake(slot).finally(() => {
+      slot.returning = undefined;
+    });
+    await slot.returning;
+  }
+
+  private async retake(slot: Slot): Promise<void> {
+    if (slot.parked) {
+      const admission = await this.acquire(this.admitted, slot.priority, slot.tenant, true);
+      if (slot.ended) admission();
+      else slot.admission = admission;
+      slot.parked = false;
+      this.parkedCount -= 1;
+      this.backlog(slot.tenant, -1);
     }
+    const release = await this.acquire(this.queue, RESUME_PRIORITY, slot.tenant, true);
+    // Another wait of the same task began meanwhile: it takes the slot again when it ends.
+    if (slot.ended || slot.away > 0) release();
+    else slot.release = release;
+  }
+
+  /** Counts a task waiting to start, or parked, against its workspace's backlog (+1), or takes it off (−1). */
+  private backlog(tenant: string, change: 1 | -1): void {
+    const count = (this.waitingBy.get(tenant) ?? 0) + change;
+    if (count <= 0) this.waitingBy.delete(tenant);
+    else this.waitingBy.set(tenant, count);
   }
 
   /**

@@ -34,10 +34,12 @@ export class AppHome {
    */
   private readonly waiting = new Map<string, NodeJS.Timeout>();
   /**
-   * The publish in progress, by person: the next one starts after it, so the last word is the freshest.
-   * Bound: entries exist only while their publish runs in a background slot (BackgroundWork's limit).
+   * The publish in progress, by person, and whether a change came meanwhile: the publish runs once more
+   * after it (the last word is the freshest), instead of a second task awaiting the first — a task
+   * never waits for another holding its slot (see BackgroundWork). Bound: entries exist only while
+   * their publish runs in a background task (BackgroundWork's limit); each leaves when it ends.
    */
-  private readonly publishing = new Map<string, Promise<void>>();
+  private readonly publishing = new Map<string, { again: boolean }>();
   /** Approver groups' members, by workspace and group; bound: GROUP_CACHE_MAX; eviction: the first stored first, each trusted GROUP_CACHE_MS. */
   private readonly groups = new Map<string, { members: string[]; until: number }>();
   private stopped = false;
@@ -143,22 +145,29 @@ export class AppHome {
     const timer = setTimeout(() => {
       this.waiting.delete(key);
       // The publish itself runs in its queue slot (not before), one at a time per person.
-      this.deps.background.run(
-        'publish a Home tab',
-        () => {
-          const previous = this.publishing.get(key) ?? Promise.resolve();
-          const next = previous.then(() => this.publishQuietly(workspace, userId));
-          this.publishing.set(key, next);
-          return next.finally(() => {
-            if (this.publishing.get(key) === next) this.publishing.delete(key);
-          });
-        },
-        { teamId: workspace.teamId },
-        'refresh',
-      );
+      this.deps.background.run('publish a Home tab', () => this.publishInTurn(workspace, userId, key), { teamId: workspace.teamId }, 'refresh');
     }, this.deps.debounceMs);
     timer.unref();
     this.waiting.set(key, timer);
+  }
+
+  /** Publishes now, or — while this person's Home is being published — has that publish run once more after it. */
+  private async publishInTurn(workspace: Workspace, userId: string, key: string): Promise<void> {
+    const running = this.publishing.get(key);
+    if (running !== undefined) {
+      running.again = true;
+      return;
+    }
+    const turn = { again: false };
+    this.publishing.set(key, turn);
+    try {
+      do {
+        turn.again = false;
+        await this.publishQuietly(workspace, userId);
+      } while (turn.again && !this.stopped);
+    } finally {
+      this.publishing.delete(key);
+    }
   }
 
   /** A refresh nobody asked for: a failure is logged, never thrown (the Home is published again when opened). */

@@ -126,7 +126,7 @@ export class ImportRequests {
       note: `replaced by ${replacement.id}`,
     });
     if (cancelled === undefined) return;
-    await this.deps.thread.reply(cancelled, `:heavy_multiplication_x: Cancelled: replaced by the edited request \`${replacement.id}\`.`);
+    await this.deps.thread.reply(cancelled, 'cancelled', `:heavy_multiplication_x: Cancelled: replaced by the edited request \`${replacement.id}\`.`);
     await this.deps.thread.refresh(oldId);
   }
 }

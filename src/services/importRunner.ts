@@ -129,7 +129,7 @@ export class ImportRunner {
           ? thread.open(importing).then((opened) => {
               current = opened;
             })
-          : thread.reply(importing, wordsOf(importing).sendingLine).then(() => thread.refresh(importing.id))
+          : thread.reply(importing, 'sending', wordsOf(importing).sendingLine).then(() => thread.refresh(importing.id))
       ).catch((error: unknown) => log.warn({ err: error }, 'could not post the importing step'));
 
       // Waiting for the answer costs no CPU: the background slot serves other work meanwhile.
@@ -144,7 +144,7 @@ export class ImportRunner {
         return undefined;
       }
       if (saved.toldEarly) {
-        await thread.reply(saved.request, SAVED_AFTER_DELAY_LINE);
+        await thread.reply(saved.request, 'saved_after_delay', SAVED_AFTER_DELAY_LINE);
         await thread.refresh(requestId);
       } else {
         await thread.announceOutcome(saved.request);

@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { TokenCipher } from '../secrets/tokenCipher.js';
 import { SimplismartClient } from '../simplismart/client.js';
 import { BackgroundClients } from '../slackClients.js';
+import { RateLimits } from '../slackRateLimits.js';
 import type { Store } from '../store/store.js';
 import { ApprovalPolicies } from './approvalPolicies.js';
 import { Approvals } from './approvals.js';
@@ -59,8 +60,9 @@ export function createServices(args: {
   encryptionKey: Buffer;
   sweepIntervalMs: number;
   /**
-   * The Web API client for a workspace's work nobody waits on (bounded retries, 429s waited out). By
-   * default made from the workspace's own bot token; unit tests pass a recording one.
+   * The Web API client for a workspace's work nobody waits on (Slack's rate limits kept, waiting outside
+   * the background slots; bounded retries). By default made from the workspace's own bot token; unit
+   * tests pass a recording one.
    */
   slackFor?: (workspace: Workspace) => Promise<WebClient>;
   /** How long the App Home gathers changes before it is published again (default 300 ms). */
@@ -76,15 +78,26 @@ export function createServices(args: {
   const installations = new Installations(store, cipher, args.scrubber, clock);
   const owner = args.owner ?? processOwnerId();
   const tokens = botTokens({ config, store, installations, logger, owner, metrics: args.metrics });
-  const clients = new BackgroundClients(config, logger, args.metrics);
+  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: true });
+  const pacing = { limits: new RateLimits(config.slack.channelIntervalMs), waits: background, logger, metrics: args.metrics };
+  const clients = new BackgroundClients(config, logger, pacing);
   const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(workspace, await tokens.tokenFor(workspace)));
   const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
-  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: true });
   const clusters = new Clusters(store);
   const home = new AppHome({ store, connections, clusters, slackFor, background, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
   const notifier = new Notifier({ posterFor, logger });
   const links = new SlackLinks(slackFor, logger);
-  const thread = new ImportThread(store, posterFor, links, notifier, logger, { timeoutMs: config.simplismart.timeoutMs }, (request) => home.requestChanged(request));
+  const thread = new ImportThread({
+    store,
+    posters: posterFor,
+    links,
+    notifier,
+    logger,
+    outcomeContext: { timeoutMs: config.simplismart.timeoutMs },
+    clock,
+    waits: background,
+    changed: (request) => home.requestChanged(request),
+  });
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs, metrics: args.metrics });
   const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger, waits: background, owner });
   const policies = new ApprovalPolicies(store);

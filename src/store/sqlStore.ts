@@ -2,7 +2,7 @@
 // moves with their audit trail, votes, snapshots, sweeper listings and migrations. Rows are mapped in
 // rows.ts, run-time SQL pieces built in sqlClauses.ts.
 import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
-import { canTransition, lastDecision, type Approval, type ImportRequest, type RequestEvent, type RequestSnapshot, type RequestState } from '../domain/importRequest.js';
+import { canTransition, lastDecision, type Approval, type ImportRequest, type RequestThread, type RequestEvent, type RequestSnapshot, type RequestState } from '../domain/importRequest.js';
 import type { SlackInstallation } from '../domain/installation.js';
 import type { NamedReference, StoredReference } from '../domain/references.js';
 import type { RequestKind } from '../domain/requestKinds.js';
@@ -35,7 +35,7 @@ import {
 import { filterConditions, insert, leaseConditions, Params, patchAssignments, sqlLimit, upsert } from './sqlClauses.js';
 import type { SqlDriver, SqlExecutor, SqlParams } from './sqlDriver.js';
 import { toWorkspaceSettings, workspaceSettingsSql, type StoredWorkspaceSettings } from './workspaceSettingsRows.js';
-import type { ApprovalVote, NewImportRequest, RefreshClaim, RequestFilter, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
+import type { ApprovalVote, MessageClaim, NewImportRequest, RefreshClaim, RequestFilter, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
 
 /** Thrown inside recordApproval's transaction to undo the version bump of a repeated vote. */
 class DuplicateVote extends Error {}
@@ -343,6 +343,32 @@ export class SqlStore implements Store {
     const assignments = patchAssignments(patch, params);
     if (assignments.length === 0) return;
     await this.#db.run(`UPDATE import_requests SET ${assignments.join(', ')} WHERE id = ${params.add(id)}`, params.values);
+  }
+
+  async claimMessage(requestId: string, key: string, now: number, staleBefore: number): Promise<MessageClaim> {
+    // Each step is a compare-and-set of its own: of two attempts at once, one inserts (or takes over) and the other reads.
+    const inserted = await this.#db.run(
+      'INSERT INTO request_messages (request_id, message_key, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (request_id, message_key) DO NOTHING',
+      [requestId, key, now],
+    );
+    if (inserted > 0) return { claimed: true, retaken: false };
+    const retaken = await this.#db.run(
+      'UPDATE request_messages SET claimed_at = $3 WHERE request_id = $1 AND message_key = $2 AND posted IS NULL AND claimed_at < $4',
+      [requestId, key, now, staleBefore],
+    );
+    if (retaken > 0) return { claimed: true, retaken: true };
+    const rows = await this.#db.query<{ posted: string | null }>('SELECT posted FROM request_messages WHERE request_id = $1 AND message_key = $2', [requestId, key]);
+    const posted = rows[0]?.posted ?? null;
+    return { claimed: false, posted: posted === null ? null : (JSON.parse(posted) as RequestThread) };
+  }
+
+  async recordMessage(requestId: string, key: string, ref: RequestThread): Promise<void> {
+    const posted = JSON.stringify({ channel: ref.channel, ts: ref.ts, ...(ref.root === undefined ? {} : { root: ref.root }) });
+    await this.#db.run('UPDATE request_messages SET posted = $3 WHERE request_id = $1 AND message_key = $2', [requestId, key, posted]);
+  }
+
+  async releaseMessage(requestId: string, key: string): Promise<void> {
+    await this.#db.run('DELETE FROM request_messages WHERE request_id = $1 AND message_key = $2 AND posted IS NULL', [requestId, key]);
   }
 
   async listExpiredPending(now: number, limit: number): Promise<ImportRequest[]> {

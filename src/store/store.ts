@@ -77,6 +77,16 @@ export interface StoreWatcher {
   back(): void;
 }
 
+/** Whether this attempt may post a request's keyed message (see Store.claimMessage). */
+export type MessageClaim =
+  /**
+   * It may: nobody claimed the key, or the claim found had no message recorded and was older than
+   * `staleBefore` (`retaken`: its attempt stopped, or lost Slack's answer, so the message may be there).
+   */
+  | { claimed: true; retaken: boolean }
+  /** Another attempt posted it (`posted`: where), or claimed it lately and has not recorded it (null). */
+  | { claimed: false; posted: RequestThread | null };
+
 export type ApprovalVote =
   /** The vote was counted; `approvals` lists every vote so far, this one included. */
   | { outcome: 'recorded'; request: ImportRequest; approvals: Approval[] }
@@ -184,6 +194,16 @@ export interface Store {
   recordApproval(args: { id: string; approverId: string; at: number; note?: string | null }): Promise<ApprovalVote>;
   /** Changes bookkeeping fields (messages, permalink) without a state change or an audit entry. */
   updateRequest(id: string, patch: RequestPatch): Promise<void>;
+
+  /**
+   * Claims the posting of request `requestId`'s message `key` at `now`, once across attempts and
+   * replicas (see MessageClaim). A claim with no message recorded, made before `staleBefore`, is taken over.
+   */
+  claimMessage(requestId: string, key: string, now: number, staleBefore: number): Promise<MessageClaim>;
+  /** Records where the claimed message `key` of the request landed (its thread's root too, for a reply). */
+  recordMessage(requestId: string, key: string, ref: RequestThread): Promise<void>;
+  /** Gives back a claim whose message was certainly not posted (Slack refused it), so that a later attempt may. */
+  releaseMessage(requestId: string, key: string): Promise<void>;
 
   /** Pending requests whose expiry has passed. */
   listExpiredPending(now: number, limit: number): Promise<ImportRequest[]>;

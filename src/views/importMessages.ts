@@ -125,6 +125,14 @@ export function parentMessage(
   return slackMessage(`${status.label}: ${words.title(request)} (${request.id})`, [section(line), context(`Request ${code(request.id)} · ${where}`)]);
 }
 
+/** Said above a message posted a second time because Slack's answer to the first never arrived. */
+export const SENT_AGAIN_NOTE = ':repeat: Sent again: Slack did not confirm an earlier copy of this message, so it may appear twice.';
+
+/** `message` posted once more after its first copy's answer was lost: said so first (never cut by the 50-block limit). */
+export function sentAgain(message: SlackMessage): SlackMessage {
+  return slackMessage(message.text, [context(SENT_AGAIN_NOTE), ...message.blocks]);
+}
+
 export function submittedLine(request: ImportRequest): string {
   const words = wordsOf(request);
   const base = `:memo: ${userMention(request.requesterId)} submitted the ${words.nounPhrase(words.summary(request))}.`;

@@ -19,7 +19,7 @@ export interface ContractTarget {
 /** Beyond 2^31 on purpose: BIGINT columns must come back as exact numbers. */
 const T0 = 1_900_000_000_000;
 
-const DATA_TABLES = ['request_events', 'request_approvals', 'import_requests', 'approval_policies', 'workspace_connections', 'workspace_references', 'store_health'];
+const DATA_TABLES = ['request_events', 'request_approvals', 'request_messages', 'import_requests', 'approval_policies', 'workspace_connections', 'workspace_references', 'store_health'];
 
 export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: () => Promise<ContractTarget>): void {
   describe(`Store contract (${engine})`, () => {
@@ -823,6 +823,41 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
           await store.updateRequest(request.id, { outcome });
           expect((await store.getRequest(request.id))?.outcome).toStrictEqual(outcome);
         }
+      });
+    });
+
+    describe('keyed messages (claimMessage, recordMessage, releaseMessage)', () => {
+      const STALE = T0 - 1;
+
+      test('claimed once; recorded, every later claim finds where it landed (a reply keeps its thread’s root)', async () => {
+        const request = await create();
+        expect(await store.claimMessage(request.id, 'outcome:succeeded', T0, STALE)).toEqual({ claimed: true, retaken: false });
+        expect(await store.claimMessage(request.id, 'outcome:succeeded', T0 + 1, STALE)).toEqual({ claimed: false, posted: null });
+        await store.recordMessage(request.id, 'outcome:succeeded', { channel: 'C1', ts: '2.2', root: '1.1' });
+        expect(await store.claimMessage(request.id, 'outcome:succeeded', T0 + 2, T0 + 2)).toEqual({ claimed: false, posted: { channel: 'C1', ts: '2.2', root: '1.1' } });
+        // Another key, or another request, is a message of its own.
+        expect(await store.claimMessage(request.id, 'parent', T0, STALE)).toEqual({ claimed: true, retaken: false });
+        expect(await store.claimMessage((await create()).id, 'outcome:succeeded', T0, STALE)).toEqual({ claimed: true, retaken: false });
+      });
+
+      test('a claim left unrecorded since before `staleBefore` is taken over once; a released one is free again', async () => {
+        const request = await create();
+        await store.claimMessage(request.id, 'parent', T0, STALE);
+        expect(await store.claimMessage(request.id, 'parent', T0 + 10, T0)).toEqual({ claimed: false, posted: null });
+        expect(await store.claimMessage(request.id, 'parent', T0 + 20, T0 + 1)).toEqual({ claimed: true, retaken: true });
+        expect(await store.claimMessage(request.id, 'parent', T0 + 30, T0 + 1)).toEqual({ claimed: false, posted: null });
+        await store.releaseMessage(request.id, 'parent');
+        expect(await store.claimMessage(request.id, 'parent', T0 + 40, STALE)).toEqual({ claimed: true, retaken: false });
+        // A recorded message is never released, nor taken over however old.
+        await store.recordMessage(request.id, 'parent', { channel: 'C1', ts: '1.1' });
+        await store.releaseMessage(request.id, 'parent');
+        expect(await store.claimMessage(request.id, 'parent', T0 + 10_000_000, T0 + 5_000_000)).toEqual({ claimed: false, posted: { channel: 'C1', ts: '1.1' } });
+      });
+
+      test('of 20 concurrent claims of one message exactly one wins', async () => {
+        const request = await create();
+        const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimMessage(request.id, 'card', T0, STALE)));
+        expect(claims.filter((c) => c.claimed)).toHaveLength(1);
       });
     });
 

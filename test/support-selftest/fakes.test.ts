@@ -159,6 +159,33 @@ describe('fakeSlack with the real WebClient', () => {
     await expect(client.chat.postMessage({ channel: 'C0', text: 'd' })).resolves.toMatchObject({ ok: true });
   });
 
+  it('limits a method for one workspace’s tokens (429, Retry-After, nothing done) for a while; loses an answer after doing the call', async () => {
+    const other = await startFakeSlack({
+      teams: { T0LIMITED: {}, T0FREE: {} },
+      tokens: { 'xoxb-limited': { teamId: 'T0LIMITED' }, 'xoxb-free': { teamId: 'T0FREE' } },
+      channels: { C0LIM: { team_id: 'T0LIMITED' }, C0FREE: { team_id: 'T0FREE' } },
+    });
+    try {
+      const as = (token: string) => new WebClient(token, { slackApiUrl: other.apiUrl, rejectRateLimitedCalls: true, retryConfig: { retries: 0 }, logger: silent });
+      other.rateLimit('chat.postMessage', { teamId: 'T0LIMITED', retryAfterSeconds: 3, forMs: 300 });
+      await expect(as('xoxb-limited').chat.postMessage({ channel: 'C0LIM', text: 'held' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 3 });
+      await expect(as('xoxb-free').chat.postMessage({ channel: 'C0FREE', text: 'free' })).resolves.toMatchObject({ ok: true });
+      await expect(as('xoxb-limited').chat.update({ channel: 'C0LIM', ts: '1.1', text: 'another method' })).resolves.toMatchObject({ ok: true });
+      expect(other.messages().map((m) => m.text)).not.toContain('held');
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      await expect(as('xoxb-limited').chat.postMessage({ channel: 'C0LIM', text: 'later' })).resolves.toMatchObject({ ok: true });
+
+      other.failNext('chat.postMessage', { answerLost: true });
+      await expect(as('xoxb-free').chat.postMessage({ channel: 'C0FREE', text: 'lost' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+      expect(other.messages().map((m) => m.text)).toContain('lost');
+      const last = other.callsTo('chat.postMessage').at(-1)!;
+      expect(last.lost).toBe(true);
+      expect(last.status).toBeUndefined();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses a message with more than 13 000 characters of block text, as Slack does (msg_blocks_too_long)', async () => {
     // Four sections of 3000 characters, a context and a button: 12 000 + 1000 + 8 = 13 008.
     const blocks = (contextChars: number) => [

@@ -114,6 +114,9 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     DATA_DIR: tempDir ?? tmpdir(),
     LOG_LEVEL: 'debug',
     SHUTDOWN_GRACE_MS: '5000',
+    // The local Slack takes any number of messages a second: tests do not wait for a channel's turn
+    // unless they say so (test/e2e/slackRateLimits.test.ts keeps Slack's one a second).
+    SLACK_CHANNEL_INTERVAL_MS: '0',
     ...options.env,
   });
   const logs: string[] = [];

@@ -39,6 +39,8 @@ export interface SlackCall {
   status?: number;
   /** JSON answered (set once answered; undefined for non-JSON fault bodies). */
   response?: Json;
+  /** The call was carried out, but its answer never left: the connection was cut (fault `answerLost`). */
+  lost?: boolean;
 }
 
 /** A one-shot fault for the next call of a method. */
@@ -52,7 +54,17 @@ export type SlackFault =
   /** Answer normally, but only after this delay. */
   | { delayMs: number }
   /** Do what the call asks at once, but hold the answer this long (Slack acted; its answer is late). */
-  | { answerAfterMs: number };
+  | { answerAfterMs: number }
+  /** Carry the call out (a message is posted), then cut the connection instead of answering: the caller cannot know. */
+  | { answerLost: true };
+
+/** Slack limiting one method for one workspace for a while (see FakeSlack.rateLimit). */
+export interface SlackRateLimit {
+  teamId: string;
+  retryAfterSeconds: number;
+  /** How long from now every call of the method with the workspace's tokens is refused. */
+  forMs: number;
+}
 
 /** Full override of a method: return the JSON to answer (`ok: true` is added when absent), or undefined for the default behaviour. */
 export type SlackHandler = (args: Json, call: SlackCall, fake: FakeSlack) => unknown;
@@ -102,6 +114,12 @@ export interface FakeSlack {
   setRedirectUri(url: string): void;
   /** Queue a one-shot fault for the next call of `method` (faults apply in order). */
   failNext(method: string, fault: SlackFault): void;
+  /**
+   * Slack limiting `method` in workspace `teamId` for `forMs` from now: every call of it with a token
+   * that speaks for that workspace answers HTTP 429 with `Retry-After: retryAfterSeconds`, and is not
+   * carried out; other workspaces' calls are answered as usual. Forgotten by reset().
+   */
+  rateLimit(method: string, limit: SlackRateLimit): void;
   /** Replace the behaviour of a method until reset (or `offCall`). */
   onCall(method: string, handler: SlackHandler): void;
   offCall(method: string): void;
@@ -167,6 +185,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const calls: SlackCall[] = [];
   const transcript: string[] = [];
   let faults = new Map<string, SlackFault[]>();
+  let limits: Array<{ method: string; teamId: string; retryAfterSeconds: number; until: number }> = [];
+  /** Answers never sent: the call is carried out and its connection cut (fault `answerLost`). */
+  const losing = new WeakSet<ServerResponse>();
   let handlers = new Map<string, SlackHandler>();
   let responseUrlUses = new Map<string, number>();
   const waits = new Waits();
@@ -174,6 +195,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   /** Calls whose answer is held (an `answerAfterMs` fault), and for how long. */
   const held = new WeakMap<SlackCall, number>();
   const send = (res: ServerResponse, call: SlackCall, status: number, body: string, headers: Record<string, string>) => {
+    if (losing.has(res)) {
+      call.lost = true;
+      res.destroy();
+      waits.changed();
+      return;
+    }
     call.status = status;
     try {
       call.response = JSON.parse(body);
@@ -200,6 +227,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       held.set(call, fault.answerAfterMs);
       return false;
     }
+    if ('answerLost' in fault) {
+      losing.add(res);
+      return false; // carried out as usual; `send` cuts the connection instead of answering
+    }
     if (fault.delayMs) await delay(fault.delayMs);
     if ('status' in fault) {
       if (fault.status === 429) {
@@ -217,6 +248,18 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return true;
     }
     return false; // a delay alone: answered normally
+  };
+
+  /** Answers 429 when Slack limits this call's method in its token's workspace now; false otherwise. */
+  const sendRateLimited = (res: ServerResponse, call: SlackCall): boolean => {
+    const now = Date.now();
+    limits = limits.filter((l) => l.until > now);
+    const caller = limits.some((l) => l.method === call.method) ? slack.authenticate(call.token) : undefined;
+    if (caller === undefined || 'error' in caller) return false;
+    const limit = limits.find((l) => l.method === call.method && caller.teamId === l.teamId);
+    if (limit === undefined) return false;
+    sendJson(res, call, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limit.retryAfterSeconds) });
+    return true;
   };
 
   /** POST /response/<id>: accepted up to RESPONSE_URL_MAX_USES times, as Slack does. */
@@ -282,6 +325,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     calls.push(call);
     transcript.push(`${call.method} ${parseError ? raw : JSON.stringify(args)}`);
 
+    if (sendRateLimited(res, call)) return;
     if (await sendFault(res, call)) return;
     const handler = handlers.get(call.method);
     if (handler) {
@@ -319,7 +363,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       ? '(no calls)'
       : calls
           .map((c) => {
-            const outcome = c.status === undefined ? 'pending' : c.status !== 200 ? `HTTP ${c.status}` : c.response?.ok ? 'ok' : `error: ${String(c.response?.error)}`;
+            const outcome = c.lost === true ? 'answer lost' : c.status === undefined ? 'pending' : c.status !== 200 ? `HTTP ${c.status}` : c.response?.ok ? 'ok' : `error: ${String(c.response?.error)}`;
             return `  ${c.method} → ${outcome}`;
           })
           .join('\n');
@@ -356,6 +400,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       calls.length = 0;
       slack.reset();
       faults = new Map();
+      limits = [];
       handlers = new Map();
       responseUrlUses = new Map();
     },
@@ -403,6 +448,9 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     failNext(method, fault) {
       faults.set(method, [...(faults.get(method) ?? []), fault]);
+    },
+    rateLimit(method, { teamId, retryAfterSeconds, forMs }) {
+      limits.push({ method, teamId, retryAfterSeconds, until: Date.now() + forMs });
     },
     onCall(method, handler) {
       handlers.set(method, handler);

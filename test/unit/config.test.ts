@@ -45,7 +45,7 @@ describe('defaults', () => {
   it('needs only the two Slack values', () => {
     const config = loadConfig(base);
     expect(config).toEqual({
-      slack: { signingSecret: SIGNING_VALUE, install: { mode: 'single', botToken: BOT_TOKEN }, appToken: undefined, apiUrl: undefined },
+      slack: { signingSecret: SIGNING_VALUE, install: { mode: 'single', botToken: BOT_TOKEN }, appToken: undefined, apiUrl: undefined, channelIntervalMs: 1000 },
       http: { port: 3000, host: '0.0.0.0' },
       simplismart: { apiUrl: 'https://api.app.simplismart.ai', timeoutMs: 30_000, fallback: undefined },
       database: { url: 'sqlite:./data/simplismart-slack.db', engine: 'sqlite' },
@@ -87,8 +87,9 @@ describe('defaults', () => {
       LOG_LEVEL: 'debug',
       SHUTDOWN_GRACE_MS: '0',
       BACKGROUND_CONCURRENCY: '3',
+      SLACK_CHANNEL_INTERVAL_MS: '0',
     });
-    expect(config.slack).toEqual({ signingSecret: SIGNING_VALUE, install: { mode: 'single', botToken: BOT_TOKEN }, appToken: APP_TOKEN, apiUrl: 'http://127.0.0.1:9999/api/' });
+    expect(config.slack).toEqual({ signingSecret: SIGNING_VALUE, install: { mode: 'single', botToken: BOT_TOKEN }, appToken: APP_TOKEN, apiUrl: 'http://127.0.0.1:9999/api/', channelIntervalMs: 0 });
     expect(config.http).toEqual({ port: 8080, host: '127.0.0.1' });
     expect(config.simplismart).toEqual({ apiUrl: 'http://127.0.0.1:9998', timeoutMs: 5000, fallback: { token: SIMPLISMART_TOKEN, orgId: ORG } });
     expect(config.database).toEqual({ url: `postgres://bot:${DB_PASSWORD}@db:5432/bot`, engine: 'postgres' });
@@ -126,6 +127,8 @@ describe('one line per missing or malformed variable, naming it and what it expe
     ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: '0' }, /at least 1/],
     ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: 'many' }, /number of tasks/],
     ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: '2.5' }, /whole number of tasks/],
+    ['SLACK_CHANNEL_INTERVAL_MS', { SLACK_CHANNEL_INTERVAL_MS: '-1' }, /at least 0 ms/],
+    ['SLACK_CHANNEL_INTERVAL_MS', { SLACK_CHANNEL_INTERVAL_MS: '1s' }, /number of milliseconds/],
     ['METRICS_TOKEN', { METRICS_TOKEN: 'Zqx7-short' }, /at least 16 letters, digits or -\._~\+\/ \(openssl rand -hex 32\)/],
     ['METRICS_TOKEN', { METRICS_TOKEN: 'Zqx7 metrics token with spaces' }, /at least 16/],
     ['METRICS_TOKEN', { METRICS_TOKEN: `Bearer ${METRICS_TOKEN}` }, /at least 16/],

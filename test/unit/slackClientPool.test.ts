@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger, SecretScrubber } from '../../src/logger.js';
 import { boundBoltClients, ClientsByWorkspace } from '../../src/slackClientPool.js';
 import { BackgroundClients } from '../../src/slackClients.js';
+import { RateLimits } from '../../src/slackRateLimits.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 
 setFlagsFromString('--expose-gc');
@@ -51,7 +52,8 @@ describe('BackgroundClients', () => {
   const logger = createLogger({ level: 'silent', scrubber: new SecretScrubber(), destination: { write: () => undefined } });
 
   test('keyed by workspace: a refreshed token replaces the workspace’s client instead of adding one', () => {
-    const clients = new BackgroundClients(config, logger, undefined, 2);
+    const pacing = { limits: new RateLimits(), waits: { park: <T>(wait: () => Promise<T>) => wait() }, logger };
+    const clients = new BackgroundClients(config, logger, pacing, 2);
     const acme = { teamId: 'T0ACME', enterpriseId: null };
     const first = clients.for(acme, 'xoxe.xoxb-acme-1');
     expect(clients.for(acme, 'xoxe.xoxb-acme-1')).toBe(first);

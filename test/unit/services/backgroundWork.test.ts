@@ -227,3 +227,129 @@ test('bounded in all: past MAX_WAITING tasks waiting, work of any workspace is r
   g.open();
   expect(await work.drain(10_000)).toBe(true);
 });
+
+describe('park: waiting on time alone (a rate limit) or on another task, holding neither slot nor place', () => {
+  test('a workspace whose calls Slack holds back fills no places: another workspace’s task starts and ends while they wait', async () => {
+    // One slot, so STARTED_PER_SLOT places: more parked tasks than that would block every start if they kept them.
+    const { work } = aQueue(1);
+    const retryAfter = gate();
+    const order: string[] = [];
+    const parkedTasks = 2 * STARTED_PER_SLOT;
+    for (let i = 0; i < parkedTasks; i++) {
+      work.run(
+        `A${i}`,
+        async () => {
+          await work.park(() => retryAfter.promise);
+          order.push(`A${i}`);
+        },
+        { teamId: 'A' },
+      );
+    }
+    for (let i = 0; i < 5; i++) await tick();
+    expect(work.parked).toBe(parkedTasks);
+    work.run('B', async () => void order.push('B'), { teamId: 'B' });
+    for (let i = 0; i < 5; i++) await tick();
+    expect(order).toEqual(['B']);
+    retryAfter.open();
+    expect(await work.drain(1000)).toBe(true);
+    expect(order).toHaveLength(parkedTasks + 1);
+    expect(work.parked).toBe(0);
+  });
+
+  test('parked tasks count against their workspace’s backlog: past it, its new work is refused; another workspace’s is not', async () => {
+    const { work } = aQueue(1);
+    const retryAfter = gate();
+    const hold = gate();
+    work.run('hold', () => hold.promise, { teamId: 'B' });
+    await tick();
+    for (let i = 0; i < MAX_WAITING_PER_WORKSPACE; i++) work.run('A', () => work.park(() => retryAfter.promise), { teamId: 'A' });
+    hold.open();
+    for (let i = 0; i < 50; i++) await tick();
+    expect(work.parked).toBeGreaterThan(STARTED_PER_SLOT);
+    expect(work.run('one too many', async () => undefined, { teamId: 'A' })).toBe(false);
+    expect(work.run('another workspace', async () => undefined, { teamId: 'B' })).toBe(true);
+    retryAfter.open();
+    expect(await work.drain(5000)).toBe(true);
+  });
+
+  test('tasks waiting on a task that parked (a thread being opened) park too: with one slot, none of them waits forever', async () => {
+    const { work } = aQueue(1);
+    const retryAfter = gate();
+    let shared: Promise<string> | undefined;
+    const done: string[] = [];
+    // The first task opens the "thread" and is rate-limited while doing it.
+    work.run('opens', async () => {
+      shared = (async () => {
+        await work.park(() => retryAfter.promise);
+        return 'thread';
+      })();
+      done.push(`opener: ${await shared}`);
+    });
+    await tick();
+    // More steps of the same request than there are places, each needing that thread.
+    for (let i = 0; i < STARTED_PER_SLOT + 2; i++) work.run(`step ${i}`, async () => void done.push(`step ${i}: ${await work.park(() => shared!)}`));
+    for (let i = 0; i < 10; i++) await tick();
+    retryAfter.open();
+    expect(await work.drain(2000)).toBe(true);
+    expect(done).toHaveLength(STARTED_PER_SLOT + 3);
+  });
+
+  test('two waits of one task ending while another task holds the one slot come back on one slot: nothing waits for itself, no slot leaks', async () => {
+    const { work } = aQueue(1);
+    const post = gate();
+    const ready = gate();
+    const holder = gate();
+    const order: string[] = [];
+    work.run('import', async () => {
+      // The POST (outside) and, meanwhile, a step of its thread that parks once the POST's answer is back.
+      const sent = work.outside(() => post.promise).then(() => order.push('answer saved'));
+      const told = ready.promise.then(async () => {
+        await work.park(() => tick());
+        order.push('told');
+      });
+      await Promise.all([sent, told]);
+    });
+    work.run('holder', () => holder.promise);
+    for (let i = 0; i < 5; i++) await tick();
+    // The holder has the slot. The POST's answer comes (the import asks for its slot back); then the
+    // step parks and its wait ends too, while that first return is still waiting for the slot.
+    post.open();
+    for (let i = 0; i < 5; i++) await tick();
+    ready.open();
+    for (let i = 0; i < 5; i++) await tick();
+    holder.open();
+    expect(await work.drain(1000)).toBe(true);
+    expect(order.sort()).toEqual(['answer saved', 'told']);
+    // Still exactly one slot: two tasks after it run one at a time, and both run.
+    const running: number[] = [];
+    let now = 0;
+    for (const name of ['a', 'b']) {
+      work.run(name, async () => {
+        running.push((now += 1));
+        await tick();
+        now -= 1;
+      });
+    }
+    expect(await work.drain(1000)).toBe(true);
+    expect(running).toEqual([1, 1]);
+  });
+
+  test('back from parking, a task takes its slot again before tasks not started', async () => {
+    const { work } = aQueue(1);
+    const retryAfter = gate();
+    const order: string[] = [];
+    work.run('limited', async () => {
+      order.push('limited calls');
+      await work.park(() => retryAfter.promise);
+      order.push('limited goes on');
+    });
+    work.run('second', async () => {
+      order.push('second starts');
+      retryAfter.open();
+      await tick();
+    });
+    work.run('third', async () => void order.push('third starts'));
+    await work.drain(1000);
+    expect(order).toEqual(['limited calls', 'second starts', 'limited goes on', 'third starts']);
+  });
+});

@@ -137,8 +137,8 @@ describe('a message never posted twice unmarked', () => {
       bot.clock.now(),
     );
     try {
-      // The parent takes Slack a second and a half to answer: meanwhile the second replica launches it too (the sweeper would).
-      slack.failNext('chat.postMessage', { delayMs: 1500 });
+      // The parent takes Slack three seconds to answer: meanwhile the second replica launches it too (the sweeper would).
+      slack.failNext('chat.postMessage', { delayMs: 3000 });
       const id = await importFrom(bot, slack, { teamId: TEAM, userId: ALICE, channelId: CHANNEL }, 'Launched twice');
       await eventually(() => expect(slack.callsTo('chat.postMessage')).toHaveLength(1));
       const stored = (await bots[1]!.store.getRequest(id)) as ImportRequest;
@@ -149,18 +149,19 @@ describe('a message never posted twice unmarked', () => {
       await eventually(async () => {
         request = await bot.store.getRequest(id);
         expect(request?.cards).toHaveLength(1);
-      }, 5000);
-      await bot.services.background.drain(3000);
-      const parents = slack.messages().filter((m) => m.channel === CHANNEL && m.thread_ts === undefined);
+      }, 15_000);
+      await bot.services.background.drain(10_000);
+      // This request's parent (an earlier test's import may still be finishing in the same channel).
+      const parents = slack.messages().filter((m) => m.channel === CHANNEL && m.thread_ts === undefined && String(m.text).includes(id));
       expect(parents).toHaveLength(1);
       const inThread = slack.messages().filter((m) => m.thread_ts === request!.thread!.ts);
       // The "submitted" line and the approval card, once each.
       expect(inThread).toHaveLength(2);
       // The launch run again later finds everything posted: nothing more.
       await bots[1]!.services.requests.launch((await bots[1]!.store.getRequest(id))!);
-      expect(slack.messages().filter((m) => m.channel === CHANNEL)).toHaveLength(3);
+      expect(slack.messages().filter((m) => m.channel === CHANNEL && (String(m.text).includes(id) || m.thread_ts === request!.thread!.ts))).toHaveLength(3);
     } finally {
       await bot.store.saveApprovalPolicy(TEAM, { required: false, approverUserIds: [], approverGroupIds: [], approvalsNeeded: 1, expirySeconds: 3600, approvalsChannelId: null, nodeGroupsApproval: 'same' }, ADMIN, bot.clock.now());
     }
-  });
+  }, 40_000);
 });

@@ -32,6 +32,13 @@ describe('a valid file', () => {
     expect(read.policy.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
+  test("the README's example is this file, byte for byte", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Guardrails as code (policy file)'));
+    const block = /### A complete example\n\n```yaml\n([\s\S]*?)```\n/.exec(section)?.[1];
+    expect(block).toBe(readFileSync(join(ROOT, 'test/fixtures/policy/example.yaml'), 'utf8'));
+  });
+
   test('one value, a list and not: read alike', () => {
     const read = readPolicy(rule('    when:\n      provider: aws\n      region: [us-*, eu-*]\n      channel: { not: [C0AAAAAAA] }\n    allow: true\n'));
     if (!read.ok) throw new Error(JSON.stringify(read.problems));

@@ -34,6 +34,7 @@ test.each([
   ['build', ['run', 'build'], '`npm run build`'],
   ['test', ['test', '--', '--listTests'], '`npm test`'],
   ['start', ['start'], '`npm start`'],
+  ['policy', ['run', 'policy', '--', 'check', 'policy.yaml'], '`npm run policy`'],
 ])('npm %s on Node 22.18.0: one line, exit 1, nothing run', async (_name, args, command) => {
   const { code, stdout, stderr } = await npm(args);
   expect(code).toBe(1);
@@ -53,10 +54,11 @@ test.each([
   expect(ownLines(stderr)).toEqual([expect.stringMatching(/needs Node\.js 22\.19 or later; .* node_modules\/\.bin\/node does not run on this machine \(ENOENT; /)]);
 });
 
-test('those are all the scripts, with bench (which starts with `npm run build`, checked above)', () => {
+test('those are all the scripts, with bench (which starts with `npm run build`, checked above) and policy (which starts with the build check, as `npm start` does)', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  expect(Object.keys(scripts).sort()).toEqual(['bench', 'build', 'lint', 'prestart', 'start', 'test', 'typecheck']);
+  expect(Object.keys(scripts).sort()).toEqual(['bench', 'build', 'lint', 'policy', 'prestart', 'start', 'test', 'typecheck']);
   expect(scripts.bench).toMatch(/^npm run build && /);
+  expect(scripts.policy).toBe('node scripts/build.js --if-stale && node dist/cli/policy.js');
 });
 
 describe('npm start with the compiler installed (a checkout after `npm ci`)', () => {

@@ -29,6 +29,7 @@ export function helpMessage(unknown?: string): SlackMessage {
     '• `/simplismart disconnect` — (admins) remove the stored token',
     '• `/simplismart approvals` — see the approval policy; admins can change it',
     '• `/simplismart nodegroups [cluster]` — add node groups to a cluster (one imported here, by name, or any by its UUID)',
+    '• `/simplismart nodes &lt;kubectl output&gt;` — paste what `kubectl get nodes --show-labels` prints (or one node’s `-o json`; the command holds about 4,000 characters): the node groups your nodes make, the nodes still missing the Simplismart label and the commands that add it; only you see it, nothing is sent',
     '• `/simplismart clusters` — the clusters imported through the bot here; `/simplismart clusters <name or UUID>` — one, with its history of changes',
     '• `/simplismart references` — the names given to hosted zones, secrets and tool catalogs (offered in the import form); admins can change them',
     '• `/simplismart history` — recent requests; `/simplismart history <request id>` — one request’s full audit trail',

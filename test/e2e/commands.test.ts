@@ -1,12 +1,13 @@
 // `/simplismart help | status | connect | disconnect`, the channel fallbacks, Slack's refusals (429,
 // expired trigger), payloads the app does not know, listener failures and the health routes — all
 // over signed HTTP against the real bot, the fake Slack and the fake Simplismart.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { maskToken } from '../../src/domain/workspaceConnection.js';
 import { openStore } from '../../src/store/openStore.js';
 import { commandReply, connectWorkspace, eventually, pause, rawRows, responseTo, runCommand, submitModal, textOf, type TestBot } from '../support/bot.js';
+import { messageBlocksError } from '../support/blockKitRules.js';
 import { simplismartFaults } from '../support/fakeSimplismart.js';
 import { ADMIN, ALICE, BOB, CHANNEL, fakeJwt, HOSTED_ZONE, ORG, ORG_TWO, SECRET_ID, TEAM, validImportValues } from '../support/fixtures.js';
 import { blockActions, blockSuggestion, newTriggerId, viewClosed, viewSubmission } from '../support/slackRequests.js';
@@ -79,6 +80,56 @@ describe('/simplismart help and unknown subcommands', () => {
     expect(text).toContain('/simplismart status');
     expect(slack.callsTo('views.open')).toHaveLength(0);
     expect(await requests()).toHaveLength(before);
+  });
+});
+
+/** A fixture of test/fixtures/nodes/, as Slack sends a command's text: `&`, `<` and `>` escaped. */
+const pasted = (file: string) =>
+  readFileSync(new URL(`../fixtures/nodes/${file}`, import.meta.url), 'utf8').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+describe('/simplismart nodes', () => {
+  /** The ephemeral answer, checked against Block Kit's rules; nothing else was posted or opened. */
+  async function nodesReply(text: string): Promise<Json> {
+    const reply = await commandReply(bot, slack, text);
+    expect(reply.response_type).toBe('ephemeral');
+    expect(messageBlocksError(reply.blocks as Json[])).toBeUndefined();
+    expect(slack.callsTo('views.open')).toHaveLength(0);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+    return reply;
+  }
+
+  test('an EKS `--show-labels` paste: the pools, what each becomes, the findings and the commands in code blocks', async () => {
+    const before = (await requests()).length;
+    const sent = simplismart.requests.length;
+    const paste = pasted('eks-show-labels.txt');
+    expect(paste.length).toBeLessThan(4000);
+    const reply = await nodesReply(`nodes\n${paste}`);
+    const text = textOf(reply);
+    expect(reply.text).toMatch(/^Node groups from 6 nodes: 3 proposed/);
+    for (const pool of ['`gpu-a10g`', '`gpu-spot`', '`system`', '`g5.2xlarge`', '`nvidia-a10g`', '`SPOT`']) expect(text).toContain(pool);
+    expect(text).toContain(
+      "```\\nkubectl label nodes -l 'eks.amazonaws.com/nodegroup=system,!simplismart.ai/node-pool-name' simplismart.ai/node-pool-name=system\\n```",
+    );
+    expect(text).toContain('aws eks update-nodegroup-config --cluster-name &lt;cluster&gt; --nodegroup-name system');
+    // A preflight only: nothing stored, nothing sent to Simplismart.
+    expect((await requests()).length).toBe(before);
+    expect(simplismart.requests).toHaveLength(sent);
+  });
+
+  test('a list of Pods is refused with what is wrong and what to paste', async () => {
+    const reply = await nodesReply(`nodes ${pasted('pods.json')}`);
+    const text = textOf(reply);
+    expect(text).toContain('not Nodes');
+    expect(text).toContain('kubectl get nodes --show-labels');
+    expect(text).toContain('about 4,000 characters');
+  });
+
+  test('no text: what to paste, and how much the command holds', async () => {
+    const reply = await nodesReply('nodes');
+    const text = textOf(reply);
+    expect(text).toContain('kubectl get nodes --show-labels');
+    expect(text).toContain('-o json');
+    expect(text).toContain('about 4,000 characters');
   });
 });
 

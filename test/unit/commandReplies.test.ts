@@ -94,7 +94,7 @@ describe('simple replies', () => {
 
   it('help lists every command', () => {
     const text = allText(helpMessage());
-    expect(SUBCOMMANDS).toEqual(expect.arrayContaining(['import', 'status', 'connect', 'disconnect', 'approvals', 'history', 'help', 'nodegroups', 'clusters', 'references']));
+    expect(SUBCOMMANDS).toEqual(expect.arrayContaining(['import', 'status', 'connect', 'disconnect', 'approvals', 'history', 'help', 'nodegroups', 'clusters', 'references', 'nodes']));
     for (const command of SUBCOMMANDS) expect(text).toContain(`/simplismart ${command}`);
     expect(text).toMatch(/\*Home\* tab.*\*Import a cluster\* shortcut/);
   });

@@ -23,6 +23,11 @@ describe('parseCommand', () => {
     expect(parseCommand('   ')).toEqual({ subcommand: '', rest: '' });
   });
 
+  it('keeps a pasted table after `nodes` line by line, decoded', () => {
+    const table = 'NAME   STATUS   ROLES    LABELS\r\nn-1    Ready    &lt;none&gt;   a=b,c=d\nn-2    Ready    &lt;none&gt;   a=b\n';
+    expect(parseCommand(`nodes\n${table}`)).toEqual({ subcommand: 'nodes', rest: 'NAME   STATUS   ROLES    LABELS\r\nn-1    Ready    <none>   a=b,c=d\nn-2    Ready    <none>   a=b' });
+  });
+
   it('decodes Slack’s entities', () => {
     expect(parseCommand('import name=a&amp;b&lt;c&gt;')).toEqual({ subcommand: 'import', rest: 'name=a&b<c>' });
   });

@@ -9,6 +9,7 @@ import { connectCommand, disconnectCommand, statusCommand } from './connectionCo
 import { historyCommand } from './historyCommand.js';
 import { importCommand } from './importCommand.js';
 import { nodeGroupsCommand } from './nodeGroupsCommand.js';
+import { nodesCommand } from './nodesCommand.js';
 import { referencesCommand } from './referencesCommand.js';
 
 type Handler = (args: CommandArgs, services: Services, rest: string) => Promise<void>;
@@ -23,6 +24,7 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map([
   ['approvals', approvalsCommand],
   ['history', historyCommand],
   ['nodegroups', nodeGroupsCommand],
+  ['nodes', nodesCommand],
   ['clusters', clustersCommand],
   ['references', referencesCommand],
 ]);

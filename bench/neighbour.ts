@@ -37,6 +37,8 @@ export interface NeighbourRun {
   bAck: Spread;
   /** A's submission acks (ms), with the neighbour. */
   aAck?: Spread;
+  /** Submissions (A's and B's) answered other than 200, or not within 10 s. */
+  ackErrors: number;
   /** B's imports whose outcome reply was not found, or came with another workspace's token. */
   bWithoutReply: number;
   bReplyCrossed: number;
@@ -153,6 +155,7 @@ export async function neighbourPhase(t: PhaseTools): Promise<NeighbourResult> {
           b: spread(waits),
           bAck: acks(shotsB),
           ...(kind === 'neighbour' ? { aAck: acks(shotsA) } : {}),
+          ackErrors: [...shotsA, ...shotsB].filter((s) => s.status !== 200).length,
           bWithoutReply: withoutReply,
           bReplyCrossed: crossed,
           imports: check,
@@ -221,6 +224,7 @@ export function summarise(runs: readonly NeighbourRun[], about: { botMain: strin
     targets: {
       bP99WithNeighbourWithin2xAlone: ofMedians <= TARGET_RATIO,
       everyImportEndedOnePostEachOutcomeInItsThread: everyImport && about.unknownTokens === 0,
+      everySubmissionAcked: runs.every((r) => r.ackErrors === 0),
     },
   };
 }
@@ -241,6 +245,7 @@ export function neighbourTable(r: NeighbourResult): string[] {
     `A's acks p99 (ms): ${kind('neighbour').map((x) => x.aAck?.p99).join(', ')}; B's acks p99: ${r.runs.map((x) => x.bAck.p99).join(', ')}`,
     `last import ended after the last ack (ms), with A: ${kind('neighbour').map((x) => x.imports.waitMs).join(', ')}; CPU per import (ms): ${r.runs.map((x) => x.cpuMsPerImport).join(', ')}`,
     `cores used by other work during each run (alone, with A, …): ${r.runs.map((x) => x.cpu.otherCores).join(', ')}; by the bench: ${r.runs.map((x) => x.cpu.benchCores).join(', ')}`,
+    `submissions not acked (non-200 or no answer within 10 s), per run: ${r.runs.map((x) => x.ackErrors).join(', ')}`,
     `imports: ${r.runs.reduce((n, x) => n + x.imports.completed, 0)} of ${r.runs.reduce((n, x) => n + x.imports.imports, 0)} ended, not POSTed once: ${r.runs.reduce((n, x) => n + x.imports.notPostedOnce, 0)}; calls with a token Slack did not issue: ${r.unknownTokens}; peak RSS ${r.peakRssMb} MB`,
     '',
     'Targets (noisy neighbour):',

@@ -834,6 +834,7 @@ async function main(): Promise<void> {
     only: ONLY ?? null,
     tag: process.env['BENCH_TAG'] ?? null,
     botNodeFlags: nodeFlags('bot'),
+    peerNodeFlags: nodeFlags('peer'),
     phaseMs: PHASE_MS,
     repeats: REPEATS,
     clockSkewMs: round(skew, 3),

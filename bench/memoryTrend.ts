@@ -8,6 +8,22 @@ export interface MemorySample {
   rssMb: number;
   heapUsedMb: number;
   heapTotalMb: number;
+  /**
+   * RSS split as the kernel counts it (/proc/<pid>/status: RssAnon, RssFile, RssShmem), where the bot
+   * is a process of this machine: anonymous memory (V8's heap, native buffers) apart from mapped files.
+   */
+  rssAnonMb?: number;
+  rssFileMb?: number;
+  rssShmemMb?: number;
+}
+
+/** RssAnon, RssFile and RssShmem from a /proc/<pid>/status text, in MB; empty when absent. */
+export function rssSplit(status: string): Pick<MemorySample, 'rssAnonMb' | 'rssFileMb' | 'rssShmemMb'> {
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  const mb = (value: number) => Math.round((value / 1024) * 10) / 10;
+  const [anon, file, shmem] = [kb('RssAnon'), kb('RssFile'), kb('RssShmem')];
+  if ([anon, file, shmem].some(Number.isNaN)) return {};
+  return { rssAnonMb: mb(anon), rssFileMb: mb(file), rssShmemMb: mb(shmem) };
 }
 
 const MB = 1024 * 1024;

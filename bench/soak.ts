@@ -5,11 +5,11 @@
 // require it approving what waits. Every SAMPLE_MS the bench reads the bot's RSS and heap from its
 // GET /metrics; the verdict compares the window after the warm-up with the last window (memoryTrend.ts).
 // Afterwards every import must have ended, POSTed once.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fakeJwt, ORG } from '../test/support/fixtures.js';
 import { loadAverage, type CpuShare } from './machine.js';
-import { memorySample, memoryTrend, type MemorySample, type Trend } from './memoryTrend.js';
+import { memorySample, memoryTrend, rssSplit, type MemorySample, type Trend } from './memoryTrend.js';
 import { openLoop, round, type Prepared, type Shot } from './load.js';
 import { sqliteOutcomes } from './outcomes.js';
 import { spread, type ImportCheck, type PhaseTools, type Spread, type Target } from './phase.js';
@@ -62,6 +62,9 @@ export interface SoakResult {
   samples: MemorySample[];
   rss: Trend;
   heapUsed: Trend;
+  /** RSS's anonymous and file-backed parts (from /proc), where read. */
+  rssAnon?: Trend;
+  rssFile?: Trend;
   peakRssMb: number;
   cpuMsPerRequest: number;
   loadAverageAtStart: number[];
@@ -114,7 +117,13 @@ export async function soakPhase(t: PhaseTools): Promise<SoakResult> {
     const sample = async () => {
       const text = await fetch(`${target.url}/metrics`).then((r) => r.text(), () => '');
       const s = memorySample(round(performance.now() - started), text);
-      if (s !== undefined) samples.push(s);
+      let status = '';
+      try {
+        status = readFileSync(`/proc/${target.process.pid}/status`, 'utf8');
+      } catch {
+        // Not Linux, or the bot is gone: /metrics alone.
+      }
+      if (s !== undefined) samples.push({ ...s, ...rssSplit(status) });
     };
     await sample();
     sampler = setInterval(() => void sample(), SAMPLE_MS);
@@ -189,6 +198,9 @@ export async function soakPhase(t: PhaseTools): Promise<SoakResult> {
     const errors = shots.filter((s) => s.status !== 200).length + approvals.errors;
     const rss = memoryTrend(samples, WARM_UP_MS, WINDOW_MS, (s) => s.rssMb);
     const heapUsed = memoryTrend(samples, WARM_UP_MS, WINDOW_MS, (s) => s.heapUsedMb);
+    const split = samples.every((s) => s.rssAnonMb !== undefined)
+      ? { rssAnon: memoryTrend(samples, WARM_UP_MS, WINDOW_MS, (s) => s.rssAnonMb!), rssFile: memoryTrend(samples, WARM_UP_MS, WINDOW_MS, (s) => s.rssFileMb!) }
+      : {};
     const result: SoakResult = {
       workspaces: WORKSPACES,
       approvalWorkspaces: teams.filter(requiresApproval).length,
@@ -208,6 +220,7 @@ export async function soakPhase(t: PhaseTools): Promise<SoakResult> {
       samples,
       rss,
       heapUsed,
+      ...split,
       peakRssMb: t.peakRssMb(target.process.pid),
       cpuMsPerRequest: round(cpu / (shots.length + approvals.sent), 2),
       loadAverageAtStart: loadAtStart,
@@ -253,6 +266,9 @@ export function soakTable(r: SoakResult): string[] {
     `| RSS over the last ${r.windowMs / 1000} s, median (range) MB | ${w(r.rss.atEnd)} |`,
     `| RSS growth | ${r.rss.growthPct}% |`,
     `| heap used after warm-up → at the end, median MB | ${w(r.heapUsed.afterWarmUp)} → ${w(r.heapUsed.atEnd)} (${r.heapUsed.growthPct}%) |`,
+    ...(r.rssAnon === undefined || r.rssFile === undefined
+      ? []
+      : [`| RSS anonymous; file-backed, after warm-up → at the end, median MB | ${r.rssAnon.afterWarmUp.median} → ${r.rssAnon.atEnd.median}; ${r.rssFile.afterWarmUp.median} → ${r.rssFile.atEnd.median} |`]),
     `| peak RSS (MB) | ${r.peakRssMb} |`,
     `| load average at the start / end of the traffic | ${r.loadAverageAtStart.join(' / ')}; ${r.loadAverageAtEnd.join(' / ')} |`,
     `| cores used during the traffic: by the bench, by other work | ${r.cpu.benchCores}, ${r.cpu.otherCores} |`,

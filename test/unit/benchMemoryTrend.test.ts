@@ -1,6 +1,6 @@
 // The soak's memory verdict: samples read from /metrics, compared as the median of a window after the
 // warm-up against the median of the last window (a single sample lands anywhere in a collector's cycle).
-import { memorySample, memoryTrend, metricValue, type MemorySample } from '../../bench/memoryTrend.js';
+import { memorySample, memoryTrend, metricValue, rssSplit, type MemorySample } from '../../bench/memoryTrend.js';
 
 const METRICS = [
   '# HELP process_resident_memory_bytes Resident memory size in bytes.',
@@ -42,4 +42,10 @@ test('an even number of samples takes the mean of the middle two; a short run st
   expect(trend.afterWarmUp.median).toBe(101);
   expect(trend.atEnd.median).toBe(122);
   expect(trend.growthPct).toBe(20.8);
+});
+
+test('RSS split into anonymous, file-backed and shared memory from /proc/<pid>/status; nothing where a field is missing', () => {
+  const status = 'Name:\tnode\nVmHWM:\t  200000 kB\nVmRSS:\t  190000 kB\nRssAnon:\t  153600 kB\nRssFile:\t   35840 kB\nRssShmem:\t     512 kB\n';
+  expect(rssSplit(status)).toEqual({ rssAnonMb: 150, rssFileMb: 35, rssShmemMb: 0.5 });
+  expect(rssSplit('Name:\tnode\nVmRSS:\t 1 kB\n')).toEqual({});
 });

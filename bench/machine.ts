@@ -69,3 +69,61 @@ export function resultFileName(machine: Machine): string {
 export function machineLine(machine: Machine): string {
   return `machine: ${machine.cpu}, ${machine.cores} cores${machine.mhz > 0 ? ` (${machine.mhz} MHz)` : ''}; Node ${machine.node}; ${machine.date}; load average ${machine.loadAverageAtStart.join(' / ')} at start`;
 }
+
+/**
+ * The CPU time (ms) the whole machine spent busy so far, from /proc/stat's first line: user, nice,
+ * system, irq, softirq and steal (idle and iowait are not busy; guest time is already in user).
+ * NaN where there is no /proc/stat.
+ */
+export function machineBusyMs(stat?: string): number {
+  let text = stat;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/stat', 'utf8');
+    } catch {
+      return Number.NaN;
+    }
+  }
+  const fields = (text.split('\n')[0] ?? '').trim().split(/\s+/);
+  if (fields[0] !== 'cpu') return Number.NaN;
+  const [user, nice, system, , , irq, softirq, steal] = fields.slice(1, 9).map(Number);
+  // USER_HZ is 100 on Linux: a tick is 10 ms.
+  return [user, nice, system, irq, softirq, steal].reduce<number>((sum, ticks) => sum + (ticks ?? 0), 0) * 10;
+}
+
+/** utime + stime of a process, in ms (from /proc; clock ticks are 100 per second on Linux); NaN once it is gone. */
+export function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** How busy the machine was over a stretch: in cores, by the bench's own processes and by everything else. */
+export interface CpuShare {
+  seconds: number;
+  /** The bench's processes (the generator, the local servers, the targets measured). */
+  benchCores: number;
+  /** Other work on the machine meanwhile (other people's builds and tests, the system). */
+  otherCores: number;
+}
+
+/**
+ * Starts measuring; the function returned ends the stretch. `pids` are the bench's processes, alive for
+ * the whole stretch: their CPU is subtracted from the machine's to give the rest's.
+ */
+export function cpuShare(pids: ReadonlyArray<number | undefined>): () => CpuShare {
+  const started = performance.now();
+  const machine = machineBusyMs();
+  const own = pids.map(processCpuMs);
+  return () => {
+    const seconds = (performance.now() - started) / 1000;
+    const bench = pids.map(processCpuMs).reduce((sum, ms, i) => sum + (ms - own[i]!), 0);
+    const busy = machineBusyMs() - machine;
+    const cores = (ms: number) => Math.round((ms / 1000 / seconds) * 100) / 100;
+    return { seconds: Math.round(seconds * 10) / 10, benchCores: cores(bench), otherCores: cores(Math.max(0, busy - bench)) };
+  };
+}

@@ -1,36 +1,39 @@
 // `npm run bench`: the bot (built, HTTP mode, SQLite default, a child process) against the plainest
 // Bolt app doing the same first step (the peer, another child), both driven over loopback with signed
 // requests at fixed rates, with a local Slack Web API and a local Simplismart API; then the bot on
-// PostgreSQL behind a proxy that puts the database in another zone (postgresPhase). Prints the machine
-// and a table with bot/peer ratios and the targets, and writes the same as JSON: latest.json and a
-// file per run (bench/results/<date>-<cpu>.json) that later runs leave alone. BENCH_ONLY=scrubber runs
+// PostgreSQL behind a proxy that puts the database in another zone (postgresPhase); the bot against a
+// second peer that opens the bot's own import form (formPeerPhase); the bot installed in two workspaces,
+// one flooding it with imports while the other's are timed (neighbour.ts); and the bot installed in
+// thousands of workspaces for minutes, its memory sampled (soak.ts). Prints the machine and a table per
+// phase with ratios and the targets, and writes the same as JSON: latest.json and a file per run
+// (bench/results/<date>-<cpu>[-<phase>].json) that later runs leave alone. BENCH_ONLY=scrubber runs
 // only the log scrubber's micro-benchmark (bench/scrubber.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emptyForm, emptyNodeGroup, type ImportForm } from '../src/domain/importForm.js';
-import { renderImportModal } from '../src/views/importModal.js';
-import { metaFor } from '../src/views/importModalMeta.js';
-import { fakeJwt, HOSTED_ZONE, ORG, SECRET_ID } from '../test/support/fixtures.js';
+import { fakeJwt, ORG } from '../test/support/fixtures.js';
 import { fillModal } from '../test/support/modalState.js';
 import { slashCommand, viewSubmission } from '../test/support/slackRequests.js';
 import { openLoop, percentile, round, type Prepared, type Shot } from './load.js';
-import { describeMachine, loadAverage, machineLine, resultFileName, type Machine } from './machine.js';
-import { END_STATES, postgresOutcomes, sqliteOutcomes, type OutcomeReader } from './outcomes.js';
+import { cpuShare, describeMachine, loadAverage, machineLine, resultFileName, type CpuShare, type Machine } from './machine.js';
+import { END_STATES, postgresOutcomes, sqliteOutcomes } from './outcomes.js';
 import { startPgProxy } from './pgProxy.js';
 import { createBenchDatabase, throughProxy } from './postgresDatabase.js';
 import { commandRoundTrips, submissionRoundTrips, type RoundTripCount } from './roundTrips.js';
+import type { Harness, ImportCheck, ImportContext, PhaseTools, RemoteSimplismart, RemoteSlack, Target, TargetName } from './phase.js';
+import { fullForm, SIGNING_SECRET, sign, sourcePrefix } from './requests.js';
 import { runScrubberBench } from './scrubber.js';
-import { now } from './slackServer.js';
+import { BENCH_OAUTH_APP, now, SINGLE_WORKSPACE } from './slackServer.js';
+import { neighbourPhase, neighbourTable, type NeighbourResult } from './neighbour.js';
+import { soakPhase, soakTable, type SoakResult } from './soak.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SIGNING_SECRET = 'bench-signing-secret-0123456789';
-const BOT_TOKEN = 'xoxb-1-2-benchtoken';
-const TEAM = 'TBENCH';
+const BOT_TOKEN = SINGLE_WORKSPACE.token;
+const TEAM = SINGLE_WORKSPACE.teamId;
 const CHANNEL = 'CBENCH';
 const USER = 'UBENCHUSER';
 const jwt = fakeJwt({ sub: 'bench' });
@@ -52,18 +55,16 @@ const SUBMISSION_ROUND_TRIPS_TARGET = 3;
 /** How long imports may take to reach an outcome after a submission phase before the phase fails. */
 const IMPORTS_TIMEOUT_MS = Number(process.env['BENCH_IMPORTS_TIMEOUT_MS'] ?? 120_000);
 const ONLY = process.env['BENCH_ONLY'];
-/** `scrubber`: only the log scrubber's micro-benchmark (bench/scrubber.ts), no servers started. */
-const ONLY_CHOICES = ['commands', 'submit', 'postgres', 'scrubber'];
-
-/** The local Slack Web API runs in its own process, so that parsing the bot's larger requests does
- * not delay the load generator's own clock; this is the handle on it. */
-interface RemoteSlack {
-  url: string;
-  apiUrl: string;
-  process: ChildProcess;
-  stats(): Promise<{ viewsOpened: Map<string, number>; posts: string[]; calls: number; callsByMethod: Record<string, number> }>;
-  reset(): Promise<void>;
-}
+/**
+ * `scrubber`: only the log scrubber's micro-benchmark (bench/scrubber.ts), no servers started;
+ * `formpeer`: commands against the second peer (the bot's own form); `neighbour`: one workspace's
+ * imports while another floods (neighbour.ts); `soak`: thousands of workspaces for minutes (soak.ts).
+ */
+const ONLY_CHOICES = ['commands', 'submit', 'postgres', 'scrubber', 'formpeer', 'neighbour', 'soak'];
+/** The second peer's phase: commands at this rate, the bot against a bare Bolt app opening the bot's own form. */
+const FORM_PEER_RATE = Number(process.env['BENCH_FORM_PEER_RATE'] ?? 300);
+/** Target: the bot's views.open p99 at most this many times the second peer's. */
+const FORM_PEER_TARGET = 1.3;
 
 /** Starts a helper process that prints one JSON line (its addresses) when ready. */
 async function spawnServer<T>(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; info: T }> {
@@ -83,14 +84,6 @@ async function spawnServer<T>(script: string, env: Record<string, string>): Prom
   return { child, info };
 }
 
-interface RemoteSimplismart {
-  url: string;
-  process: ChildProcess;
-  setBehaviour(behaviour: unknown): Promise<void>;
-  /** One cluster name per POST received. */
-  importNames(): Promise<Array<string | null>>;
-}
-
 async function startRemoteSimplismart(): Promise<RemoteSimplismart> {
   const { child, info } = await spawnServer<{ url: string; control: string }>('simplismartProcess.js', { BENCH_TOKEN: jwt, BENCH_ORG: ORG });
   return {
@@ -98,6 +91,9 @@ async function startRemoteSimplismart(): Promise<RemoteSimplismart> {
     process: child,
     setBehaviour: async (behaviour) => {
       await fetch(`${info.control}/behaviour`, { method: 'POST', body: JSON.stringify(behaviour) });
+    },
+    addTokens: async (tokens) => {
+      await fetch(`${info.control}/tokens`, { method: 'POST', body: JSON.stringify(tokens) });
     },
     importNames: async () => (await fetch(`${info.control}/imports`)).json() as Promise<Array<string | null>>,
   };
@@ -120,21 +116,24 @@ async function startRemoteSlack(): Promise<RemoteSlack> {
     apiUrl: `${url}/api/`,
     process: child,
     stats: async () => {
-      const s = await get<{ viewsOpened: Array<[string, number]>; posts: string[]; calls: Record<string, number> }>('/__stats');
-      return { viewsOpened: new Map(s.viewsOpened), posts: s.posts, calls: Object.values(s.calls).reduce((a, b) => a + b, 0), callsByMethod: s.calls };
+      const s = await get<{ viewsOpened: Array<[string, number]>; posts: string[]; calls: Record<string, number>; unknownTokens: number; openedBytes: number }>('/__stats');
+      return {
+        viewsOpened: new Map(s.viewsOpened),
+        posts: s.posts,
+        calls: Object.values(s.calls).reduce((a, b) => a + b, 0),
+        callsByMethod: s.calls,
+        unknownTokens: s.unknownTokens,
+        openedBytes: s.openedBytes,
+      };
+    },
+    replies: (q) => get(`/__replies?q=${encodeURIComponent(q)}`),
+    setRedirect: async (uri) => {
+      await get(`/__redirect?uri=${encodeURIComponent(uri)}`);
     },
     reset: async () => {
       await get('/__reset');
     },
   };
-}
-
-interface Target {
-  /** bot-postgres: the bot on PostgreSQL, in its own phase. */
-  name: 'bot' | 'peer' | 'bot-postgres';
-  process: ChildProcess;
-  url: string;
-  readyMs: number;
 }
 
 function freePort(): Promise<number> {
@@ -147,7 +146,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function launch(name: Target['name'], script: string, env: Record<string, string>): Promise<Target> {
+async function launch(name: TargetName, script: string, env: Record<string, string>): Promise<Target> {
   const port = await freePort();
   const started = performance.now();
   const profile = [
@@ -157,7 +156,7 @@ async function launch(name: Target['name'], script: string, env: Record<string, 
   const child = spawn(process.execPath, ['--no-warnings=ExperimentalWarning', ...profile, ...nodeFlags(name), script], {
     env: { PATH: process.env['PATH'] ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     // BENCH_BOT_STDOUT=<file> keeps the bot's output (e.g. with BENCH_BOT_FLAGS=--trace-gc) for diagnosis.
-    stdio: ['ignore', name !== 'peer' && process.env['BENCH_BOT_STDOUT'] !== undefined ? openSync(process.env['BENCH_BOT_STDOUT'], 'w') : 'ignore', 'pipe'],
+    stdio: ['ignore', name !== 'peer' && name !== 'form-peer' && process.env['BENCH_BOT_STDOUT'] !== undefined ? openSync(process.env['BENCH_BOT_STDOUT'], 'w') : 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -176,8 +175,8 @@ async function launch(name: Target['name'], script: string, env: Record<string, 
  * V8 flags for a target: the bot runs with those of `npm start` (what production runs); the peer with
  * none. BENCH_BOT_FLAGS / BENCH_PEER_FLAGS override them for experiments.
  */
-function nodeFlags(target: Target['name']): string[] {
-  const name = target === 'peer' ? 'peer' : 'bot';
+function nodeFlags(target: TargetName): string[] {
+  const name = target === 'peer' || target === 'form-peer' ? 'peer' : 'bot';
   const override = process.env[`BENCH_${name.toUpperCase()}_FLAGS`];
   if (override !== undefined) return override === '' ? [] : override.split(' ');
   if (name === 'peer') return [];
@@ -188,12 +187,6 @@ export function productionNodeFlags(): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const words = (pkg.scripts['start'] ?? '').split(/\s+/);
   return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js')).filter((w) => w.startsWith('--'));
-}
-
-function sign(body: string): Record<string, string> {
-  const ts = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${ts}:${body}`).digest('hex')}`;
-  return { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature };
 }
 
 /** Offset of the Slack process's clock from ours, from the round trip with the smallest delay. */
@@ -216,49 +209,8 @@ function commands(count: number, tag: string): Prepared[] {
   });
 }
 
-/** A full import form: every cluster field and six node groups (the form's maximum). */
-function fullForm(name: string): { view: Record<string, unknown>; values: Record<string, string> } {
-  const form: ImportForm = {
-    ...emptyForm(),
-    provider: 'aws',
-    serviceType: 'NodePort',
-    nodeGroups: Array.from({ length: 6 }, (_, slot) => emptyNodeGroup(slot)),
-  };
-  // "More settings" open: the fullest form a person can submit.
-  const view = renderImportModal(form, { ...metaFor(form, CHANNEL), x: 1 });
-  const values: Record<string, string> = {
-    cluster_name: name,
-    cluster_region: 'us-west-2',
-    cluster_org: ORG,
-    cluster_hostedZone: HOSTED_ZONE,
-    cluster_secretId: SECRET_ID,
-    cluster_publicIp: '203.0.113.10',
-    cluster_nodePortHttp: '30080',
-    cluster_nodePortHttps: '30443',
-    cluster_clusterNodeConfig: 'machine_type=m5.xlarge\ncapacity_type=ON_DEMAND',
-  };
-  for (let slot = 0; slot < 6; slot += 1) {
-    Object.assign(values, {
-      [`ng_${slot}_name`]: `pool-${slot}`,
-      [`ng_${slot}_machineType`]: 'g5.2xlarge',
-      [`ng_${slot}_capacityType`]: slot % 2 === 0 ? 'ON_DEMAND' : 'SPOT',
-      [`ng_${slot}_minNodes`]: '0',
-      [`ng_${slot}_maxNodes`]: '4',
-      [`ng_${slot}_desiredNodes`]: '1',
-      [`ng_${slot}_acceleratorType`]: 'nvidia-a10g',
-      [`ng_${slot}_acceleratorCount`]: '1',
-      [`ng_${slot}_vcpu`]: '8',
-      [`ng_${slot}_memory`]: '32',
-    });
-  }
-  return { view: view as unknown as Record<string, unknown>, values };
-}
-
-/** The view id (the request's source key) of submission `i` of `tag`; they all start with sourcePrefix(tag). */
-const sourcePrefix = (tag: string) => `V${tag.toUpperCase()}X`;
-
 function submissions(count: number, tag: string): Prepared[] {
-  const template = fullForm('template');
+  const template = fullForm(CHANNEL);
   return Array.from({ length: count }, (_, i) => {
     const name = `Bench ${tag} ${i}`;
     const view = { ...template.view, id: `${sourcePrefix(tag)}${i}`, hash: `h${i}` };
@@ -357,23 +309,6 @@ function medianRun(runs: CommandResult[]): CommandResult {
   };
 }
 
-/** What became of the imports a submission phase started, checked once they all ended (or the wait gave up). */
-interface ImportCheck {
-  imports: number;
-  /** Reached an end state (succeeded, failed, outcome unknown). */
-  completed: number;
-  succeeded: number;
-  missing: number;
-  /** Imports POSTed to Simplismart other than exactly once. */
-  notPostedOnce: number;
-  /** From the phase's last answer until the last import ended (or the wait gave up), in ms. */
-  waitMs: number;
-  /** Slack Web API calls per import, by method, as the local Slack counted them (the phase's acks make none). */
-  slackCallsPerImport: Record<string, number>;
-  slackCallsPerImportTotal: number;
-  postsPerImport: number;
-}
-
 interface SubmitResult {
   sent: number;
   /** CPU time the target spent per submission (user + system), the import it starts included, in ms. */
@@ -384,14 +319,6 @@ interface SubmitResult {
   generatorLatenessP99: number;
   /** The bot only: every import completed afterwards, one POST each, and what each cost in calls. */
   imports?: ImportCheck;
-}
-
-/** For a bot's submission phase: where its imports' outcomes are read, and where failures are noted. */
-interface ImportContext {
-  slack: RemoteSlack;
-  simplismart: RemoteSimplismart;
-  outcomes: OutcomeReader;
-  failures: string[];
 }
 
 async function submitPhase(target: Target, run: number | string, rate: number, imports?: ImportContext): Promise<SubmitResult> {
@@ -521,15 +448,6 @@ async function stop(target: Target): Promise<void> {
   if (target.process.exitCode === null) target.process.kill('SIGKILL');
 }
 
-/** What every phase shares: the local servers, where the SQLite bot keeps its data, and the failures so far. */
-interface Harness {
-  slack: RemoteSlack;
-  simplismart: RemoteSimplismart;
-  skewMs: number;
-  dataDir: string;
-  failures: string[];
-}
-
 function botEnv(h: Harness): Record<string, string> {
   return {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -546,6 +464,116 @@ function botEnv(h: Harness): Record<string, string> {
     // The one setting of the bot's worth trying from the bench's command line.
     ...(process.env['BACKGROUND_CONCURRENCY'] === undefined ? {} : { BACKGROUND_CONCURRENCY: process.env['BACKGROUND_CONCURRENCY'] }),
   };
+}
+
+/** The bench's own processes: the load generator (this one), the local Slack and Simplismart, and the targets. */
+function benchPids(h: Harness, targets: readonly Target[]): Array<number | undefined> {
+  return [process.pid, h.slack.process.pid, h.simplismart.process.pid, ...targets.map((t) => t.process.pid)];
+}
+
+/** The bot any workspace installs (distributed mode: the app's OAuth credentials, no bot token), on SQLite in `dataDir`. */
+function oauthBotEnv(h: Harness, dataDir: string): Record<string, string> {
+  const { SLACK_BOT_TOKEN: _single, SIMPLISMART_TOKEN: _token, SIMPLISMART_ORG: _org, ...env } = botEnv(h);
+  return {
+    ...env,
+    SLACK_CLIENT_ID: BENCH_OAUTH_APP.clientId,
+    SLACK_CLIENT_SECRET: BENCH_OAUTH_APP.clientSecret,
+    SLACK_STATE_SECRET: BENCH_OAUTH_APP.stateSecret,
+    DATA_DIR: dataDir,
+  };
+}
+
+interface FormPeerResult {
+  rate: number;
+  bot: CommandResult;
+  formPeer: CommandResult;
+  runs: { bot: CommandResult[]; formPeer: CommandResult[] };
+  /** How busy the machine was during each run, the bench apart from other work (same order as the runs, bot first). */
+  cpu: CpuShare[];
+  /** Bytes of each views.open body as the local Slack received it: the same form, or not. */
+  openedBytesPerCommand: { bot: number; formPeer: number };
+  /** The bot's views.open p99 over the second peer's, of the medians and run by run. */
+  ratio: { ofMedians: number; perRun: number[] };
+  readyMs: { bot: number; formPeer: number };
+  targets: Record<string, boolean>;
+}
+
+/**
+ * The bot against the second peer (formPeer.ts: a bare Bolt app opening the bot's own import form), the
+ * commands at FORM_PEER_RATE, REPEATS runs each, alternating, after a warm-up as in the first peer's phases.
+ */
+async function formPeerPhase(h: Harness): Promise<FormPeerResult> {
+  const dataDir = join(h.dataDir, 'formpeer');
+  mkdirSync(dataDir, { recursive: true });
+  const bot = await launch('bot', join(ROOT, 'dist', 'main.js'), { ...botEnv(h), DATA_DIR: dataDir });
+  let formPeer: Target | undefined;
+  try {
+    formPeer = await launch('form-peer', join(ROOT, '.bench-build', 'bench', 'formPeer.js'), { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_API_URL: h.slack.apiUrl });
+    const targets = [bot, formPeer];
+    for (const target of targets) await openLoop(new URL(`${target.url}/slack/events`), 200, commands(2000, `${target.name}-fpwarm`));
+    const runs: { bot: CommandResult[]; formPeer: CommandResult[] } = { bot: [], formPeer: [] };
+    const bytes = { bot: [] as number[], formPeer: [] as number[] };
+    const cpu: CpuShare[] = [];
+    for (let repeat = 0; repeat < REPEATS; repeat += 1) {
+      for (const target of targets) {
+        await quiesce(h.slack);
+        const share = cpuShare(benchPids(h, targets));
+        const result = await commandPhase(target, h.slack, FORM_PEER_RATE);
+        cpu.push(share());
+        const { openedBytes, viewsOpened } = await h.slack.stats();
+        const key = target === bot ? 'bot' : 'formPeer';
+        runs[key].push(result);
+        bytes[key].push(openedBytes / Math.max(1, viewsOpened.size));
+        const t = result.openTail;
+        process.stdout.write(
+          `${target.name} commands @${FORM_PEER_RATE}/s: views.open p50/p90/p95/p99/p99.9/max ${result.openP50}/${t.p90}/${t.p95}/${result.openP99}/${t.p999}/${t.max} ms, errors ${result.errors}, CPU ${result.cpuMsPerRequest} ms/command, ${round(bytes[key].at(-1)!)} bytes per views.open; cores used by the bench ${cpu.at(-1)!.benchCores}, by other work ${cpu.at(-1)!.otherCores}\n`,
+        );
+      }
+    }
+    const b = medianRun(runs.bot);
+    const p = medianRun(runs.formPeer);
+    const ofMedians = round(b.openP99 / p.openP99, 2);
+    return {
+      rate: FORM_PEER_RATE,
+      bot: b,
+      formPeer: p,
+      runs,
+      cpu,
+      openedBytesPerCommand: { bot: round(percentile(bytes.bot, 50)), formPeer: round(percentile(bytes.formPeer, 50)) },
+      ratio: { ofMedians, perRun: runs.bot.map((r, i) => round(r.openP99 / runs.formPeer[i]!.openP99, 2)) },
+      readyMs: { bot: round(bot.readyMs), formPeer: round(formPeer.readyMs) },
+      targets: {
+        openP99WithinOnePointThreeOfFormPeer: ofMedians <= FORM_PEER_TARGET,
+        noErrors: b.errors === 0 && p.errors === 0,
+      },
+    };
+  } finally {
+    await stop(bot);
+    if (formPeer !== undefined) await stop(formPeer);
+  }
+}
+
+function formPeerTable(r: FormPeerResult): string[] {
+  const row = (label: string, pick: (c: CommandResult) => string) => `| ${label} | ${pick(r.bot)} | ${pick(r.formPeer)} |`;
+  const lines = [
+    '',
+    `Second peer (a bare Bolt app opening the bot's own import form), commands @${r.rate}/s, ${r.runs.bot.length} runs each, alternating:`,
+    '',
+    '| measure | bot | second peer |',
+    '| --- | ---: | ---: |',
+    row('command ack p50 / p99 (ms)', (c) => `${c.ackP50} / ${c.ackP99}`),
+    row('command → views.open p50 / p99 (ms)', (c) => `${c.openP50} / ${c.openP99}`),
+    `| views.open p99 of each run (ms) | ${r.runs.bot.map((c) => c.openP99).join(', ')} | ${r.runs.formPeer.map((c) => c.openP99).join(', ')} |`,
+    row('errors', (c) => String(c.errors)),
+    row('CPU per command (ms)', (c) => String(c.cpuMsPerRequest)),
+    `| bytes per views.open | ${r.openedBytesPerCommand.bot} | ${r.openedBytesPerCommand.formPeer} |`,
+    `| views.open p99 bot / second peer | ${r.ratio.ofMedians} (runs ${r.ratio.perRun.join(', ')}) | |`,
+    `| cores used by other work during each run | ${r.cpu.filter((_, i) => i % 2 === 0).map((c) => c.otherCores).join(', ')} | ${r.cpu.filter((_, i) => i % 2 === 1).map((c) => c.otherCores).join(', ')} |`,
+    '',
+    'Targets (second peer):',
+  ];
+  for (const [k, v] of Object.entries(r.targets)) lines.push(`  ${v ? 'met   ' : 'MISSED'} ${k}`);
+  return lines;
 }
 
 /** The bot on SQLite against the peer: commands, submissions, 200 imports in flight, memory. */
@@ -807,14 +835,33 @@ async function main(): Promise<void> {
     when: machine.date,
     machine,
     only: ONLY ?? null,
+    tag: process.env['BENCH_TAG'] ?? null,
     botNodeFlags: nodeFlags('bot'),
+    peerNodeFlags: nodeFlags('peer'),
     phaseMs: PHASE_MS,
     repeats: REPEATS,
     clockSkewMs: round(skew, 3),
   };
   try {
-    if (ONLY !== 'postgres') await sqlitePhases(harness, results);
-    if (ONLY === undefined || ONLY === 'postgres') results['postgres'] = await postgresPhase(harness);
+    const tools: PhaseTools = {
+      h: harness,
+      repeats: REPEATS,
+      botMain: join(ROOT, 'dist', 'main.js'),
+      launch,
+      stop,
+      quiesce: () => quiesce(slack),
+      checkImports,
+      oauthBotEnv: (dir) => oauthBotEnv(harness, dir),
+      cpuMs,
+      peakRssMb,
+      cpuShare: (targets) => cpuShare(benchPids(harness, targets)),
+    };
+    const wanted = (phase: string) => ONLY === undefined || ONLY === phase;
+    if (ONLY === undefined || ONLY === 'commands' || ONLY === 'submit') await sqlitePhases(harness, results);
+    if (wanted('postgres')) results['postgres'] = await postgresPhase(harness);
+    if (wanted('formpeer')) results['formPeer'] = await formPeerPhase(harness);
+    if (wanted('neighbour')) results['neighbour'] = await neighbourPhase(tools);
+    if (wanted('soak')) results['soak'] = await soakPhase(tools);
   } finally {
     slack.process.kill('SIGTERM');
     simplismart.process.kill('SIGTERM');
@@ -826,7 +873,9 @@ async function main(): Promise<void> {
   const out = join(ROOT, 'bench', 'results');
   mkdirSync(out, { recursive: true });
   const json = `${JSON.stringify(results, null, 2)}\n`;
-  const kept = resultFileName(machine);
+  // A partial run says which phase in its name (and BENCH_TAG, when given, what else was special).
+  const suffix = [ONLY, process.env['BENCH_TAG']].filter((x) => x !== undefined && x !== '').join('-');
+  const kept = resultFileName(machine).replace(/\.json$/, suffix === '' ? '.json' : `-${suffix}.json`);
   writeFileSync(join(out, 'latest.json'), json);
   writeFileSync(join(out, kept), json);
   process.stdout.write(`\nwritten: bench/results/latest.json and bench/results/${kept}\n`);
@@ -842,6 +891,12 @@ function printReport(r: Record<string, unknown>): void {
   if (r['readyMs'] !== undefined) lines.push(...sqliteTable(r));
   const pg = r['postgres'] as PostgresResult | undefined;
   if (pg !== undefined) lines.push(...postgresTable(pg));
+  const formPeer = r['formPeer'] as FormPeerResult | undefined;
+  if (formPeer !== undefined) lines.push(...formPeerTable(formPeer));
+  const neighbour = r['neighbour'] as NeighbourResult | undefined;
+  if (neighbour !== undefined) lines.push(...neighbourTable(neighbour));
+  const soak = r['soak'] as SoakResult | undefined;
+  if (soak !== undefined) lines.push(...soakTable(soak));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

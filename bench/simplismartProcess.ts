@@ -13,6 +13,12 @@ const control = createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url === '/tokens') {
+      // More workspaces' tokens (token → org), for the phases where each workspace connects its own.
+      for (const [t, o] of Object.entries(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, string>)) fake.addToken(t, o);
+      res.end('{}');
+      return;
+    }
     if (req.url === '/behaviour') {
       fake.setBehaviour(JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') as SimplismartBehaviour | null);
       res.end('{}');

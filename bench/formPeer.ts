@@ -4,41 +4,13 @@
 // app would (client.views.open with the view object), and nothing else: no store, no settings, no
 // policy, no pre-fill. Against the first peer (a one-field modal) the bot pays for its larger form;
 // against this one, only for what it does besides rendering the form.
-import { App, LogLevel } from '@slack/bolt';
 import { emptyForm } from '../src/domain/importForm.js';
 import { renderImportModal } from '../src/views/importModal.js';
 import { metaFor } from '../src/views/importModalMeta.js';
 import { HOSTED_ZONE, ORG, SECRET_ID } from '../test/support/fixtures.js';
+import { startBoltPeer } from './boltPeer.js';
 
-const port = Number(process.env['PORT'] ?? 3100);
-const app = new App({
-  token: process.env['SLACK_BOT_TOKEN'] ?? '',
-  signingSecret: process.env['SLACK_SIGNING_SECRET'] ?? '',
-  clientOptions: { slackApiUrl: process.env['SLACK_API_URL'] ?? '' },
-  logLevel: LogLevel.ERROR,
-  customRoutes: [
-    {
-      path: '/readyz',
-      method: ['GET'],
-      handler: (_req, res) => {
-        res.writeHead(200);
-        res.end('ok');
-      },
-    },
-  ],
-});
-
-app.command('/simplismart', async ({ ack, client, body }) => {
-  await ack();
+await startBoltPeer((command) => {
   const form = { ...emptyForm(), org: ORG, hostedZone: HOSTED_ZONE, secretId: SECRET_ID };
-  await client.views.open({ trigger_id: body.trigger_id, view: renderImportModal(form, metaFor(form, body.channel_id)) });
+  return renderImportModal(form, metaFor(form, command.channel_id));
 });
-
-app.view(/.*/, async ({ ack }) => {
-  await ack();
-});
-
-await app.start({ port, host: '127.0.0.1' });
-
-// Exit normally on SIGTERM (so that diagnostics such as --cpu-prof are written), as the bot does.
-process.on('SIGTERM', () => process.exit(0));

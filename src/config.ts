@@ -135,6 +135,7 @@ const envSchema = z
         }),
       ),
     ),
+    POLICY_FILE: optional(z.string().min(1)),
   })
   .superRefine((env, ctx) => {
     installModeProblems(env, ctx);
@@ -251,6 +252,11 @@ export interface Config {
   backgroundConcurrency: number;
   /** GET /metrics: the bearer token it requires, or undefined to answer anyone who reaches PORT. */
   metrics: { token: string | undefined };
+  /**
+   * The approval policy file (docs/policy-file.md): read at start (a file with problems stops the start),
+   * reloaded on SIGHUP and when it changes. Undefined: the policy set in Slack decides, as before.
+   */
+  policyFile: string | undefined;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -317,6 +323,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 15_000,
     backgroundConcurrency: e.BACKGROUND_CONCURRENCY ?? DEFAULT_BACKGROUND_CONCURRENCY,
     metrics: { token: e.METRICS_TOKEN },
+    policyFile: e.POLICY_FILE,
   };
   return Object.freeze(config);
 }

@@ -1,6 +1,7 @@
 // A request to Simplismart and its life — an import, or node groups added to a cluster (its `kind`):
 // the states it moves through, which moves are allowed, and what is recorded about it. Pure data and
 // rules; the store enforces each move as a compare-and-set.
+import type { PolicyRecord } from './policyFile/record.js';
 import type { RequestKind } from './requestKinds.js';
 
 export const REQUEST_STATES = [
@@ -159,6 +160,11 @@ export interface ImportRequest {
   /** Incremented on every change that goes through the state machine; audit entries are keyed by it. */
   version: number;
   approval: ApprovalRequirement | null;
+  /**
+   * The policy file's rule that decided the request, frozen with `approval` at submission; null (or
+   * absent) when the Slack-set policy decided it (no POLICY_FILE), as for every request stored before.
+   */
+  policy?: PolicyRecord | null;
   expiresAt: number | null;
   /** The request's status message and the thread it is told in, once posted. */
   thread: RequestThread | null;

@@ -53,6 +53,10 @@ export class Metrics {
   private readonly ackDuration: Histogram<'type'>;
   private readonly scrapeErrors: Counter<'source'>;
   private readonly pendingApprovals: Gauge<'kind'>;
+  private readonly policyDecisions: Counter<'kind' | 'outcome'>;
+  private readonly policyReloadFailures: Counter;
+  private readonly policyLoadedAt: Gauge;
+  private readonly policyReloadFailing: Gauge;
   private sources: MetricSources | undefined;
   private logger: Logger | undefined;
   /** The store's count still being read (a slow store is asked once, not once per scrape). */
@@ -171,7 +175,39 @@ export class Metrics {
       labelNames: ['kind'],
       registers,
     });
+    this.policyDecisions = new Counter({
+      name: `${p}policy_decisions_total`,
+      help: 'Requests the policy file decided at submission, by kind and outcome (allow, require, deny: denied ones are never stored).',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.policyReloadFailures = new Counter({
+      name: `${p}policy_reload_failures_total`,
+      help: 'Reloads of the policy file (SIGHUP, the file changing) refused for problems: the last good policy stayed in force.',
+      registers,
+    });
+    this.policyLoadedAt = new Gauge({
+      name: `${p}policy_last_load_timestamp_seconds`,
+      help: 'When the policy file in force was last read successfully (Unix time); absent without POLICY_FILE.',
+      registers,
+    });
+    this.policyReloadFailing = new Gauge({
+      name: `${p}policy_reload_failing`,
+      help: '1 while the policy file on disk has problems and the last good policy is kept; 0 otherwise.',
+      registers,
+    });
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  policyDecided(kind: string, outcome: 'allow' | 'require' | 'deny'): void {
+    this.policyDecisions.inc({ kind: kindLabel(kind), outcome });
+  }
+
+  /** The policy file was read: `ok` it is in force (loaded at `at`, ms), or its problems kept the last good one. */
+  policyLoaded(ok: boolean, at: number): void {
+    if (ok) this.policyLoadedAt.set(at / 1000);
+    else this.policyReloadFailures.inc();
+    this.policyReloadFailing.set(ok ? 0 : 1);
   }
 
   /** Where the scrape-time gauges read from, once the bot's services exist. */

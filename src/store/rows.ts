@@ -13,6 +13,7 @@ import type {
   RequestState,
   RequestThread,
 } from '../domain/importRequest.js';
+import type { PolicyRecord } from '../domain/policyFile/record.js';
 import type { NamedReference, ReferenceKind, StoredReference } from '../domain/references.js';
 import type { RequestKind } from '../domain/requestKinds.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
@@ -84,6 +85,10 @@ export interface RequestRow {
   replaces_id: string | null;
   lease_owner: string | null;
   lease_expires_at: number | null;
+  /** The deciding policy file's content hash (migration 008); null without a policy file. */
+  policy_hash: string | null;
+  /** The rest of the PolicyRecord as JSON (its hash in policy_hash). */
+  policy_rule: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -147,6 +152,7 @@ export function toRequest(row: RequestRow): ImportRequest {
     state: row.state as RequestState,
     version: toNumber(row.version),
     approval: row.approval === null ? null : parseJson<ApprovalRequirement>(row.approval),
+    policy: toPolicyRecord(row),
     expiresAt: toNullableNumber(row.expires_at),
     thread: row.thread === null ? null : parseJson<RequestThread>(row.thread),
     threadPermalink: row.thread_permalink,
@@ -158,6 +164,18 @@ export function toRequest(row: RequestRow): ImportRequest {
     createdAt: toNumber(row.created_at),
     updatedAt: toNumber(row.updated_at),
   };
+}
+
+function toPolicyRecord(row: RequestRow): PolicyRecord | null {
+  if (row.policy_hash === null || row.policy_hash === undefined || row.policy_rule === null || row.policy_rule === undefined) return null;
+  return { ...parseJson<Omit<PolicyRecord, 'hash'>>(row.policy_rule), hash: row.policy_hash };
+}
+
+/** The policy columns of a request as written (both null without a policy file). */
+export function policyColumns(record: PolicyRecord | null | undefined): Pick<RequestRow, 'policy_hash' | 'policy_rule'> {
+  if (record === null || record === undefined) return { policy_hash: null, policy_rule: null };
+  const { hash, ...rest } = record;
+  return { policy_hash: hash, policy_rule: JSON.stringify(rest) };
 }
 
 function toClusterTarget(row: RequestRow): ClusterTarget | null {

@@ -13,7 +13,7 @@ import type { StoredWorkspaceSettings } from './workspaceSettingsRows.js';
 /** A request as submitted: the fields fixed at submission, where it starts, when and why. */
 export type NewImportRequest = Pick<
   ImportRequest,
-  'id' | 'kind' | 'teamId' | 'enterpriseId' | 'requesterId' | 'channelId' | 'sourceKey' | 'payload' | 'cluster' | 'approval' | 'expiresAt' | 'responseUrl' | 'replacesId'
+  'id' | 'kind' | 'teamId' | 'enterpriseId' | 'requesterId' | 'channelId' | 'sourceKey' | 'payload' | 'cluster' | 'approval' | 'expiresAt' | 'responseUrl' | 'replacesId' | 'policy'
 > & {
   state: Extract<RequestState, 'pending_approval' | 'approved'>;
   at: number;

@@ -18,6 +18,7 @@ import { Metrics } from './metrics/metrics.js';
 import { systemClock, type Clock } from './services/clock.js';
 import { createServices, type Services } from './services/index.js';
 import { NotInstalledError } from './services/installations.js';
+import { PolicyFile } from './services/policyFile.js';
 import { respondVia } from './services/notifier.js';
 import { TokenRefreshError } from './services/tokenRefresh.js';
 import { boundBoltClients } from './slackClientPool.js';
@@ -41,6 +42,8 @@ export interface BotOptions {
   httpLimits?: Partial<HttpLimits>;
   /** How long the App Home gathers changes before it is published again. */
   homeDebounceMs?: number;
+  /** How long the policy file's folder is quiet before a reload (tests shorten it). */
+  policyDebounceMs?: number;
 }
 
 export interface RunningBot {
@@ -51,6 +54,8 @@ export interface RunningBot {
   url: string;
   /** Stops taking new work, lets in-flight work finish (bounded by SHUTDOWN_GRACE_MS), stops timers. */
   stop(): Promise<void>;
+  /** Reads POLICY_FILE again (what SIGHUP does): true when its policy is in force; false when it has problems (the last good one stays) or no file is set. */
+  reloadPolicy(trigger: string): boolean;
 }
 
 export async function startBot(options: BotOptions): Promise<RunningBot> {
@@ -67,6 +72,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     install.mode === 'single'
       ? { token: install.botToken, ...(await whoAmI(config, install.botToken, logger)), tokenVerificationEnabled: false }
       : await checkAppCredentials(config, logger).then(() => ({}));
+  // A policy file with any problem stops the start here (PolicyFileError lists each with its line and column).
+  const policyFile = config.policyFile === undefined ? undefined : PolicyFile.open(config.policyFile, { logger, clock, metrics });
   const services = createServices({
     config,
     store,
@@ -77,6 +84,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
     metrics,
     ...(options.homeDebounceMs === undefined ? {} : { homeDebounceMs: options.homeDebounceMs }),
+    ...(policyFile === undefined ? {} : { policyFile }),
   });
   const installer = services.tokens.installer;
   metrics.readFrom({ backlog: () => services.background.size, slots: () => services.background.concurrency, pendingApprovals: () => store.countPending() }, logger);
@@ -135,7 +143,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
 
   let stopping = false;
   const routes: Route[] = [
-    ...healthRoutes({ store, logger, stopping: () => stopping }),
+    ...healthRoutes({ store, logger, stopping: () => stopping, ...(policyFile === undefined ? {} : { detail: () => ({ policy: policyFile.status() }) }) }),
     ...metricsRoutes({ metrics, token: config.metrics.token }),
     ...(slackEvents === undefined ? [] : [slackEvents.route]),
     ...(installer === undefined ? [] : installRoutes(installer, logger)),
@@ -148,6 +156,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     });
   }
   services.sweeper.start();
+  policyFile?.watch(options.policyDebounceMs);
   logger.info(
     { mode: socketMode ? 'socket' : 'http', install: install.mode, url: http.url, host: config.http.host, botUserId: oneToken.botUserId },
     'simplismart-slack is running',
@@ -157,6 +166,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     services,
     metrics,
     url: http.url,
+    reloadPolicy: (trigger) => policyFile?.reload(trigger) ?? false,
     stop: async () => {
       if (stopping) return;
       stopping = true;
@@ -164,6 +174,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       // No new connections; idle keep-alive ones closed; requests in progress still finish.
       http.stopAccepting();
       services.home.stop();
+      policyFile?.stop();
       const closing = app.stop();
       const drained = await services.background.drain(config.shutdownGraceMs);
       if (!drained) logger.warn({ running: services.background.running, queued: services.background.queued }, 'shutdown grace ran out with work in flight; recovery settles it at next start');

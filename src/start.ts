@@ -51,6 +51,9 @@ async function main(): Promise<void> {
       await store.close().catch(() => undefined);
       throw error;
     });
+    // SIGHUP: read POLICY_FILE again (a bad file is refused and logged; the last good policy stays).
+    // Only with a file: without one SIGHUP keeps its default (the process ends), as before.
+    if (config.policyFile !== undefined) process.on('SIGHUP', () => bot.reloadPolicy('SIGHUP'));
     onStopSignal(logger, exit, async () => {
       await bot.stop();
       await store.close();

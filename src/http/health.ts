@@ -9,7 +9,13 @@ import type { Route } from './server.js';
 /** A store that does not answer within this long is as good as down for readiness. */
 const READY_CHECK_MS = 2000;
 
-export function healthRoutes(options: { store: Store; logger: Logger; stopping: () => boolean }): Route[] {
+export function healthRoutes(options: {
+  store: Store;
+  logger: Logger;
+  stopping: () => boolean;
+  /** What /readyz adds beside its status (the policy file in force, a refused reload): told, never a reason to be unready. */
+  detail?: () => Record<string, unknown>;
+}): Route[] {
   const { store, logger } = options;
   return [
     { method: 'GET', path: '/healthz', handle: (_req, res) => json(res, 200, { status: 'ok' }) },
@@ -23,10 +29,10 @@ export function healthRoutes(options: { store: Store; logger: Logger; stopping: 
         }
         try {
           await withTimeout(store.ping(), READY_CHECK_MS);
-          json(res, 200, { status: 'ready' });
+          json(res, 200, { status: 'ready', ...options.detail?.() });
         } catch (error) {
           logger.warn({ err: error }, 'readiness check failed: the store does not answer');
-          json(res, 503, { status: 'unavailable', reason: 'store' });
+          json(res, 503, { status: 'unavailable', reason: 'store', ...options.detail?.() });
         }
       },
     },

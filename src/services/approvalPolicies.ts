@@ -14,6 +14,7 @@ import type { Store } from '../store/store.js';
 import { approverMentions } from '../views/blocks.js';
 import { APPROVAL_NOTE_MAX } from '../views/requestFormMeta.js';
 import { capitalised, KIND_WORDS } from '../views/requestKinds.js';
+import type { PolicyFile } from './policyFile.js';
 import { groupMembers } from './slackDirectory.js';
 
 export type ApprovalGate =
@@ -25,7 +26,11 @@ export type ApprovalGate =
 const BLOCKED_APPROVERS_MAX = 2000;
 
 export class ApprovalPolicies {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Set: the policy file pins the policy, and the Slack-set one is neither used nor changed. */
+    readonly file?: PolicyFile,
+  ) {}
 
   /** The policy an admin saved, or undefined when none was. */
   saved(teamId: string): Promise<StoredApprovalPolicy | undefined> {
@@ -46,6 +51,8 @@ export class ApprovalPolicies {
    * `inForce`: the workspace's policy when the caller read it already (see WorkspaceSettingsReader).
    */
   async gate(client: WebClient, teamId: string, requesterId: string, kind: RequestKind, inForce?: ApprovalPolicy): Promise<ApprovalGate> {
+    // The policy file decides by what the form will hold: at submit (ImportRequests.submit), and shown as the form changes.
+    if (this.file !== undefined) return { kind: 'open' };
     const requirement = requirementFrom(inForce ?? (await this.inForce(teamId)), kind);
     const these = capitalised(KIND_WORDS[kind].plural);
     if (requirement === null) return { kind: 'open' };

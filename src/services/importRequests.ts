@@ -3,7 +3,7 @@
 // (nothing is lost); everything else after.
 import { requirementFrom, type ApprovalPolicy } from '../domain/approvalPolicy.js';
 import type { AddNodeGroupsBody, ImportClusterBody } from '../domain/clusterImport.js';
-import type { ClusterTarget, ImportRequest, RequestEvent } from '../domain/importRequest.js';
+import type { ApprovalRequirement, ClusterTarget, ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { newRequestId } from '../domain/requestId.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
@@ -11,6 +11,7 @@ import type { ApprovalPolicies } from './approvalPolicies.js';
 import type { Clock } from './clock.js';
 import type { ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
+import type { RequestPolicy } from './requestPolicy.js';
 
 /** What a submission asks of Simplismart: a cluster imported, or node groups added to `cluster`. */
 export type Asked =
@@ -36,6 +37,8 @@ export class ImportRequests {
       thread: ImportThread;
       runner: ImportRunner;
       policies: ApprovalPolicies;
+      /** The policy file, when one is configured: it decides instead of the Slack-set policy. */
+      decisions: RequestPolicy;
       clock: Clock;
       logger: Logger;
     },
@@ -62,13 +65,23 @@ export class ImportRequests {
   }
 
   /**
-   * Stores the request (once per submission) with the workspace's approval rule frozen into it.
-   * `inForce`: the policy the caller read already (the one its gate let the request through with).
+   * Stores the request (once per submission) with the workspace's approval rule frozen into it: the
+   * policy file's rule when POLICY_FILE is set (with the file's hash and why), the Slack-set policy
+   * otherwise. `inForce`: the Slack-set policy the caller read already (the one its gate let the request
+   * through with). Throws RequestDeniedError, storing nothing, when the policy file refuses the request.
    */
   async submit(submission: Submission, inForce?: ApprovalPolicy): Promise<{ request: ImportRequest; created: boolean }> {
     const { store, clock } = this.deps;
-    const policy = inForce ?? (await this.deps.policies.inForce(submission.teamId));
-    const requirement = requirementFrom(policy, submission.kind);
+    const decision = await this.deps.decisions.decide(submission);
+    let requirement: ApprovalRequirement | null;
+    let expirySeconds: number;
+    if (decision === undefined) {
+      const policy = inForce ?? (await this.deps.policies.inForce(submission.teamId));
+      requirement = requirementFrom(policy, submission.kind);
+      expirySeconds = policy.expirySeconds;
+    } else {
+      ({ requirement, expirySeconds } = decision);
+    }
     const now = clock.now();
     return store.createRequest({
       id: newRequestId(),
@@ -83,7 +96,8 @@ export class ImportRequests {
       payload: JSON.stringify(submission.body),
       state: requirement === null ? 'approved' : 'pending_approval',
       approval: requirement,
-      expiresAt: requirement === null ? null : now + policy.expirySeconds * 1000,
+      policy: decision?.record ?? null,
+      expiresAt: requirement === null ? null : now + expirySeconds * 1000,
       responseUrl: submission.responseUrl,
       replacesId: submission.replacesId,
       at: now,

@@ -23,7 +23,9 @@ import { ImportRunner, processOwnerId } from './importRunner.js';
 import { ImportThread } from './importThread.js';
 import { Installations } from './installations.js';
 import { Notifier } from './notifier.js';
+import type { PolicyFile } from './policyFile.js';
 import { References } from './references.js';
+import { RequestPolicy } from './requestPolicy.js';
 import { SlackLinks } from './slackLinks.js';
 import { SlackPoster } from './slackPoster.js';
 import { Sweeper } from './sweeper.js';
@@ -49,6 +51,8 @@ export interface Services {
   references: References;
   /** A workspace's connection, policy and references in one read, for the paths before an ack. */
   settings: WorkspaceSettingsReader;
+  /** The policy file applied to requests (when POLICY_FILE is set; `decisions.file` undefined otherwise). */
+  decisions: RequestPolicy;
 }
 
 export function createServices(args: {
@@ -71,6 +75,8 @@ export function createServices(args: {
   metrics?: Metrics;
   /** Who this process is among replicas, for the leases it holds (import and token refresh); unique by default. */
   owner?: string;
+  /** The policy file read at start (POLICY_FILE); none: the policy set in Slack decides. */
+  policyFile?: PolicyFile;
 }): Services {
   const { config, store, logger, clock } = args;
   const cipher = new TokenCipher(args.encryptionKey);
@@ -100,8 +106,9 @@ export function createServices(args: {
   });
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs, metrics: args.metrics });
   const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger, waits: background, owner });
-  const policies = new ApprovalPolicies(store);
-  const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });
+  const policies = new ApprovalPolicies(store, args.policyFile);
+  const decisions = new RequestPolicy({ file: args.policyFile, clusters, slackFor, clock, logger, metrics: args.metrics });
+  const requests = new ImportRequests({ store, thread, runner, policies, decisions, clock, logger });
   const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });
   const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), thread, clock, logger, intervalMs: args.sweepIntervalMs });
   const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
@@ -115,5 +122,5 @@ export function createServices(args: {
   });
   // The runner, the thread and the posters stay inside: people are told through the notifier, and
   // requests move through ImportRequests and Approvals.
-  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references, settings };
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references, settings, decisions };
 }

@@ -4,6 +4,7 @@
 // it — and, after the ack, the request launched.
 import type { Asked } from '../../services/importRequests.js';
 import type { Services } from '../../services/index.js';
+import { RequestDeniedError } from '../../services/requestPolicy.js';
 import { submittedModal } from '../../views/importMessages.js';
 import type { RequestFormMeta } from '../../views/requestFormMeta.js';
 import { tenantOf } from '../tenant.js';
@@ -25,16 +26,25 @@ export async function submitRequest(args: SubmissionArgs, services: Services, as
     await formError(gate.reason);
     return;
   }
-  const { request, created } = await services.requests.submit({
-    ...asked,
-    teamId,
-    enterpriseId,
-    userId: body.user.id,
-    channelId: meta.c,
-    sourceKey: view.id,
-    replacesId: meta.r ?? null,
-    responseUrl: meta.u ?? null,
-  }, settings.policy);
+  let submitted: Awaited<ReturnType<Services['requests']['submit']>>;
+  try {
+    submitted = await services.requests.submit({
+      ...asked,
+      teamId,
+      enterpriseId,
+      userId: body.user.id,
+      channelId: meta.c,
+      sourceKey: view.id,
+      replacesId: meta.r ?? null,
+      responseUrl: meta.u ?? null,
+    }, settings.policy);
+  } catch (error) {
+    // The policy file refused it: said under the form, which stays open; nothing was stored or sent.
+    if (!(error instanceof RequestDeniedError)) throw error;
+    await formError(error.message);
+    return;
+  }
+  const { request, created } = submitted;
   await ack({ response_action: 'update', view: submittedModal(request) });
   if (created) {
     services.background.run(`launch ${asked.kind} request`, () => services.requests.launch(request), { requestId: request.id, teamId: request.teamId });

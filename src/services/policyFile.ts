@@ -65,6 +65,8 @@ export class PolicyFile {
   #inForce: PolicyInForce;
   #failure: ReloadFailure | null = null;
   #watcher: FSWatcher | undefined;
+  #fileWatcher: FSWatcher | undefined;
+  #debounceMs = RELOAD_DEBOUNCE_MS;
   #timer: NodeJS.Timeout | undefined;
   readonly #listeners: Array<(inForce: PolicyInForce) => void> = [];
 
@@ -130,9 +132,15 @@ export class PolicyFile {
     return true;
   }
 
-  /** Watches the file's folder and reloads once its events settle (see the top of this file). */
+  /**
+   * Watches the file's folder and reloads once its events settle (see the top of this file); and the
+   * file itself, where the path leads now (an edit in place, through a symlink into a subfolder the
+   * folder's watch does not see), watched again after each reload.
+   */
   watch(debounceMs = RELOAD_DEBOUNCE_MS): void {
     if (this.#watcher !== undefined) return;
+    this.#debounceMs = debounceMs;
+    this.#watchFile();
     const folder = dirname(this.path);
     try {
       this.#watcher = watch(folder, { persistent: false }, () => this.#soon(debounceMs));
@@ -142,11 +150,23 @@ export class PolicyFile {
     }
   }
 
+  #watchFile(): void {
+    this.#fileWatcher?.close();
+    this.#fileWatcher = undefined;
+    try {
+      this.#fileWatcher = watch(this.path, { persistent: false }, () => this.#soon(this.#debounceMs));
+      this.#fileWatcher.on('error', () => undefined); // the file went away: the folder's watch sees what comes next
+    } catch {
+      // No file there now (mid-swap): the folder's watch sees it arrive.
+    }
+  }
+
   #soon(debounceMs: number): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       this.reload('file changed');
+      if (this.#watcher !== undefined) this.#watchFile();
     }, debounceMs);
     this.#timer.unref();
   }
@@ -156,6 +176,8 @@ export class PolicyFile {
     this.#timer = undefined;
     this.#watcher?.close();
     this.#watcher = undefined;
+    this.#fileWatcher?.close();
+    this.#fileWatcher = undefined;
   }
 
   /** What /readyz's detail says of the policy: where, which, since when, and a refused reload. */

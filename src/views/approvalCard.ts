@@ -8,6 +8,7 @@ import { actions, button, code, confirmDialog, context, escapedWithin, escapeMrk
 import { ACTION } from './ids.js';
 import { approversText, editAndRetryButton, nodeGroupsText, progressText } from './importMessages.js';
 import { slackMessage, type SlackMessage } from './message.js';
+import { ruleLine } from './policyRule.js';
 import { capitalised, wordsOf } from './requestKinds.js';
 
 /** Who approved so far, as mentions, in the room a sentence or a field leaves (at most 10 people). */
@@ -58,6 +59,8 @@ export function approvalCard(request: ImportRequest, approvals: readonly Approva
       ]),
     );
   }
+  const rule = ruleLine(request);
+  if (rule !== undefined) blocks.push(context(rule));
   blocks.push(context(`Request ${code(request.id)} · approvers are checked when they click; requesters cannot approve their own ${words.plural}`));
   return slackMessage(
     pending

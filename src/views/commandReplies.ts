@@ -19,6 +19,8 @@ import {
 import { addNodeGroupsButton, importSimilarButton } from './importMessages.js';
 import { message, sectionsFor, slackMessage, type SlackMessage } from './message.js';
 import { stateLabel, wordsOf } from './requestKinds.js';
+import { ruleWhyLines } from './policyRule.js';
+import { recordedRuleWords } from '../domain/policyFile/record.js';
 
 export function helpMessage(unknown?: string): SlackMessage {
   const lines = [
@@ -149,7 +151,8 @@ export function historyMessage(requests: readonly ImportRequest[]): SlackMessage
     const uuid = r.outcome?.kind === 'imported' && r.outcome.cluster.uuid !== null ? ` · ${code(r.outcome.cluster.uuid)}` : '';
     const approvers = r.approval === null ? '' : ` · approvers ${approverMentions(r.approval.approverUserIds, r.approval.approverGroupIds, 200)}`;
     const link = r.threadPermalink === null ? '' : ` · <${r.threadPermalink}|thread>`;
-    const text = `${STATE_EMOJI[r.state]} ${code(r.id)} ${wordsOf(r).shortName(r)} — ${stateLabel(r)} · ${userMention(r.requesterId)} · ${slackDate(r.createdAt, '{date_short} {time}')}${approvers}${uuid}${link}`;
+    const rule = r.policy === null || r.policy === undefined ? '' : ` · ${escapedWithin(recordedRuleWords(r.policy), 120)}`;
+    const text = `${STATE_EMOJI[r.state]} ${code(r.id)} ${wordsOf(r).shortName(r)} — ${stateLabel(r)} · ${userMention(r.requesterId)} · ${slackDate(r.createdAt, '{date_short} {time}')}${approvers}${rule}${uuid}${link}`;
     return r.kind === 'import_cluster' ? { text, accessory: importSimilarButton(r, 'Import similar') } : text;
   });
   const top = section('*Recent requests*');
@@ -163,12 +166,14 @@ export function historyMessage(requests: readonly ImportRequest[]): SlackMessage
 
 export function auditMessage(request: ImportRequest, events: readonly RequestEvent[]): SlackMessage {
   const header = `${STATE_EMOJI[request.state]} Request ${code(request.id)}: ${wordsOf(request).shortName(request)} — ${stateLabel(request)}${request.threadPermalink === null ? '' : ` · <${request.threadPermalink}|thread>`}`;
-  const lines = events.map((e) => {
+  const trail = events.map((e) => {
     const who = e.actorId === null ? 'the bot' : userMention(e.actorId);
     const move = e.fromState === null ? `created as _${STATE_LABELS[e.toState]}_` : e.fromState === e.toState ? `_${STATE_LABELS[e.toState]}_` : `_${STATE_LABELS[e.fromState]}_ → _${STATE_LABELS[e.toState]}_`;
     const why = e.note === null ? '' : ` — ${escapedWithin(e.note, 300)}`;
     return `${e.seq}. ${slackDate(e.at, '{date_short} {time_secs}')} · ${who} · ${move}${why}`;
   });
+  // The policy file's rule that decided it, and why, before the trail.
+  const lines = [...ruleWhyLines(request), ...trail];
   const top = section(header);
   const buttons = [
     ...(request.kind === 'import_cluster' ? [importSimilarButton(request)] : []),

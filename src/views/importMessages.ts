@@ -28,6 +28,7 @@ import {
 import { ACTION } from './ids.js';
 import type { OutcomeDescription } from './importOutcome.js';
 import { slackMessage, stripMarkup, type SlackMessage } from './message.js';
+import { ruleLine } from './policyRule.js';
 import { capitalised, stateLabel, wordsOf } from './requestKinds.js';
 
 /** Room for the approvers in a sentence: 50 people and 20 groups would take about 1 200 characters. */
@@ -136,9 +137,11 @@ export function sentAgain(message: SlackMessage): SlackMessage {
 export function submittedLine(request: ImportRequest): string {
   const words = wordsOf(request);
   const base = `:memo: ${userMention(request.requesterId)} submitted the ${words.nounPhrase(words.summary(request))}.`;
-  if (request.approval === null) return `${base} No approval is required.`;
+  const rule = ruleLine(request);
+  const decided = rule === undefined ? '' : ` ${rule}.`;
+  if (request.approval === null) return `${base} No approval is required.${decided}`;
   const needed = request.approval.approvalsNeeded;
-  return `${base} Waiting for ${needed} approval${needed === 1 ? '' : 's'} from ${approversText(request)}${request.expiresAt === null ? '' : ` until ${slackDate(request.expiresAt)}`}.`;
+  return `${base} Waiting for ${needed} approval${needed === 1 ? '' : 's'} from ${approversText(request)}${request.expiresAt === null ? '' : ` until ${slackDate(request.expiresAt)}`}.${decided}`;
 }
 
 /** The final message of the thread: the outcome, with everything people need folded into it. */

@@ -76,6 +76,8 @@ export interface TestBot {
   /** Simplismart tokens this bot was given (connectWorkspace, or any JWT sent through `send`), for the audit. */
   readonly tokens: Set<string>;
   send(request: SlackRequest | string, options?: { signature?: string; timestamp?: number }): Promise<BotResponse>;
+  /** Reads POLICY_FILE again, as SIGHUP does (RunningBot.reloadPolicy). */
+  reloadPolicy(trigger?: string): boolean;
   /** A browser's GET of one of the bot's pages (the install page, the OAuth redirect): not followed, answer audited. */
   browse(pathOrUrl: string, options?: { cookie?: string }): Promise<{ status: number; text: string; headers: Headers }>;
 }
@@ -144,6 +146,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       clock,
       sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
       ...(options.httpLimits === undefined ? {} : { httpLimits: options.httpLimits }),
+      policyDebounceMs: 50,
     });
   } catch (error) {
     if (ownsStore) await store.close();
@@ -190,6 +193,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
         if (found.length > 0) throw new Error(`Secrets leaked:\n${found.slice(0, 10).join('\n')}`);
       })()),
     leaks,
+    reloadPolicy: (trigger = 'test') => bot.reloadPolicy(trigger),
     failures: (from = 0) => logs.slice(from).filter((line) => /"level":(5\d|6\d)/.test(line)),
     browse: async (pathOrUrl, o = {}) => {
       const response = await fetch(new URL(pathOrUrl, bot.url), {

@@ -1,0 +1,232 @@
+// The policy file (POLICY_FILE) in the running bot, over signed HTTP with the local Slack and Simplismart,
+// on SQLite and on PostgreSQL: a denied request never reaches Simplismart (nor the store); a 2-approval
+// rule needs two different approvers from the group, checked at the click; a reload between submit and
+// approve leaves the request under the rule it was submitted with; a broken reload keeps the last good
+// policy (log, /readyz, metric); a ConfigMap-style symlink swap is picked up without a signal; a broken
+// file stops the start.
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ImportRequest } from '../../src/domain/importRequest.js';
+import { PolicyFileError } from '../../src/services/policyFile.js';
+import { eventually, findButton, openImportModal, requestIdIn, submitModal, textOf } from '../support/bot.js';
+import { ALICE, BOB, CAROL, TEAM, validImportValues } from '../support/fixtures.js';
+import { parseMetrics, valueOf } from '../support/metrics.js';
+import { blockActions } from '../support/slackRequests.js';
+import { postgresDatabase, sqliteFile, useBot, type BotDatabase } from '../support/world.js';
+
+const DAVE = 'U0DAVE0005';
+const LEADS = 'S0LEADS001';
+const USERS = { [ALICE]: {}, [BOB]: {}, [CAROL]: {}, [DAVE]: {} };
+
+const policy = (gpuApprovals: number) => `version: 1
+rules:
+  - name: no GPU pools on spot
+    when:
+      any_node_group: { accelerator: "*", capacity_type: SPOT }
+    deny: "GPU pools run on demand here: choose ON_DEMAND."
+  - name: more than 2 GPUs
+    when:
+      total_gpus: { more_than: 2 }
+    require:
+      approvals: ${gpuApprovals}
+      from: { groups: ${LEADS} }   # @leads
+      expires_after: 2h
+default:
+  allow: true
+`;
+
+const BROKEN = `version: 1
+rules:
+  - name: typo
+    when:
+      total_gpu: { more_than: 2 }
+    allow: true
+`;
+
+/** A folder laid out as Kubernetes mounts a ConfigMap: policy.yaml → ..data/policy.yaml, ..data → a timestamped folder. */
+function configMapFolder(text: string): { path: string; swap: (text: string) => void; write: (text: string) => void; remove: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'ss-policy-'));
+  let n = 0;
+  const version = (content: string) => {
+    n += 1;
+    const dir = `..2026_12_08_00_00_0${n}`;
+    mkdirSync(join(root, dir));
+    writeFileSync(join(root, dir, 'policy.yaml'), content);
+    return dir;
+  };
+  symlinkSync(version(text), join(root, '..data'));
+  symlinkSync('..data/policy.yaml', join(root, 'policy.yaml'));
+  return {
+    path: join(root, 'policy.yaml'),
+    // As the kubelet does: a new folder, a new symlink beside the old, renamed over ..data in one step.
+    swap: (content) => {
+      symlinkSync(version(content), join(root, '..data_tmp'));
+      renameSync(join(root, '..data_tmp'), join(root, '..data'));
+    },
+    // As a person does with vi: the file the current ..data points to, written in place.
+    write: (content) => writeFileSync(join(root, '..data', 'policy.yaml'), content),
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+describe.each([
+  ['sqlite', sqliteFile],
+  ['postgres', postgresDatabase],
+] as const)('the policy file on %s', (engine, database) => {
+  const folder = configMapFolder(policy(2));
+  afterAll(() => folder.remove());
+  const { bot, slack, simplismart, settled } = useBot<BotDatabase>({
+    database,
+    slack: { users: USERS },
+    env: { POLICY_FILE: folder.path },
+    beforeStart: ({ slack }) => slack.setGroupMembers(LEADS, [BOB, CAROL], { handle: 'leads', name: 'Leads' }),
+  });
+
+  beforeEach(() => {
+    // Each test starts from the 2-approval policy, whatever the one before left.
+    folder.swap(policy(2));
+    expect(bot.reloadPolicy()).toBe(true);
+  });
+
+  let clusterNumber = 0;
+  /** Alice submits an import (3 GPUs at maximum scale with the default values); resolves with the answer and the stored request. */
+  async function submit(overrides: Record<string, string> = {}): Promise<{ json: unknown; request: ImportRequest | undefined; viewId: string }> {
+    clusterNumber += 1;
+    const view = await openImportModal(bot, slack, { userId: ALICE, text: 'provider=aws' });
+    const response = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2', cluster_name: `Policy ${engine} ${clusterNumber}`, ...overrides }), { userId: ALICE });
+    bot.clock.advance(1000);
+    const request = (await bot.store.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id);
+    return { json: response.json, request, viewId: view.id };
+  }
+
+  async function waitForCard(id: string): Promise<ImportRequest> {
+    let request: ImportRequest | undefined;
+    await eventually(async () => {
+      request = await bot.store.getRequest(id);
+      expect(request?.cards).toHaveLength(1);
+    });
+    return request!;
+  }
+
+  let clickNumber = 0;
+  async function approve(request: ImportRequest, userId: string): Promise<string> {
+    clickNumber += 1;
+    const replyId = `${engine}-policy-${userId}-${clickNumber}`;
+    const ref = request.cards[0]!;
+    const message = slack.message(ref.channel, ref.ts) as { channel: string; ts: string; blocks: unknown[] };
+    const { blockId } = findButton(message.blocks, 'request_approve');
+    const response = await bot.send(blockActions({ teamId: TEAM, userId, actionId: 'request_approve', blockId, message, channelId: message.channel, responseUrl: slack.responseUrl(replyId) }));
+    expect(response.status).toBe(200);
+    const reply = await slack.waitFor('response_url', (c) => c.responseUrlId === replyId, { timeoutMs: 4000 });
+    return textOf(reply.args);
+  }
+
+  test('a denied request is refused inline with the rule’s message: never stored, never sent to Simplismart', async () => {
+    const sent = simplismart.requests.length;
+    const { json, request } = await submit({ ng_0_capacityType: 'SPOT' });
+    expect(json).toMatchObject({ response_action: 'errors' });
+    const said = JSON.stringify(json);
+    expect(said).toContain('GPU pools run on demand here: choose ON_DEMAND.');
+    expect(said).toContain("rule 'no GPU pools on spot'");
+    expect(request).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(simplismart.requests.length).toBe(sent);
+  });
+
+  test('a 2-approval rule needs two different approvers from the group, checked at the click; the card names the rule', async () => {
+    const { json, request: stored } = await submit();
+    expect(json).toMatchObject({ response_action: 'update' });
+    expect(stored?.approval).toMatchObject({ approvalsNeeded: 2, approverGroupIds: [LEADS], approverUserIds: [] });
+    expect(stored?.policy).toMatchObject({ path: folder.path, rule: { kind: 'rule', index: 1, name: 'more than 2 GPUs' } });
+    expect(stored?.policy?.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(stored!.expiresAt! - stored!.createdAt).toBe(2 * 3600 * 1000);
+    const request = await waitForCard(stored!.id);
+    const ref = request.cards[0]!;
+    expect(textOf(slack.message(ref.channel, ref.ts))).toContain("rule 'more than 2 GPUs'");
+
+    expect(await approve(request, DAVE)).toMatch(/Only .* can approve/);
+    expect(await approve(request, BOB)).toMatch(/1 of 2 approvals/);
+    expect(await approve(request, BOB)).toMatch(/already approved/);
+    expect((await bot.store.getRequest(request.id))?.state).toBe('pending_approval');
+    // Carol leaves the group before she clicks: membership is read at the click, not at submission.
+    slack.setGroupMembers(LEADS, [BOB], { handle: 'leads', name: 'Leads' });
+    expect(await approve(request, CAROL)).toMatch(/Only .* can approve/);
+    slack.setGroupMembers(LEADS, [BOB, CAROL], { handle: 'leads', name: 'Leads' });
+    expect(await approve(request, CAROL)).toMatch(/Approved: the import is running/);
+    const done = await settled(request.id, 'succeeded');
+    expect(done.thread).toContain("rule 'more than 2 GPUs'");
+  });
+
+  test('a reload between submit and approve does not change that request’s rule; new requests get the new one', async () => {
+    const { request: stored } = await submit();
+    const request = await waitForCard(stored!.id);
+    const before = request.policy!.hash;
+    folder.swap(policy(1));
+    expect(bot.reloadPolicy()).toBe(true);
+    expect(bot.services.decisions.file?.inForce.policy.hash).not.toBe(before);
+
+    expect(await approve(request, BOB)).toMatch(/1 of 2 approvals/);
+    const after = await bot.store.getRequest(request.id);
+    expect(after).toMatchObject({ state: 'pending_approval', approval: { approvalsNeeded: 2 }, policy: { hash: before } });
+
+    const { request: newer } = await submit();
+    expect(newer?.approval?.approvalsNeeded).toBe(1);
+    expect(newer?.policy?.hash).not.toBe(before);
+  });
+
+  test('a broken reload keeps the last good policy, and the log, /readyz and the metrics say so', async () => {
+    const good = bot.services.decisions.file!.inForce.policy.hash;
+    const from = bot.logs.length;
+    folder.swap(BROKEN);
+    expect(bot.reloadPolicy()).toBe(false);
+    expect(bot.services.decisions.file!.inForce.policy.hash).toBe(good);
+    const logged = bot.logs.slice(from).join('\n');
+    expect(logged).toContain('policy_reload_refused');
+    expect(logged).toContain(`${folder.path}:5:7: rules[0].when.total_gpu: \\"total_gpu\\" is not a key`);
+
+    const ready = await fetch(`${bot.url}/readyz`);
+    expect(ready.status).toBe(200);
+    const detail = (await ready.json()) as { policy: { hash: string; reloadFailed?: { problems: string[] } } };
+    expect(detail.policy.hash).toBe(good);
+    expect(detail.policy.reloadFailed?.problems[0]).toMatch(/:5:7: /);
+
+    const samples = parseMetrics(await (await fetch(`${bot.url}/metrics`)).text());
+    expect(valueOf(samples, 'simplismart_slack_policy_reload_failing')).toBe(1);
+    expect(valueOf(samples, 'simplismart_slack_policy_reload_failures_total')).toBeGreaterThanOrEqual(1);
+
+    // Requests are still decided by the good policy.
+    const { request } = await submit();
+    expect(request?.policy?.hash).toBe(good);
+    expect(request?.approval?.approvalsNeeded).toBe(2);
+
+    folder.swap(policy(2));
+    expect(bot.reloadPolicy()).toBe(true);
+    const healed = (await (await fetch(`${bot.url}/readyz`)).json()) as { policy: { reloadFailed?: unknown } };
+    expect(healed.policy.reloadFailed).toBeUndefined();
+  });
+
+  test('the file changing is picked up without a signal: a ConfigMap’s symlink swap, and an edit in place', async () => {
+    const first = bot.services.decisions.file!.inForce.policy.hash;
+    const from = bot.logs.length;
+    folder.swap(policy(1));
+    await eventually(() => expect(bot.services.decisions.file!.inForce.policy.hash).not.toBe(first), 3000).catch((e: unknown) => {
+      throw new Error(`${String(e)}\n${bot.logs.slice(from).join('\n')}`);
+    });
+    const second = bot.services.decisions.file!.inForce.policy.hash;
+    folder.write(policy(3));
+    await eventually(() => expect(bot.services.decisions.file!.inForce.policy.hash).not.toBe(second), 3000);
+  }, 15_000);
+});
+
+describe('a policy file with problems at start', () => {
+  const folder = configMapFolder(BROKEN);
+  afterAll(() => folder.remove());
+  const { startBot } = useBot({ replicas: 0 });
+
+  test('stops the start, every problem told with its line and column', async () => {
+    const started = startBot({ env: { POLICY_FILE: folder.path } });
+    await expect(started).rejects.toBeInstanceOf(PolicyFileError);
+    await expect(started).rejects.toThrow(`${folder.path}:5:7: rules[0].when.total_gpu: "total_gpu" is not a key of "when"`);
+  });
+});

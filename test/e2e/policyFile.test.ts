@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { PolicyFileError } from '../../src/services/policyFile.js';
-import { eventually, findButton, openImportModal, requestIdIn, submitModal, textOf } from '../support/bot.js';
+import { eventually, findButton, openImportModal, submitModal, textOf } from '../support/bot.js';
 import { ALICE, BOB, CAROL, TEAM, validImportValues } from '../support/fixtures.js';
 import { parseMetrics, valueOf } from '../support/metrics.js';
 import { blockActions } from '../support/slackRequests.js';

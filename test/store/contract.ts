@@ -83,6 +83,7 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         state: input.state,
         version: 1,
         approval: input.approval,
+        policy: input.policy ?? null,
         expiresAt: input.expiresAt,
         thread: null,
         threadPermalink: null,
@@ -301,6 +302,22 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         const input = newRequest({ state: 'approved', approval: null, expiresAt: null, responseUrl: null, replacesId: 'ir-old', note: 'no approval needed' });
         expect((await store.createRequest(input)).request).toStrictEqual(expectedRequest(input));
         expect((await store.listEvents(input.id))[0]).toMatchObject({ fromState: null, toState: 'approved', note: 'no approval needed' });
+      });
+
+      test('keeps the policy file’s rule that decided it (hash, path, rule, outcome, why) exactly, on every read', async () => {
+        const policy = {
+          hash: `sha256:${'ab'.repeat(32)}`,
+          path: '/etc/simplismart/policy.yaml',
+          rule: { kind: 'rule' as const, index: 2, name: 'more than 16 GPUs “big”', line: 21 },
+          outcome: 'needs 2 approvals from S0GPULEADS',
+          why: ['total GPUs at maximum scale is 24, more than 16'],
+        };
+        const input = newRequest({ policy });
+        expect((await store.createRequest(input)).request).toStrictEqual(expectedRequest(input));
+        expect((await store.getRequest(input.id))?.policy).toStrictEqual(policy);
+        expect((await store.listRequests('T1', 100)).find((r) => r.id === input.id)?.policy).toStrictEqual(policy);
+        const byDefault = newRequest({ policy: { ...policy, rule: { kind: 'default', line: null } } });
+        expect((await store.createRequest(byDefault)).request.policy).toStrictEqual({ ...policy, rule: { kind: 'default', line: null } });
       });
 
       test('a redelivered submission returns the existing request and inserts nothing', async () => {

@@ -3,7 +3,7 @@
 // hosted zones, secrets and tools) and the node-groups form (offering its clusters). Both first ask the
 // approval policy whether this person's request could ever pass.
 import type { ApprovalPolicy } from '../domain/approvalPolicy.js';
-import type { ImportForm } from '../domain/importForm.js';
+import { buildImportBody, type ImportForm } from '../domain/importForm.js';
 import type { NodeGroupsForm } from '../domain/nodeGroupsForm.js';
 import { withToolChoices } from '../domain/references.js';
 import type { RequestKind } from '../domain/requestKinds.js';
@@ -68,7 +68,8 @@ export async function openImportForm(opening: FormOpening, services: Services, f
   const { references } = settings;
   const named = withToolChoices(form, references);
   const meta = metaFor(named, opening.channelId, extra(opening, start, approval.note));
-  await openModal(opening.client, opening.triggerId, renderImportModal(named, meta, start.notes ?? [], references), opening.tell);
+  const notes = [...(start.notes ?? []), ...(await policyNote(opening, services, named))];
+  await openModal(opening.client, opening.triggerId, renderImportModal(named, meta, notes, references), opening.tell);
 }
 
 export async function openNodeGroupsForm(opening: FormOpening, services: Services, form: NodeGroupsForm, start: FormStart = {}): Promise<void> {
@@ -76,5 +77,15 @@ export async function openNodeGroupsForm(opening: FormOpening, services: Service
   if (approval === undefined) return;
   const clusters = start.clusters ?? (await services.clusters.list(opening.workspace.teamId));
   const meta = nodeGroupsMetaFor(form, opening.channelId, extra(opening, start, approval.note));
-  await openModal(opening.client, opening.triggerId, renderNodeGroupsModal(form, meta, clusters, start.notes ?? []), opening.tell);
+  const notes = [...(start.notes ?? []), ...(await policyNote(opening, services))];
+  await openModal(opening.client, opening.triggerId, renderNodeGroupsModal(form, meta, clusters, notes), opening.tell);
+}
+
+/** With a policy file: the rule a pre-filled import form would meet, or that it decides as the form fills in. */
+async function policyNote(opening: FormOpening, services: Services, form?: ImportForm): Promise<string[]> {
+  if (services.decisions.file === undefined) return [];
+  const built = form === undefined ? undefined : buildImportBody(form);
+  const question = built?.ok === true ? { kind: 'import_cluster' as const, body: built.body, ...opening.workspace, userId: opening.userId, channelId: opening.channelId } : undefined;
+  const note = await services.decisions.previewNote(question);
+  return note === undefined ? [] : [note];
 }

@@ -18,6 +18,7 @@ import { requirementOf, type Policy } from '../domain/policyFile/policy.js';
 import { recordOf, type PolicyRecord } from '../domain/policyFile/record.js';
 import { describeEvaluation } from '../domain/policyFile/words.js';
 import type { Workspace } from '../domain/workspace.js';
+import { evaluationMrkdwn, POLICY_PENDING_NOTE } from '../views/policyRule.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -95,6 +96,22 @@ export class RequestPolicy {
     if (file === undefined) return undefined;
     const { policy } = file.inForce;
     return evaluate(policy, await this.facts(question, policy));
+  }
+
+  /**
+   * What a form says on top about the policy file, from what it holds now (`question`; undefined while
+   * it is incomplete); undefined without a file. A lookup that fails says nothing rather than fail the form.
+   */
+  async previewNote(question: PolicyQuestion | undefined): Promise<string | undefined> {
+    if (this.deps.file === undefined) return undefined;
+    if (question === undefined) return POLICY_PENDING_NOTE;
+    try {
+      const evaluation = await this.evaluate(question);
+      return evaluation === undefined ? undefined : evaluationMrkdwn(evaluation);
+    } catch (error) {
+      this.deps.logger.warn({ err: error, teamId: question.teamId }, 'could not preview the policy file’s rule for a form');
+      return POLICY_PENDING_NOTE;
+    }
   }
 
   /**

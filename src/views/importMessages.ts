@@ -233,6 +233,7 @@ export function submittedModal(request: ImportRequest): ModalView {
       ? `:hourglass_flowing_sand: Your ${words.nounPhrase(summary)} is waiting for approval from ${approversText(request)}.`
       : `:arrows_counterclockwise: ${capitalised(words.gerund)} ${summary} now.`,
     `${where} Request ${code(request.id)}.`,
+    ...(ruleLine(request) === undefined ? [] : [`${ruleLine(request) ?? ''}.`]),
   ];
   return {
     type: 'modal',

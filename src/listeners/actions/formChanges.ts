@@ -3,6 +3,9 @@
 // changed (a node group added or removed, a menu's "Other (UUID)…" chosen, More settings opened) and
 // re-rendered with the same block ids, so nothing typed is lost.
 import type { ModalView } from '@slack/types';
+import { buildImportBody, type ImportForm } from '../../domain/importForm.js';
+import { buildNodeGroupsBody, type NodeGroupsForm } from '../../domain/nodeGroupsForm.js';
+import type { Asked } from '../../services/importRequests.js';
 import type { Services } from '../../services/index.js';
 import { slackErrorCode } from '../../slackErrors.js';
 import { CALLBACK } from '../../views/ids.js';
@@ -25,21 +28,47 @@ interface EditorForm<F extends WithNodeGroups, M extends NodeGroupSlots> {
   read(values: ViewStateValues, meta: M): { form: F; meta: M };
   /** "More settings": only the import form has them. */
   more?(form: F, meta: M): { form: F; meta: M };
-  render(form: F, meta: M, teamId: string, services: Services): Promise<ModalView>;
+  render(form: F, meta: M, who: Who, services: Services): Promise<ModalView>;
 }
 
-type Edit = (change: FormChange, view: { private_metadata?: string; state: { values: ViewStateValues } }, slot: number, teamId: string, services: Services) => Promise<ModalView | undefined>;
+/** Who changes the form, where it was opened from: what the policy file's preview asks about. */
+interface Who {
+  teamId: string;
+  enterpriseId: string | null;
+  userId: string;
+  viewId: string;
+}
+
+type Edit = (change: FormChange, view: { id: string; private_metadata?: string; state: { values: ViewStateValues } }, slot: number, who: Who, services: Services) => Promise<ModalView | undefined>;
+
+/** The policy file's preview of what the form holds now (import forms and node-groups forms), as notes on top. */
+async function policyNotes(services: Services, who: Who, channelId: string, asked: Asked | undefined): Promise<string[]> {
+  const note = await services.decisions.previewNote(asked === undefined ? undefined : { ...asked, teamId: who.teamId, enterpriseId: who.enterpriseId, userId: who.userId, channelId });
+  return note === undefined ? [] : [note];
+}
+
+function importAsked(form: ImportForm): Asked | undefined {
+  const built = buildImportBody(form);
+  return built.ok ? { kind: 'import_cluster', body: built.body } : undefined;
+}
+
+async function nodeGroupsAsked(form: NodeGroupsForm, who: Who, services: Services): Promise<Asked | undefined> {
+  if (services.decisions.file === undefined) return undefined;
+  const change = await services.clusters.forChange(who.teamId, form.clusterId, who.viewId);
+  const built = buildNodeGroupsBody(form, change.known);
+  return built.ok ? { kind: 'add_node_groups', body: built.body, cluster: change.target } : undefined;
+}
 
 /** A form's changes, its types kept inside. */
 function editing<F extends WithNodeGroups, M extends NodeGroupSlots>(spec: EditorForm<F, M>): Edit {
-  return async (change, view, slot, teamId, services) => {
+  return async (change, view, slot, who, services) => {
     const decoded = spec.decode(view.private_metadata);
     if (decoded === undefined) return undefined;
     let { form, meta } = spec.read(view.state.values, decoded);
     if (change === 'add') ({ form, meta } = withAddedGroup(form, meta));
     if (change === 'remove' && Number.isInteger(slot)) ({ form, meta } = withRemovedGroup(form, meta, slot));
     if (change === 'more' && spec.more !== undefined) ({ form, meta } = spec.more(form, meta));
-    return spec.render(form, meta, teamId, services);
+    return spec.render(form, meta, who, services);
   };
 }
 
@@ -51,7 +80,7 @@ const FORMS: ReadonlyMap<string, Edit> = new Map([
       read: (values, meta) => ({ form: readImportForm(values, meta), meta: withOtherChoices(values, meta) }),
       more: withMoreSettings,
       // What the tool menus hold stays as chosen: Slack keeps an input's state over its initial value.
-      render: async (form, meta, teamId, services) => renderImportModal(form, meta, [], await services.references.list(teamId)),
+      render: async (form, meta, who, services) => renderImportModal(form, meta, await policyNotes(services, who, meta.c, importAsked(form)), await services.references.list(who.teamId)),
     }),
   ],
   [
@@ -59,7 +88,8 @@ const FORMS: ReadonlyMap<string, Edit> = new Map([
     editing({
       decode: decodeNodeGroupsMeta,
       read: (values, meta) => ({ form: readNodeGroupsForm(values, meta), meta: withClusterChoice(values, meta) }),
-      render: async (form, meta, teamId, services) => renderNodeGroupsModal(form, meta, await services.clusters.list(teamId)),
+      render: async (form, meta, who, services) =>
+        renderNodeGroupsModal(form, meta, await services.clusters.list(who.teamId), await policyNotes(services, who, meta.c, await nodeGroupsAsked(form, who, services))),
     }),
   ],
 ]);
@@ -70,7 +100,8 @@ export async function changeForm(change: FormChange, args: ElementArgs, services
   const view = body.view;
   const edit = view === undefined ? undefined : FORMS.get(view.callback_id);
   if (view === undefined || edit === undefined) return;
-  const next = await edit(change, view, Number('value' in action ? action.value : NaN), tenantOf(args).teamId, services);
+  const { teamId, enterpriseId } = tenantOf(args);
+  const next = await edit(change, view, Number('value' in action ? action.value : NaN), { teamId, enterpriseId, userId: body.user.id, viewId: view.id }, services);
   if (next === undefined) return;
   try {
     // The hash makes Slack refuse this update if the view changed since this click was sent.

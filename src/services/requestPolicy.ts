@@ -26,6 +26,7 @@ import type { Clock } from './clock.js';
 import type { Clusters } from './clusters.js';
 import type { Asked } from './importRequests.js';
 import type { PolicyFile } from './policyFile.js';
+import { checkPolicyNames } from './policyNames.js';
 import { groupMembers } from './slackDirectory.js';
 
 /**
@@ -57,6 +58,8 @@ export type PolicyQuestion = Asked & { teamId: string; enterpriseId: string | nu
 export const MEMBERSHIP_TTL_MS = 60_000;
 
 export class RequestPolicy {
+  /** Workspace and file version pairs whose named groups and channels were checked against Slack. */
+  readonly #checked = new Set<string>();
   readonly #groupCache = new Map<string, { at: number; members: Promise<readonly string[] | undefined> }>();
 
   constructor(
@@ -124,6 +127,7 @@ export class RequestPolicy {
     if (file === undefined) return undefined;
     // One read of the policy in force for the whole decision: a reload meanwhile does not mix two.
     const { policy, path } = file.inForce;
+    this.#checkNamesOnce(question, policy);
     const evaluation = evaluate(policy, await this.facts(question, policy));
     const { outcome } = evaluation;
     this.deps.metrics?.policyDecided(question.kind, outcome.kind);
@@ -139,6 +143,21 @@ export class RequestPolicy {
       requirement,
       expirySeconds: outcome.kind === 'require' ? outcome.expirySeconds : 0,
     };
+  }
+
+  /** Once per workspace and file version, after the fact: the IDs the file names that this workspace's Slack does not know, logged. */
+  #checkNamesOnce(workspace: Workspace, policy: Policy): void {
+    const key = `${workspace.teamId}/${policy.hash}`;
+    if (this.#checked.has(key)) return;
+    this.#checked.add(key);
+    const { logger } = this.deps;
+    void this.deps
+      .slackFor({ teamId: workspace.teamId, enterpriseId: workspace.enterpriseId })
+      .then((client) => checkPolicyNames(client, policy, workspace.teamId))
+      .then((problems) => {
+        if (problems.length > 0) logger.warn({ code: 'policy_names_unknown', teamId: workspace.teamId, hash: policy.hash, problems }, 'the policy file names user groups or channels this workspace’s Slack does not know');
+      })
+      .catch((error: unknown) => logger.warn({ err: error, teamId: workspace.teamId }, 'could not check the policy file’s groups and channels against Slack'));
   }
 
   /** Refuses a requirement nobody could meet, as the Slack-set policy's gate does before the form. */

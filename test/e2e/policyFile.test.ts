@@ -9,15 +9,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { PolicyFileError } from '../../src/services/policyFile.js';
-import { eventually, findButton, openImportModal, submitModal, textOf } from '../support/bot.js';
-import { ALICE, BOB, CAROL, TEAM, validImportValues } from '../support/fixtures.js';
+import { changeModal, commandReply, eventually, findButton, openImportModal, runCommand, submitModal, textOf } from '../support/bot.js';
+import { ADMIN, ALICE, BOB, CAROL, TEAM, validImportValues } from '../support/fixtures.js';
 import { parseMetrics, valueOf } from '../support/metrics.js';
 import { blockActions } from '../support/slackRequests.js';
 import { postgresDatabase, sqliteFile, useBot, type BotDatabase } from '../support/world.js';
 
 const DAVE = 'U0DAVE0005';
 const LEADS = 'S0LEADS001';
-const USERS = { [ALICE]: {}, [BOB]: {}, [CAROL]: {}, [DAVE]: {} };
+const USERS = { [ALICE]: {}, [BOB]: {}, [CAROL]: {}, [DAVE]: {}, [ADMIN]: { is_admin: true } };
+/** A group the file names that the workspace does not have. */
+const GHOSTS = 'S0GHOSTS99';
 
 const policy = (gpuApprovals: number) => `version: 1
 rules:
@@ -32,6 +34,11 @@ rules:
       approvals: ${gpuApprovals}
       from: { groups: ${LEADS} }   # @leads
       expires_after: 2h
+  - name: ghosts decide nothing
+    when:
+      requester_in_group: ${GHOSTS}
+      kind: node_groups
+    allow: true
 default:
   allow: true
 `;
@@ -204,6 +211,50 @@ describe.each([
     expect(bot.reloadPolicy()).toBe(true);
     const healed = (await (await fetch(`${bot.url}/readyz`)).json()) as { policy: { reloadFailed?: unknown } };
     expect(healed.policy.reloadFailed).toBeUndefined();
+  });
+
+  test('before submit, the form says which rule will apply as node groups change; a denied one says it will be refused', async () => {
+    const view = await openImportModal(bot, slack, { userId: ALICE, text: 'provider=aws' });
+    expect(textOf({ blocks: view.blocks })).toContain('Approval is decided by the policy file');
+    const values = validImportValues({ cluster_region: 'us-west-2', cluster_name: `Preview ${engine}` });
+    const changed = await changeModal(bot, slack, view, 'nodegroup_actions', 'nodegroup_add', values);
+    const said = textOf({ blocks: changed.blocks });
+    expect(said).toContain(`needs 2 approvals from <!subteam^${LEADS}> within 2 hours: rule 'more than 2 GPUs'`);
+    const spot = await changeModal(bot, slack, changed, 'nodegroup_actions', 'nodegroup_add', { ...values, ng_0_capacityType: 'SPOT' });
+    expect(textOf({ blocks: spot.blocks })).toContain("Not allowed (rule 'no GPU pools on spot'): GPU pools run on demand here: choose ON_DEMAND.");
+  });
+
+  test('/simplismart approvals shows the rules in force read-only, where they come from, and the IDs this Slack does not know', async () => {
+    const reply = await commandReply(bot, slack, 'approvals', { userId: ALICE });
+    const said = textOf(reply);
+    const { hash } = bot.services.decisions.file!.inForce.policy;
+    expect(said).toContain(folder.path);
+    expect(said).toContain(hash);
+    expect(said).toContain('*more than 2 GPUs* (line 7) — when total GPUs more than 2');
+    expect(said).toContain(`rule 'ghosts decide nothing' (line 14): ${GHOSTS} is not a user group of this workspace`);
+    expect(said).not.toContain(`${LEADS} is not`);
+
+    // An admin gets the policy modal as it is now: the same, read-only (no submit).
+    const opened = slack.callsTo('views.open').length;
+    await runCommand(bot, 'approvals', { userId: ADMIN });
+    const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= opened);
+    const modal = slack.view(call.response.view.id) as { submit?: unknown; blocks: unknown[] };
+    expect(modal.submit ?? undefined).toBeUndefined();
+    expect(textOf(modal)).toContain(hash);
+  });
+
+  test('/simplismart policy test: the rule each recent request would meet now, and what decided it then; history names the rule', async () => {
+    const { request: gpu } = await submit();
+    folder.swap(policy(1));
+    expect(bot.reloadPolicy()).toBe(true);
+    const reply = textOf(await commandReply(bot, slack, 'policy test', { userId: ALICE }));
+    expect(reply).toContain('Dry run');
+    expect(reply).toMatch(new RegExp(`${gpu!.id}.*rule 'more than 2 GPUs'\\* → :lock: needs 1 approval from <!subteam\\^${LEADS}>.*then: rule 'more than 2 GPUs' of`));
+    const history = textOf(await commandReply(bot, slack, `history ${gpu!.id}`, { userId: ALICE }));
+    expect(history).toContain("*Policy:* rule 'more than 2 GPUs': needs 2 approvals from S0LEADS001");
+    expect(history).toContain('total GPUs at maximum scale is 3, more than 2');
+    const recent = textOf(await commandReply(bot, slack, 'history', { userId: ALICE }));
+    expect(recent).toContain("rule 'more than 2 GPUs'");
   });
 
   test('the file changing is picked up without a signal: a ConfigMap’s symlink swap, and an edit in place', async () => {

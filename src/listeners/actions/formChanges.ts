@@ -47,15 +47,20 @@ async function policyNotes(services: Services, who: Who, channelId: string, aske
   return note === undefined ? [] : [note];
 }
 
+/** The form's node groups without those not named yet (one just added): the preview is of what is filled in so far. */
+function named<F extends WithNodeGroups>(form: F): F {
+  return { ...form, nodeGroups: form.nodeGroups.filter((g) => g.name.trim() !== '') };
+}
+
 function importAsked(form: ImportForm): Asked | undefined {
-  const built = buildImportBody(form);
+  const built = buildImportBody(named(form));
   return built.ok ? { kind: 'import_cluster', body: built.body } : undefined;
 }
 
 async function nodeGroupsAsked(form: NodeGroupsForm, who: Who, services: Services): Promise<Asked | undefined> {
   if (services.decisions.file === undefined) return undefined;
   const change = await services.clusters.forChange(who.teamId, form.clusterId, who.viewId);
-  const built = buildNodeGroupsBody(form, change.known);
+  const built = buildNodeGroupsBody(named(form), change.known);
   return built.ok ? { kind: 'add_node_groups', body: built.body, cluster: change.target } : undefined;
 }
 

@@ -10,6 +10,7 @@ import { historyCommand } from './historyCommand.js';
 import { importCommand } from './importCommand.js';
 import { nodeGroupsCommand } from './nodeGroupsCommand.js';
 import { nodesCommand } from './nodesCommand.js';
+import { policyCommand } from './policyCommand.js';
 import { referencesCommand } from './referencesCommand.js';
 
 type Handler = (args: CommandArgs, services: Services, rest: string) => Promise<void>;
@@ -27,6 +28,7 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map([
   ['nodes', nodesCommand],
   ['clusters', clustersCommand],
   ['references', referencesCommand],
+  ['policy', policyCommand],
 ]);
 
 /** Every subcommand people can type (help included): what the help and the manifest's usage hint name. */

@@ -4,6 +4,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import jsonpatch, { type Operation } from 'fast-json-patch';
+import { readPolicy } from '../../src/domain/policyFile/read.js';
 import { eventually } from '../support/bot.js';
 import { schemaProblems } from '../support/kubernetesSchemas.js';
 import { kustomizeBuild, kustomizeBuildInline, type KubernetesObject } from '../support/kustomize.js';
@@ -62,6 +63,34 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     expect(service).toBeDefined();
     expect(monitor.spec.endpoints).toEqual([expect.objectContaining({ path: '/metrics' })]);
     expect(service!.spec.ports.map((p) => p.name)).toContain(monitor.spec.endpoints[0]!.port);
+  });
+});
+
+describe.each(OVERLAYS)('overlay %s with the optional policy-file component', (overlay) => {
+  const objects = kustomizeBuildInline(
+    { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [`overlays/${overlay}`], components: ['components/policy-file'] },
+    ROOT,
+  );
+  type Pod = { containers: { env: { name: string; value?: string }[]; volumeMounts: { name: string; mountPath: string; subPath?: string; readOnly?: boolean }[] }[]; volumes: { name: string; configMap?: { name: string } }[] };
+  const pod = (find(objects, 'Deployment') as KubernetesObject & { spec: { template: { spec: Pod } } }).spec.template.spec;
+
+  test('valid, and keeps every deployment rule', () => {
+    expect(schemaProblems(objects)).toEqual([]);
+    expect(manifestProblems(objects, EXPECTED[overlay]!)).toEqual([]);
+  });
+
+  test('POLICY_FILE is a key of the ConfigMap, mounted as a folder (no subPath: updates reach the pod), and the policy in it reads', () => {
+    const container = pod.containers[0]!;
+    const file = container.env.find((e) => e.name === 'POLICY_FILE')?.value ?? '';
+    const mount = container.volumeMounts.find((m) => file.startsWith(`${m.mountPath}/`));
+    expect(mount).toMatchObject({ readOnly: true });
+    expect(mount?.subPath).toBeUndefined();
+    const volume = pod.volumes.find((v) => v.name === mount?.name);
+    const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume?.configMap?.name) as (KubernetesObject & { data: Record<string, string> }) | undefined;
+    const text = configMap?.data[file.slice(mount!.mountPath.length + 1)];
+    expect(text).toBeDefined();
+    const read = readPolicy(text!);
+    expect(read.ok ? read.policy.rules.length : read.problems).toBeGreaterThan(0);
   });
 });
 

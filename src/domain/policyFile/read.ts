@@ -14,7 +14,7 @@ export function readPolicy(text: string): PolicyRead {
   if (!yaml.ok) return yaml;
   const { source } = yaml;
   if (source.doc.contents === null) {
-    return { ok: false, problems: [{ line: 1, column: 1, path: '', message: 'The file is empty: a policy file starts with version: 1 and lists its rules (see the README).' }] };
+    return { ok: false, problems: [{ line: 1, column: 1, path: '', message: 'The file is empty: a policy file starts with version: 1 and lists its rules (see docs/policy-file.md).' }] };
   }
   const data: unknown = source.doc.toJS();
   const parsed = policyFileSchema.safeParse(data);

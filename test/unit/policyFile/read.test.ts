@@ -17,7 +17,7 @@ function problems(text: string): Array<[number, number, string, string]> {
 const rule = (body: string) => `version: 1\nrules:\n  - name: r\n${body}`;
 
 describe('a valid file', () => {
-  test("the README's example reads, each rule with the line it starts on", () => {
+  test("the documentation's example reads, each rule with the line it starts on", () => {
     const read = readPolicy(readFileSync(join(ROOT, 'test/fixtures/policy/example.yaml'), 'utf8'));
     if (!read.ok) throw new Error(JSON.stringify(read.problems));
     expect(read.policy.rules.map((r) => [r.name, r.line])).toEqual([
@@ -32,10 +32,9 @@ describe('a valid file', () => {
     expect(read.policy.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
-  test("the README's example is this file, byte for byte", () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Guardrails as code (policy file)'));
-    const block = /### A complete example\n\n```yaml\n([\s\S]*?)```\n/.exec(section)?.[1];
+  test("the documentation's example is this file, byte for byte", () => {
+    const section = readFileSync(join(ROOT, 'docs/policy-file.md'), 'utf8');
+    const block = /## A complete example\n\n```yaml\n([\s\S]*?)```\n/.exec(section)?.[1];
     expect(block).toBe(readFileSync(join(ROOT, 'test/fixtures/policy/example.yaml'), 'utf8'));
   });
 

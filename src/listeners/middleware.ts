@@ -6,6 +6,7 @@ import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bo
 import type { ModalView } from '@slack/types';
 import { isAppError, StoreUnavailableError } from '../errors.js';
 import type { Services } from '../services/index.js';
+import { RequestDeniedError } from '../services/requestPolicy.js';
 import type { Recipient } from '../services/notifier.js';
 import { storeUnavailableMessage, unexpectedErrorMessage } from '../views/commandReplies.js';
 import { message, type SlackMessage } from '../views/message.js';
@@ -106,7 +107,13 @@ export function reportErrorsToPeople(services: Services): Middleware<AnyMiddlewa
         { err: error, reference, kind, id, teamId: args.context.teamId, userId: body.user?.id ?? body.user_id },
         'a listener failed; the person was told',
       );
-      const note = error instanceof StoreUnavailableError ? storeUnavailableMessage(notSavedBy(kind, id)) : unexpectedErrorMessage(reference);
+      // A request the policy file refused, from an entry point that does not say so itself: its words, not "unexpected".
+      const note =
+        error instanceof StoreUnavailableError
+          ? storeUnavailableMessage(notSavedBy(kind, id))
+          : error instanceof RequestDeniedError
+            ? message(`:no_entry: ${error.message}`)
+            : unexpectedErrorMessage(reference);
       // A listener that failed before its ack would leave Slack waiting (a 404 after 3 s, "trouble
       // connecting" on a modal): ack here, carrying the note where the ack can show it.
       if (await ackWithNote(args, body, kind, note)) return;

@@ -300,3 +300,62 @@ describe('a Node.js too old for the bot', () => {
     expect(lines[0]).toContain(`needs Node.js 22.19 or later; \`npm start\` is running on Node.js ${old!.version} (${old!.path})`);
   }, TEST_TIMEOUT_MS);
 });
+
+describe('the policy file in the process (POLICY_FILE)', () => {
+  const GOOD = (approvals: number) => `version: 1\nrules:\n  - name: big\n    when:\n      total_gpus: { more_than: 8 }\n    require:\n      approvals: ${approvals}\n      from: { users: [U0BOB00002, U0CAROL003] }\ndefault:\n  allow: true\n`;
+  const readyPolicy = async (url: string) => ((await (await fetch(`${url}/readyz`)).json()) as { policy: { hash: string; reloadFailed?: { problems: string[] } } }).policy;
+
+  test('a file with problems stops the start: exit 1, one line with each problem’s line and column', async () => {
+    const file = join(work, 'broken-policy.yaml');
+    writeFileSync(file, 'version: 1\nrules:\n  - name: x\n    when: { provider: aws, regoin: us-* }\n    allow: true\n');
+    const spawned = spawnBot({ ...baseEnv(await freePort(), join(work, 'data-policy-broken')), POLICY_FILE: file });
+    const exit = await within(spawned.exited, 10_000, 'exit on a broken policy file');
+    expect(exit.code).toBe(1);
+    const lines = spawned.stderr().trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${file}:4:28: rules[0].when.regoin:`);
+  }, TEST_TIMEOUT_MS);
+
+  test('SIGHUP reloads the file; a broken one is refused and the last good policy stays, said on /readyz', async () => {
+    // Its own folder, so that the folder's watch does not reload before the signal does.
+    const folder = mkdtempSync(join(tmpdir(), 'ss-process-policy-'));
+    const file = join(folder, 'policy.yaml');
+    writeFileSync(file, GOOD(1));
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const spawned = spawnBot({ ...baseEnv(port, join(work, 'data-policy')), POLICY_FILE: file });
+    try {
+      await waitUntilReady(url, spawned.exited, 5000);
+      const first = (await readyPolicy(url)).hash;
+      // The folder's watch may reload too: the log line's trigger says that SIGHUP did.
+      writeFileSync(file, GOOD(2));
+      spawned.child.kill('SIGHUP');
+      await within(
+        (async () => {
+          while ((await readyPolicy(url)).hash === first) await new Promise((resolve) => setTimeout(resolve, 50));
+        })(),
+        5000,
+        'the reload after SIGHUP',
+      );
+      writeFileSync(file, 'version: 1\nrules: {}\n');
+      spawned.child.kill('SIGHUP');
+      await within(
+        (async () => {
+          while ((await readyPolicy(url)).reloadFailed === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+        })(),
+        5000,
+        'the refused reload',
+      );
+      const kept = await readyPolicy(url);
+      expect(kept.hash).not.toBe(first);
+      expect(kept.reloadFailed?.problems[0]).toContain(`${file}:2:8: rules:`);
+      expect(spawned.stdout()).toContain('policy_reload_refused');
+      expect(spawned.stdout()).toContain('"trigger":"SIGHUP"');
+      expect(spawned.child.exitCode).toBeNull(); // SIGHUP did not end it
+    } finally {
+      spawned.child.kill('SIGTERM');
+      await within(spawned.exited, GRACE_MS + 5000, 'exit after SIGTERM');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 30_000);
+});

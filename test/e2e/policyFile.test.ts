@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { PolicyFileError } from '../../src/services/policyFile.js';
-import { changeModal, commandReply, eventually, findButton, openImportModal, runCommand, submitModal, textOf } from '../support/bot.js';
+import { changeModal, clickToOpen, commandReply, eventually, findButton, openImportModal, runCommand, submitModal, textOf } from '../support/bot.js';
 import { ADMIN, ALICE, BOB, CAROL, TEAM, validImportValues } from '../support/fixtures.js';
 import { parseMetrics, valueOf } from '../support/metrics.js';
 import { blockActions } from '../support/slackRequests.js';
@@ -39,6 +39,11 @@ rules:
       requester_in_group: ${GHOSTS}
       kind: node_groups
     allow: true
+  - name: aws clusters grow by the platform only
+    when:
+      kind: node_groups
+      provider: aws
+    deny: "Node groups on AWS clusters are added by the platform team."
 default:
   allow: true
 `;
@@ -211,6 +216,23 @@ describe.each([
     expect(bot.reloadPolicy()).toBe(true);
     const healed = (await (await fetch(`${bot.url}/readyz`)).json()) as { policy: { reloadFailed?: unknown } };
     expect(healed.policy.reloadFailed).toBeUndefined();
+  });
+
+  test('node groups go through the same rules, with what the bot knows of the cluster (its provider, from its import here)', async () => {
+    const view = await openImportModal(bot, slack, { userId: ALICE, text: 'provider=aws' });
+    const response = await submitModal(bot, view, validImportValues({ cluster_region: 'us-west-2', cluster_name: `Small ${engine}`, ng_0_maxNodes: '2', ng_0_desiredNodes: '1' }), { userId: ALICE });
+    const imported = (await bot.store.listRequests(TEAM, 100)).find((r) => r.sourceKey === view.id)!;
+    expect(response.json).toMatchObject({ response_action: 'update' });
+    expect(imported.policy?.rule).toEqual({ kind: 'default', line: expect.any(Number) });
+    const done = await settled(imported.id, 'succeeded');
+    const form = await clickToOpen(bot, slack, done.outcome, 'cluster_add_node_groups', { userId: ALICE });
+    const sent = simplismart.requests.length;
+    const refused = await submitModal(bot, form, { ng_0_name: 'extra', ng_0_machineType: 'g5.xlarge', ng_0_capacityType: 'ON_DEMAND', ng_0_minNodes: '0', ng_0_maxNodes: '1', ng_0_desiredNodes: '1', ng_0_acceleratorType: 'nvidia-a10g', ng_0_acceleratorCount: '1' }, { userId: ALICE });
+    expect(refused.json).toMatchObject({ response_action: 'errors' });
+    expect(JSON.stringify(refused.json)).toContain("not allowed (rule 'aws clusters grow by the platform only'): Node groups on AWS clusters are added by the platform team.");
+    expect((await bot.store.listRequests(TEAM, 100)).some((r) => r.sourceKey === form.id)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(simplismart.requests.length).toBe(sent);
   });
 
   test('before submit, the form says which rule will apply as node groups change; a denied one says it will be refused', async () => {

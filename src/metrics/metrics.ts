@@ -188,7 +188,7 @@ export class Metrics {
     });
     this.policyLoadedAt = new Gauge({
       name: `${p}policy_last_load_timestamp_seconds`,
-      help: 'When the policy file in force was last read successfully (Unix time); absent without POLICY_FILE.',
+      help: 'When the policy file in force was last read successfully (Unix time); 0 without POLICY_FILE.',
       registers,
     });
     this.policyReloadFailing = new Gauge({

@@ -3,8 +3,8 @@
 //   npm run policy -- test FILE --request REQUEST.json   which rule each request hits, and why
 // Exit codes: 0 done (a valid file; requests evaluated, whatever their outcome), 1 problems in the
 // policy or a request file, 2 a command line or a file that cannot be read. Requests are "cases" from a
-// source; a store-backed source (the workspace's past requests) is for the change that wires the policy
-// into the bot, which also has the database.
+// source; the workspace's past requests are tried in Slack, where the bot has the store and the workspace
+// (`/simplismart policy test`, src/listeners/commands/policyCommand.ts).
 import { relative, resolve } from 'node:path';
 import { describeExpiry } from '../domain/approvalPolicy.js';
 import { explain, groupsToResolve } from '../domain/policyFile/evaluate.js';
@@ -36,7 +36,7 @@ A request file (JSON or YAML):
     "body": { …the request's JSON, as the approval card's View JSON shows it… } }
 `;
 
-/** One request to evaluate, from wherever it came: a request file today; the store's past requests with the wiring. */
+/** One request to evaluate: a request file (the store's past requests are `/simplismart policy test`'s). */
 interface Case {
   label: string;
   facts: RequestFacts;

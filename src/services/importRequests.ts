@@ -11,7 +11,7 @@ import type { ApprovalPolicies } from './approvalPolicies.js';
 import type { Clock } from './clock.js';
 import type { ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
-import type { RequestPolicy } from './requestPolicy.js';
+import { RequestDeniedError, type RequestPolicy } from './requestPolicy.js';
 
 /** What a submission asks of Simplismart: a cluster imported, or node groups added to `cluster`. */
 export type Asked =
@@ -72,7 +72,14 @@ export class ImportRequests {
    */
   async submit(submission: Submission, inForce?: ApprovalPolicy): Promise<{ request: ImportRequest; created: boolean }> {
     const { store, clock } = this.deps;
-    const decision = await this.deps.decisions.decide(submission);
+    const decision = await this.deps.decisions.decide(submission).catch(async (error: unknown) => {
+      // A redelivered submission of a request stored before the policy file changed finds that request,
+      // as any redelivery does: the refusal is for a request not stored yet.
+      const stored = error instanceof RequestDeniedError ? await this.#storedFrom(submission) : undefined;
+      if (stored === undefined) throw error;
+      return stored;
+    });
+    if (decision !== undefined && 'created' in decision) return decision;
     let requirement: ApprovalRequirement | null;
     let expirySeconds: number;
     if (decision === undefined) {
@@ -103,6 +110,13 @@ export class ImportRequests {
       at: now,
       note: requirement === null ? 'submitted; approval not required' : 'submitted for approval',
     });
+  }
+
+  /** The request this submission (its form's id) stored already, among its requester's latest; undefined when none. */
+  async #storedFrom(submission: Submission): Promise<{ request: ImportRequest; created: false } | undefined> {
+    const theirs = await this.deps.store.listRequests(submission.teamId, 50, { requesterId: submission.userId });
+    const request = theirs.find((r) => r.sourceKey === submission.sourceKey);
+    return request === undefined ? undefined : { request, created: false };
   }
 
   /**

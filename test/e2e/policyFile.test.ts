@@ -187,6 +187,21 @@ describe.each([
     expect(newer?.policy?.hash).not.toBe(before);
   });
 
+  test('a submission delivered again after a reload that would refuse it finds the request it stored', async () => {
+    const view = await openImportModal(bot, slack, { userId: ALICE, text: 'provider=aws' });
+    const values = validImportValues({ cluster_region: 'us-west-2', cluster_name: `Redelivered ${engine}` });
+    const first = await submitModal(bot, view, values, { userId: ALICE });
+    expect(first.json).toMatchObject({ response_action: 'update' });
+    folder.swap(policy(2).replace('default:\n  allow: true', 'default:\n  deny: "Closed."').replace('more_than: 2', 'more_than: 200'));
+    expect(bot.reloadPolicy()).toBe(true);
+    const again = await submitModal(bot, view, values, { userId: ALICE });
+    expect(again.json).toMatchObject({ response_action: 'update' });
+    expect((await bot.store.listRequests(TEAM, 100)).filter((r) => r.sourceKey === view.id)).toHaveLength(1);
+    // A new form is refused by the new policy.
+    const { json } = await submit();
+    expect(JSON.stringify(json)).toContain('Closed.');
+  });
+
   test('a broken reload keeps the last good policy, and the log, /readyz and the metrics say so', async () => {
     const good = bot.services.decisions.file!.inForce.policy.hash;
     const from = bot.logs.length;

@@ -35,6 +35,7 @@ test.each([
   ['test', ['test', '--', '--listTests'], '`npm test`'],
   ['start', ['start'], '`npm start`'],
   ['policy', ['run', 'policy', '--', 'check', 'policy.yaml'], '`npm run policy`'],
+  ['docs', ['run', 'docs'], '`npm run docs`'],
 ])('npm %s on Node 22.18.0: one line, exit 1, nothing run', async (_name, args, command) => {
   const { code, stdout, stderr } = await npm(args);
   expect(code).toBe(1);
@@ -59,6 +60,7 @@ test('those are all the scripts, with bench (which starts with `npm run build`, 
   expect(Object.keys(scripts).sort()).toEqual(['bench', 'build', 'lint', 'policy', 'prestart', 'start', 'test', 'typecheck']);
   expect(scripts.bench).toMatch(/^npm run build && /);
   expect(scripts.policy).toBe('node scripts/build.js --if-stale && node dist/cli/policy.js');
+  expect(scripts.docs).toBe('node scripts/build.js --if-stale && node dist/cli/docs.js');
 });
 
 describe('npm start with the compiler installed (a checkout after `npm ci`)', () => {

@@ -284,7 +284,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const call: SlackCall = { method: 'oauth/v2/authorize', token: undefined, args: Object.fromEntries(url.searchParams), at: Date.now(), contentType };
       calls.push(call);
       const answer = slack.oauth.authorize(url.searchParams, req.headers.cookie);
-      send(res, call, answer.status, answer.text, { 'content-type': 'text/plain', ...(answer.location === undefined ? {} : { location: answer.location }) });
+      send(res, call, answer.status, answer.text, { 'content-type': answer.html === true ? 'text/html; charset=utf-8' : 'text/plain', ...(answer.location === undefined ? {} : { location: answer.location }) });
       return;
     }
     if (!apiMatch && !(responseMatch && req.method === 'POST')) {

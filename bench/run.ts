@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fakeJwt, ORG } from '../test/support/fixtures.js';
 import { fillModal } from '../test/support/modalState.js';
@@ -24,6 +24,7 @@ import { END_STATES, postgresOutcomes, sqliteOutcomes } from './outcomes.js';
 import { startPgProxy } from './pgProxy.js';
 import { createBenchDatabase, throughProxy } from './postgresDatabase.js';
 import { commandRoundTrips, submissionRoundTrips, type RoundTripCount } from './roundTrips.js';
+import { writePlots } from './plots.js';
 import type { Harness, ImportCheck, ImportContext, PhaseTools, RemoteSimplismart, RemoteSlack, Target, TargetName } from './phase.js';
 import { fullForm, SIGNING_SECRET, sign, sourcePrefix } from './requests.js';
 import { runScrubberBench } from './scrubber.js';
@@ -879,6 +880,7 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'latest.json'), json);
   writeFileSync(join(out, kept), json);
   process.stdout.write(`\nwritten: bench/results/latest.json and bench/results/${kept}\n`);
+  for (const plot of writePlots(join(out, kept), results)) process.stdout.write(`plotted: bench/results/${basename(plot)}\n`);
   if (harness.failures.length > 0) {
     process.stderr.write(`\nbench FAILED:\n${harness.failures.map((f) => `  ${f}`).join('\n')}\n`);
     process.exitCode = 1;

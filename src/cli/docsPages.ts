@@ -36,6 +36,8 @@ function allowedValues(schema: z.core.$ZodType): string | undefined {
   if (def.type === 'pipe' && def.out !== undefined) return allowedValues(def.out);
   if (def.innerType !== undefined) return allowedValues(def.innerType);
   if (schema instanceof z.ZodEnum) return (schema.options as string[]).map(code).join(', ');
+  if (schema instanceof z.ZodLiteral) return [...schema.values].map((v) => code(String(v))).join(', ');
+  if (schema instanceof z.ZodBoolean) return '`true`, `false`';
   if (schema instanceof z.ZodNumber) {
     const { minValue, maxValue } = schema;
     const whole = schema.format === 'safeint' || schema.isInt;

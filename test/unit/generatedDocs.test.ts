@@ -6,6 +6,8 @@ import { commandsPage, configurationPage, generatedPages, metricsPage } from '..
 import { ENV_SCHEMA, ENV_VARIABLES } from '../../src/config.js';
 import { SUBCOMMANDS } from '../../src/listeners/commands/simplismart.js';
 import { LABEL_VALUES } from '../../src/metrics/labelValues.js';
+import { Counter } from 'prom-client';
+import { z } from 'zod';
 import { Metrics } from '../../src/metrics/metrics.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -68,5 +70,28 @@ describe('what the pages are made of', () => {
     expect(page).toMatch(/^\| `\/simplismart connect` \| admins \|/m);
     expect(page).toMatch(/^\| `\/simplismart status` \| anyone \|/m);
     expect(page).toContain('`/simplismart nodes <kubectl output>`');
+  });
+});
+
+describe('what is added later (another branch’s variable, series or command) is in the page at the next npm run docs', () => {
+  it('a variable, with or without a description', () => {
+    const blank = (v: unknown) => (v === '' ? undefined : v);
+    const page = configurationPage({
+      NEW_MODE: z.preprocess(blank, z.enum(['a', 'b']).default('a')).meta({ description: 'Picks a mode.' }),
+      NEW_FLAG: z.preprocess(blank, z.literal(['on', 'off']).optional()),
+    }).text;
+    expect(page).toContain('| `NEW_MODE` | `a` | `a`, `b` | Picks a mode. |');
+    expect(page).toContain('| `NEW_FLAG` | unset | `on`, `off` | (no description: add one with .meta() in src/config.ts) |');
+  });
+
+  it('a series, its unknown label named without values', () => {
+    const metrics = new Metrics({ processMetrics: false });
+    new Counter({ name: 'simplismart_slack_new_total', help: 'Something new.', labelNames: ['flavour', 'kind'], registers: [metrics.registry] });
+    expect(metricsPage(metrics).text).toContain('| `simplismart_slack_new_total` | counter | `flavour`; `kind`: `import_cluster`, `add_node_groups`, `other` | Something new. |');
+  });
+
+  it('a command', () => {
+    const page = commandsPage('*Simplismart for Slack*\n• `/simplismart frob <thing>` — (admins) frobs a *thing*\n• `/simplismart help` — this message').text;
+    expect(page).toContain('| `/simplismart frob <thing>` | admins | frobs a **thing** |');
   });
 });

@@ -88,6 +88,13 @@ export function configurationPage(schema: Readonly<Record<string, z.ZodType>> = 
   return { path: 'docs/configuration.md', text };
 }
 
+/** Seconds as people read a bucket bound: 5 ms, 2.5 s, 15 min, 4 h, 7 d. */
+function duration(seconds: number): string {
+  const units: Array<[number, string]> = [[86_400, 'd'], [3600, 'h'], [60, 'min'], [1, 's']];
+  for (const [size, unit] of units) if (seconds >= size && seconds % size === 0) return `${seconds / size} ${unit}`;
+  return seconds >= 1 ? `${seconds} s` : `${Math.round(seconds * 1000 * 1000) / 1000} ms`;
+}
+
 /** The series of one bot's registry (Node's process metrics left out: they are prom-client's, listed as one row). */
 export function metricsPage(metrics: Metrics = new Metrics({ processMetrics: false })): DocPage {
   const rows = metrics.registry.getMetricsAsArray().map((metric) => {
@@ -96,7 +103,9 @@ export function metricsPage(metrics: Metrics = new Metrics({ processMetrics: fal
       const values = LABEL_VALUES[label];
       return values === undefined ? code(label) : `${code(label)}: ${values.map(code).join(', ')}`;
     });
-    return [code(metric.name), String(metric.type), labels.join('; ') || '—', metric.help];
+    const buckets = (metric as { upperBounds?: readonly number[] }).upperBounds;
+    const type = buckets === undefined || buckets.length === 0 ? String(metric.type) : `${String(metric.type)} (buckets ${duration(buckets[0]!)} … ${duration(buckets.at(-1)!)})`;
+    return [code(metric.name), type, labels.join('; ') || '—', metric.help];
   });
   rows.push(['`process_*`, `nodejs_*`', '', '', 'prom-client’s default metrics: CPU, resident memory, open file descriptors, heap and heap spaces, event loop lag (`nodejs_eventloop_lag_seconds`), GC (`nodejs_gc_duration_seconds` by kind), active handles.']);
   const text = [

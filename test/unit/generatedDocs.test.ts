@@ -60,7 +60,8 @@ describe('what the pages are made of', () => {
     const page = metricsPage().text;
     const metrics = new Metrics({ processMetrics: false }).registry.getMetricsAsArray();
     expect(metrics.length).toBeGreaterThan(10);
-    for (const metric of metrics) expect(page).toContain(`| \`${metric.name}\` | ${String(metric.type)} |`);
+    for (const metric of metrics) expect(page).toContain(`| \`${metric.name}\` | ${String(metric.type)}`);
+    expect(page).toContain("| `simplismart_slack_ack_duration_seconds` | histogram (buckets 5 ms … 5 s) |");
     expect(page).toContain('`reason`: `rate_limited`, `paced`, `retry`');
   });
 

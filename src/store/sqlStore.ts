@@ -181,7 +181,7 @@ export class SqlStore implements Store {
         `WITH inserted AS (${INSERT_REQUEST}),
            first_event AS (
              INSERT INTO request_events (request_id, seq, at, actor_id, from_state, to_state, note)
-             SELECT id, version, created_at, requester_id, NULL, state, CAST($18 AS TEXT) FROM inserted
+             SELECT id, version, created_at, requester_id, NULL, state, CAST($${values.length + 1} AS TEXT) FROM inserted
            )
          SELECT * FROM inserted`,
         [...values, input.note],

@@ -29,6 +29,11 @@ export async function existingGroupsOf(meta: FillMeta, teamId: string, services:
   return { existingGroupNames: groups.map((g) => g.name), existingAuxiliary: groups.find((g) => g.is_auxilliary)?.name ?? null };
 }
 
+/** The response_url the form carries (the command's that opened it), to tell the person where they acted. */
+export function responseUrlOf(meta: FillMeta): string | undefined {
+  return (meta.k === 'import' ? decodeMeta(meta.m) : decodeNodeGroupsMeta(meta.m))?.u;
+}
+
 /** Why the form could not be rendered filled (a form this bot did not write, slots used up). */
 export class FormNotFillable extends Error {}
 

@@ -196,6 +196,33 @@ describe('Fill from my nodes: carriers and refusals', () => {
     expect(slack.callsTo('views.update').filter((c) => c.args.view_id === form.id)).toEqual([]);
   });
 
+  test('a slow file: the modal closes within Slack’s 3 seconds and the form is filled once the file is read', async () => {
+    const { form, pushed } = await pushedOverImportForm();
+    const fileId = slack.addFile({ name: 'nodes.json', content: EKS_JSON, delayMs: 2600 });
+    const updates = slack.callsTo('views.update').length;
+    const response = await submitFill(bot, pushed, { files: [{ id: fileId, name: 'nodes.json' }] });
+    expect(response.text).toBe('');
+    expect(response.ms).toBeLessThan(3000);
+    // Closed before the file arrived…
+    expect(slack.callsTo('files-pri').filter((c) => c.status !== undefined)).toEqual([]);
+    // …and the form filled after it did.
+    const after = await filled(slack, form, updates);
+    expect(groupNames(after)).toEqual(['gpu-a10g', 'gpu-spot', 'system']);
+    expect(shownIn(after, 'cluster_name')).toBe('Fleet West');
+  }, 15_000);
+
+  test('a slow file that cannot be read: the modal closed already, so the person is told where only they see it, and the form is left alone', async () => {
+    const { form, pushed } = await pushedOverImportForm();
+    const fileId = slack.addFile({ name: 'pods.json', content: readFileSync(join(FIXTURES, 'pods.json'), 'utf8'), delayMs: 2600 });
+    const response = await submitFill(bot, pushed, { files: [{ id: fileId, name: 'pods.json' }] });
+    expect(response.text).toBe('');
+    // The command's response_url is gone (this one never worked), so by the app's DM with the person.
+    const told = await slack.waitFor('chat.postMessage', (c) => JSON.stringify(c.args).includes('couldn’t fill the form from pods.json'), { timeoutMs: 5000 });
+    expect(JSON.stringify(told.args)).toContain('Pods, not Nodes');
+    expect(told.args.channel).toBe(ALICE);
+    expect(slack.callsTo('views.update').filter((c) => c.args.view_id === form.id)).toEqual([]);
+  }, 15_000);
+
   test('in the node-groups form only pools the cluster does not have yet are proposed', async () => {
     // A cluster imported through the bot with a node group named as one of the pools.
     const form0 = await openImportModal(bot, slack, { text: 'provider=aws' });

@@ -296,6 +296,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const call: SlackCall = { method: 'files-pri', token: bearer, args: { path: url.pathname }, at: Date.now(), contentType };
       calls.push(call);
       const answer = slack.download(url.pathname, bearer);
+      if (answer.delayMs !== undefined) await delay(answer.delayMs);
       call.status = answer.status;
       const headers: Record<string, string> = { 'content-type': answer.status === 200 ? 'application/octet-stream' : 'text/plain' };
       if (!answer.chunked) headers['content-length'] = String(Buffer.byteLength(answer.body));

@@ -112,6 +112,8 @@ export interface SlackFile {
   filetype: string;
   /** Serve the download without Content-Length (chunked), so that only the streamed count can cap it. */
   chunked?: boolean;
+  /** Wait this long before answering the download (a slow file host). */
+  delayMs?: number;
 }
 
 /** Whom a call speaks for: its token, and the team and bot that token belongs to. */
@@ -242,13 +244,13 @@ export class SlackState {
    * 403 without a token this Slack knows, 404 for a file the token's workspace does not see (another
    * workspace's token is refused), else the content.
    */
-  download(path: string, token: string | undefined): { status: number; body: string | Buffer; chunked: boolean } {
+  download(path: string, token: string | undefined): { status: number; body: string | Buffer; chunked: boolean; delayMs?: number } {
     const match = /^\/files-pri\/[A-Z0-9]+-(F[A-Z0-9]+)\//.exec(path);
     const file = match === null ? undefined : this.files.get(match[1]!);
     const caller = this.authenticate(token);
     if ('error' in caller) return { status: 403, body: caller.error, chunked: false };
     if (file === undefined || !this.seesFile(caller, file)) return { status: 404, body: 'file_not_found', chunked: false };
-    return { status: 200, body: file.content, chunked: file.chunked === true };
+    return { status: 200, body: file.content, chunked: file.chunked === true, ...(file.delayMs === undefined ? {} : { delayMs: file.delayMs }) };
   }
 
   /**

@@ -16,7 +16,7 @@ import { decodeFillMeta, FILL_FILE_MAX_BYTES, FILL_MAX_FILES, FILL_TEXT_MAX, fil
 import { FILL_BLOCK } from '../../views/ids.js';
 import { message } from '../../views/message.js';
 import { ModalState } from '../../views/modalState.js';
-import { existingGroupsOf, filledForm, FormNotFillable, updateForm } from '../fillForm.js';
+import { existingGroupsOf, filledForm, FormNotFillable, responseUrlOf, updateForm } from '../fillForm.js';
 import { tenantOf } from '../tenant.js';
 import type { SubmissionArgs } from '../types.js';
 
@@ -81,7 +81,8 @@ export async function fillSubmission(args: SubmissionArgs, services: Services): 
     return;
   }
   await ack();
-  const recipient = { teamId, enterpriseId: tenantOf(args).enterpriseId, userId: body.user.id };
+  // Where the command that opened the form ran (ephemeral), else the app's DM with the person.
+  const recipient = { teamId, enterpriseId: tenantOf(args).enterpriseId, userId: body.user.id, responseUrl: responseUrlOf(meta) };
   services.background.run(
     'fill a form from nodes',
     async () => {

@@ -5,7 +5,7 @@
 // findings with their commands. Then views.update of that form by its id and hash.
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { PROVIDERS, SERVICE_TYPES } from '../domain/clusterImport.js';
+import { PROVIDERS, REGION_PROVIDERS, SERVICE_TYPES } from '../domain/clusterImport.js';
 import { emptyForm, type ImportForm } from '../domain/importForm.js';
 import type { NodeProposal } from '../domain/nodes/proposal.js';
 import { toNodeGroupForms } from '../domain/nodes/proposal.js';
@@ -40,14 +40,16 @@ export class FormNotFillable extends Error {}
 /** The form as it will look once filled with `proposal`. */
 export async function filledForm(meta: FillMeta, proposal: NodeProposal, provenance: string, teamId: string, services: Services): Promise<ModalView> {
   const groups = proposal.groups.slice(0, MAX_NODE_GROUPS);
-  const notes = fillNotes(proposal, provenance, groups.length);
   if (meta.k === 'import') {
     const parent = decodeMeta(meta.m);
     if (parent === undefined) throw new FormNotFillable('import form metadata');
     const nodeGroups = toNodeGroupForms(groups, parent.n);
     const slots = nodeGroups.map((g) => g.slot);
     if (parent.n + slots.length > 1000) throw new FormNotFillable('slots used up');
-    const form: ImportForm = { ...carriedImportForm(meta), nodeGroups };
+    const typed = carriedImportForm(meta);
+    const { form: cluster, filled, disagree } = withClusterFromNodes(typed, proposal);
+    const notes = fillNotes(proposal, provenance, groups.length, { filled, disagree });
+    const form: ImportForm = { ...cluster, nodeGroups };
     const view = renderImportModal(form, { ...parent, s: slots, n: parent.n + slots.length, p: provenance }, notes, await services.references.list(teamId));
     return withFindings(view, proposal);
   }
@@ -57,8 +59,42 @@ export async function filledForm(meta: FillMeta, proposal: NodeProposal, provena
   const slots = nodeGroups.map((g) => g.slot);
   if (parent.n + slots.length > 1000) throw new FormNotFillable('slots used up');
   const form = { clusterId: meta.f['clusterId'] ?? '', org: meta.f['org'] ?? '', nodeGroups };
+  const notes = fillNotes(proposal, provenance, groups.length);
   const view = renderNodeGroupsModal(form, { ...parent, s: slots, n: parent.n + slots.length, p: provenance }, await services.clusters.list(teamId), notes);
   return withFindings(view, proposal);
+}
+
+/**
+ * The cluster's fields left empty, filled from what the nodes say (provider, region, name); those typed
+ * stay as typed, and where they differ from the nodes that is said.
+ */
+export function withClusterFromNodes(form: ImportForm, proposal: NodeProposal): { form: ImportForm; filled: string[]; disagree: string[] } {
+  const said = proposal.cluster;
+  const filled: string[] = [];
+  const disagree: string[] = [];
+  let next = form;
+  if (said.provider !== undefined) {
+    if (form.provider === '') {
+      next = { ...next, provider: said.provider };
+      filled.push(`provider ${said.provider}`);
+    } else if (form.provider !== said.provider) {
+      disagree.push(`provider ${said.provider} (the form says ${form.provider})`);
+    }
+  }
+  const provider = next.provider;
+  if (said.region !== undefined && provider !== '' && REGION_PROVIDERS.includes(provider)) {
+    if (form.region.trim() === '') {
+      next = { ...next, region: said.region };
+      filled.push(`region ${said.region}`);
+    } else if (form.region.trim() !== said.region) {
+      disagree.push(`region ${said.region} (the form says ${form.region.trim()})`);
+    }
+  }
+  if (said.name !== undefined && form.name.trim() === '') {
+    next = { ...next, name: said.name };
+    filled.push(`name ${said.name}`);
+  }
+  return { form: next, filled, disagree };
 }
 
 /** The import form's fields as carried (a field left out of the carried copy reads as empty). */

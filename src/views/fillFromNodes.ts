@@ -163,7 +163,7 @@ export function provenanceLine(proposal: NodeProposal, fileNames: readonly strin
  * The notes on top of the filled form (one context block, at most 5 lines): where the groups came from,
  * what the nodes say of the cluster, what did not fit, and that min and max are guesses when they are.
  */
-export function fillNotes(proposal: NodeProposal, provenance: string, shown: number): string[] {
+export function fillNotes(proposal: NodeProposal, provenance: string, shown: number, cluster: { filled: readonly string[]; disagree: readonly string[] } = { filled: [], disagree: [] }): string[] {
   const total = proposal.groups.length;
   const n = proposal.nodes;
   const out = [n.controlPlane > 0 ? `${n.controlPlane} control-plane` : '', n.notReady > 0 ? `${n.notReady} NotReady` : '', n.cordoned > 0 ? `${n.cordoned} cordoned` : '']
@@ -173,7 +173,9 @@ export function fillNotes(proposal: NodeProposal, provenance: string, shown: num
   const notes = [
     `:mag: ${escapeMrkdwn(provenance)} ${shown} node group${shown === 1 ? '' : 's'} filled in below${out === '' ? '' : ` (left out: ${out})`}. Check them, then submit the form as usual.`,
   ];
-  if (where.length > 0) notes.push(`The nodes say: ${where.join(' · ')} — the cluster’s fields above are as you typed them.`);
+  if (cluster.disagree.length > 0) notes.push(`:warning: The nodes say ${cluster.disagree.map((d) => escapedWithin(d, 150)).join(', ')}: check the form.`);
+  else if (cluster.filled.length > 0) notes.push(`Filled from the nodes where the form was empty: ${cluster.filled.map((f) => escapedWithin(f, 150)).join(', ')}. What you typed is kept.`);
+  else if (where.length > 0) notes.push(`The nodes say: ${where.join(' · ')} — the cluster’s fields are as you typed them.`);
   if (total > shown) notes.push(`${total - shown} more node group${total - shown === 1 ? '' : 's'} did not fit in one form: add ${total - shown === 1 ? 'it' : 'them'} afterwards with \`/simplismart nodegroups\` and “Fill from my nodes” again.`);
   if (proposal.groups.slice(0, shown).some((g) => g.bounds === 'guess')) notes.push('Min and max are not on nodes: they start as each pool is now — a guess, set them as you want them.');
   return notes;

@@ -138,6 +138,27 @@ describe('Fill from my nodes: carriers and refusals', () => {
     expect(slack.callsTo('files.info')).toEqual([]);
   });
 
+  test('cluster fields left empty are filled from what the nodes say; typed ones are kept, and a disagreement is said', async () => {
+    const empty = await openImportModal(bot, slack);
+    const pushed = await clickFill(bot, slack, empty, fillModal(empty, { cluster_name: 'Fleet West' }));
+    let updates = slack.callsTo('views.update').length;
+    await submitFill(bot, pushed, { text: EKS_TABLE });
+    const after = await filled(slack, empty, updates);
+    expect(shownIn(after, 'cluster_provider')).toBe('aws');
+    expect(shownIn(after, 'cluster_region')).toBe('us-west-2');
+    expect(shownIn(after, 'cluster_name')).toBe('Fleet West');
+    expect(textOf(after)).toContain('Filled from the nodes where the form was empty: provider aws, region us-west-2.');
+
+    const gcp = await openImportModal(bot, slack, { text: 'provider=gcp' });
+    const pushedGcp = await clickFill(bot, slack, gcp, fillModal(gcp, { cluster_name: 'Fleet West', cluster_region: 'us-central1' }));
+    updates = slack.callsTo('views.update').length;
+    await submitFill(bot, pushedGcp, { text: EKS_TABLE });
+    const afterGcp = await filled(slack, gcp, updates);
+    expect(shownIn(afterGcp, 'cluster_provider')).toBe('gcp');
+    expect(shownIn(afterGcp, 'cluster_region')).toBe('us-central1');
+    expect(textOf(afterGcp)).toContain(':warning: The nodes say provider aws (the form says gcp)');
+  });
+
   test('a file of another workspace is refused under the file input, and nothing is downloaded', async () => {
     const { form, pushed } = await pushedOverImportForm();
     const fileId = slack.addFile({ name: 'nodes.json', content: EKS_JSON, teamId: OTHER_TEAM, sharedWith: [TEAM] });

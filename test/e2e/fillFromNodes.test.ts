@@ -110,8 +110,14 @@ describe.each<[string, () => BotDatabase | Promise<BotDatabase>]>([
     const posted = simplismart.importRequests();
     expect(posted).toHaveLength(1);
     expect(JSON.stringify(posted[0]!.json)).toContain('"gpu-a10g"');
-    // The dump itself is nowhere in the store.
+    // The dump itself is nowhere in the store, and neither it nor the file's address is in the logs (debug
+    // level, where the Web API client logs every request: the filled form, whose findings name nodes, is
+    // the proposal; the node's uid and its images are the dump's alone).
     expect(JSON.stringify(await bot.store.getRequest(id))).not.toContain('ip-10-0-1-11');
+    expect(bot.logs.join('\n')).not.toContain('5e1f0b9c-0000-4000-8000-c8a475fc53c0');
+    expect(bot.logs.join('\n')).not.toContain('registry.k8s.io/pause');
+    expect(bot.logs.join('\n')).not.toContain('files-pri');
+    expect(bot.logs.length).toBeGreaterThan(10);
   });
 });
 

@@ -11,6 +11,7 @@
 // wait on it.
 import { proposeNodeGroups, type NodeInputRefusal, type NodeProposal } from '../../domain/nodes/proposal.js';
 import type { Services } from '../../services/index.js';
+import { fileClient } from '../../slackClients.js';
 import { checkSlackFile, downloadSlackFile, fileOrigins, SlackFileRefusedError, type CheckedFile } from '../../services/slackFiles.js';
 import { decodeFillMeta, FILL_FILE_MAX_BYTES, FILL_MAX_FILES, FILL_TEXT_MAX, fillRefusalNote, provenanceLine, readFillInputs, type FillMeta } from '../../views/fillFromNodes.js';
 import { FILL_BLOCK } from '../../views/ids.js';
@@ -61,19 +62,20 @@ export async function fillSubmission(args: SubmissionArgs, services: Services): 
       return;
     }
   }
-  // The files' checks (one files.info each, with this workspace's token): inline too.
+  const token = context.botToken;
+  if (token === undefined) throw new Error('no bot token for the workspace that sent this submission');
+  // The files' checks (one files.info each, with this workspace's token, by a client that does not log the answer): inline too.
   const checked: CheckedFile[] = [];
+  const quiet = fileClient(services.config, services.logger, token);
   for (const file of files) {
     try {
-      checked.push(await checkSlackFile(client, file.id, teamId, FILL_FILE_MAX_BYTES));
+      checked.push(await checkSlackFile(quiet, file.id, teamId, FILL_FILE_MAX_BYTES));
     } catch (error) {
       if (!(error instanceof SlackFileRefusedError)) throw error;
       await errorAt(FILL_BLOCK.files, `${file.name}: ${error.message}`);
       return;
     }
   }
-  const token = context.botToken;
-  if (token === undefined) throw new Error('no bot token for the workspace that sent this submission');
   const reading = read(meta, text, checked, token, teamId, services);
   const done = await Promise.race([reading, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ACK_BUDGET_MS).unref())]);
   if (done !== undefined && !done.ok) {

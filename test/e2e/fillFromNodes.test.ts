@@ -238,6 +238,17 @@ describe('Fill from my nodes: carriers and refusals', () => {
     expect(shownIn(after, 'cluster_name')).toBe('Fleet West');
   }, 15_000);
 
+  test('a slow files.info counts against the same budget: the modal still closes within Slack’s 3 seconds', async () => {
+    const { form, pushed } = await pushedOverImportForm();
+    const fileId = slack.addFile({ name: 'nodes.json', content: EKS_JSON });
+    slack.failNext('files.info', { delayMs: 2400 });
+    const updates = slack.callsTo('views.update').length;
+    const response = await submitFill(bot, pushed, { files: [{ id: fileId, name: 'nodes.json' }] });
+    expect(response.text).toBe('');
+    expect(response.ms).toBeLessThan(3000);
+    expect(groupNames(await filled(slack, form, updates))).toEqual(['gpu-a10g', 'gpu-spot', 'system']);
+  }, 15_000);
+
   test('a slow file that cannot be read: the modal closed already, so the person is told where only they see it, and the form is left alone', async () => {
     const { form, pushed } = await pushedOverImportForm();
     const fileId = slack.addFile({ name: 'pods.json', content: readFileSync(join(FIXTURES, 'pods.json'), 'utf8'), delayMs: 2600 });

@@ -124,9 +124,9 @@ export interface FakeSlack {
   /** Replace the behaviour of a method until reset (or `offCall`). */
   onCall(method: string, handler: SlackHandler): void;
   offCall(method: string): void;
-  /** Register a trigger_id valid for `validForMs` (default 3000) and single use; enables strict trigger checking. Optionally tie it to a view (for views.push). */
   /** A file uploaded in a workspace (default: the default team), served by files.info and its private URL; returns its id. */
   addFile(file: Partial<SlackFile> & { name: string; content: string | Buffer }): string;
+  /** Register a trigger_id valid for `validForMs` (default 3000) and single use; enables strict trigger checking. Optionally tie it to a view (for views.push). */
   registerTrigger(triggerId: string, options?: { validForMs?: number; viewId?: string; teamId?: string }): void;
   /** A fresh registered trigger_id. */
   issueTrigger(options?: { validForMs?: number; viewId?: string; teamId?: string }): string;

@@ -4,7 +4,8 @@
 // read, a file of another workspace, too large, or not text — so the ack waits for the reading.
 //
 // Slack's 3 seconds: files.info is one quick call, but a download of up to 10 MB and its parse may not
-// be. The reading runs against a budget (ACK_BUDGET_MS): within it, the answer is inline; past it, the
+// be. The reading (files.info, the download, the parse) runs against a budget (ACK_BUDGET_MS, from the
+// payload's arrival): within it, the answer is inline; past it, the
 // modal is closed (ack) and the reading finishes in the background — the form is filled when it
 // succeeds, and when it fails the person is told in a message only they see (the modal is gone). The
 // form is updated after the ack either way: the ack closes the pushed modal, and the update must not
@@ -33,6 +34,7 @@ type Reading = { ok: true; proposal: NodeProposal; provenance: string } | { ok: 
 
 export async function fillSubmission(args: SubmissionArgs, services: Services): Promise<void> {
   const { ack, view, body, client, context } = args;
+  const started = Date.now();
   const errorAt = (block: string, text: string) => ack({ response_action: 'errors', errors: { [block]: text.slice(0, 2000) } });
   const meta = decodeFillMeta(view.private_metadata);
   if (meta === undefined) {
@@ -64,20 +66,10 @@ export async function fillSubmission(args: SubmissionArgs, services: Services): 
   }
   const token = context.botToken;
   if (token === undefined) throw new Error('no bot token for the workspace that sent this submission');
-  // The files' checks (one files.info each, with this workspace's token, by a client that does not log the answer): inline too.
-  const checked: CheckedFile[] = [];
-  const quiet = fileClient(services.config, services.logger, token);
-  for (const file of files) {
-    try {
-      checked.push(await checkSlackFile(quiet, file.id, teamId, FILL_FILE_MAX_BYTES));
-    } catch (error) {
-      if (!(error instanceof SlackFileRefusedError)) throw error;
-      await errorAt(FILL_BLOCK.files, `${file.name}: ${error.message}`);
-      return;
-    }
-  }
-  const reading = read(meta, text, checked, token, teamId, services);
-  const done = await Promise.race([reading, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), ACK_BUDGET_MS).unref())]);
+  // The files checked (files.info), downloaded and read with the paste, against the budget from the payload's arrival.
+  const reading = read(meta, text, files, token, teamId, services);
+  const left = Math.max(0, ACK_BUDGET_MS - (Date.now() - started));
+  const done = await Promise.race([reading, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), left).unref())]);
   if (done !== undefined && !done.ok) {
     await errorAt(done.block, done.message);
     return;
@@ -110,8 +102,24 @@ export async function fillSubmission(args: SubmissionArgs, services: Services): 
   );
 }
 
-/** Downloads the files, proposes from them and the paste (leaving out the cluster's own groups). Never rejects with a refusal: it resolves one. */
-async function read(meta: FillMeta, text: string, files: readonly CheckedFile[], token: string, teamId: string, services: Services): Promise<Reading> {
+/**
+ * Checks the files (files.info with this workspace's token, by a client that does not log the answer:
+ * its workspace, size and type — at once), downloads them, and proposes from them and the paste
+ * (leaving out the cluster's own groups). Never rejects with a refusal: it resolves one.
+ */
+async function read(meta: FillMeta, text: string, attached: ReadonlyArray<{ id: string; name: string }>, token: string, teamId: string, services: Services): Promise<Reading> {
+  const quiet = fileClient(services.config, services.logger, token);
+  const checks = await Promise.allSettled(attached.map((file) => checkSlackFile(quiet, file.id, teamId, FILL_FILE_MAX_BYTES)));
+  const files: CheckedFile[] = [];
+  for (const [index, check] of checks.entries()) {
+    if (check.status === 'fulfilled') {
+      files.push(check.value);
+      continue;
+    }
+    const name = attached[index]?.name ?? 'a file';
+    if (!(check.reason instanceof SlackFileRefusedError)) throw check.reason;
+    return { ok: false, block: FILL_BLOCK.files, message: `${name}: ${check.reason.message}`, what: name };
+  }
   const inputs: string[] = [];
   for (const file of files) {
     try {

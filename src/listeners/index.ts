@@ -3,6 +3,7 @@ import type { App, BlockAction, BlockElementAction, ButtonAction, ViewSubmitActi
 import type { Services } from '../services/index.js';
 import { ACTION, CALLBACK, EVENT, SHORTCUT } from '../views/ids.js';
 import { addNodeGroups, importSimilar } from './actions/clusterButtons.js';
+import { fillFromNodes } from './actions/fillFromNodes.js';
 import { changeForm } from './actions/formChanges.js';
 import { homeConnect, homeDisconnect, homeImport, homePolicy } from './actions/homeButtons.js';
 import { approve, cancel, editAndRetry, reject, viewPayload } from './actions/requestButtons.js';
@@ -13,6 +14,7 @@ import { COMMAND, ignoreUnknownPayloads, reportErrorsToPeople } from './middlewa
 import { acceleratorTypeOptions } from './options/acceleratorTypes.js';
 import { importShortcut } from './shortcuts/importShortcut.js';
 import { connectSubmission } from './views/connectSubmission.js';
+import { fillSubmission } from './views/fillSubmission.js';
 import { importSubmission } from './views/importSubmission.js';
 import { nodeGroupsSubmission } from './views/nodeGroupsSubmission.js';
 import { policySubmission } from './views/policySubmission.js';
@@ -36,12 +38,14 @@ export function registerListeners(app: App, services: Services): void {
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.rejectModal, type: 'view_submission' }, (args) => rejectSubmission(args, services));
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.nodeGroupsModal, type: 'view_submission' }, (args) => nodeGroupsSubmission(args, services));
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.referencesModal, type: 'view_submission' }, (args) => referencesSubmission(args, services));
+  app.view<ViewSubmitAction>({ callback_id: CALLBACK.fillFromNodes, type: 'view_submission' }, (args) => fillSubmission(args, services));
 
   app.action<BlockAction<BlockElementAction>>(ACTION.provider, (args) => changeForm('refresh', args, services));
   app.action<BlockAction<BlockElementAction>>(ACTION.serviceType, (args) => changeForm('refresh', args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.addNodeGroup, (args) => changeForm('add', args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.showMoreSettings, (args) => changeForm('more', args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.removeNodeGroup, (args) => changeForm('remove', args, services));
+  app.action<BlockAction<ButtonAction>>(ACTION.fillFromNodes, (args) => fillFromNodes(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.editAndRetry, (args) => editAndRetry(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.approve, (args) => approve(args, services));
   app.action<BlockAction<ButtonAction>>(ACTION.reject, (args) => reject(args, services));

@@ -27,6 +27,8 @@ export type Submission = Asked & {
   sourceKey: string;
   replacesId: string | null;
   responseUrl: string | null;
+  /** Where the node groups came from ("Fill from my nodes"), for the thread and the audit trail; null when typed. */
+  provenance?: string | null;
 };
 
 export class ImportRequests {
@@ -70,6 +72,7 @@ export class ImportRequests {
     const policy = inForce ?? (await this.deps.policies.inForce(submission.teamId));
     const requirement = requirementFrom(policy, submission.kind);
     const now = clock.now();
+    const provenance = submission.provenance ?? null;
     return store.createRequest({
       id: newRequestId(),
       kind: submission.kind,
@@ -87,7 +90,8 @@ export class ImportRequests {
       responseUrl: submission.responseUrl,
       replacesId: submission.replacesId,
       at: now,
-      note: requirement === null ? 'submitted; approval not required' : 'submitted for approval',
+      note: `${requirement === null ? 'submitted; approval not required' : 'submitted for approval'}${provenance === null ? '' : `; ${provenance}`}`,
+      ...(provenance === null ? {} : { provenance }),
     });
   }
 

@@ -181,7 +181,7 @@ export class SqlStore implements Store {
         `WITH inserted AS (${INSERT_REQUEST}),
            first_event AS (
              INSERT INTO request_events (request_id, seq, at, actor_id, from_state, to_state, note)
-             SELECT id, version, created_at, requester_id, NULL, state, CAST($18 AS TEXT) FROM inserted
+             SELECT id, version, created_at, requester_id, NULL, state, CAST($${values.length + 1} AS TEXT) FROM inserted
            )
          SELECT * FROM inserted`,
         [...values, input.note],
@@ -425,8 +425,8 @@ export class SqlStore implements Store {
 /** Stores a new request; DO NOTHING waits for a concurrent insert of the same key to commit, then yields no row. */
 const INSERT_REQUEST = `INSERT INTO import_requests (id, team_id, requester_id, channel_id, source_key, payload, state, version,
     approval, expires_at, cards, response_url, replaces_id, created_at, updated_at, enterprise_id,
-    kind, cluster_id, cluster_name, cluster_thread)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13, $14, $15, $16, $17)
+    kind, cluster_id, cluster_name, cluster_thread, provenance)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13, $14, $15, $16, $17, $18)
   ON CONFLICT (team_id, source_key) DO NOTHING
   RETURNING *`;
 
@@ -450,6 +450,7 @@ function createRequestValues(input: NewImportRequest): SqlParams {
     cluster.cluster_id,
     cluster.cluster_name,
     cluster.cluster_thread,
+    input.provenance ?? null,
   ];
 }
 

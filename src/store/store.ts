@@ -19,6 +19,8 @@ export type NewImportRequest = Pick<
   at: number;
   /** Why the request starts where it does, for the first audit entry. */
   note: string;
+  /** Where its node groups came from ("Fill from my nodes"), kept with it. */
+  provenance?: string;
 };
 
 /** Fields that may change alongside (or outside) a state transition. */

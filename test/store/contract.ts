@@ -297,6 +297,17 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         ]);
       });
 
+      test('keeps where the node groups came from (migration 009), and nothing when they were typed', async () => {
+        const line = 'Node groups proposed from 6 nodes of the file nodes.json (kubectl-json) with “Fill from my nodes”.';
+        const filled = newRequest({ provenance: line });
+        expect((await store.createRequest(filled)).request).toStrictEqual({ ...expectedRequest(filled), provenance: line });
+        expect(await store.getRequest(filled.id)).toStrictEqual({ ...expectedRequest(filled), provenance: line });
+        expect((await store.listRequests('T1', 10)).find((r) => r.id === filled.id)?.provenance).toBe(line);
+        const typed = newRequest();
+        expect(await store.createRequest(typed).then((r) => 'provenance' in r.request)).toBe(false);
+        expect(await raw.query('SELECT provenance FROM import_requests WHERE id = $1', [typed.id])).toEqual([{ provenance: null }]);
+      });
+
       test('keeps nulls as nulls for a request that needs no approval', async () => {
         const input = newRequest({ state: 'approved', approval: null, expiresAt: null, responseUrl: null, replacesId: 'ir-old', note: 'no approval needed' });
         expect((await store.createRequest(input)).request).toStrictEqual(expectedRequest(input));

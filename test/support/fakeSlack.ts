@@ -10,6 +10,7 @@ import {
   SlackState,
   type FakeSlackOptions,
   type SlackChannel,
+  type SlackFile,
   type SlackUser,
   type TokenIdentity,
   type Usergroup,
@@ -123,6 +124,8 @@ export interface FakeSlack {
   /** Replace the behaviour of a method until reset (or `offCall`). */
   onCall(method: string, handler: SlackHandler): void;
   offCall(method: string): void;
+  /** A file uploaded in a workspace (default: the default team), served by files.info and its private URL; returns its id. */
+  addFile(file: Partial<SlackFile> & { name: string; content: string | Buffer }): string;
   /** Register a trigger_id valid for `validForMs` (default 3000) and single use; enables strict trigger checking. Optionally tie it to a view (for views.push). */
   registerTrigger(triggerId: string, options?: { validForMs?: number; viewId?: string; teamId?: string }): void;
   /** A fresh registered trigger_id. */
@@ -287,6 +290,30 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       send(res, call, answer.status, answer.text, { 'content-type': answer.html === true ? 'text/html; charset=utf-8' : 'text/plain', ...(answer.location === undefined ? {} : { location: answer.location }) });
       return;
     }
+    if (url.pathname.startsWith('/files-pri/') && req.method === 'GET') {
+      // A file's private URL: the bot's download, authorized by its Bearer token (never in the transcript).
+      const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+      const call: SlackCall = { method: 'files-pri', token: bearer, args: { path: url.pathname }, at: Date.now(), contentType };
+      calls.push(call);
+      const answer = slack.download(url.pathname, bearer);
+      if (answer.delayMs !== undefined) await delay(answer.delayMs);
+      call.status = answer.status;
+      const headers: Record<string, string> = { 'content-type': answer.status === 200 ? 'application/octet-stream' : 'text/plain' };
+      if (!answer.chunked) headers['content-length'] = String(Buffer.byteLength(answer.body));
+      res.writeHead(answer.status, headers);
+      if (answer.chunked && answer.status === 200) {
+        // In pieces, without a length: only the reader's count can stop it.
+        const body = Buffer.from(answer.body);
+        for (let at = 0; at < body.length && !res.destroyed; at += 64 * 1024) {
+          if (!res.write(body.subarray(at, at + 64 * 1024))) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+        }
+        res.end();
+      } else {
+        res.end(answer.body);
+      }
+      waits.changed();
+      return;
+    }
     if (!apiMatch && !(responseMatch && req.method === 'POST')) {
       const stray: SlackCall = { method: `(no route) ${String(req.method)} ${url.pathname}`, token: undefined, args: { raw }, at: Date.now(), contentType };
       calls.push(stray);
@@ -357,6 +384,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   };
 
   const server = await startLocalServer('fake slack', handle);
+  slack.fileBaseUrl = server.url;
 
   const describeCalls = (): string =>
     calls.length === 0
@@ -457,6 +485,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     offCall(method) {
       handlers.delete(method);
+    },
+    addFile(file) {
+      const id = file.id ?? `F${randomBytes(5).toString('hex').toUpperCase()}`;
+      const extension = /\.([a-z0-9]+)$/i.exec(file.name)?.[1]?.toLowerCase() ?? 'text';
+      slack.files.set(id, { teamId: slack.teamId, sharedWith: [], filetype: extension === 'txt' ? 'text' : extension, ...file, id });
+      return id;
     },
     registerTrigger: (triggerId, opts) => slack.registerTrigger(triggerId, opts),
     issueTrigger: (opts) => slack.issueTrigger(opts),

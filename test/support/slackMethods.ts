@@ -97,6 +97,25 @@ export interface FakeSlackOptions {
   validate?: boolean;
 }
 
+/** A file uploaded in one of this Slack's workspaces (a file input's upload, say). */
+export interface SlackFile {
+  id: string;
+  name: string;
+  /** What its private URL serves. */
+  content: string | Buffer;
+  /** The workspace it was uploaded in (default: the default team). */
+  teamId: string;
+  /** Other workspaces it is shared with (Slack Connect): their tokens see it, with its own team. */
+  sharedWith: string[];
+  /** What files.info says of its size (default: the content's): a lie tests the streamed cap. */
+  size?: number;
+  filetype: string;
+  /** Serve the download without Content-Length (chunked), so that only the streamed count can cap it. */
+  chunked?: boolean;
+  /** Wait this long before answering the download (a slow file host). */
+  delayMs?: number;
+}
+
 /** Whom a call speaks for: its token, and the team and bot that token belongs to. */
 export interface Caller {
   token: string;
@@ -153,6 +172,10 @@ export class SlackState {
   lastViewId: string | undefined;
   messages = new Map<string, Json>();
   triggers = new Map<string, { expiresAt: number; used: boolean; viewId?: string | undefined; teamId?: string | undefined }>();
+  /** Uploaded files by id; their private URLs live under `fileBaseUrl`/files-pri/. */
+  files = new Map<string, SlackFile>();
+  /** This Slack's own address (known once it listens): where url_private points. */
+  fileBaseUrl = 'http://127.0.0.1:9';
   /** Installs and the tokens they were issued: kept across reset(). */
   readonly oauth: SlackOAuth;
   strictTriggers = false;
@@ -184,7 +207,50 @@ export class SlackState {
     this.lastViewId = undefined;
     this.messages = new Map();
     this.triggers = new Map();
+    this.files = new Map();
     this.strictTriggers = options.strictTriggers ?? false;
+  }
+
+  /** Whether `caller` may see file `file`: its workspace's token (or its org's), or a workspace it was shared with. */
+  seesFile(caller: Caller, file: SlackFile): boolean {
+    return this.reaches(caller, file.teamId) || file.sharedWith.some((team) => this.reaches(caller, team));
+  }
+
+  /** The file object files.info answers with (a subset of Slack's: the fields the bot reads, and a few more). */
+  fileObject(file: SlackFile): Json {
+    const size = file.size ?? Buffer.byteLength(file.content);
+    const url = `${this.fileBaseUrl}/files-pri/${file.teamId}-${file.id}/${encodeURIComponent(file.name)}`;
+    return {
+      id: file.id,
+      created: TS_BASE_SECONDS,
+      name: file.name,
+      title: file.name,
+      mimetype: file.filetype === 'json' ? 'application/json' : 'text/plain',
+      filetype: file.filetype,
+      pretty_type: file.filetype.toUpperCase(),
+      user: 'U0UPLOADER1',
+      user_team: file.teamId,
+      source_team: file.teamId,
+      size,
+      is_external: false,
+      is_public: false,
+      url_private: url,
+      url_private_download: `${url}?download=1`,
+    };
+  }
+
+  /**
+   * GET of a file's private URL with \`Authorization: Bearer\` (as the path /files-pri/<team>-<id>/<name>):
+   * 403 without a token this Slack knows, 404 for a file the token's workspace does not see (another
+   * workspace's token is refused), else the content.
+   */
+  download(path: string, token: string | undefined): { status: number; body: string | Buffer; chunked: boolean; delayMs?: number } {
+    const match = /^\/files-pri\/[A-Z0-9]+-(F[A-Z0-9]+)\//.exec(path);
+    const file = match === null ? undefined : this.files.get(match[1]!);
+    const caller = this.authenticate(token);
+    if ('error' in caller) return { status: 403, body: caller.error, chunked: false };
+    if (file === undefined || !this.seesFile(caller, file)) return { status: 404, body: 'file_not_found', chunked: false };
+    return { status: 200, body: file.content, chunked: file.chunked === true, ...(file.delayMs === undefined ? {} : { delayMs: file.delayMs }) };
   }
 
   /**
@@ -452,6 +518,13 @@ export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
     is_enterprise_install: caller.orgWide,
   }),
   'oauth.v2.access': (slack, args) => slack.oauth.access(args),
+  'files.info': (slack, args, caller) => {
+    const file = typeof args.file === 'string' ? slack.files.get(args.file) : undefined;
+    if (typeof args.file !== 'string' || args.file === '') return { ok: false, error: 'invalid_arguments' };
+    // Another workspace's file is as absent as one that never existed, unless it was shared with the caller's.
+    if (file === undefined || !slack.seesFile(caller, file)) return { ok: false, error: 'file_not_found' };
+    return { ok: true, file: slack.fileObject(file), comments: [], response_metadata: { next_cursor: '' } };
+  },
   'views.open': (slack, args, caller) => {
     const invalid = slack.viewError(args.view);
     if (invalid) return invalid;

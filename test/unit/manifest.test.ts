@@ -159,6 +159,7 @@ describe('what the bot needs, and no more', () => {
     'users.info': 'users:read',
     'usergroups.list': 'usergroups:read',
     'usergroups.users.list': 'usergroups:read',
+    'files.info': 'files:read',
   };
 
   function sourceFiles(dir: string): string[] {
@@ -191,7 +192,7 @@ describe('what the bot needs, and no more', () => {
     const declared = manifest.oauth_config.scopes.bot as string[];
     expect(new Set(declared).size).toBe(declared.length);
     expect([...declared].sort()).toEqual([...needed].sort());
-    expect([...declared].sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'usergroups:read', 'users:read']);
+    expect([...declared].sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'files:read', 'usergroups:read', 'users:read']);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
     // What an install asks Slack for is what the manifest declares.
     expect([...BOT_SCOPES].sort()).toEqual([...declared].sort());

@@ -34,6 +34,7 @@ export async function submitRequest(args: SubmissionArgs, services: Services, as
     sourceKey: view.id,
     replacesId: meta.r ?? null,
     responseUrl: meta.u ?? null,
+    provenance: meta.p ?? null,
   }, settings.policy);
   await ack({ response_action: 'update', view: submittedModal(request) });
   if (created) {

@@ -5,6 +5,7 @@ import { requirementFrom, type ApprovalPolicy } from '../domain/approvalPolicy.j
 import type { AddNodeGroupsBody, ImportClusterBody } from '../domain/clusterImport.js';
 import type { ClusterTarget, ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { newRequestId } from '../domain/requestId.js';
+import type { NewStepExecution } from '../domain/stepExecution.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { ApprovalPolicies } from './approvalPolicies.js';
@@ -27,6 +28,8 @@ export type Submission = Asked & {
   sourceKey: string;
   replacesId: string | null;
   responseUrl: string | null;
+  /** The Workflow Builder step execution that asks for it (stored with it, once per execution id). */
+  step?: NewStepExecution;
 };
 
 export class ImportRequests {
@@ -87,7 +90,8 @@ export class ImportRequests {
       responseUrl: submission.responseUrl,
       replacesId: submission.replacesId,
       at: now,
-      note: requirement === null ? 'submitted; approval not required' : 'submitted for approval',
+      note: `${requirement === null ? 'submitted; approval not required' : 'submitted for approval'}${submission.step === undefined ? '' : ` (Workflow Builder step, execution ${submission.step.executionId})`}`,
+      ...(submission.step === undefined ? {} : { step: submission.step }),
     });
   }
 

@@ -41,6 +41,8 @@ export class Sweeper {
       /** Launches a request whose launch never ran: its thread, its card or its import. */
       launch: (request: ImportRequest) => Promise<void>;
       thread: ImportThread;
+      /** Workflow Builder steps whose request ended while nobody completed them (a restart between the two). */
+      steps?: { completeOverdue(): Promise<void> };
       clock: Clock;
       logger: Logger;
       intervalMs: number;
@@ -99,6 +101,7 @@ export class Sweeper {
       for (const request of await store.listUnlaunchedPending(now - STALLED_APPROVED_MS, BATCH)) {
         await this.guard('launch', request.id, () => this.deps.launch(request));
       }
+      await this.deps.steps?.completeOverdue();
       if (this.failing) logger.info('sweeps work again');
       this.failing = false;
     } catch (error) {

@@ -7,6 +7,7 @@ import { installations } from './003_installations.js';
 import { clustersAndReferences } from './004_clusters_and_references.js';
 import { installationGenerations } from './005_installation_generations.js';
 import { requestMessages } from './006_request_messages.js';
+import { stepExecutions } from './007_step_executions.js';
 
 export interface Migration {
   /** Applied in ascending order; never renumber or edit a migration once it has shipped. */
@@ -16,7 +17,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations, clustersAndReferences, installationGenerations, requestMessages];
+export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations, clustersAndReferences, installationGenerations, requestMessages, stepExecutions];
 
 /** Applies the migrations a database lacks; safe when several replicas start at once. */
 export async function applyMigrations(driver: SqlDriver): Promise<void> {

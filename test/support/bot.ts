@@ -161,6 +161,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       ...[...configSecrets(config)].flatMap((value) => secretForms('a configured secret', value)),
       ...[...tokens, ...options.simplismart.everyToken()].flatMap((value) => secretForms('a Simplismart token', value)),
       ...options.slack.issuedTokens().flatMap((value) => secretForms('a Slack token an install was issued', value)),
+      ...options.slack.executionTokens().flatMap((value) => secretForms('a Workflow Builder execution token', value)),
     ];
     return findLeaks(
       [

@@ -120,7 +120,7 @@ export interface FunctionExecution {
 
 /** The app's steps as manifest.yml declares them (schema major version 1: parameters by name). */
 export function manifestFunctions(): Record<string, { title: string; input_parameters: Record<string, Json>; output_parameters: Record<string, Json> }> {
-  const manifest = parseYaml(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8')) as Json;
+  const manifest = parseYaml(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8'));
   return manifest.functions ?? {};
 }
 

@@ -18,7 +18,6 @@ import {
   nodeGroupsFormFromStep,
   readWho,
   stepErrorText,
-  type StepInputs,
   type StepWho,
 } from '../../domain/stepInputs.js';
 import { isAppError, StoreUnavailableError } from '../../errors.js';
@@ -31,7 +30,7 @@ export type StepArgs = SlackEventMiddlewareArgs<'function_executed'> & AllMiddle
 
 export function importClusterStep(args: StepArgs, services: Services): Promise<void> {
   return guarded(args, services, async () => {
-    const inputs = args.event.inputs as StepInputs;
+    const inputs = args.event.inputs;
     const who = readWho(inputs);
     if (!who.ok) return who.error;
     const { teamId } = tenantOf(args);
@@ -48,7 +47,7 @@ export function importClusterStep(args: StepArgs, services: Services): Promise<v
 
 export function addNodeGroupsStep(args: StepArgs, services: Services): Promise<void> {
   return guarded(args, services, async () => {
-    const inputs = args.event.inputs as StepInputs;
+    const inputs = args.event.inputs;
     const who = readWho(inputs);
     if (!who.ok) return who.error;
     const { teamId } = tenantOf(args);

@@ -163,6 +163,23 @@ describe.each([
     expect(done.outputs.request_id).toBe(requests[0]!.id);
   });
 
+  test('two replicas (and their sweepers) completing the same ended request at once: one call to Slack', async () => {
+    // The first attempt does not get through, so the completion is still to do when everyone tries.
+    slack.failNext('functions.completeSuccess', { status: 503 });
+    const execution = await run(bot, slack, importInputs());
+    const request = await requestOf(bot, execution);
+    await eventually(async () => expect(await bot.store.getStepExecution(request.id)).toMatchObject({ attempts: 1, completion: null }), 4000);
+    await Promise.all([
+      bots[0]!.services.steps.complete(request.id),
+      bots[1]!.services.steps.complete(request.id),
+      bots[0]!.services.sweeper.sweep(),
+      bots[1]!.services.sweeper.sweep(),
+    ]);
+    expect(slack.execution(execution.id).state).toBe('completed');
+    expect(slack.execution(execution.id).attempts.map((a) => a.answer)).toEqual(['ok']);
+    expect(await bot.store.getStepExecution(request.id)).toMatchObject({ completion: 'succeeded', attempts: 2 });
+  });
+
   test('a completion Slack refuses is recorded and never retried', async () => {
     const execution = await run(bot, slack, importInputs());
     // Someone (or Slack's own limit) ended the execution first.

@@ -110,7 +110,10 @@ function errorTextOf(request: ImportRequest): string {
     case 'outcome_unknown':
       return 'Simplismart’s answer was lost: the cluster may or may not exist. Check Simplismart before trying again.';
     case 'failed':
-      if (outcome?.kind === 'rejected') return `Simplismart refused it (${outcome.code}${outcome.status === null ? '' : `, HTTP ${outcome.status}`})${outcome.apiMessage === null ? '.' : `: ${outcome.apiMessage}`}`;
+      if (outcome?.kind === 'rejected') {
+        const fields = outcome.fieldErrors.map((f) => `${f.field}: ${f.messages.join(' ')}`).join('; ');
+        return `Simplismart refused it (${outcome.code}${outcome.status === null ? '' : `, HTTP ${outcome.status}`})${outcome.apiMessage === null ? '.' : `: ${outcome.apiMessage}`}${fields === '' ? '' : ` (${fields})`}`;
+      }
       if (outcome?.kind === 'not_sent') return `it could not be sent to Simplismart (${outcome.code}): ${outcome.detail}`;
       return 'it failed; the thread says why.';
     default:

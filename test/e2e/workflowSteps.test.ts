@@ -132,6 +132,17 @@ describe.each([
     await eventually(async () => expect((await bot.store.getStepExecution(request.id))?.completion).toBe('errored'));
   });
 
+  test('approval needed, nobody decides before the policy’s expiry: the step fails, saying it expired', async () => {
+    await setPolicy({ expirySeconds: 600 });
+    const execution = await run(bot, slack, importInputs());
+    const request = await requestOf(bot, execution);
+    await eventually(async () => expect((await bot.store.getRequest(request.id))?.cards).toHaveLength(1));
+    clock.advance(600_000);
+    await bot.services.sweeper.sweep();
+    const done = await ended(slack, execution, 'failed');
+    expect(done.error).toMatch(new RegExp(`^expired: request ${request.id} — nobody approved it`));
+  });
+
   test('invalid inputs fail the step at once with the words the form shows under the field; nothing is stored', async () => {
     const before = (await bot.store.listRequests(TEAM, 500)).length;
     const badGroup = await run(bot, slack, importInputs({ node_groups: JSON.stringify([{ name: 'gpu-pool', is_auxilliary: false, node_config: { min_node_count: 'abc' } }]) }));

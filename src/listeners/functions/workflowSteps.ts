@@ -6,7 +6,6 @@
 // imports; WorkflowSteps completes it when the request ends (services/workflowSteps.ts).
 import { randomBytes } from 'node:crypto';
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
-import { isUuid } from '../../domain/clusterImport.js';
 import { buildImportBody } from '../../domain/importForm.js';
 import { buildNodeGroupsBody } from '../../domain/nodeGroupsForm.js';
 import { stepSourceKey } from '../../domain/stepExecution.js';
@@ -54,14 +53,13 @@ export function addNodeGroupsStep(args: StepArgs, services: Services): Promise<v
     const query = clusterInput(inputs);
     const title = NODE_GROUPS_INPUT_TITLES.cluster;
     if (query === '') return `${title}: give the cluster’s UUID, or the name of a cluster this workspace imported.`;
-    let clusterId = query;
-    if (!isUuid(query)) {
-      const found = await services.clusters.find(teamId, query);
-      const uuids = [...new Set(found.flatMap((c) => (c.uuid === null ? [] : [c.uuid])))];
-      if (uuids.length === 0) return `${title}: no cluster this workspace imported is called “${query}”; give its UUID.`;
-      if (uuids.length > 1) return `${title}: several clusters this workspace imported are called “${query}”; give the UUID of the one you mean.`;
-      clusterId = uuids[0]!;
+    const cluster = await services.clusters.uuidFor(teamId, query);
+    if (!cluster.ok) {
+      return cluster.found === 'none'
+        ? `${title}: no cluster this workspace imported is called “${query}”; give its UUID.`
+        : `${title}: several clusters this workspace imported are called “${query}”; give the UUID of the one you mean.`;
     }
+    const clusterId = cluster.uuid;
     const executionId = args.event.function_execution_id;
     const change = await services.clusters.forChange(teamId, clusterId, stepSourceKey(executionId));
     const defaults = services.connections.defaultsOf((await services.settings.read(teamId, { references: false })).connection);

@@ -1,7 +1,8 @@
 // Periodic housekeeping that is safe in every replica at once (each move is a compare-and-set):
 // expire pending requests on time, call imports whose process stopped "outcome unknown" (never re-send
 // them), and start what a process queued but never ran (BackgroundWork's queue is in memory; the rows
-// are what lasts): approved requests nobody picked up, pending ones nobody was asked to approve.
+// are what lasts): approved requests nobody picked up, pending ones nobody was asked to approve, and
+// Workflow Builder steps whose request ended while nobody completed them (WorkflowSteps).
 import type { ImportLease, ImportOutcome, ImportRequest } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';

@@ -1,5 +1,6 @@
 // Every listener, registered in one place: one line per Slack surface the bot answers.
 import type { App, BlockAction, BlockElementAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { STEP } from '../domain/stepExecution.js';
 import type { Services } from '../services/index.js';
 import { ACTION, CALLBACK, EVENT, SHORTCUT } from '../views/ids.js';
 import { addNodeGroups, importSimilar } from './actions/clusterButtons.js';
@@ -10,6 +11,7 @@ import { approve, cancel, editAndRetry, reject, viewPayload } from './actions/re
 import { simplismartCommand } from './commands/simplismart.js';
 import { appHomeOpened } from './events/appHomeOpened.js';
 import { appUninstalled, tokensRevoked } from './events/appRemoved.js';
+import { addNodeGroupsStep, importClusterStep } from './functions/workflowSteps.js';
 import { COMMAND, ignoreUnknownPayloads, reportErrorsToPeople } from './middleware.js';
 import { acceleratorTypeOptions } from './options/acceleratorTypes.js';
 import { importShortcut } from './shortcuts/importShortcut.js';
@@ -31,6 +33,9 @@ export function registerListeners(app: App, services: Services): void {
   app.event(EVENT.appHomeOpened, (args) => appHomeOpened(args, services));
   app.event(EVENT.appUninstalled, (args) => appUninstalled(args, services));
   app.event(EVENT.tokensRevoked, (args) => tokensRevoked(args, services));
+  // Workflow Builder steps: Bolt acks the event first (autoAcknowledge), then the step runs.
+  app.function(STEP.importCluster, (args) => importClusterStep(args, services));
+  app.function(STEP.addNodeGroups, (args) => addNodeGroupsStep(args, services));
 
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.importModal, type: 'view_submission' }, (args) => importSubmission(args, services));
   app.view<ViewSubmitAction>({ callback_id: CALLBACK.connectModal, type: 'view_submission' }, (args) => connectSubmission(args, services));

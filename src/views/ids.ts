@@ -48,6 +48,8 @@ export const EVENT = {
   appHomeOpened: 'app_home_opened',
   appUninstalled: 'app_uninstalled',
   tokensRevoked: 'tokens_revoked',
+  /** A Workflow Builder step of this app runs (listened to with app.function, per step callback id). */
+  functionExecuted: 'function_executed',
 } as const;
 
 /** Plain input action ids (not routed to listeners; read from view.state). */

@@ -9,6 +9,7 @@ import {
   SLACK_METHODS,
   SlackState,
   type FakeSlackOptions,
+  type FunctionExecution,
   type SlackChannel,
   type SlackFile,
   type SlackUser,
@@ -142,10 +143,16 @@ export interface FakeSlack {
   messages(): Json[];
   /** A response_url served by this fake: POST <url>/response/<id>. */
   responseUrl(id?: string): string;
+  /** A Workflow Builder step of the app starts running (deliver its event with slackRequests' functionExecuted). */
+  startExecution(callbackId: string, teamId: string, inputs: Json): FunctionExecution;
+  /** A step execution as it now stands (running, completed with outputs, failed with an error). */
+  execution(id: string): FunctionExecution;
+  /** Every execution token this Slack issued, for the secrets audit (kept across reset()). */
+  executionTokens(): string[];
   close(): Promise<void>;
 }
 
-const JSON_ARGS = ['view', 'blocks', 'attachments', 'metadata', 'unfurls', 'user_auth_blocks'];
+const JSON_ARGS = ['view', 'blocks', 'attachments', 'metadata', 'unfurls', 'user_auth_blocks', 'outputs'];
 /** Secrets a call may carry besides its token: kept out of the recorded arguments, as the token is. */
 const CREDENTIAL_ARGS = ['client_secret', 'refresh_token'];
 /** Methods called without a token (the app's credentials are in the arguments). */
@@ -185,6 +192,7 @@ function delay(ms: number): Promise<void> {
 /** Starts a fake Slack Web API on 127.0.0.1 (free port). */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const slack = new SlackState(options);
+  const everyExecutionToken = new Set<string>();
   const calls: SlackCall[] = [];
   const transcript: string[] = [];
   let faults = new Map<string, SlackFault[]>();
@@ -457,6 +465,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     issuedTokens() {
       return [...slack.oauth.issued.keys()];
+    },
+    startExecution(callbackId, teamId, inputs) {
+      const execution = slack.startExecution(callbackId, teamId, inputs);
+      everyExecutionToken.add(execution.token);
+      return execution;
+    },
+    execution(id) {
+      const execution = slack.executions.get(id);
+      if (execution === undefined) throw new Error(`no execution ${id}`);
+      return execution;
+    },
+    executionTokens() {
+      return [...everyExecutionToken];
     },
     ageToken(token, how) {
       const issued = slack.oauth.issued.get(token);

@@ -6,6 +6,8 @@
 // token is refused everything of another workspace (channel_not_found, user_not_found, not_found…),
 // unless it is an org-wide install's token and the workspace is in its org.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { messageBlocksError, viewProblems } from './blockKitRules.js';
 import { normalizeBlocks } from './modalState.js';
 import { SlackOAuth, type OAuthAppOptions } from './slackOAuth.js';
@@ -116,6 +118,50 @@ export interface SlackFile {
   delayMs?: number;
 }
 
+/**
+ * One run of a Workflow Builder step of the app (a `function_executed` event): running until the app
+ * completes it with functions.completeSuccess or functions.completeError, with its own token (`xwfp-…`)
+ * as Slack issues one per execution.
+ */
+export interface FunctionExecution {
+  id: string;
+  workflowExecutionId: string;
+  callbackId: string;
+  teamId: string;
+  token: string;
+  inputs: Json;
+  state: 'running' | 'completed' | 'failed';
+  outputs?: Json;
+  error?: string;
+  /** Every completion call the app made for it, with what this Slack answered. */
+  attempts: Array<{ method: string; answer: string }>;
+}
+
+/** The app's steps as manifest.yml declares them (schema major version 1: parameters by name). */
+export function manifestFunctions(): Record<string, { title: string; input_parameters: Record<string, Json>; output_parameters: Record<string, Json> }> {
+  const manifest = parseYaml(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8'));
+  return manifest.functions ?? {};
+}
+
+/** Why `outputs` do not match the step's output_parameters (as Slack checks them), or undefined. */
+export function outputsProblem(callbackId: string, outputs: unknown): string | undefined {
+  const declared = manifestFunctions()[callbackId]?.output_parameters;
+  if (declared === undefined) return `no function ${callbackId} in the manifest`;
+  if (outputs === null || typeof outputs !== 'object' || Array.isArray(outputs)) return 'outputs is not an object';
+  const given = outputs as Record<string, unknown>;
+  for (const name of Object.keys(given)) if (!(name in declared)) return `${name} is not an output parameter`;
+  for (const [name, p] of Object.entries(declared)) {
+    const value = given[name];
+    if (value === undefined || value === null) {
+      if (p.is_required === true) return `${name} is required`;
+      continue;
+    }
+    const ok = p.type === 'string' || String(p.type).startsWith('slack#/types/') ? typeof value === 'string' : p.type === 'integer' ? Number.isInteger(value) : p.type === 'boolean' ? typeof value === 'boolean' : true;
+    if (!ok) return `${name} must be of type ${String(p.type)}`;
+  }
+  return undefined;
+}
+
 /** Whom a call speaks for: its token, and the team and bot that token belongs to. */
 export interface Caller {
   token: string;
@@ -176,6 +222,9 @@ export class SlackState {
   files = new Map<string, SlackFile>();
   /** This Slack's own address (known once it listens): where url_private points. */
   fileBaseUrl = 'http://127.0.0.1:9';
+  /** Workflow Builder step executions by id, and by their token. */
+  executions = new Map<string, FunctionExecution>();
+  executionTokens = new Map<string, string>();
   /** Installs and the tokens they were issued: kept across reset(). */
   readonly oauth: SlackOAuth;
   strictTriggers = false;
@@ -209,6 +258,53 @@ export class SlackState {
     this.triggers = new Map();
     this.files = new Map();
     this.strictTriggers = options.strictTriggers ?? false;
+    this.executions = new Map();
+    this.executionTokens = new Map();
+  }
+
+  /** A step of the app starts running in workspace `teamId` (the test then delivers its function_executed event). */
+  startExecution(callbackId: string, teamId: string, inputs: Json): FunctionExecution {
+    if (manifestFunctions()[callbackId] === undefined) throw new Error(`manifest.yml declares no function ${callbackId}`);
+    const execution: FunctionExecution = {
+      id: `Fx${randomBytes(5).toString('hex').toUpperCase()}`,
+      workflowExecutionId: `Wx${randomBytes(5).toString('hex').toUpperCase()}`,
+      callbackId,
+      teamId,
+      token: `xwfp-${randomBytes(6).toString('hex')}-${randomBytes(12).toString('hex')}`,
+      inputs,
+      state: 'running',
+      attempts: [],
+    };
+    this.executions.set(execution.id, execution);
+    this.executionTokens.set(execution.token, execution.id);
+    return execution;
+  }
+
+  /**
+   * functions.completeSuccess / completeError: only for an execution that is still running, with that
+   * execution's own token (another token — the bot's, another execution's — is refused), and outputs
+   * that match the step's output_parameters in manifest.yml.
+   */
+  completeExecution(method: string, args: Json, caller: Caller): Json {
+    const answer = (json: Json) => {
+      execution?.attempts.push({ method, answer: json.ok === true ? 'ok' : String(json.error) });
+      return json;
+    };
+    const execution = this.executions.get(String(args.function_execution_id ?? ''));
+    if (execution === undefined) return { ok: false, error: 'function_execution_not_found' };
+    if (caller.token !== execution.token) return answer({ ok: false, error: 'invalid_auth' });
+    if (execution.state !== 'running') return answer({ ok: false, error: 'execution_not_in_running_state' });
+    if (method === 'functions.completeSuccess') {
+      const problem = outputsProblem(execution.callbackId, args.outputs ?? {});
+      if (problem !== undefined) return answer({ ok: false, error: 'parameter_validation_failed', errors: [problem] });
+      execution.state = 'completed';
+      execution.outputs = args.outputs ?? {};
+    } else {
+      if (typeof args.error !== 'string' || args.error.trim() === '') return answer({ ok: false, error: 'invalid_arguments' });
+      execution.state = 'failed';
+      execution.error = args.error;
+    }
+    return answer({ ok: true });
   }
 
   /** Whether `caller` may see file `file`: its workspace's token (or its org's), or a workspace it was shared with. */
@@ -259,6 +355,12 @@ export class SlackState {
    */
   authenticate(token: string | undefined): Caller | { error: string } {
     if (!token) return { error: 'not_authed' };
+    const executionId = this.executionTokens.get(token);
+    const execution = executionId === undefined ? undefined : this.executions.get(executionId);
+    if (execution !== undefined) {
+      // An execution's token speaks for the app's bot in the execution's workspace.
+      return { token, teamId: execution.teamId, botUserId: this.botUserId, botId: this.botId, enterpriseId: this.enterpriseOf(execution.teamId), orgWide: false };
+    }
     const issued = this.oauth.issued.get(token);
     if (issued !== undefined && issued.kind === 'bot') {
       if (issued.revoked) return { error: 'token_revoked' };
@@ -506,6 +608,8 @@ function dmChannelFor(userId: string): string {
 /** The Web API methods the local Slack answers; any other answers `unknown_method`. */
 export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
   'api.test': (_slack, args) => ({ ok: true, args }),
+  'functions.completeSuccess': (slack, args, caller) => slack.completeExecution('functions.completeSuccess', args, caller),
+  'functions.completeError': (slack, args, caller) => slack.completeExecution('functions.completeError', args, caller),
   'auth.test': (slack, _args, caller) => ({
     ok: true,
     url: `https://${slack.domainOf(caller.teamId)}.slack.com/`,

@@ -7,6 +7,7 @@ import { installations } from './003_installations.js';
 import { clustersAndReferences } from './004_clusters_and_references.js';
 import { installationGenerations } from './005_installation_generations.js';
 import { requestMessages } from './006_request_messages.js';
+import { stepExecutions } from './007_step_executions.js';
 import { requestProvenance } from './009_request_provenance.js';
 
 export interface Migration {
@@ -17,7 +18,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations, clustersAndReferences, installationGenerations, requestMessages, requestProvenance];
+export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations, clustersAndReferences, installationGenerations, requestMessages, stepExecutions, requestProvenance];
 
 /** Applies the migrations a database lacks; safe when several replicas start at once. */
 export async function applyMigrations(driver: SqlDriver): Promise<void> {

@@ -7,13 +7,14 @@
 // thousands of workspaces for minutes, its memory sampled (soak.ts). Prints the machine and a table per
 // phase with ratios and the targets, and writes the same as JSON: latest.json and a file per run
 // (bench/results/<date>-<cpu>[-<phase>].json) that later runs leave alone. BENCH_ONLY=scrubber runs
-// only the log scrubber's micro-benchmark (bench/scrubber.ts).
+// only the log scrubber's micro-benchmark (bench/scrubber.ts); BENCH_ONLY=nodes only the node-group
+// proposal's (bench/nodes.ts). A full run ends with the nodes phase (it writes its own file).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { setPriority, tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fakeJwt, ORG } from '../test/support/fixtures.js';
 import { fillModal } from '../test/support/modalState.js';
@@ -24,8 +25,10 @@ import { END_STATES, postgresOutcomes, sqliteOutcomes } from './outcomes.js';
 import { startPgProxy } from './pgProxy.js';
 import { createBenchDatabase, throughProxy } from './postgresDatabase.js';
 import { commandRoundTrips, submissionRoundTrips, type RoundTripCount } from './roundTrips.js';
+import { writePlots } from './plots.js';
 import type { Harness, ImportCheck, ImportContext, PhaseTools, RemoteSimplismart, RemoteSlack, Target, TargetName } from './phase.js';
 import { fullForm, SIGNING_SECRET, sign, sourcePrefix } from './requests.js';
+import { runNodesBench } from './nodes.js';
 import { runScrubberBench } from './scrubber.js';
 import { BENCH_OAUTH_APP, now, SINGLE_WORKSPACE } from './slackServer.js';
 import { neighbourPhase, neighbourTable, type NeighbourResult } from './neighbour.js';
@@ -60,7 +63,7 @@ const ONLY = process.env['BENCH_ONLY'];
  * `formpeer`: commands against the second peer (the bot's own form); `neighbour`: one workspace's
  * imports while another floods (neighbour.ts); `soak`: thousands of workspaces for minutes (soak.ts).
  */
-const ONLY_CHOICES = ['commands', 'submit', 'postgres', 'scrubber', 'formpeer', 'neighbour', 'soak'];
+const ONLY_CHOICES = ['commands', 'submit', 'postgres', 'scrubber', 'formpeer', 'neighbour', 'soak', 'nodes'];
 /** The second peer's phase: commands at this rate, the bot against a bare Bolt app opening the bot's own form. */
 const FORM_PEER_RATE = Number(process.env['BENCH_FORM_PEER_RATE'] ?? 300);
 /** Target: the bot's views.open p99 at most this many times the second peer's. */
@@ -817,6 +820,7 @@ async function postgresPhase(h: Harness): Promise<PostgresResult> {
 async function main(): Promise<void> {
   if (ONLY !== undefined && !ONLY_CHOICES.includes(ONLY)) throw new Error(`BENCH_ONLY must be one of ${ONLY_CHOICES.join(', ')}`);
   if (ONLY === 'scrubber') return runScrubberBench();
+  if (ONLY === 'nodes') return runNodesBench();
   // The load generator must keep its schedule while the servers it drives keep the cores busy.
   try {
     setPriority(process.pid, -15);
@@ -879,6 +883,9 @@ async function main(): Promise<void> {
   writeFileSync(join(out, 'latest.json'), json);
   writeFileSync(join(out, kept), json);
   process.stdout.write(`\nwritten: bench/results/latest.json and bench/results/${kept}\n`);
+  for (const plot of writePlots(join(out, kept), results)) process.stdout.write(`plotted: bench/results/${basename(plot)}\n`);
+  // Parse and propose for 10, 100 and 1000 nodes: in-process children of their own, after the servers stopped.
+  if (ONLY === undefined) runNodesBench();
   if (harness.failures.length > 0) {
     process.stderr.write(`\nbench FAILED:\n${harness.failures.map((f) => `  ${f}`).join('\n')}\n`);
     process.exitCode = 1;

@@ -29,6 +29,10 @@ import { tokenRefreshFailedMessage } from './views/commandReplies.js';
 
 export { EVENTS_PATH } from './http/slackEvents.js';
 
+/** What a Workflow Builder step says when it runs in a workspace the app is not (or no longer) installed in. */
+export const UNINSTALLED_STEP_ERROR =
+  'Simplismart is not installed in this workspace (it was removed, or never installed here), so nothing was done. Ask a workspace admin to install the app again, then run the workflow again.';
+
 export interface BotOptions {
   config: Readonly<Config>;
   logger: Logger;
@@ -125,6 +129,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       // A payload from a workspace with no installation (uninstalled, or never installed): nothing to do for it.
       // The team is the one the payload claims (nothing was authorized): for the log only.
       logger.warn({ err: error, kind: b?.type ?? b?.command, teamId: b?.team_id ?? b?.team?.id }, 'ignored a request from a workspace where the app is not installed');
+      // A Workflow Builder step would otherwise stay "in progress" until Slack gives up on it: fail it now, saying why.
+      const step = (body as { event?: { type?: string; function_execution_id?: string; bot_access_token?: string } } | undefined)?.event;
+      if (step?.type === 'function_executed' && typeof step.function_execution_id === 'string' && typeof step.bot_access_token === 'string') {
+        await services.steps.failUnserved(step.function_execution_id, step.bot_access_token, UNINSTALLED_STEP_ERROR);
+      }
       return;
     }
     if (code === BoltErrorCode.AuthorizationError && original instanceof TokenRefreshError) {

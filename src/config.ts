@@ -17,8 +17,16 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const DEFAULT_BACKGROUND_CONCURRENCY = 4;
 
 /** `.env` files often hold `NAME=` for "unset"; treat empty strings as absent. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUnset, schema.optional());
+/** Unset (or blank): `value`. In the schema, so that the configuration reference (`npm run docs`) shows it. */
+const withDefault = <T extends z.ZodType>(schema: T, value: z.util.NoUndefined<z.output<T>>) => z.preprocess(blankAsUnset, schema.default(value));
+
+/**
+ * What the configuration reference (docs/configuration.md, `npm run docs`) says of a variable: what it is
+ * for, and what leaving it unset means when that is more than a default value.
+ */
+const doc = (description: string, unset?: string) => ({ description, ...(unset === undefined ? {} : { unset }) });
 
 /** How a value was pasted wrong around its edges — quotes, a space, a tab, a line break — or undefined. */
 export function pastingMistake(value: string): string | undefined {
@@ -68,72 +76,116 @@ const envSchema = z
     SLACK_SIGNING_SECRET: pasted(
       z.string().min(1, { error: 'is required: the Signing Secret from your Slack app’s Basic Information page' }),
       'is required: the Signing Secret from your Slack app’s Basic Information page',
-    ),
+    ).meta(doc('Verifies every request from Slack: the Signing Secret from the app’s Basic Information page.')),
     SLACK_BOT_TOKEN: optional(
       pasted(z.string().regex(/^xoxb-[A-Za-z0-9-]+$/, { error: 'must be a bot token starting with xoxb- (OAuth & Permissions)' })),
+    ).meta(
+      doc(
+        'The Bot User OAuth Token (`xoxb-…`) to run in one workspace; checked with `auth.test` at start (given up after 10 s). Set this, or `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET` and `SLACK_STATE_SECRET` without it.',
+        'the app is installed through OAuth instead',
+      ),
     ),
     SLACK_CLIENT_ID: optional(
       pasted(z.string().regex(/^\d+\.\d+$/, { error: 'must be the Client ID from Basic Information → App Credentials (digits, a dot, digits)' })),
+    ).meta(
+      doc(
+        'Instead of `SLACK_BOT_TOKEN`, with `SLACK_CLIENT_SECRET` and `SLACK_STATE_SECRET`: any workspace installs the app through `/slack/install`. The Client ID from Basic Information → App Credentials (checked at start).',
+        'one workspace, on `SLACK_BOT_TOKEN`',
+      ),
     ),
     SLACK_CLIENT_SECRET: optional(
       pasted(z.string().regex(/^[A-Za-z0-9]{16,}$/, { error: 'must be the Client Secret from Basic Information → App Credentials (letters and digits)' })),
-    ),
+    ).meta(doc('With `SLACK_CLIENT_ID`: the Client Secret from Basic Information → App Credentials (checked at start).', 'one workspace, on `SLACK_BOT_TOKEN`')),
     SLACK_STATE_SECRET: optional(
       pasted(z.string().min(16, { error: 'must be at least 16 random characters (openssl rand -hex 16): it signs the install link’s state' })),
-    ),
+    ).meta(doc('With `SLACK_CLIENT_ID`: 16 or more random characters (`openssl rand -hex 16`) that sign the install links’ state.', 'one workspace, on `SLACK_BOT_TOKEN`')),
     SLACK_APP_TOKEN: optional(
       pasted(
         z.string().regex(/^xapp-[A-Za-z0-9-]+$/, {
           error: 'must be an app-level token starting with xapp- with the connections:write scope (Basic Information → App-Level Tokens)',
         }),
       ),
-    ),
-    SLACK_API_URL: optional(httpUrl()),
-    PORT: optional(
+    ).meta(doc('An app-level token (`xapp-…`, scope `connections:write`): set, the bot runs in Socket Mode.', 'HTTP mode: Slack sends requests to `/slack/events`')),
+    SLACK_API_URL: optional(httpUrl()).meta(doc('Base URL of Slack’s Web API (GovSlack; the tests point it at a local server).', 'Slack’s own')),
+    PORT: withDefault(
       z.coerce
         .number({ error: 'must be a port number' })
         .int({ error: 'must be a whole number' })
         .min(0, { error: 'must be between 0 and 65535' })
         .max(65535, { error: 'must be between 0 and 65535' }),
+      3000,
+    ).meta(
+      doc(
+        'Where the HTTP server listens, in both modes: `/healthz`, `/readyz`, `/metrics`; HTTP mode also `/slack/events`; with `SLACK_CLIENT_ID`, `/slack/install` and `/slack/oauth_redirect`.',
+      ),
     ),
-    HOST: optional(z.string().min(1)),
-    SIMPLISMART_API_URL: optional(httpUrl()),
+    HOST: withDefault(z.string().min(1), '0.0.0.0').meta(doc('The address the HTTP server listens on.')),
+    SIMPLISMART_API_URL: withDefault(httpUrl(), 'https://api.app.simplismart.ai').meta(doc('Simplismart’s API.')),
     SIMPLISMART_TOKEN: optional(
       pasted(
         z.string().regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/, {
           error: 'must be a Simplismart API token (a JWT: three dot-separated parts), without "Bearer"',
         }),
       ),
+    ).meta(
+      doc(
+        'Single-workspace fallback token, for workspaces that have not run `/simplismart connect`. Set together with `SIMPLISMART_ORG` (both or neither); refused with `SLACK_CLIENT_ID`.',
+        'each workspace connects its own token',
+      ),
     ),
-    SIMPLISMART_ORG: optional(pasted(z.guid({ error: 'must be your Simplismart organisation UUID' }))),
-    SIMPLISMART_TIMEOUT_MS: optional(milliseconds(100, 300_000)),
+    SIMPLISMART_ORG: optional(pasted(z.guid({ error: 'must be your Simplismart organisation UUID' }))).meta(
+      doc('The organisation UUID of the fallback token (`SIMPLISMART_TOKEN`).', 'no fallback'),
+    ),
+    SIMPLISMART_TIMEOUT_MS: withDefault(milliseconds(100, 300_000), 30_000).meta(
+      doc('How long Simplismart may take to start answering a request, and then to finish its answer, before the outcome is "unknown".'),
+    ),
     DATABASE_URL: optional(
       z.string().refine((v) => !/^(mysql|mariadb|mongodb|redis)/i.test(v), {
         error: 'must be postgres://… for PostgreSQL, or a file path (sqlite:./data/bot.db) for SQLite',
       }),
-    ),
+    ).meta(doc('`postgres://…` for PostgreSQL; `sqlite:<path>`, `file:<path>` or a path for SQLite.', '`sqlite:<DATA_DIR>/simplismart-slack.db`')),
     ENCRYPTION_KEY: optional(
       z.string().refine((v) => decodeKey(v) !== undefined, {
         error: 'must be 32 random bytes, as 64 hex characters or base64 (openssl rand -base64 32)',
       }),
+    ).meta(
+      doc(
+        '32 bytes, base64 or hex (`openssl rand -base64 32`), encrypting stored tokens (AES-256-GCM). **Required with PostgreSQL** (every replica must share it).',
+        'on SQLite, generated once into `DATA_DIR/encryption.key` (mode 0600): back it up with the database',
+      ),
     ),
-    DATA_DIR: optional(z.string().min(1)),
-    LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
-    SHUTDOWN_GRACE_MS: optional(milliseconds(0, 120_000)),
-    BACKGROUND_CONCURRENCY: optional(
+    DATA_DIR: withDefault(z.string().min(1), './data').meta(doc('The SQLite file and the generated key; created (owner-only) and checked writable at start.')),
+    LOG_LEVEL: withDefault(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }), 'info').meta(
+      doc('How much is logged, as JSON lines on stdout. If stdout’s reader goes away, lines are dropped (one note on stderr) and the bot carries on.'),
+    ),
+    SHUTDOWN_GRACE_MS: withDefault(milliseconds(0, 120_000), 15_000).meta(
+      doc('On SIGTERM: stop taking work, let in-flight imports (and the queued work behind them) finish this long, close the store, exit 0. Work still queued then is resumed from the database at the next start.'),
+    ),
+    BACKGROUND_CONCURRENCY: withDefault(
       z.coerce
         .number({ error: 'must be a number of tasks' })
         .int({ error: 'must be a whole number of tasks' })
         .min(1, { error: 'must be at least 1' })
         .max(256, { error: 'must be at most 256' }),
+      DEFAULT_BACKGROUND_CONCURRENCY,
+    ).meta(
+      doc(
+        'How many tasks after an ack — imports, thread messages, card updates, Home refreshes — run at once while the process has CPU to spare; the rest wait in a queue. While the event loop is saturated the bot uses one, whatever this says.',
+      ),
     ),
-    SLACK_CHANNEL_INTERVAL_MS: optional(milliseconds(0, 60_000)),
+    SLACK_CHANNEL_INTERVAL_MS: withDefault(milliseconds(0, 60_000), DEFAULT_CHANNEL_INTERVAL_MS).meta(
+      doc(
+        'Least time between two messages the bot posts to one channel: Slack takes about one a second per channel. `0` turns pacing off — only for a Slack that does not limit, as the tests’ and the bench’s local one.',
+      ),
+    ),
     METRICS_TOKEN: optional(
       pasted(
         z.string().regex(/^[A-Za-z0-9._~+/-]{16,}=*$/, {
           error: 'must be at least 16 letters, digits or -._~+/ (openssl rand -hex 32): Prometheus sends it as "Authorization: Bearer <token>"',
         }),
       ),
+    ).meta(
+      doc('The bearer token `GET /metrics` requires (16+ characters of letters, digits, `-._~+/`; `openssl rand -hex 32`). Never logged.', '`/metrics` answers anyone who reaches `PORT`'),
     ),
     POLICY_FILE: optional(z.string().min(1)),
   })
@@ -216,6 +268,9 @@ function installModeProblems(env: Record<string, unknown>, ctx: z.RefinementCtx)
 /** Every variable the bot reads (`.env.example` lists each of them). */
 export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
+/** Each variable's schema, for the configuration reference (`npm run docs`, src/cli/docsPages.ts). */
+export const ENV_SCHEMA: Readonly<Record<string, z.ZodType>> = envSchema.shape;
+
 /**
  * How the bot gets its Slack tokens: one workspace's bot token from the environment, or one per
  * workspace from Slack's OAuth install flow (GET /slack/install → /slack/oauth_redirect).
@@ -296,7 +351,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError(`Configuration error: ${lines.join('; ')}`);
   }
   const e = parsed.data;
-  const dataDir = e.DATA_DIR ?? './data';
+  const dataDir = e.DATA_DIR;
   const databaseUrl = e.DATABASE_URL ?? `sqlite:${dataDir.replace(/\/$/, '')}/simplismart-slack.db`;
   const apiUrl = e.SLACK_API_URL === undefined ? undefined : e.SLACK_API_URL.replace(/\/?$/, '/');
   const config: Config = {
@@ -305,12 +360,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       install: installMode(e),
       appToken: e.SLACK_APP_TOKEN,
       apiUrl,
-      channelIntervalMs: e.SLACK_CHANNEL_INTERVAL_MS ?? DEFAULT_CHANNEL_INTERVAL_MS,
+      channelIntervalMs: e.SLACK_CHANNEL_INTERVAL_MS,
     },
-    http: { port: e.PORT ?? 3000, host: e.HOST ?? '0.0.0.0' },
+    http: { port: e.PORT, host: e.HOST },
     simplismart: {
-      apiUrl: (e.SIMPLISMART_API_URL ?? 'https://api.app.simplismart.ai').replace(/\/+$/, ''),
-      timeoutMs: e.SIMPLISMART_TIMEOUT_MS ?? 30_000,
+      apiUrl: e.SIMPLISMART_API_URL.replace(/\/+$/, ''),
+      timeoutMs: e.SIMPLISMART_TIMEOUT_MS,
       fallback:
         e.SIMPLISMART_TOKEN !== undefined && e.SIMPLISMART_ORG !== undefined
           ? { token: e.SIMPLISMART_TOKEN, orgId: e.SIMPLISMART_ORG }
@@ -319,9 +374,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     database: { url: databaseUrl, engine: isPostgresUrl(databaseUrl) ? 'postgres' : 'sqlite' },
     encryptionKey: e.ENCRYPTION_KEY === undefined ? undefined : decodeKey(e.ENCRYPTION_KEY),
     dataDir,
-    logLevel: e.LOG_LEVEL ?? 'info',
-    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 15_000,
-    backgroundConcurrency: e.BACKGROUND_CONCURRENCY ?? DEFAULT_BACKGROUND_CONCURRENCY,
+    logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    backgroundConcurrency: e.BACKGROUND_CONCURRENCY,
     metrics: { token: e.METRICS_TOKEN },
     policyFile: e.POLICY_FILE,
   };

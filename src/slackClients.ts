@@ -2,7 +2,7 @@
 // Slack's rate limits waiting outside their background slot (rateLimitedClient.ts), and every call
 // gives up after its own timeout. Background clients are kept per workspace (its latest bot token's), a
 // bounded number at once.
-import type { FetchFunction, WebClient, WebClientOptions } from '@slack/web-api';
+import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { Config } from './config.js';
 import type { Workspace } from './domain/workspace.js';
 import { boltLogger, type Logger } from './logger.js';
@@ -25,6 +25,15 @@ export function interactiveClientOptions(config: Config, logger: Logger, metrics
     retryConfig: { retries: 1, factor: 1, minTimeout: 100, maxTimeout: 300 },
     fetch: boundedFetch(2500, metrics),
   };
+}
+
+/**
+ * Asking Slack about a file a person attached (files.info), with the token of the workspace the payload
+ * was authorized for: person-facing, and quiet — the Web API client logs every answer at debug level,
+ * and a file's answer holds its private address, which is never logged.
+ */
+export function fileClient(config: Config, logger: Logger, token: string): WebClient {
+  return new WebClient(token, { ...interactiveClientOptions(config, logger.child({}, { level: 'warn' })) });
 }
 
 /**

@@ -178,6 +178,8 @@ export interface ImportRequest {
   replacesId: string | null;
   /** While importing: which process is sending it (or holding Simplismart's answer) and until when. */
   lease: ImportLease | null;
+  /** Where its node groups came from when "Fill from my nodes" proposed them (one plain line); absent when typed. */
+  provenance?: string;
   createdAt: number;
   updatedAt: number;
 }

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AllMiddlewareArgs, AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
+import { STEP } from '../domain/stepExecution.js';
 import { isAppError, StoreUnavailableError } from '../errors.js';
 import type { Services } from '../services/index.js';
 import { RequestDeniedError } from '../services/requestPolicy.js';
@@ -19,6 +20,7 @@ const KNOWN_ACTIONS = new Set<string>(Object.values(ACTION));
 const KNOWN_CALLBACKS = new Set<string>(Object.values(CALLBACK));
 const KNOWN_SHORTCUTS = new Set<string>(Object.values(SHORTCUT));
 const KNOWN_EVENTS = new Set<string>(Object.values(EVENT));
+const KNOWN_STEPS = new Set<string>(Object.values(STEP));
 
 interface PayloadShape {
   type?: string;
@@ -30,7 +32,7 @@ interface PayloadShape {
   user_id?: string;
   response_url?: string;
   callback_id?: string;
-  event?: { type?: string };
+  event?: { type?: string; function?: { callback_id?: string } };
 }
 
 type Args = AnyMiddlewareArgs & AllMiddlewareArgs;
@@ -54,6 +56,11 @@ function classify(body: PayloadShape): { kind: string; known: boolean; id: strin
       return { kind: 'shortcut', known: body.callback_id !== undefined && KNOWN_SHORTCUTS.has(body.callback_id), id: body.callback_id };
     case 'event_callback': {
       const id = body.event?.type;
+      // A Workflow Builder step is known by its callback id (a step since removed from the manifest is not).
+      if (id === EVENT.functionExecuted) {
+        const step = body.event?.function?.callback_id;
+        return { kind: 'event', known: step !== undefined && KNOWN_STEPS.has(step), id: `${id}:${step ?? ''}` };
+      }
       return { kind: 'event', known: id !== undefined && KNOWN_EVENTS.has(id), id };
     }
     default:

@@ -13,7 +13,7 @@ export function kindLabel(kind: string): RequestKind | typeof OTHER {
 }
 
 /** The Web API methods the bot calls (src/, the installer, Socket Mode's connection). */
-const SLACK_METHODS = new Set([
+export const SLACK_METHODS: ReadonlySet<string> = new Set([
   'apps.connections.open',
   'auth.test',
   'chat.getPermalink',
@@ -45,7 +45,7 @@ export function slackMethodLabel(url: string): string {
  * The Web API error codes worth telling apart on a dashboard: the bot's own permission and channel
  * problems, expired triggers, conflicts, Slack's own failures. Any other code is "other_error".
  */
-const SLACK_ERRORS = new Set([
+export const SLACK_ERRORS: ReadonlySet<string> = new Set([
   'access_denied',
   'account_inactive',
   'cannot_dm_bot',

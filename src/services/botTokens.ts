@@ -18,7 +18,7 @@ import { INSTALL_LINK_SECONDS, SingleUseStateStore } from './oauthStates.js';
 import { REFRESH_WINDOW_MS, TokenRefresh } from './tokenRefresh.js';
 
 /** The bot scopes the app asks for when installed (manifest.yml lists the same; a unit test holds them equal). */
-export const BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'chat:write.public', 'users:read', 'usergroups:read', 'channels:read'];
+export const BOT_SCOPES: readonly string[] = ['commands', 'chat:write', 'chat:write.public', 'users:read', 'usergroups:read', 'files:read', 'channels:read'];
 
 /** How long a workspace's token is used without looking at its installation again (never into its refresh window). */
 const CACHE_MS = 30_000;

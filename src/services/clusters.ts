@@ -1,6 +1,7 @@
 // The clusters this workspace imported through the bot, as its requests tell them (workspaceCluster.ts):
 // listed, found by name or UUID, and what a change to one must know before anything is sent — the
 // cluster's thread and name (frozen into the request) and the node-group names it cannot take.
+import { isUuid } from '../domain/clusterImport.js';
 import type { ClusterTarget, ImportRequest } from '../domain/importRequest.js';
 import type { KnownNodeGroups } from '../domain/nodeGroupsForm.js';
 import { clusterOf, clusterThreadOf, knownNodeGroups, matchClusters, type WorkspaceCluster } from '../domain/workspaceCluster.js';
@@ -35,6 +36,17 @@ export class Clusters {
   /** The clusters a name, slug or UUID stands for (several when names repeat). */
   async find(teamId: string, query: string): Promise<WorkspaceCluster[]> {
     return matchClusters(await this.list(teamId), query);
+  }
+
+  /**
+   * The UUID a cluster is given by — a UUID as it is, or the name or slug of one cluster this workspace
+   * imported — or why not: no cluster by that name, or several.
+   */
+  async uuidFor(teamId: string, query: string): Promise<{ ok: true; uuid: string } | { ok: false; found: 'none' | 'several' }> {
+    if (isUuid(query)) return { ok: true, uuid: query };
+    const uuids = [...new Set((await this.find(teamId, query)).flatMap((c) => (c.uuid === null ? [] : [c.uuid])))];
+    if (uuids.length === 1) return { ok: true, uuid: uuids[0]! };
+    return { ok: false, found: uuids.length === 0 ? 'none' : 'several' };
   }
 
   /**

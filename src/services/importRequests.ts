@@ -5,6 +5,7 @@ import { requirementFrom, type ApprovalPolicy } from '../domain/approvalPolicy.j
 import type { AddNodeGroupsBody, ImportClusterBody } from '../domain/clusterImport.js';
 import type { ApprovalRequirement, ClusterTarget, ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { newRequestId } from '../domain/requestId.js';
+import type { NewStepExecution } from '../domain/stepExecution.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { ApprovalPolicies } from './approvalPolicies.js';
@@ -28,6 +29,10 @@ export type Submission = Asked & {
   sourceKey: string;
   replacesId: string | null;
   responseUrl: string | null;
+  /** Where the node groups came from ("Fill from my nodes"), for the thread and the audit trail; null when typed. */
+  provenance?: string | null;
+  /** The Workflow Builder step execution that asks for it (stored with it, once per execution id). */
+  step?: NewStepExecution;
 };
 
 export class ImportRequests {
@@ -90,6 +95,7 @@ export class ImportRequests {
       ({ requirement, expirySeconds } = decision);
     }
     const now = clock.now();
+    const provenance = submission.provenance ?? null;
     return store.createRequest({
       id: newRequestId(),
       kind: submission.kind,
@@ -108,7 +114,9 @@ export class ImportRequests {
       responseUrl: submission.responseUrl,
       replacesId: submission.replacesId,
       at: now,
-      note: requirement === null ? 'submitted; approval not required' : 'submitted for approval',
+      note: `${requirement === null ? 'submitted; approval not required' : 'submitted for approval'}${submission.step === undefined ? '' : ` (Workflow Builder step, execution ${submission.step.executionId})`}${provenance === null ? '' : `; ${provenance}`}`,
+      ...(provenance === null ? {} : { provenance }),
+      ...(submission.step === undefined ? {} : { step: submission.step }),
     });
   }
 

@@ -12,6 +12,7 @@
 // 5xx) the message may or may not be there: it is posted once more, saying so (sentAgain), rather than
 // not at all or twice unmarked. Reading the channel to find out would take the history scopes.
 import { threadTsOf, type ImportRequest, type MessageRef, type RequestSnapshot, type RequestState, type RequestThread } from '../domain/importRequest.js';
+import { hasEnded } from '../domain/stepExecution.js';
 import { workspaceOf, type Workspace } from '../domain/workspace.js';
 import { AppError, StoreUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -75,6 +76,8 @@ export class ImportThread {
       waits: Parking;
       /** Told when a request appears or its state may have changed (the App Home of the people it concerns). */
       changed?: (request: ImportRequest) => void;
+      /** Told when a request is seen ended (each time its messages are refreshed then): a Workflow Builder step completes. */
+      ended?: (request: ImportRequest) => void;
     },
   ) {}
 
@@ -279,6 +282,7 @@ export class ImportThread {
     if (snapshot === undefined) return;
     const { request } = snapshot;
     this.changed(request);
+    if (hasEnded(request.state)) this.deps.ended?.(request);
     const poster = this.posterFor(request);
     const updates: Array<Promise<void>> = [];
     if (request.thread !== null) updates.push(poster.update(request.thread, this.parentOf(snapshot)));

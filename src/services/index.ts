@@ -1,13 +1,13 @@
 // Wires the services together once per process; listeners receive this object and nothing else — no
 // store: every read and write of data goes through a service.
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
 import type { Workspace } from '../domain/workspace.js';
-import type { Logger, SecretScrubber } from '../logger.js';
+import { boltLogger, type Logger, type SecretScrubber } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { TokenCipher } from '../secrets/tokenCipher.js';
 import { SimplismartClient } from '../simplismart/client.js';
-import { BackgroundClients } from '../slackClients.js';
+import { apiUrlOption, BackgroundClients } from '../slackClients.js';
 import { RateLimits } from '../slackRateLimits.js';
 import type { Store } from '../store/store.js';
 import { ApprovalPolicies } from './approvalPolicies.js';
@@ -31,6 +31,7 @@ import { SlackPoster } from './slackPoster.js';
 import { Sweeper } from './sweeper.js';
 import { Uninstalls } from './uninstalls.js';
 import { WorkspaceSettingsReader } from './workspaceSettings.js';
+import { WorkflowSteps } from './workflowSteps.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -53,6 +54,8 @@ export interface Services {
   settings: WorkspaceSettingsReader;
   /** The policy file applied to requests (when POLICY_FILE is set; `decisions.file` undefined otherwise). */
   decisions: RequestPolicy;
+  /** Workflow Builder steps: their execution tokens sealed, their completion once their request ends. */
+  steps: WorkflowSteps;
 }
 
 export function createServices(args: {
@@ -93,6 +96,15 @@ export function createServices(args: {
   const home = new AppHome({ store, connections, clusters, slackFor, background, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
   const notifier = new Notifier({ posterFor, logger });
   const links = new SlackLinks(slackFor, logger);
+  const steps = new WorkflowSteps({
+    store,
+    cipher,
+    // One short-lived client per completion, with the execution's token (never pooled, as Bolt does):
+    // no retries here, the sweeper retries what did not reach Slack.
+    functionsClient: (token) => new WebClient(token, { ...apiUrlOption(config), logger: boltLogger(logger), rejectRateLimitedCalls: true, retryConfig: { retries: 0 } }),
+    clock,
+    logger,
+  });
   const thread = new ImportThread({
     store,
     posters: posterFor,
@@ -103,6 +115,10 @@ export function createServices(args: {
     clock,
     waits: background,
     changed: (request) => home.requestChanged(request),
+    // Only ids cross: the completion reads the request and its execution again (any process can run it).
+    ended: (request) => {
+      background.run('complete workflow step', () => steps.complete(request.id), { requestId: request.id, teamId: request.teamId });
+    },
   });
   const simplismart = new SimplismartClient({ baseUrl: config.simplismart.apiUrl, timeoutMs: config.simplismart.timeoutMs, metrics: args.metrics });
   const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger, waits: background, owner });
@@ -110,7 +126,7 @@ export function createServices(args: {
   const decisions = new RequestPolicy({ file: args.policyFile, clusters, slackFor, clock, logger, metrics: args.metrics });
   const requests = new ImportRequests({ store, thread, runner, policies, decisions, clock, logger });
   const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });
-  const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), thread, clock, logger, intervalMs: args.sweepIntervalMs });
+  const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), thread, steps, clock, logger, intervalMs: args.sweepIntervalMs });
   const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
   const references = new References(store);
   const settings = new WorkspaceSettingsReader(store);
@@ -122,5 +138,5 @@ export function createServices(args: {
   });
   // The runner, the thread and the posters stay inside: people are told through the notifier, and
   // requests move through ImportRequests and Approvals.
-  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references, settings, decisions };
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references, settings, steps, decisions };
 }

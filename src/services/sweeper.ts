@@ -1,7 +1,8 @@
 // Periodic housekeeping that is safe in every replica at once (each move is a compare-and-set):
 // expire pending requests on time, call imports whose process stopped "outcome unknown" (never re-send
 // them), and start what a process queued but never ran (BackgroundWork's queue is in memory; the rows
-// are what lasts): approved requests nobody picked up, pending ones nobody was asked to approve.
+// are what lasts): approved requests nobody picked up, pending ones nobody was asked to approve, and
+// Workflow Builder steps whose request ended while nobody completed them (WorkflowSteps).
 import type { ImportLease, ImportOutcome, ImportRequest } from '../domain/importRequest.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
@@ -41,6 +42,8 @@ export class Sweeper {
       /** Launches a request whose launch never ran: its thread, its card or its import. */
       launch: (request: ImportRequest) => Promise<void>;
       thread: ImportThread;
+      /** Workflow Builder steps whose request ended while nobody completed them (a restart between the two). */
+      steps?: { completeOverdue(): Promise<void> };
       clock: Clock;
       logger: Logger;
       intervalMs: number;
@@ -99,6 +102,7 @@ export class Sweeper {
       for (const request of await store.listUnlaunchedPending(now - STALLED_APPROVED_MS, BATCH)) {
         await this.guard('launch', request.id, () => this.deps.launch(request));
       }
+      await this.deps.steps?.completeOverdue();
       if (this.failing) logger.info('sweeps work again');
       this.failing = false;
     } catch (error) {

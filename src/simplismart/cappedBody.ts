@@ -11,12 +11,18 @@ import { SimplismartAnswerTooLargeError } from '../errors.js';
  * SimplismartAnswerTooLargeError, having kept none of it. Once `signal` aborts, the read is cancelled
  * and its reason thrown (the caller's deadline for the whole body).
  */
-export async function readCappedText(response: Response, limitBytes: number, signal?: AbortSignal): Promise<string> {
+export async function readCappedText(
+  response: Response,
+  limitBytes: number,
+  signal?: AbortSignal,
+  /** The error thrown past the cap (another body than Simplismart's: a Slack file). */
+  tooLarge: (limitBytes: number, declaredBytes: number | null) => Error = (limit, declared) => new SimplismartAnswerTooLargeError(limit, declared),
+): Promise<string> {
   const body = response.body;
   const declared = declaredLength(response.headers);
   if (declared !== null && declared > limitBytes) {
     await body?.cancel().catch(() => undefined);
-    throw new SimplismartAnswerTooLargeError(limitBytes, declared);
+    throw tooLarge(limitBytes, declared);
   }
   if (body === null) return '';
   const reader: ReadableStreamDefaultReader<Uint8Array> = body.getReader();
@@ -26,6 +32,7 @@ export async function readCappedText(response: Response, limitBytes: number, sig
   const decoder = new TextDecoder();
   const parts: string[] = [];
   let received = 0;
+  let over: Error | undefined;
   try {
     for (;;) {
       signal?.throwIfAborted();
@@ -33,14 +40,17 @@ export async function readCappedText(response: Response, limitBytes: number, sig
       signal?.throwIfAborted();
       if (done) break;
       received += value.byteLength;
-      if (received > limitBytes) throw new SimplismartAnswerTooLargeError(limitBytes, declared);
+      if (received > limitBytes) {
+        over = tooLarge(limitBytes, declared);
+        throw over;
+      }
       parts.push(decoder.decode(value, { stream: true }));
     }
   } catch (error) {
     // Whatever ended the read, nothing more of this body is wanted: the connection goes with it.
     stop();
     // A read that failed because the deadline cancelled it failed for the deadline.
-    if (signal?.aborted === true && !(error instanceof SimplismartAnswerTooLargeError)) throw signal.reason;
+    if (signal?.aborted === true && error !== over) throw signal.reason;
     throw error;
   } finally {
     signal?.removeEventListener('abort', stop);

@@ -84,6 +84,8 @@ export interface RequestRow {
   response_url: string | null;
   replaces_id: string | null;
   lease_owner: string | null;
+  /** Migration 009; undefined on a row read before it. */
+  provenance?: string | null;
   lease_expires_at: number | null;
   /** The deciding policy file's content hash (migration 008); null without a policy file. */
   policy_hash: string | null;
@@ -161,6 +163,7 @@ export function toRequest(row: RequestRow): ImportRequest {
     responseUrl: row.response_url,
     replacesId: row.replaces_id,
     lease: toLease(row),
+    ...(row.provenance === null || row.provenance === undefined ? {} : { provenance: row.provenance }),
     createdAt: toNumber(row.created_at),
     updatedAt: toNumber(row.updated_at),
   };

@@ -6,6 +6,7 @@ import { canTransition, lastDecision, type Approval, type ImportRequest, type Re
 import type { SlackInstallation } from '../domain/installation.js';
 import type { NamedReference, StoredReference } from '../domain/references.js';
 import type { RequestKind } from '../domain/requestKinds.js';
+import { ENDED_STATES, type StepCompletionResult, type StepExecution } from '../domain/stepExecution.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
@@ -178,14 +179,23 @@ export class SqlStore implements Store {
       // One statement, so one round trip (a transaction would be four: BEGIN, two INSERTs, COMMIT), and
       // as atomic: both inserts commit together or not at all. SQLite has no INSERT in a WITH clause,
       // and its transactions cost no round trip.
+      const step = input.step;
       const [row] = await this.#db.query<RequestRow>(
         `WITH inserted AS (${INSERT_REQUEST}),
            first_event AS (
              INSERT INTO request_events (request_id, seq, at, actor_id, from_state, to_state, note)
-             SELECT id, version, created_at, requester_id, NULL, state, CAST($20 AS TEXT) FROM inserted
-           )
+             SELECT id, version, created_at, requester_id, NULL, state, CAST($${values.length + 1} AS TEXT) FROM inserted
+           )${
+             step === undefined
+               ? ''
+               : `,
+           step AS (
+             INSERT INTO step_executions (execution_id, request_id, team_id, callback_id, token, created_at)
+             SELECT CAST($${values.length + 2} AS TEXT), id, team_id, CAST($${values.length + 3} AS TEXT), CAST($${values.length + 4} AS TEXT), created_at FROM inserted
+           )`
+           }
          SELECT * FROM inserted`,
-        [...values, input.note],
+        step === undefined ? [...values, input.note] : [...values, input.note, step.executionId, step.callbackId, step.sealedToken],
       );
       // Nothing inserted: the same submission was stored before (a redelivery). DO NOTHING waited for
       // that insert to commit, so the next statement (a snapshot of its own) reads the row.
@@ -204,6 +214,16 @@ export class SqlStore implements Store {
         toState: input.state,
         note: input.note,
       });
+      if (input.step !== undefined) {
+        await tx.run('INSERT INTO step_executions (execution_id, request_id, team_id, callback_id, token, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
+          input.step.executionId,
+          input.id,
+          input.teamId,
+          input.step.callbackId,
+          input.step.sealedToken,
+          input.at,
+        ]);
+      }
       return { request: toRequest(row), created: true };
     });
   }
@@ -413,6 +433,41 @@ export class SqlStore implements Store {
     return rows.map(toRequest);
   }
 
+  getStepExecution(requestId: string): Promise<StepExecution | undefined> {
+    return this.#first<StepRow, StepExecution>('SELECT * FROM step_executions WHERE request_id = $1', [requestId], toStep);
+  }
+
+  async claimStepCompletion(executionId: string, now: number, staleBefore: number): Promise<boolean> {
+    // One statement: of two attempts at once (two replicas, a replica and the sweeper) one changes the row.
+    const changed = await this.#db.run(
+      `UPDATE step_executions SET completion = 'claimed', claimed_at = $2, attempts = attempts + 1
+       WHERE execution_id = $1 AND (completion IS NULL OR (completion = 'claimed' AND claimed_at < $3))`,
+      [executionId, now, staleBefore],
+    );
+    return changed > 0;
+  }
+
+  async finishStepCompletion(executionId: string, result: StepCompletionResult | null, note: string | null, at: number): Promise<void> {
+    await this.#db.run(
+      // CAST: PostgreSQL cannot deduce one type for a parameter used both as a value and in IS NULL.
+      `UPDATE step_executions SET completion = CAST($2 AS TEXT), completed_at = $3, completion_note = $4,
+         claimed_at = CASE WHEN CAST($2 AS TEXT) IS NULL THEN NULL ELSE claimed_at END
+       WHERE execution_id = $1 AND completion = 'claimed'`,
+      [executionId, result, result === null ? null : at, note],
+    );
+  }
+
+  async listUncompletedSteps(staleBefore: number, limit: number): Promise<StepExecution[]> {
+    const ended = ENDED_STATES.map((state) => `'${state}'`).join(', ');
+    const rows = await this.#db.query<StepRow>(
+      `SELECT s.* FROM step_executions s JOIN import_requests r ON r.id = s.request_id
+       WHERE r.state IN (${ended}) AND (s.completion IS NULL OR (s.completion = 'claimed' AND s.claimed_at < $1))
+       ORDER BY s.created_at, s.execution_id LIMIT $2`,
+      [staleBefore, sqlLimit(limit)],
+    );
+    return rows.map(toStep);
+  }
+
   async listStalledApproved(updatedBefore: number, limit: number): Promise<ImportRequest[]> {
     const rows = await this.#db.query<RequestRow>(
       `SELECT * FROM import_requests WHERE state = 'approved' AND updated_at < $1
@@ -426,8 +481,8 @@ export class SqlStore implements Store {
 /** Stores a new request; DO NOTHING waits for a concurrent insert of the same key to commit, then yields no row. */
 const INSERT_REQUEST = `INSERT INTO import_requests (id, team_id, requester_id, channel_id, source_key, payload, state, version,
     approval, expires_at, cards, response_url, replaces_id, created_at, updated_at, enterprise_id,
-    kind, cluster_id, cluster_name, cluster_thread, policy_hash, policy_rule)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19)
+    kind, cluster_id, cluster_name, cluster_thread, provenance, policy_hash, policy_rule)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20)
   ON CONFLICT (team_id, source_key) DO NOTHING
   RETURNING *`;
 
@@ -452,6 +507,7 @@ function createRequestValues(input: NewImportRequest): SqlParams {
     cluster.cluster_id,
     cluster.cluster_name,
     cluster.cluster_thread,
+    input.provenance ?? null,
     policy.policy_hash,
     policy.policy_rule,
   ];
@@ -491,4 +547,35 @@ function assertReachable(from: readonly RequestState[], to: RequestState): void 
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+interface StepRow {
+  execution_id: string;
+  request_id: string;
+  team_id: string;
+  callback_id: string;
+  token: string | null;
+  created_at: number | string;
+  completion: string | null;
+  claimed_at: number | string | null;
+  attempts: number | string;
+  completed_at: number | string | null;
+  completion_note: string | null;
+}
+
+function toStep(row: StepRow): StepExecution {
+  const num = (value: number | string | null) => (value === null ? null : Number(value));
+  return {
+    executionId: row.execution_id,
+    requestId: row.request_id,
+    teamId: row.team_id,
+    callbackId: row.callback_id,
+    sealedToken: row.token,
+    createdAt: Number(row.created_at),
+    completion: row.completion as StepExecution['completion'],
+    claimedAt: num(row.claimed_at),
+    attempts: Number(row.attempts),
+    completedAt: num(row.completed_at),
+    note: row.completion_note,
+  };
 }

@@ -5,6 +5,7 @@ import type { Approval, ImportLease, ImportOutcome, ImportRequest, MessageRef, R
 import type { SlackInstallation } from '../domain/installation.js';
 import type { NamedReference, StoredReference } from '../domain/references.js';
 import type { RequestKind } from '../domain/requestKinds.js';
+import type { NewStepExecution, StepCompletionResult, StepExecution } from '../domain/stepExecution.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import type { StoreUnavailableError } from '../errors.js';
@@ -19,6 +20,10 @@ export type NewImportRequest = Pick<
   at: number;
   /** Why the request starts where it does, for the first audit entry. */
   note: string;
+  /** Where its node groups came from ("Fill from my nodes"), kept with it. */
+  provenance?: string;
+  /** The Workflow Builder step execution that asks for it, stored with it atomically (one per execution id). */
+  step?: NewStepExecution;
 };
 
 /** Fields that may change alongside (or outside) a state transition. */
@@ -224,4 +229,20 @@ export interface Store {
    * their launch never ran (the process stopped with it queued), so nobody was asked to approve them.
    */
   listUnlaunchedPending(updatedBefore: number, limit: number): Promise<ImportRequest[]>;
+
+  /** The step execution that started request `requestId`, if one did. */
+  getStepExecution(requestId: string): Promise<StepExecution | undefined>;
+  /**
+   * Claims the completion of step execution `executionId` at `now`, once across attempts and replicas:
+   * true when nobody had, or when a claim made before `staleBefore` was never finished (its attempt
+   * stopped). Counts the attempt.
+   */
+  claimStepCompletion(executionId: string, now: number, staleBefore: number): Promise<boolean>;
+  /** Records how the claimed completion ended (null: it did not reach Slack; the claim is given back for a later attempt). */
+  finishStepCompletion(executionId: string, result: StepCompletionResult | null, note: string | null, at: number): Promise<void>;
+  /**
+   * Step executions whose request has ended but whose completion is neither done nor claimed since
+   * `staleBefore` (a process stopped between the request's end and the completion), oldest first.
+   */
+  listUncompletedSteps(staleBefore: number, limit: number): Promise<StepExecution[]>;
 }

@@ -10,6 +10,8 @@ export const CALLBACK = {
   rejectModal: 'reject_import',
   nodeGroupsModal: 'add_node_groups',
   referencesModal: 'workspace_references',
+  /** The small modal "Fill from my nodes" pushes over the import or node-groups form. */
+  fillFromNodes: 'fill_from_nodes',
 } as const;
 
 export const ACTION = {
@@ -19,6 +21,8 @@ export const ACTION = {
   showMoreSettings: 'more_settings_show',
   removeNodeGroup: 'nodegroup_remove',
   acceleratorType: 'accelerator_type',
+  /** "Fill from my nodes" in a form's node-group editor: pushes the modal that reads kubectl output. */
+  fillFromNodes: 'nodegroup_fill_from_nodes',
   editAndRetry: 'request_edit',
   approve: 'request_approve',
   reject: 'request_reject',
@@ -44,6 +48,8 @@ export const EVENT = {
   appHomeOpened: 'app_home_opened',
   appUninstalled: 'app_uninstalled',
   tokensRevoked: 'tokens_revoked',
+  /** A Workflow Builder step of this app runs (listened to with app.function, per step callback id). */
+  functionExecuted: 'function_executed',
 } as const;
 
 /** Plain input action ids (not routed to listeners; read from view.state). */
@@ -100,6 +106,12 @@ export const NODE_GROUPS_BLOCK = {
   /** The cluster's UUID, typed. */
   clusterId: 'ngf_cluster_uuid',
   org: 'ngf_org',
+} as const;
+
+/** The inputs of the "Fill from my nodes" modal: the pasted text and the attached files. */
+export const FILL_BLOCK = {
+  text: 'fill_text',
+  files: 'fill_files',
 } as const;
 
 export const REFERENCES_BLOCK = {

@@ -123,7 +123,9 @@ export function parentMessage(
       line = `${state} · ${who} is ${words.gerund} ${summary}`;
   }
   const where = request.thread?.root === undefined ? 'every step is in this thread' : 'every step is in this cluster’s thread';
-  return slackMessage(`${status.label}: ${words.title(request)} (${request.id})`, [section(line), context(`Request ${code(request.id)} · ${where}`)]);
+  // Where the node groups came from ("Fill from my nodes"), kept on the status message for the thread's life.
+  const from = request.provenance === undefined ? [] : [context(`:mag: ${escapedWithin(request.provenance, 300)}`)];
+  return slackMessage(`${status.label}: ${words.title(request)} (${request.id})`, [section(line), ...from, context(`Request ${code(request.id)} · ${where}`)]);
 }
 
 /** Said above a message posted a second time because Slack's answer to the first never arrived. */

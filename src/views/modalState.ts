@@ -11,6 +11,8 @@ export interface InputState {
   selected_options?: Array<{ value?: string }> | null;
   selected_users?: string[] | null;
   selected_conversation?: string | null;
+  /** A file input's files (Slack sends the whole file object; only the id and name are read). */
+  files?: Array<{ id?: unknown; name?: unknown }> | null;
 }
 
 /** `view.state.values`: inputs by block id, then by action id. Bolt's own type fits it. */
@@ -39,6 +41,13 @@ export class ModalState {
   /** The conversation chosen in a conversations select, or null. */
   conversation(blockId: string, actionId: string = INPUT_ACTION): string | null {
     return this.input(blockId, actionId)?.selected_conversation ?? null;
+  }
+
+  /** The files attached to a file input: their ids (checked to look like Slack file ids) and names. */
+  files(blockId: string, actionId: string = INPUT_ACTION): Array<{ id: string; name: string }> {
+    const files = this.input(blockId, actionId)?.files;
+    if (!Array.isArray(files)) return [];
+    return files.flatMap((f) => (typeof f?.id === 'string' && /^F[A-Z0-9]{2,30}$/.test(f.id) ? [{ id: f.id, name: typeof f.name === 'string' ? f.name : f.id }] : []));
   }
 
   /** The block ids of the inputs whose id starts with `prefix` (inputs a form renders by a name it reads back). */

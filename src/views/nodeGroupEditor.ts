@@ -74,14 +74,17 @@ export function slotsOf(groups: readonly NodeGroupForm[]): NodeGroupSlots {
   return { s, n: Math.max(...s) + 1 };
 }
 
-/** "Node groups", each group, and the add button — or, at the limit, why no more fit. */
+/** "Node groups", each group, the add button and "Fill from my nodes" — or, at the limit, why no more fit. */
 export function nodeGroupEditorBlocks(groups: readonly NodeGroupForm[]): KnownBlock[] {
   const blocks: KnownBlock[] = [header('Node groups')];
   groups.forEach((g, index) => blocks.push(...groupBlocks(g, index, groups.length)));
+  const fill = button('Fill from my nodes', ACTION.fillFromNodes, { value: 'fill' });
   if (groups.length < MAX_NODE_GROUPS) {
-    blocks.push(actions(NODE_GROUP_ACTIONS_BLOCK, [button('➕ Add node group', ACTION.addNodeGroup, { value: 'add' })]));
+    blocks.push(actions(NODE_GROUP_ACTIONS_BLOCK, [button('➕ Add node group', ACTION.addNodeGroup, { value: 'add' }), fill]));
   } else {
+    // A full form can still be filled again (its groups are replaced): one more block, 100 at most (importModal.ts).
     blocks.push(
+      actions(NODE_GROUP_ACTIONS_BLOCK, [fill]),
       context(
         `Up to ${MAX_NODE_GROUPS} node groups fit in one form (Slack allows 100 blocks in a form). Add more to the cluster afterwards with \`/simplismart nodegroups\`.`,
       ),

@@ -128,8 +128,8 @@ function groupLine(g: ProposedNodeGroup): string {
   return `• ${code(clip(g.nodeGroup.name, 63))}${g.nodeGroup.is_auxilliary ? ' (auxiliary)' : ''} — ${parts.join(' · ')} · from ${from}${missing}`;
 }
 
-/** A finding: its sentence and next step, then its commands and its lasting fix in code blocks. */
-function findingBlocks(f: Finding): KnownBlock[] {
+/** A finding: its sentence and next step, then its commands and its lasting fix in code blocks (also on top of a filled form). */
+export function findingBlocks(f: Finding): KnownBlock[] {
   const about = f.group === undefined ? '' : `${code(clip(f.group, 63))}: `;
   const nodes =
     f.nodes !== undefined && f.nodes.length > 0

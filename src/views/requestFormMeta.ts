@@ -8,6 +8,9 @@ import { nodeGroupSlotsShape, slotsOf, type WithNodeGroups } from './nodeGroupEd
 /** The approval note shown on top of the form, kept in its metadata (whose room is 3000 in all). */
 export const APPROVAL_NOTE_MAX = 600;
 
+/** The provenance line ("node groups proposed from 12 nodes of …"), within the metadata's 3000 characters. */
+export const PROVENANCE_MAX = 300;
+
 export const requestFormMetaShape = {
   /** The channel the command (or button) was used in: where the notification thread goes. */
   c: z.string().max(30),
@@ -18,6 +21,8 @@ export const requestFormMetaShape = {
   u: z.string().max(500).optional(),
   /** The approval note shown on top, kept so that form updates need no policy lookup. */
   a: z.string().max(APPROVAL_NOTE_MAX).optional(),
+  /** Where the node groups came from when "Fill from my nodes" filled them: kept to the request's thread and audit. */
+  p: z.string().max(PROVENANCE_MAX).optional(),
 };
 
 export type RequestFormMeta = z.infer<z.ZodObject<typeof requestFormMetaShape>>;

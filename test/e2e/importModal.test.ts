@@ -261,7 +261,8 @@ describe('node groups: add and remove keep what was typed', () => {
       state = fillModal(view, { [`ng_${i}_name`]: `pool-${i}` }, state);
     }
     expect(blockIds(view).filter((id) => /^ng_\d+_name$/.test(id))).toHaveLength(MAX_NODE_GROUPS);
-    expect(findBlock(view, 'nodegroup_actions')).toBeUndefined();
+    // Only "Fill from my nodes" is left beside the groups (it replaces them); no add button.
+    expect(findBlock(view, 'nodegroup_actions').elements.map((e: Json) => e.action_id)).toEqual(['nodegroup_fill_from_nodes']);
     expect(allText(view.blocks)).not.toContain('nodegroup_add');
     expect(allText(view.blocks.at(-1))).toContain(`Up to ${MAX_NODE_GROUPS} node groups`);
     expect(view.blocks.length).toBeLessThanOrEqual(100);

@@ -35,6 +35,9 @@ test.each([
   ['test', ['test', '--', '--listTests'], '`npm test`'],
   ['start', ['start'], '`npm start`'],
   ['policy', ['run', 'policy', '--', 'check', 'policy.yaml'], '`npm run policy`'],
+  ['docs', ['run', 'docs'], '`npm run docs`'],
+  ['test:browser', ['run', 'test:browser', '--', '--listTests'], '`npm run test:browser`'],
+  ['bench:plot', ['run', 'bench:plot', '--', 'results.json'], '`npm run bench:plot`'],
 ])('npm %s on Node 22.18.0: one line, exit 1, nothing run', async (_name, args, command) => {
   const { code, stdout, stderr } = await npm(args);
   expect(code).toBe(1);
@@ -56,9 +59,12 @@ test.each([
 
 test('those are all the scripts, with bench (which starts with `npm run build`, checked above) and policy (which starts with the build check, as `npm start` does)', () => {
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-  expect(Object.keys(scripts).sort()).toEqual(['bench', 'build', 'lint', 'policy', 'prestart', 'start', 'test', 'typecheck']);
+  expect(Object.keys(scripts).sort()).toEqual(['bench', 'bench:plot', 'build', 'docs', 'lint', 'policy', 'prestart', 'start', 'test', 'test:browser', 'typecheck']);
   expect(scripts.bench).toMatch(/^npm run build && /);
   expect(scripts.policy).toBe('node scripts/build.js --if-stale && node dist/cli/policy.js');
+  expect(scripts.docs).toBe('node scripts/build.js --if-stale && node dist/cli/docs.js');
+  expect(scripts['bench:plot']).toMatch(/^node scripts\/checkNode\.js && /);
+  expect(scripts['test:browser']).toMatch(/^node scripts\/checkNode\.js && .*--config jest\.browser\.config\.js$/);
 });
 
 describe('npm start with the compiler installed (a checkout after `npm ci`)', () => {

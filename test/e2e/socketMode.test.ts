@@ -5,7 +5,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { eventually, type TestBot } from '../support/bot.js';
 import { ALICE, CHANNEL, TEAM } from '../support/fixtures.js';
 import { freePort } from '../support/localServer.js';
-import { slashCommand } from '../support/slackRequests.js';
+import { functionExecuted, slashCommand } from '../support/slackRequests.js';
+import { STEP } from '../../src/domain/stepExecution.js';
 import { useBot, withWorld } from '../support/world.js';
 
 const APP_TOKEN = 'xapp-1-A0FAKEAPP01-1234567890-socketmodetesttoken';
@@ -75,6 +76,16 @@ test('`/simplismart import` over the socket opens the form with the command’s 
   await sendCommand('import provider=gcp', 'env-import-1');
   const call = await slack.waitFor('views.open', (c) => slack.callsTo('views.open').indexOf(c) >= before);
   expect(JSON.stringify(call.args['view'])).toContain('cluster_region');
+});
+
+test('a Workflow Builder step over the socket: its events_api envelope is acked on the socket, and the step completes', async () => {
+  const groups = JSON.stringify([{ name: 'gpu-pool', is_auxilliary: false, node_config: { machine_type: 'g5.2xlarge', capacity_type: 'ON_DEMAND', min_node_count: 0, max_node_count: 3 } }]);
+  const execution = slack.startExecution(STEP.importCluster, TEAM, { name: 'Socket Step Cluster', provider: 'aws', region: 'us-west-2', node_groups: groups, channel: CHANNEL, requester: ALICE });
+  const { payload } = functionExecuted(execution);
+  sockets.at(-1)!.send(JSON.stringify({ envelope_id: 'env-step-1', type: 'events_api', accepts_response_payload: false, retry_attempt: 0, retry_reason: '', payload }));
+  await eventually(() => expect(fromBot.find((m) => m.envelope_id === 'env-step-1')).toBeDefined());
+  await eventually(() => expect(slack.execution(execution.id).state).toBe('completed'));
+  expect(slack.execution(execution.id).outputs).toMatchObject({ status: 'imported' });
 });
 
 test('installable in any workspace: the install page and the redirect are served on PORT, and a payload is answered with its workspace’s own token', async () => {

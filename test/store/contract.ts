@@ -19,7 +19,7 @@ export interface ContractTarget {
 /** Beyond 2^31 on purpose: BIGINT columns must come back as exact numbers. */
 const T0 = 1_900_000_000_000;
 
-const DATA_TABLES = ['request_events', 'request_approvals', 'request_messages', 'import_requests', 'approval_policies', 'workspace_connections', 'workspace_references', 'store_health'];
+const DATA_TABLES = ['step_executions', 'request_events', 'request_approvals', 'request_messages', 'import_requests', 'approval_policies', 'workspace_connections', 'workspace_references', 'store_health'];
 
 export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: () => Promise<ContractTarget>): void {
   describe(`Store contract (${engine})`, () => {
@@ -296,6 +296,17 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         expect(await store.listEvents(input.id)).toStrictEqual<RequestEvent[]>([
           { requestId: input.id, seq: 1, at: T0, actorId: 'U_REQ', fromState: null, toState: 'pending_approval', note: 'submitted' },
         ]);
+      });
+
+      test('keeps where the node groups came from (migration 009), and nothing when they were typed', async () => {
+        const line = 'Node groups proposed from 6 nodes of the file nodes.json (kubectl-json) with “Fill from my nodes”.';
+        const filled = newRequest({ provenance: line });
+        expect((await store.createRequest(filled)).request).toStrictEqual({ ...expectedRequest(filled), provenance: line });
+        expect(await store.getRequest(filled.id)).toStrictEqual({ ...expectedRequest(filled), provenance: line });
+        expect((await store.listRequests('T1', 10)).find((r) => r.id === filled.id)?.provenance).toBe(line);
+        const typed = newRequest();
+        expect(await store.createRequest(typed).then((r) => 'provenance' in r.request)).toBe(false);
+        expect(await raw.query('SELECT provenance FROM import_requests WHERE id = $1', [typed.id])).toEqual([{ provenance: null }]);
       });
 
       test('keeps nulls as nulls for a request that needs no approval', async () => {
@@ -875,6 +886,72 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         const request = await create();
         const claims = await Promise.all(Array.from({ length: 20 }, () => store.claimMessage(request.id, 'card', T0, STALE)));
         expect(claims.filter((c) => c.claimed)).toHaveLength(1);
+      });
+    });
+
+    describe('Workflow Builder step executions', () => {
+      const step = (executionId: string) => ({ executionId, callbackId: 'import_simplismart_cluster', sealedToken: 'v1.sealed' });
+
+      test('stored with its request, atomically, once per execution id: a redelivery finds the request and adds nothing', async () => {
+        const input = newRequest({ sourceKey: 'step:Fx1', step: step('Fx1') });
+        const first = await store.createRequest(input);
+        expect(first.created).toBe(true);
+        expect(await store.getStepExecution(input.id)).toEqual({
+          ...step('Fx1'),
+          requestId: input.id,
+          teamId: 'T1',
+          createdAt: T0,
+          completion: null,
+          claimedAt: null,
+          attempts: 0,
+          completedAt: null,
+          note: null,
+        });
+        const again = await store.createRequest({ ...newRequest({ sourceKey: 'step:Fx1', step: step('Fx1') }) });
+        expect(again).toMatchObject({ created: false, request: { id: input.id } });
+        expect(await raw.query('SELECT execution_id FROM step_executions')).toEqual([{ execution_id: 'Fx1' }]);
+        expect(await store.getStepExecution((await create()).id)).toBeUndefined();
+      });
+
+      test('claimStepCompletion: one claim of many at once; a finished one never again; a given-back or stale one again', async () => {
+        const request = await create({ sourceKey: 'step:Fx2', step: step('Fx2') });
+        const claims = await Promise.all(Array.from({ length: 6 }, () => store.claimStepCompletion('Fx2', T0 + 10, T0)));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        // Not stale yet: nobody else takes it; stale: taken over.
+        expect(await store.claimStepCompletion('Fx2', T0 + 20, T0)).toBe(false);
+        expect(await store.claimStepCompletion('Fx2', T0 + 30, T0 + 11)).toBe(true);
+        // Given back (did not reach Slack): claimable at once.
+        await store.finishStepCompletion('Fx2', null, null, T0 + 40);
+        expect(await store.getStepExecution(request.id)).toMatchObject({ completion: null, claimedAt: null, attempts: 2 });
+        expect(await store.claimStepCompletion('Fx2', T0 + 50, T0)).toBe(true);
+        await store.finishStepCompletion('Fx2', 'refused', 'execution_not_in_running_state', T0 + 60);
+        expect(await store.getStepExecution(request.id)).toMatchObject({ completion: 'refused', note: 'execution_not_in_running_state', completedAt: T0 + 60, attempts: 3 });
+        expect(await store.claimStepCompletion('Fx2', T0 + 10_000_000, T0 + 9_999_999)).toBe(false);
+        expect(await store.claimStepCompletion('no-such-execution', T0, T0)).toBe(false);
+      });
+
+      test('listUncompletedSteps: ended requests whose completion is not done nor freshly claimed, oldest first', async () => {
+        const ended = await create({ state: 'approved', sourceKey: 'step:Fx3', step: step('Fx3'), at: T0 + 1 });
+        await store.transition({ id: ended.id, from: ['approved'], to: 'importing', actorId: null, at: T0 + 2 });
+        await move(ended.id, ['importing'], 'failed');
+        const rejected = await create({ sourceKey: 'step:Fx4', step: step('Fx4') });
+        await move(rejected.id, ['pending_approval'], 'rejected');
+        const staleClaim = await create({ sourceKey: 'step:Fx5', step: step('Fx5'), at: T0 + 2 });
+        await move(staleClaim.id, ['pending_approval'], 'expired');
+        await store.claimStepCompletion('Fx5', T0 + 5, T0);
+        const freshClaim = await create({ sourceKey: 'step:Fx6', step: step('Fx6') });
+        await move(freshClaim.id, ['pending_approval'], 'cancelled');
+        await store.claimStepCompletion('Fx6', T0 + 100, T0);
+        const done = await create({ sourceKey: 'step:Fx7', step: step('Fx7') });
+        await move(done.id, ['pending_approval'], 'rejected');
+        await store.claimStepCompletion('Fx7', T0, T0);
+        await store.finishStepCompletion('Fx7', 'errored', 'rejected', T0 + 1);
+        await create({ sourceKey: 'step:Fx8', step: step('Fx8') }); // still waiting
+        await move((await create()).id, ['pending_approval'], 'rejected'); // no step
+
+        const listed = await store.listUncompletedSteps(T0 + 50, 10);
+        expect(listed.map((s) => s.executionId)).toEqual(['Fx4', 'Fx3', 'Fx5']);
+        expect((await store.listUncompletedSteps(T0 + 50, 1)).map((s) => s.executionId)).toEqual(['Fx4']);
       });
     });
 

@@ -399,3 +399,35 @@ describe('slackRequests and modalState', () => {
     }
   });
 });
+
+describe('the local Slack’s Workflow Builder steps', () => {
+  let fake: FakeSlack;
+  beforeAll(async () => {
+    fake = await startFakeSlack({ teamId: 'T0STEPS001', tokens: { 'xoxb-steps-bot': { teamId: 'T0STEPS001' } } });
+  });
+  afterAll(() => fake.close());
+
+  const client = (token: string) => new WebClient(token, { slackApiUrl: fake.apiUrl, logger: silent, retryConfig: { retries: 0 } });
+  const refusal = (promise: Promise<unknown>) => promise.then(() => 'ok', (error: WebAPIPlatformError) => error.data.error);
+  const outputs = { request_id: 'ir-1', cluster_uuid: '', status: 'imported', thread_link: '', error_text: '' };
+
+  test('completes a running execution once, with its own token and outputs that match manifest.yml', async () => {
+    const execution = fake.startExecution('import_simplismart_cluster', 'T0STEPS001', {});
+    expect(execution.token).toMatch(/^xwfp-/);
+    const args = { function_execution_id: execution.id, outputs };
+    expect(await refusal(client('xoxb-steps-bot').functions.completeSuccess(args))).toBe('invalid_auth');
+    expect(await refusal(client(execution.token).functions.completeSuccess({ ...args, outputs: { ...outputs, status: undefined } }))).toBe('parameter_validation_failed');
+    expect(await refusal(client(execution.token).functions.completeSuccess({ ...args, outputs: { ...outputs, surprise: 'x' } }))).toBe('parameter_validation_failed');
+    expect(await refusal(client(execution.token).functions.completeSuccess(args))).toBe('ok');
+    expect(fake.execution(execution.id)).toMatchObject({ state: 'completed', outputs });
+    expect(await refusal(client(execution.token).functions.completeError({ function_execution_id: execution.id, error: 'late' }))).toBe('execution_not_in_running_state');
+    expect(await refusal(client(execution.token).functions.completeError({ function_execution_id: 'Fx0UNKNOWN0', error: 'x' }))).toBe('function_execution_not_found');
+  });
+
+  test('fails a running execution with an error text; an execution of a step the manifest lacks cannot start', async () => {
+    const execution = fake.startExecution('add_simplismart_node_groups', 'T0STEPS001', {});
+    expect(await refusal(client(execution.token).functions.completeError({ function_execution_id: execution.id, error: 'rejected' }))).toBe('ok');
+    expect(fake.execution(execution.id)).toMatchObject({ state: 'failed', error: 'rejected' });
+    expect(() => fake.startExecution('no_such_step', 'T0STEPS001', {})).toThrow(/declares no function no_such_step/);
+  });
+});

@@ -20,7 +20,7 @@ import type { FakeSlack } from './fakeSlack.js';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { ADMIN, ALICE, CHANNEL, HOSTED_ZONE, SECRET_ID, T0, TEAM, validImportValues } from './fixtures.js';
 import { fillModal, type FillValue } from './modalState.js';
-import { findLeaks, secretForms, type Secret } from './secretsAudit.js';
+import { executionTokenSecrets, findLeaks, secretForms, type Secret } from './secretsAudit.js';
 import { blockActions, newViewHash, newViewId, postToBot, slashCommand, viewSubmission, type BotResponse, type SlackRequest } from './slackRequests.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Block Kit JSON as the local Slack holds it. */
@@ -164,6 +164,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       ...[...configSecrets(config)].flatMap((value) => secretForms('a configured secret', value)),
       ...[...tokens, ...options.simplismart.everyToken()].flatMap((value) => secretForms('a Simplismart token', value)),
       ...options.slack.issuedTokens().flatMap((value) => secretForms('a Slack token an install was issued', value)),
+      ...executionTokenSecrets(options.slack.executionTokens()),
     ];
     return findLeaks(
       [

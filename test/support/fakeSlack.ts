@@ -9,7 +9,9 @@ import {
   SLACK_METHODS,
   SlackState,
   type FakeSlackOptions,
+  type FunctionExecution,
   type SlackChannel,
+  type SlackFile,
   type SlackUser,
   type TokenIdentity,
   type Usergroup,
@@ -123,6 +125,8 @@ export interface FakeSlack {
   /** Replace the behaviour of a method until reset (or `offCall`). */
   onCall(method: string, handler: SlackHandler): void;
   offCall(method: string): void;
+  /** A file uploaded in a workspace (default: the default team), served by files.info and its private URL; returns its id. */
+  addFile(file: Partial<SlackFile> & { name: string; content: string | Buffer }): string;
   /** Register a trigger_id valid for `validForMs` (default 3000) and single use; enables strict trigger checking. Optionally tie it to a view (for views.push). */
   registerTrigger(triggerId: string, options?: { validForMs?: number; viewId?: string; teamId?: string }): void;
   /** A fresh registered trigger_id. */
@@ -139,10 +143,16 @@ export interface FakeSlack {
   messages(): Json[];
   /** A response_url served by this fake: POST <url>/response/<id>. */
   responseUrl(id?: string): string;
+  /** A Workflow Builder step of the app starts running (deliver its event with slackRequests' functionExecuted). */
+  startExecution(callbackId: string, teamId: string, inputs: Json): FunctionExecution;
+  /** A step execution as it now stands (running, completed with outputs, failed with an error). */
+  execution(id: string): FunctionExecution;
+  /** Every execution token this Slack issued, for the secrets audit (kept across reset()). */
+  executionTokens(): string[];
   close(): Promise<void>;
 }
 
-const JSON_ARGS = ['view', 'blocks', 'attachments', 'metadata', 'unfurls', 'user_auth_blocks'];
+const JSON_ARGS = ['view', 'blocks', 'attachments', 'metadata', 'unfurls', 'user_auth_blocks', 'outputs'];
 /** Secrets a call may carry besides its token: kept out of the recorded arguments, as the token is. */
 const CREDENTIAL_ARGS = ['client_secret', 'refresh_token'];
 /** Methods called without a token (the app's credentials are in the arguments). */
@@ -182,6 +192,7 @@ function delay(ms: number): Promise<void> {
 /** Starts a fake Slack Web API on 127.0.0.1 (free port). */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const slack = new SlackState(options);
+  const everyExecutionToken = new Set<string>();
   const calls: SlackCall[] = [];
   const transcript: string[] = [];
   let faults = new Map<string, SlackFault[]>();
@@ -284,7 +295,31 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const call: SlackCall = { method: 'oauth/v2/authorize', token: undefined, args: Object.fromEntries(url.searchParams), at: Date.now(), contentType };
       calls.push(call);
       const answer = slack.oauth.authorize(url.searchParams, req.headers.cookie);
-      send(res, call, answer.status, answer.text, { 'content-type': 'text/plain', ...(answer.location === undefined ? {} : { location: answer.location }) });
+      send(res, call, answer.status, answer.text, { 'content-type': answer.html === true ? 'text/html; charset=utf-8' : 'text/plain', ...(answer.location === undefined ? {} : { location: answer.location }) });
+      return;
+    }
+    if (url.pathname.startsWith('/files-pri/') && req.method === 'GET') {
+      // A file's private URL: the bot's download, authorized by its Bearer token (never in the transcript).
+      const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+      const call: SlackCall = { method: 'files-pri', token: bearer, args: { path: url.pathname }, at: Date.now(), contentType };
+      calls.push(call);
+      const answer = slack.download(url.pathname, bearer);
+      if (answer.delayMs !== undefined) await delay(answer.delayMs);
+      call.status = answer.status;
+      const headers: Record<string, string> = { 'content-type': answer.status === 200 ? 'application/octet-stream' : 'text/plain' };
+      if (!answer.chunked) headers['content-length'] = String(Buffer.byteLength(answer.body));
+      res.writeHead(answer.status, headers);
+      if (answer.chunked && answer.status === 200) {
+        // In pieces, without a length: only the reader's count can stop it.
+        const body = Buffer.from(answer.body);
+        for (let at = 0; at < body.length && !res.destroyed; at += 64 * 1024) {
+          if (!res.write(body.subarray(at, at + 64 * 1024))) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+        }
+        res.end();
+      } else {
+        res.end(answer.body);
+      }
+      waits.changed();
       return;
     }
     if (!apiMatch && !(responseMatch && req.method === 'POST')) {
@@ -357,6 +392,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   };
 
   const server = await startLocalServer('fake slack', handle);
+  slack.fileBaseUrl = server.url;
 
   const describeCalls = (): string =>
     calls.length === 0
@@ -430,6 +466,19 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     issuedTokens() {
       return [...slack.oauth.issued.keys()];
     },
+    startExecution(callbackId, teamId, inputs) {
+      const execution = slack.startExecution(callbackId, teamId, inputs);
+      everyExecutionToken.add(execution.token);
+      return execution;
+    },
+    execution(id) {
+      const execution = slack.executions.get(id);
+      if (execution === undefined) throw new Error(`no execution ${id}`);
+      return execution;
+    },
+    executionTokens() {
+      return [...everyExecutionToken];
+    },
     ageToken(token, how) {
       const issued = slack.oauth.issued.get(token);
       if (issued === undefined) throw new Error('this local Slack never issued that token');
@@ -457,6 +506,12 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     offCall(method) {
       handlers.delete(method);
+    },
+    addFile(file) {
+      const id = file.id ?? `F${randomBytes(5).toString('hex').toUpperCase()}`;
+      const extension = /\.([a-z0-9]+)$/i.exec(file.name)?.[1]?.toLowerCase() ?? 'text';
+      slack.files.set(id, { teamId: slack.teamId, sharedWith: [], filetype: extension === 'txt' ? 'text' : extension, ...file, id });
+      return id;
     },
     registerTrigger: (triggerId, opts) => slack.registerTrigger(triggerId, opts),
     issueTrigger: (opts) => slack.issueTrigger(opts),

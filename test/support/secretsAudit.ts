@@ -35,6 +35,14 @@ export function secretForms(label: string, value: string): Secret[] {
   return forms.filter((form) => !seen.has(form.value) && seen.add(form.value));
 }
 
+/**
+ * The tokens Slack gives each Workflow Builder step execution (`bot_access_token`, `xwfp-…`): the bot
+ * keeps them sealed in its store to complete the step later, and they must appear nowhere else.
+ */
+export function executionTokenSecrets(tokens: Iterable<string>): Secret[] {
+  return [...tokens].flatMap((value) => secretForms('a Workflow Builder execution token', value));
+}
+
 /** One line per leak: which secret, where, and the text around it with the secret masked. */
 export function findLeaks(places: Place[], secrets: Secret[]): string[] {
   const leaks: string[] = [];

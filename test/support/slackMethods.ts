@@ -6,6 +6,8 @@
 // token is refused everything of another workspace (channel_not_found, user_not_found, not_found…),
 // unless it is an org-wide install's token and the workspace is in its org.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { messageBlocksError, viewProblems } from './blockKitRules.js';
 import { normalizeBlocks } from './modalState.js';
 import { SlackOAuth, type OAuthAppOptions } from './slackOAuth.js';
@@ -97,6 +99,69 @@ export interface FakeSlackOptions {
   validate?: boolean;
 }
 
+/** A file uploaded in one of this Slack's workspaces (a file input's upload, say). */
+export interface SlackFile {
+  id: string;
+  name: string;
+  /** What its private URL serves. */
+  content: string | Buffer;
+  /** The workspace it was uploaded in (default: the default team). */
+  teamId: string;
+  /** Other workspaces it is shared with (Slack Connect): their tokens see it, with its own team. */
+  sharedWith: string[];
+  /** What files.info says of its size (default: the content's): a lie tests the streamed cap. */
+  size?: number;
+  filetype: string;
+  /** Serve the download without Content-Length (chunked), so that only the streamed count can cap it. */
+  chunked?: boolean;
+  /** Wait this long before answering the download (a slow file host). */
+  delayMs?: number;
+}
+
+/**
+ * One run of a Workflow Builder step of the app (a `function_executed` event): running until the app
+ * completes it with functions.completeSuccess or functions.completeError, with its own token (`xwfp-…`)
+ * as Slack issues one per execution.
+ */
+export interface FunctionExecution {
+  id: string;
+  workflowExecutionId: string;
+  callbackId: string;
+  teamId: string;
+  token: string;
+  inputs: Json;
+  state: 'running' | 'completed' | 'failed';
+  outputs?: Json;
+  error?: string;
+  /** Every completion call the app made for it, with what this Slack answered. */
+  attempts: Array<{ method: string; answer: string }>;
+}
+
+/** The app's steps as manifest.yml declares them (schema major version 1: parameters by name). */
+export function manifestFunctions(): Record<string, { title: string; input_parameters: Record<string, Json>; output_parameters: Record<string, Json> }> {
+  const manifest = parseYaml(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8'));
+  return manifest.functions ?? {};
+}
+
+/** Why `outputs` do not match the step's output_parameters (as Slack checks them), or undefined. */
+export function outputsProblem(callbackId: string, outputs: unknown): string | undefined {
+  const declared = manifestFunctions()[callbackId]?.output_parameters;
+  if (declared === undefined) return `no function ${callbackId} in the manifest`;
+  if (outputs === null || typeof outputs !== 'object' || Array.isArray(outputs)) return 'outputs is not an object';
+  const given = outputs as Record<string, unknown>;
+  for (const name of Object.keys(given)) if (!(name in declared)) return `${name} is not an output parameter`;
+  for (const [name, p] of Object.entries(declared)) {
+    const value = given[name];
+    if (value === undefined || value === null) {
+      if (p.is_required === true) return `${name} is required`;
+      continue;
+    }
+    const ok = p.type === 'string' || String(p.type).startsWith('slack#/types/') ? typeof value === 'string' : p.type === 'integer' ? Number.isInteger(value) : p.type === 'boolean' ? typeof value === 'boolean' : true;
+    if (!ok) return `${name} must be of type ${String(p.type)}`;
+  }
+  return undefined;
+}
+
 /** Whom a call speaks for: its token, and the team and bot that token belongs to. */
 export interface Caller {
   token: string;
@@ -153,6 +218,13 @@ export class SlackState {
   lastViewId: string | undefined;
   messages = new Map<string, Json>();
   triggers = new Map<string, { expiresAt: number; used: boolean; viewId?: string | undefined; teamId?: string | undefined }>();
+  /** Uploaded files by id; their private URLs live under `fileBaseUrl`/files-pri/. */
+  files = new Map<string, SlackFile>();
+  /** This Slack's own address (known once it listens): where url_private points. */
+  fileBaseUrl = 'http://127.0.0.1:9';
+  /** Workflow Builder step executions by id, and by their token. */
+  executions = new Map<string, FunctionExecution>();
+  executionTokens = new Map<string, string>();
   /** Installs and the tokens they were issued: kept across reset(). */
   readonly oauth: SlackOAuth;
   strictTriggers = false;
@@ -184,7 +256,97 @@ export class SlackState {
     this.lastViewId = undefined;
     this.messages = new Map();
     this.triggers = new Map();
+    this.files = new Map();
     this.strictTriggers = options.strictTriggers ?? false;
+    this.executions = new Map();
+    this.executionTokens = new Map();
+  }
+
+  /** A step of the app starts running in workspace `teamId` (the test then delivers its function_executed event). */
+  startExecution(callbackId: string, teamId: string, inputs: Json): FunctionExecution {
+    if (manifestFunctions()[callbackId] === undefined) throw new Error(`manifest.yml declares no function ${callbackId}`);
+    const execution: FunctionExecution = {
+      id: `Fx${randomBytes(5).toString('hex').toUpperCase()}`,
+      workflowExecutionId: `Wx${randomBytes(5).toString('hex').toUpperCase()}`,
+      callbackId,
+      teamId,
+      token: `xwfp-${randomBytes(6).toString('hex')}-${randomBytes(12).toString('hex')}`,
+      inputs,
+      state: 'running',
+      attempts: [],
+    };
+    this.executions.set(execution.id, execution);
+    this.executionTokens.set(execution.token, execution.id);
+    return execution;
+  }
+
+  /**
+   * functions.completeSuccess / completeError: only for an execution that is still running, with that
+   * execution's own token (another token — the bot's, another execution's — is refused), and outputs
+   * that match the step's output_parameters in manifest.yml.
+   */
+  completeExecution(method: string, args: Json, caller: Caller): Json {
+    const answer = (json: Json) => {
+      execution?.attempts.push({ method, answer: json.ok === true ? 'ok' : String(json.error) });
+      return json;
+    };
+    const execution = this.executions.get(String(args.function_execution_id ?? ''));
+    if (execution === undefined) return { ok: false, error: 'function_execution_not_found' };
+    if (caller.token !== execution.token) return answer({ ok: false, error: 'invalid_auth' });
+    if (execution.state !== 'running') return answer({ ok: false, error: 'execution_not_in_running_state' });
+    if (method === 'functions.completeSuccess') {
+      const problem = outputsProblem(execution.callbackId, args.outputs ?? {});
+      if (problem !== undefined) return answer({ ok: false, error: 'parameter_validation_failed', errors: [problem] });
+      execution.state = 'completed';
+      execution.outputs = args.outputs ?? {};
+    } else {
+      if (typeof args.error !== 'string' || args.error.trim() === '') return answer({ ok: false, error: 'invalid_arguments' });
+      execution.state = 'failed';
+      execution.error = args.error;
+    }
+    return answer({ ok: true });
+  }
+
+  /** Whether `caller` may see file `file`: its workspace's token (or its org's), or a workspace it was shared with. */
+  seesFile(caller: Caller, file: SlackFile): boolean {
+    return this.reaches(caller, file.teamId) || file.sharedWith.some((team) => this.reaches(caller, team));
+  }
+
+  /** The file object files.info answers with (a subset of Slack's: the fields the bot reads, and a few more). */
+  fileObject(file: SlackFile): Json {
+    const size = file.size ?? Buffer.byteLength(file.content);
+    const url = `${this.fileBaseUrl}/files-pri/${file.teamId}-${file.id}/${encodeURIComponent(file.name)}`;
+    return {
+      id: file.id,
+      created: TS_BASE_SECONDS,
+      name: file.name,
+      title: file.name,
+      mimetype: file.filetype === 'json' ? 'application/json' : 'text/plain',
+      filetype: file.filetype,
+      pretty_type: file.filetype.toUpperCase(),
+      user: 'U0UPLOADER1',
+      user_team: file.teamId,
+      source_team: file.teamId,
+      size,
+      is_external: false,
+      is_public: false,
+      url_private: url,
+      url_private_download: `${url}?download=1`,
+    };
+  }
+
+  /**
+   * GET of a file's private URL with \`Authorization: Bearer\` (as the path /files-pri/<team>-<id>/<name>):
+   * 403 without a token this Slack knows, 404 for a file the token's workspace does not see (another
+   * workspace's token is refused), else the content.
+   */
+  download(path: string, token: string | undefined): { status: number; body: string | Buffer; chunked: boolean; delayMs?: number } {
+    const match = /^\/files-pri\/[A-Z0-9]+-(F[A-Z0-9]+)\//.exec(path);
+    const file = match === null ? undefined : this.files.get(match[1]!);
+    const caller = this.authenticate(token);
+    if ('error' in caller) return { status: 403, body: caller.error, chunked: false };
+    if (file === undefined || !this.seesFile(caller, file)) return { status: 404, body: 'file_not_found', chunked: false };
+    return { status: 200, body: file.content, chunked: file.chunked === true, ...(file.delayMs === undefined ? {} : { delayMs: file.delayMs }) };
   }
 
   /**
@@ -193,6 +355,12 @@ export class SlackState {
    */
   authenticate(token: string | undefined): Caller | { error: string } {
     if (!token) return { error: 'not_authed' };
+    const executionId = this.executionTokens.get(token);
+    const execution = executionId === undefined ? undefined : this.executions.get(executionId);
+    if (execution !== undefined) {
+      // An execution's token speaks for the app's bot in the execution's workspace.
+      return { token, teamId: execution.teamId, botUserId: this.botUserId, botId: this.botId, enterpriseId: this.enterpriseOf(execution.teamId), orgWide: false };
+    }
     const issued = this.oauth.issued.get(token);
     if (issued !== undefined && issued.kind === 'bot') {
       if (issued.revoked) return { error: 'token_revoked' };
@@ -440,6 +608,8 @@ function dmChannelFor(userId: string): string {
 /** The Web API methods the local Slack answers; any other answers `unknown_method`. */
 export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
   'api.test': (_slack, args) => ({ ok: true, args }),
+  'functions.completeSuccess': (slack, args, caller) => slack.completeExecution('functions.completeSuccess', args, caller),
+  'functions.completeError': (slack, args, caller) => slack.completeExecution('functions.completeError', args, caller),
   'auth.test': (slack, _args, caller) => ({
     ok: true,
     url: `https://${slack.domainOf(caller.teamId)}.slack.com/`,
@@ -452,6 +622,13 @@ export const SLACK_METHODS: Readonly<Record<string, SlackMethod>> = {
     is_enterprise_install: caller.orgWide,
   }),
   'oauth.v2.access': (slack, args) => slack.oauth.access(args),
+  'files.info': (slack, args, caller) => {
+    const file = typeof args.file === 'string' ? slack.files.get(args.file) : undefined;
+    if (typeof args.file !== 'string' || args.file === '') return { ok: false, error: 'invalid_arguments' };
+    // Another workspace's file is as absent as one that never existed, unless it was shared with the caller's.
+    if (file === undefined || !slack.seesFile(caller, file)) return { ok: false, error: 'file_not_found' };
+    return { ok: true, file: slack.fileObject(file), comments: [], response_metadata: { next_cursor: '' } };
+  },
   'views.open': (slack, args, caller) => {
     const invalid = slack.viewError(args.view);
     if (invalid) return invalid;

@@ -28,6 +28,13 @@ export interface SlackSession {
   enterpriseId?: string;
   /** The person clicks Cancel instead of Allow. */
   cancels?: boolean;
+  /**
+   * A person in a browser: the authorize page is shown, with Allow and Cancel, and only a click on one
+   * sends them back — from Slack's own page, as on slack.com (a browser test's cookies across sites
+   * depend on who started the navigation). Otherwise the page answers at once, as if Allow (or Cancel,
+   * with `cancels`) had been clicked.
+   */
+  clicks?: boolean;
 }
 
 /** Whom a token this Slack issued speaks for. */
@@ -85,7 +92,7 @@ export class SlackOAuth {
    * GET /oauth/v2/authorize: the signed-in person approves (or cancels) and is sent back to the app with
    * a code and the app's state; what Slack itself would refuse is answered 400 with the reason.
    */
-  authorize(query: URLSearchParams, cookieHeader: string | undefined): { status: number; location?: string; text: string } {
+  authorize(query: URLSearchParams, cookieHeader: string | undefined): { status: number; location?: string; text: string; html?: boolean } {
     if (this.app === undefined || query.get('client_id') !== this.app.clientId) return { status: 400, text: 'invalid_client_id' };
     const session = readSession(cookieHeader);
     if (session === undefined) return { status: 401, text: 'not signed in to Slack (no fake-slack-session cookie)' };
@@ -94,9 +101,11 @@ export class SlackOAuth {
     if (this.app.redirectUri !== undefined && redirect !== this.app.redirectUri) return { status: 400, text: 'bad_redirect_uri' };
     const scopes = (query.get('scope') ?? '').split(',').filter(Boolean);
     if (scopes.length === 0) return { status: 400, text: 'invalid_scope: no bot scope asked for' };
+    const decision = query.get('decision');
+    if (session.clicks === true && decision === null) return { status: 200, text: consentPage(query, scopes), html: true };
     const back = new URL(redirect);
     const state = query.get('state');
-    if (session.cancels === true) {
+    if (session.cancels === true || decision === 'cancel') {
       back.searchParams.set('error', 'access_denied');
     } else {
       const code = `${Date.now()}.${randomBytes(12).toString('hex')}`;
@@ -198,6 +207,16 @@ export class SlackOAuth {
     this.seq += 1;
     return `${prefix}${String(this.seq).padStart(5, '0')}`;
   }
+}
+
+/** The authorize page a person sees: the scopes asked for, Allow and Cancel (each the same link with the decision). */
+function consentPage(query: URLSearchParams, scopes: string[]): string {
+  const choice = (decision: string) => {
+    const link = new URLSearchParams(query);
+    link.set('decision', decision);
+    return `?${link.toString().replace(/&/g, '&amp;')}`;
+  };
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Allow the app</title></head><body><h1>The app asks for ${scopes.length} permissions</h1><p><a id="allow" href="${choice('allow')}">Allow</a> <a id="cancel" href="${choice('cancel')}">Cancel</a></p></body></html>`;
 }
 
 function readSession(cookieHeader: string | undefined): SlackSession | undefined {

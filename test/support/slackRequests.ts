@@ -440,6 +440,33 @@ export function eventCallback(o: EventCallbackOptions): SlackRequest {
   return { body: JSON.stringify(payload), contentType: 'application/json', payload };
 }
 
+/** The function_executed event of a step execution the local Slack started (FakeSlack.startExecution), as Slack POSTs it. */
+export function functionExecuted(execution: { id: string; workflowExecutionId: string; callbackId: string; teamId: string; token: string; inputs: Json }, o: { enterpriseId?: string; orgWide?: boolean } = {}): SlackRequest {
+  return eventCallback({
+    teamId: execution.teamId,
+    ...o,
+    event: {
+      type: 'function_executed',
+      function: {
+        id: `Fn${execution.callbackId.length.toString().padStart(4, '0')}`,
+        callback_id: execution.callbackId,
+        title: execution.callbackId,
+        type: 'app',
+        input_parameters: [],
+        output_parameters: [],
+        app_id: FAKE_APP_ID,
+        date_created: 1_700_000_000,
+        date_updated: 1_700_000_000,
+        date_deleted: 0,
+      },
+      inputs: execution.inputs,
+      function_execution_id: execution.id,
+      workflow_execution_id: execution.workflowExecutionId,
+      bot_access_token: execution.token,
+    },
+  });
+}
+
 export interface PostToBotOptions {
   signingSecret: string;
   /** Unix seconds to sign with (default now; older than 5 min is rejected by Bolt). */

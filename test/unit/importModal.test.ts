@@ -145,13 +145,15 @@ describe('renderImportModal: the view', () => {
     const view = render(fullForm(groups), ['note'], { approvalNote: 'Needs approval' });
     // …and says why no more groups can be added.
     expect(JSON.stringify(view.blocks.at(-1))).toContain(`Up to ${MAX_NODE_GROUPS} node groups`);
-    expect(blocksOf(view).some((b) => b.block_id === 'nodegroup_actions')).toBe(false);
+    // The add button is gone; "Fill from my nodes" stays (it replaces the groups).
+    const buttons = blocksOf(view).find((b) => b.block_id === 'nodegroup_actions');
+    expect(buttons.elements.map((e: Json) => e.action_id)).toEqual([ACTION.fillFromNodes]);
   });
 
   it('offers "Add node group" below the cap', () => {
     const view = render(fullForm());
     const add = blocksOf(view).find((b) => b.block_id === 'nodegroup_actions');
-    expect(add.elements.map((e: Json) => e.action_id)).toEqual([ACTION.addNodeGroup]);
+    expect(add.elements.map((e: Json) => e.action_id)).toEqual([ACTION.addNodeGroup, ACTION.fillFromNodes]);
   });
 
   it('keeps private_metadata within 3000 characters with the largest metadata', () => {

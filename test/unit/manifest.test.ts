@@ -13,6 +13,8 @@ import { REDIRECT_PATH } from '../../src/http/install.js';
 import { SUBCOMMANDS } from '../../src/listeners/commands/simplismart.js';
 import { BOT_SCOPES } from '../../src/services/botTokens.js';
 import { EVENT, SHORTCUT } from '../../src/views/ids.js';
+import { STEP } from '../../src/domain/stepExecution.js';
+import { IMPORT_INPUT_TITLES, NODE_GROUPS_INPUT_TITLES } from '../../src/domain/stepInputs.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- manifests are free-form JSON. */
 type Json = any;
@@ -160,6 +162,10 @@ describe('what the bot needs, and no more', () => {
     'usergroups.list': 'usergroups:read',
     'usergroups.users.list': 'usergroups:read',
     'conversations.info': 'channels:read',
+    'files.info': 'files:read',
+    // Workflow Builder steps end with the execution's own token (no scope).
+    'functions.completeSuccess': null,
+    'functions.completeError': null,
   };
 
   function sourceFiles(dir: string): string[] {
@@ -192,9 +198,63 @@ describe('what the bot needs, and no more', () => {
     const declared = manifest.oauth_config.scopes.bot as string[];
     expect(new Set(declared).size).toBe(declared.length);
     expect([...declared].sort()).toEqual([...needed].sort());
-    expect([...declared].sort()).toEqual(['channels:read', 'chat:write', 'chat:write.public', 'commands', 'usergroups:read', 'users:read']);
+    expect([...declared].sort()).toEqual(['channels:read', 'chat:write', 'chat:write.public', 'commands', 'files:read', 'usergroups:read', 'users:read']);
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
     // What an install asks Slack for is what the manifest declares.
     expect([...BOT_SCOPES].sort()).toEqual([...declared].sort());
+  });
+});
+
+describe('Workflow Builder steps (manifest schema major version 1)', () => {
+  const v2Schema = readJson(join(SCHEMA_DIR, 'schemas', 'manifest.schema.2.0.0.json'));
+  const parameterTypes: string[] = v2Schema.definitions['slack-functions.parameter'].properties.type.enum;
+  const functions = manifest.functions as Record<string, Json>;
+
+  /** The same functions in major version 2's shape: `{ properties, required }` per parameter list. */
+  const asV2 = (fns: Record<string, Json>) =>
+    Object.fromEntries(
+      Object.entries(fns).map(([id, fn]) => {
+        const params = (list: Record<string, Json>) => ({
+          properties: Object.fromEntries(Object.entries(list).map(([name, p]) => [name, Object.fromEntries(Object.entries(p as Record<string, Json>).filter(([key]) => key !== 'is_required'))])),
+          required: Object.entries(list).filter(([, p]) => p.is_required === true).map(([name]) => name),
+        });
+        return [id, { ...fn, input_parameters: params(fn.input_parameters), output_parameters: params(fn.output_parameters) }];
+      }),
+    );
+
+  test('the manifest declares version 1, the org-ready setting, the remote runtime and the event', () => {
+    expect(manifest._metadata.major_version).toBe(1);
+    expect(manifest.settings.org_deploy_enabled).toBe(true);
+    expect(manifest.settings.function_runtime).toBe('remote');
+    expect(manifest.settings.event_subscriptions.bot_events).toContain('function_executed');
+  });
+
+  test('exactly the steps the bot listens for, each parameter of a type Slack knows', () => {
+    expect(Object.keys(functions).sort()).toEqual(Object.values(STEP).sort());
+    for (const fn of Object.values(functions)) {
+      for (const p of [...Object.values(fn.input_parameters), ...Object.values(fn.output_parameters)] as Json[]) {
+        // Version 1's schema takes any type string: the list version 2 spells out is the check.
+        expect(parameterTypes).toContain(p.type);
+        expect(typeof p.title).toBe('string');
+      }
+    }
+  });
+
+  test('the inputs the code reads are the ones declared, with the titles its errors name', () => {
+    const titles = (fn: Json) => Object.fromEntries(Object.entries(fn.input_parameters as Record<string, Json>).map(([name, p]) => [name, p.title]));
+    expect(titles(functions[STEP.importCluster])).toEqual(IMPORT_INPUT_TITLES);
+    expect(titles(functions[STEP.addNodeGroups])).toEqual(NODE_GROUPS_INPUT_TITLES);
+    expect(functions[STEP.addNodeGroups].output_parameters).toEqual(functions[STEP.importCluster].output_parameters);
+  });
+
+  test('the parameter shape is the one version 1 takes: version 2’s shape is refused under version 1, and ours under version 2', () => {
+    expect(validate({ ...manifest, functions: asV2(functions) })).toBe(false);
+    // Version 2's functions definition: our steps in its shape pass it, as written (version 1's shape) they do not.
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const defs = v2Schema.definitions;
+    const check = ajv.compile({ definitions: defs, ...defs['app-manifests.v2.hermes.functions'] });
+    expect(check(functions)).toBe(false);
+    const ok = check(asV2(functions));
+    if (!ok) throw new Error(JSON.stringify(check.errors?.slice(0, 3)));
   });
 });

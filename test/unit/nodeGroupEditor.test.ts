@@ -52,8 +52,10 @@ describe('the node-group editor', () => {
     expect(form.nodeGroups.map((g) => g.slot)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(meta).toEqual({ k: 'keep', s: [0, 1, 2, 3, 4, 5], n: 6 });
     expect(form.clusterId).toBe('c-1');
-    // At the limit the add button gives way to why no more fit.
-    expect(blockIdsOf(form.nodeGroups)).not.toContain('nodegroup_actions');
+    // At the limit the add button gives way to why no more fit; "Fill from my nodes" stays.
+    const full = nodeGroupEditorBlocks(form.nodeGroups);
+    expect(JSON.stringify(full)).not.toContain('nodegroup_add');
+    expect(JSON.stringify(full)).toContain('nodegroup_fill_from_nodes');
     for (const slot of [0, 1, 2, 3, 4, 5]) ({ form, meta } = withRemovedGroup(form, meta, slot));
     expect(form.nodeGroups.map((g) => g.slot)).toEqual([5]);
     // A removed slot is never handed out again: its block ids could still hold what was typed.

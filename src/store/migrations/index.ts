@@ -7,7 +7,9 @@ import { installations } from './003_installations.js';
 import { clustersAndReferences } from './004_clusters_and_references.js';
 import { installationGenerations } from './005_installation_generations.js';
 import { requestMessages } from './006_request_messages.js';
+import { stepExecutions } from './007_step_executions.js';
 import { requestPolicy } from './008_request_policy.js';
+import { requestProvenance } from './009_request_provenance.js';
 
 export interface Migration {
   /** Applied in ascending order; never renumber or edit a migration once it has shipped. */
@@ -17,7 +19,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations, clustersAndReferences, installationGenerations, requestMessages, requestPolicy];
+export const MIGRATIONS: readonly Migration[] = [initial, importLease, installations, clustersAndReferences, installationGenerations, requestMessages, stepExecutions, requestPolicy, requestProvenance];
 
 /** Applies the migrations a database lacks; safe when several replicas start at once. */
 export async function applyMigrations(driver: SqlDriver): Promise<void> {

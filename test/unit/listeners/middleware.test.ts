@@ -2,7 +2,8 @@
 // a form is said under its first field with what was not saved (one wording); a failure after a
 // command's ack reaches the person through the notifier with a reference that is in the log.
 import { StoreUnavailableError } from '../../../src/errors.js';
-import { reportErrorsToPeople } from '../../../src/listeners/middleware.js';
+import { ignoreUnknownPayloads, reportErrorsToPeople } from '../../../src/listeners/middleware.js';
+import { STEP } from '../../../src/domain/stepExecution.js';
 import { CALLBACK } from '../../../src/views/ids.js';
 import { REQUESTER, TEAM, useWorld } from '../services/world.js';
 
@@ -64,4 +65,33 @@ test('a command that fails after its ack: told through its response_url, with th
   const reference = /reference (error-[0-9a-f]{6})/.exec(told.text)?.[1];
   expect(reference).toBeDefined();
   expect(world.logs.some((line) => line.includes(reference!) && line.includes('a listener failed'))).toBe(true);
+});
+
+describe('Workflow Builder steps get through the gate', () => {
+  /** Runs the unknown-payload gate on an event; reports whether the listeners were reached and what was acked. */
+  async function gate(event: Json): Promise<{ passed: boolean; acks: unknown[] }> {
+    const acks: unknown[] = [];
+    let passed = false;
+    const middleware = ignoreUnknownPayloads(world.services);
+    await middleware({
+      body: { type: 'event_callback', team_id: TEAM, event },
+      context: { teamId: TEAM, isEnterpriseInstall: false },
+      // Bolt hands function_executed its ack (other events are acked before the middleware).
+      ack: async (response?: unknown) => {
+        acks.push(response);
+      },
+      next: async () => {
+        passed = true;
+      },
+    } as unknown as Parameters<typeof middleware>[0]);
+    return { passed, acks };
+  }
+
+  test.each(Object.values(STEP))('function_executed for the step %s reaches its listener, unacked', async (callbackId) => {
+    expect(await gate({ type: 'function_executed', function: { callback_id: callbackId } })).toEqual({ passed: true, acks: [] });
+  });
+
+  test('function_executed for a step the app no longer has is acked and ignored', async () => {
+    expect(await gate({ type: 'function_executed', function: { callback_id: 'a_removed_step' } })).toEqual({ passed: false, acks: [undefined] });
+  });
 });

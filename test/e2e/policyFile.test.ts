@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { PolicyFileError } from '../../src/services/policyFile.js';
 import { changeModal, clickToOpen, commandReply, eventually, findButton, openImportModal, runCommand, submitModal, textOf } from '../support/bot.js';
-import { ADMIN, ALICE, BOB, CAROL, TEAM, validImportValues } from '../support/fixtures.js';
+import { STEP, stepSourceKey } from '../../src/domain/stepExecution.js';
+import { ADMIN, ALICE, BOB, CAROL, CHANNEL, TEAM, validImportValues } from '../support/fixtures.js';
 import { parseMetrics, valueOf } from '../support/metrics.js';
-import { blockActions } from '../support/slackRequests.js';
+import { blockActions, functionExecuted } from '../support/slackRequests.js';
 import { postgresDatabase, sqliteFile, useBot, type BotDatabase } from '../support/world.js';
 
 const DAVE = 'U0DAVE0005';
@@ -231,6 +232,17 @@ describe.each([
     expect(bot.reloadPolicy()).toBe(true);
     const healed = (await (await fetch(`${bot.url}/readyz`)).json()) as { policy: { reloadFailed?: unknown } };
     expect(healed.policy.reloadFailed).toBeUndefined();
+  });
+
+  test('a Workflow Builder step goes through the same rules: a denied one fails with the rule’s message, nothing stored or sent', async () => {
+    const sent = simplismart.requests.length;
+    const groups = JSON.stringify([{ name: 'spot-gpus', is_auxilliary: false, node_config: { capacity_type: 'SPOT', max_node_count: 1, accelerator_type: 'nvidia-a10g', accelerator_count: 1 } }]);
+    const execution = slack.startExecution(STEP.importCluster, TEAM, { name: `Step ${engine}`, provider: 'aws', region: 'us-west-2', node_groups: groups, channel: CHANNEL, requester: ALICE });
+    expect((await bot.send(functionExecuted(execution))).status).toBe(200);
+    await eventually(() => expect(slack.execution(execution.id).state).toBe('failed'), 8000);
+    expect(slack.execution(execution.id).error).toContain("not allowed (rule 'no GPU pools on spot'): GPU pools run on demand here: choose ON_DEMAND.");
+    expect((await bot.store.listRequests(TEAM, 200)).some((r) => r.sourceKey === stepSourceKey(execution.id))).toBe(false);
+    expect(simplismart.requests.length).toBe(sent);
   });
 
   test('node groups go through the same rules, with what the bot knows of the cluster (its provider, from its import here)', async () => {

@@ -187,7 +187,12 @@ const envSchema = z
     ).meta(
       doc('The bearer token `GET /metrics` requires (16+ characters of letters, digits, `-._~+/`; `openssl rand -hex 32`). Never logged.', '`/metrics` answers anyone who reaches `PORT`'),
     ),
-    POLICY_FILE: optional(z.string().min(1)),
+    POLICY_FILE: optional(z.string().min(1)).meta(
+      doc(
+        'The approval policy file (YAML, see [policy-file.md](policy-file.md)), which then decides approvals instead of the policy set in Slack. A file with problems stops the start; reloaded on SIGHUP and when it changes (a bad reload keeps the last good policy).',
+        'the policy set in Slack (`/simplismart approvals`) decides',
+      ),
+    ),
   })
   .superRefine((env, ctx) => {
     installModeProblems(env, ctx);

@@ -21,4 +21,5 @@ export const LABEL_VALUES: Readonly<Record<string, readonly string[]>> = {
   error: ['unavailable', OTHER],
   type: ['command', 'view_submission', 'view_closed', 'block_actions', 'options', 'shortcut', 'message_action', 'event', 'interactive_message', OTHER],
   source: ['pending_approvals'],
+  outcome: ['allow', 'require', 'deny'],
 };

@@ -7,7 +7,8 @@
 // hosted zone and secret each as a menu and a typed UUID (4), service type and NodePort's three (4),
 // More settings: avatar (3), default node config (1), a menu per named tool category (at most
 // REFERENCE_LIMITS.toolCategories = 6) and the other tools typed (1) — 25 — and the node-group editor's
-// 2 + 12 × MAX_NODE_GROUPS (6) = 74: 99. A test renders that form and counts.
+// 2 + 12 × MAX_NODE_GROUPS (6) = 74, and at 6 groups a line saying why no more fit beside "Fill from my
+// nodes" (1): 100, Slack's limit. A test renders that form and counts.
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import { LIMITS, PROVIDER_LABELS, PROVIDERS, REGION_PROVIDERS, SERVICE_TYPES } from '../domain/clusterImport.js';
 import { backgroundFromSlug, deriveSlug } from '../domain/clusterDefaults.js';

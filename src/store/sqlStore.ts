@@ -450,8 +450,10 @@ export class SqlStore implements Store {
   async finishStepCompletion(executionId: string, result: StepCompletionResult | null, note: string | null, at: number): Promise<void> {
     await this.#db.run(
       // CAST: PostgreSQL cannot deduce one type for a parameter used both as a value and in IS NULL.
+      // A finished step needs its execution token no more: it is dropped, not kept encrypted forever.
       `UPDATE step_executions SET completion = CAST($2 AS TEXT), completed_at = $3, completion_note = $4,
-         claimed_at = CASE WHEN CAST($2 AS TEXT) IS NULL THEN NULL ELSE claimed_at END
+         claimed_at = CASE WHEN CAST($2 AS TEXT) IS NULL THEN NULL ELSE claimed_at END,
+         token = CASE WHEN CAST($2 AS TEXT) IS NULL THEN token ELSE NULL END
        WHERE execution_id = $1 AND completion = 'claimed'`,
       [executionId, result, result === null ? null : at, note],
     );

@@ -923,9 +923,12 @@ export function describeStoreContract(engine: 'sqlite' | 'postgres', prepare: ()
         // Given back (did not reach Slack): claimable at once.
         await store.finishStepCompletion('Fx2', null, null, T0 + 40);
         expect(await store.getStepExecution(request.id)).toMatchObject({ completion: null, claimedAt: null, attempts: 2 });
+        // Given back, the step still needs its token to be completed; finished, never again.
+        expect((await store.getStepExecution(request.id))?.sealedToken).not.toBeNull();
         expect(await store.claimStepCompletion('Fx2', T0 + 50, T0)).toBe(true);
         await store.finishStepCompletion('Fx2', 'refused', 'execution_not_in_running_state', T0 + 60);
         expect(await store.getStepExecution(request.id)).toMatchObject({ completion: 'refused', note: 'execution_not_in_running_state', completedAt: T0 + 60, attempts: 3 });
+        expect(await store.getStepExecution(request.id)).toMatchObject({ sealedToken: null });
         expect(await store.claimStepCompletion('Fx2', T0 + 10_000_000, T0 + 9_999_999)).toBe(false);
         expect(await store.claimStepCompletion('no-such-execution', T0, T0)).toBe(false);
       });

@@ -1,33 +1,34 @@
 // The Store, written once in portable SQL over a SqlDriver: the request state machine's compare-and-set
-// moves with their audit trail, votes, snapshots, sweeper listings and migrations. Rows are mapped in
-// rows.ts, run-time SQL pieces built in sqlClauses.ts.
+// moves with their audit trail, snapshots and migrations. Rows are mapped in rows.ts, run-time SQL
+// pieces built in sqlClauses.ts; the SQL of installations, votes, thread messages, Workflow Builder
+// steps, the sweeper's listings and a request's insert lives beside it (*Sql.ts), one concern a file.
 import type { ApprovalPolicy, StoredApprovalPolicy } from '../domain/approvalPolicy.js';
 import { canTransition, lastDecision, type Approval, type ImportRequest, type RequestThread, type RequestEvent, type RequestSnapshot, type RequestState } from '../domain/importRequest.js';
 import type { SlackInstallation } from '../domain/installation.js';
 import type { NamedReference, StoredReference } from '../domain/references.js';
 import type { RequestKind } from '../domain/requestKinds.js';
-import { ENDED_STATES, type StepCompletionResult, type StepExecution } from '../domain/stepExecution.js';
+import type { StepCompletionResult, StepExecution } from '../domain/stepExecution.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { WorkspaceConnection } from '../domain/workspaceConnection.js';
 import { StoreUnavailableError } from '../errors.js';
 import * as installationSql from './installationSql.js';
 import { uninstalledScope } from './installationSql.js';
 import { applyMigrations } from './migrations/index.js';
+import { approvalsOf, DuplicateVote, voteIn, type VoteArgs } from './approvalSql.js';
+import { createRequestValues, existingBySourceKey, insertEvent, INSERT_REQUEST } from './requestInsertSql.js';
+import * as requestMessageSql from './requestMessageSql.js';
+import * as stepSql from './stepSql.js';
+import * as sweeperSql from './sweeperSql.js';
 import {
-  clusterColumns,
-  policyColumns,
   connectionRow,
-  jsonOrNull,
   policyRow,
   parseState,
   referenceRow,
-  toApproval,
   toConnection,
   toEvent,
   toPolicy,
   toReference,
   toRequest,
-  type ApprovalRow,
   type ConnectionRow,
   type EventRow,
   type PolicyRow,
@@ -35,12 +36,10 @@ import {
   type RequestRow,
 } from './rows.js';
 import { filterConditions, insert, leaseConditions, Params, patchAssignments, sqlLimit, upsert } from './sqlClauses.js';
-import type { SqlDriver, SqlExecutor, SqlParams } from './sqlDriver.js';
+import type { SqlDriver, SqlParams } from './sqlDriver.js';
 import { toWorkspaceSettings, workspaceSettingsSql, type StoredWorkspaceSettings } from './workspaceSettingsRows.js';
 import type { ApprovalVote, MessageClaim, NewImportRequest, RefreshClaim, RequestFilter, RequestPatch, Store, StoreWatcher, TransitionArgs } from './store.js';
 
-/** Thrown inside recordApproval's transaction to undo the version bump of a repeated vote. */
-class DuplicateVote extends Error {}
 
 export class SqlStore implements Store {
   readonly engine: 'sqlite' | 'postgres';
@@ -317,8 +316,8 @@ export class SqlStore implements Store {
     return row === undefined ? undefined : map(row);
   }
 
-  async recordApproval(args: { id: string; approverId: string; at: number; note?: string | null }): Promise<ApprovalVote> {
-    const vote = await this.#db.transaction((tx) => this.#vote(tx, args)).catch((error: unknown) => {
+  async recordApproval(args: VoteArgs): Promise<ApprovalVote> {
+    const vote = await this.#db.transaction((tx) => voteIn(tx, args)).catch((error: unknown) => {
       if (error instanceof DuplicateVote) return undefined;
       throw error;
     });
@@ -329,36 +328,6 @@ export class SqlStore implements Store {
     return { outcome: 'duplicate', request, approvals: await this.listApprovals(args.id) };
   }
 
-  async #vote(tx: SqlExecutor, args: { id: string; approverId: string; at: number; note?: string | null }): Promise<ApprovalVote> {
-    // Bumping the version first takes the row lock, so votes and transitions on this request serialize.
-    const [row] = await tx.query<RequestRow>(
-      `UPDATE import_requests SET previous_state = state, version = version + 1, updated_at = $2
-       WHERE id = $1 AND state = 'pending_approval'
-       RETURNING *`,
-      [args.id, args.at],
-    );
-    if (row === undefined) {
-      const [current] = await tx.query<RequestRow>('SELECT * FROM import_requests WHERE id = $1', [args.id]);
-      return { outcome: 'not_pending', request: current && toRequest(current), approvals: await approvalsOf(tx, args.id) };
-    }
-    const inserted = await tx.run(
-      `INSERT INTO request_approvals (request_id, approver_id, at) VALUES ($1, $2, $3)
-       ON CONFLICT (request_id, approver_id) DO NOTHING`,
-      [args.id, args.approverId, args.at],
-    );
-    if (inserted === 0) throw new DuplicateVote();
-    await insertEvent(tx, {
-      requestId: args.id,
-      seq: row.version,
-      at: args.at,
-      actorId: args.approverId,
-      fromState: 'pending_approval',
-      toState: 'pending_approval',
-      note: args.note ?? null,
-    });
-    return { outcome: 'recorded', request: toRequest(row), approvals: await approvalsOf(tx, args.id) };
-  }
-
   async updateRequest(id: string, patch: RequestPatch): Promise<void> {
     const params = new Params();
     const assignments = patchAssignments(patch, params);
@@ -366,179 +335,57 @@ export class SqlStore implements Store {
     await this.#db.run(`UPDATE import_requests SET ${assignments.join(', ')} WHERE id = ${params.add(id)}`, params.values);
   }
 
-  async claimMessage(requestId: string, key: string, now: number, staleBefore: number): Promise<MessageClaim> {
-    // Each step is a compare-and-set of its own: of two attempts at once, one inserts (or takes over) and the other reads.
-    const inserted = await this.#db.run(
-      'INSERT INTO request_messages (request_id, message_key, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (request_id, message_key) DO NOTHING',
-      [requestId, key, now],
-    );
-    if (inserted > 0) return { claimed: true, retaken: false };
-    const retaken = await this.#db.run(
-      'UPDATE request_messages SET claimed_at = $3 WHERE request_id = $1 AND message_key = $2 AND posted IS NULL AND claimed_at < $4',
-      [requestId, key, now, staleBefore],
-    );
-    if (retaken > 0) return { claimed: true, retaken: true };
-    const rows = await this.#db.query<{ posted: string | null }>('SELECT posted FROM request_messages WHERE request_id = $1 AND message_key = $2', [requestId, key]);
-    const posted = rows[0]?.posted ?? null;
-    return { claimed: false, posted: posted === null ? null : (JSON.parse(posted) as RequestThread) };
+  claimMessage(requestId: string, key: string, now: number, staleBefore: number): Promise<MessageClaim> {
+    return requestMessageSql.claimMessage(this.#db, requestId, key, now, staleBefore);
   }
 
-  async recordMessage(requestId: string, key: string, ref: RequestThread): Promise<void> {
-    const posted = JSON.stringify({ channel: ref.channel, ts: ref.ts, ...(ref.root === undefined ? {} : { root: ref.root }) });
-    await this.#db.run('UPDATE request_messages SET posted = $3 WHERE request_id = $1 AND message_key = $2', [requestId, key, posted]);
+  recordMessage(requestId: string, key: string, ref: RequestThread): Promise<void> {
+    return requestMessageSql.recordMessage(this.#db, requestId, key, ref);
   }
 
-  async releaseMessage(requestId: string, key: string): Promise<void> {
-    await this.#db.run('DELETE FROM request_messages WHERE request_id = $1 AND message_key = $2 AND posted IS NULL', [requestId, key]);
+  releaseMessage(requestId: string, key: string): Promise<void> {
+    return requestMessageSql.releaseMessage(this.#db, requestId, key);
   }
 
-  async listExpiredPending(now: number, limit: number): Promise<ImportRequest[]> {
-    // Inclusive: a request expires at its instant. NULL (no expiry) never comes.
-    const rows = await this.#db.query<RequestRow>(
-      `SELECT * FROM import_requests WHERE state = 'pending_approval' AND expires_at <= $1
-       ORDER BY expires_at, id LIMIT $2`,
-      [now, sqlLimit(limit)],
-    );
-    return rows.map(toRequest);
+  listExpiredPending(now: number, limit: number): Promise<ImportRequest[]> {
+    return sweeperSql.listExpiredPending(this.#db, now, limit);
   }
 
-  async listLapsedLeases(now: number, limit: number): Promise<ImportRequest[]> {
-    // A request importing without a lease has nobody vouching for it: it is as lapsed as can be.
-    const rows = await this.#db.query<RequestRow>(
-      `SELECT * FROM import_requests
-       WHERE state = 'importing' AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
-       ORDER BY COALESCE(lease_expires_at, 0), id LIMIT $2`,
-      [now, sqlLimit(limit)],
-    );
-    return rows.map(toRequest);
+  listLapsedLeases(now: number, limit: number): Promise<ImportRequest[]> {
+    return sweeperSql.listLapsedLeases(this.#db, now, limit);
   }
 
-  async renewLease(id: string, owner: string, expiresAt: number): Promise<boolean> {
-    const changed = await this.#db.run(
-      `UPDATE import_requests SET lease_expires_at = $3
-       WHERE id = $1 AND state = 'importing' AND lease_owner = $2`,
-      [id, owner, expiresAt],
-    );
-    return changed > 0;
+  renewLease(id: string, owner: string, expiresAt: number): Promise<boolean> {
+    return sweeperSql.renewLease(this.#db, id, owner, expiresAt);
   }
 
-  async listUnlaunchedPending(updatedBefore: number, limit: number): Promise<ImportRequest[]> {
-    // Served by the (state, updated_at) index; a launched request has a thread or a card.
-    const rows = await this.#db.query<RequestRow>(
-      `SELECT * FROM import_requests
-       WHERE state = 'pending_approval' AND updated_at < $1 AND thread IS NULL AND cards = '[]'
-       ORDER BY updated_at, id LIMIT $2`,
-      [updatedBefore, sqlLimit(limit)],
-    );
-    return rows.map(toRequest);
+  listUnlaunchedPending(updatedBefore: number, limit: number): Promise<ImportRequest[]> {
+    return sweeperSql.listUnlaunchedPending(this.#db, updatedBefore, limit);
   }
 
   getStepExecution(requestId: string): Promise<StepExecution | undefined> {
-    return this.#first<StepRow, StepExecution>('SELECT * FROM step_executions WHERE request_id = $1', [requestId], toStep);
+    return stepSql.getStepExecution(this.#db, requestId);
   }
 
-  async claimStepCompletion(executionId: string, now: number, staleBefore: number): Promise<boolean> {
-    // One statement: of two attempts at once (two replicas, a replica and the sweeper) one changes the row.
-    const changed = await this.#db.run(
-      `UPDATE step_executions SET completion = 'claimed', claimed_at = $2, attempts = attempts + 1
-       WHERE execution_id = $1 AND (completion IS NULL OR (completion = 'claimed' AND claimed_at < $3))`,
-      [executionId, now, staleBefore],
-    );
-    return changed > 0;
+  claimStepCompletion(executionId: string, now: number, staleBefore: number): Promise<boolean> {
+    return stepSql.claimStepCompletion(this.#db, executionId, now, staleBefore);
   }
 
-  async finishStepCompletion(executionId: string, result: StepCompletionResult | null, note: string | null, at: number): Promise<void> {
-    await this.#db.run(
-      // CAST: PostgreSQL cannot deduce one type for a parameter used both as a value and in IS NULL.
-      // A finished step needs its execution token no more: it is dropped, not kept encrypted forever.
-      `UPDATE step_executions SET completion = CAST($2 AS TEXT), completed_at = $3, completion_note = $4,
-         claimed_at = CASE WHEN CAST($2 AS TEXT) IS NULL THEN NULL ELSE claimed_at END,
-         token = CASE WHEN CAST($2 AS TEXT) IS NULL THEN token ELSE NULL END
-       WHERE execution_id = $1 AND completion = 'claimed'`,
-      [executionId, result, result === null ? null : at, note],
-    );
+  finishStepCompletion(executionId: string, result: StepCompletionResult | null, note: string | null, at: number): Promise<void> {
+    return stepSql.finishStepCompletion(this.#db, executionId, result, note, at);
   }
 
-  async listUncompletedSteps(staleBefore: number, limit: number): Promise<StepExecution[]> {
-    const ended = ENDED_STATES.map((state) => `'${state}'`).join(', ');
-    const rows = await this.#db.query<StepRow>(
-      `SELECT s.* FROM step_executions s JOIN import_requests r ON r.id = s.request_id
-       WHERE r.state IN (${ended}) AND (s.completion IS NULL OR (s.completion = 'claimed' AND s.claimed_at < $1))
-       ORDER BY s.created_at, s.execution_id LIMIT $2`,
-      [staleBefore, sqlLimit(limit)],
-    );
-    return rows.map(toStep);
+  listUncompletedSteps(staleBefore: number, limit: number): Promise<StepExecution[]> {
+    return stepSql.listUncompletedSteps(this.#db, staleBefore, limit);
   }
 
-  async listStalledApproved(updatedBefore: number, limit: number): Promise<ImportRequest[]> {
-    const rows = await this.#db.query<RequestRow>(
-      `SELECT * FROM import_requests WHERE state = 'approved' AND updated_at < $1
-       ORDER BY updated_at, id LIMIT $2`,
-      [updatedBefore, sqlLimit(limit)],
-    );
-    return rows.map(toRequest);
+  listStalledApproved(updatedBefore: number, limit: number): Promise<ImportRequest[]> {
+    return sweeperSql.listStalledApproved(this.#db, updatedBefore, limit);
   }
 }
 
-/** Stores a new request; DO NOTHING waits for a concurrent insert of the same key to commit, then yields no row. */
-const INSERT_REQUEST = `INSERT INTO import_requests (id, team_id, requester_id, channel_id, source_key, payload, state, version,
-    approval, expires_at, cards, response_url, replaces_id, created_at, updated_at, enterprise_id,
-    kind, cluster_id, cluster_name, cluster_thread, provenance, policy_hash, policy_rule)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, '[]', $10, $11, $12, $12, $13, $14, $15, $16, $17, $18, $19, $20)
-  ON CONFLICT (team_id, source_key) DO NOTHING
-  RETURNING *`;
 
-function createRequestValues(input: NewImportRequest): SqlParams {
-  const cluster = clusterColumns(input.cluster);
-  const policy = policyColumns(input.policy);
-  return [
-    input.id,
-    input.teamId,
-    input.requesterId,
-    input.channelId,
-    input.sourceKey,
-    input.payload,
-    input.state,
-    jsonOrNull(input.approval),
-    input.expiresAt,
-    input.responseUrl,
-    input.replacesId,
-    input.at,
-    input.enterpriseId,
-    input.kind,
-    cluster.cluster_id,
-    cluster.cluster_name,
-    cluster.cluster_thread,
-    input.provenance ?? null,
-    policy.policy_hash,
-    policy.policy_rule,
-  ];
-}
 
-async function existingBySourceKey(tx: SqlExecutor, input: NewImportRequest): Promise<ImportRequest> {
-  const [row] = await tx.query<RequestRow>('SELECT * FROM import_requests WHERE team_id = $1 AND source_key = $2', [
-    input.teamId,
-    input.sourceKey,
-  ]);
-  if (row === undefined) throw new Error(`Request with source key ${input.sourceKey} conflicted but cannot be found`);
-  return toRequest(row);
-}
-
-async function insertEvent(tx: SqlExecutor, e: RequestEvent): Promise<void> {
-  await tx.run(
-    `INSERT INTO request_events (request_id, seq, at, actor_id, from_state, to_state, note)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [e.requestId, e.seq, e.at, e.actorId, e.fromState, e.toState, e.note],
-  );
-}
-
-async function approvalsOf(db: SqlExecutor, requestId: string): Promise<Approval[]> {
-  const rows = await db.query<ApprovalRow>(
-    'SELECT * FROM request_approvals WHERE request_id = $1 ORDER BY at, approver_id',
-    [requestId],
-  );
-  return rows.map(toApproval);
-}
 
 /** Throws for a move the state machine forbids from any of the states the caller allows. */
 function assertReachable(from: readonly RequestState[], to: RequestState): void {
@@ -549,35 +396,4 @@ function assertReachable(from: readonly RequestState[], to: RequestState): void 
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-interface StepRow {
-  execution_id: string;
-  request_id: string;
-  team_id: string;
-  callback_id: string;
-  token: string | null;
-  created_at: number | string;
-  completion: string | null;
-  claimed_at: number | string | null;
-  attempts: number | string;
-  completed_at: number | string | null;
-  completion_note: string | null;
-}
-
-function toStep(row: StepRow): StepExecution {
-  const num = (value: number | string | null) => (value === null ? null : Number(value));
-  return {
-    executionId: row.execution_id,
-    requestId: row.request_id,
-    teamId: row.team_id,
-    callbackId: row.callback_id,
-    sealedToken: row.token,
-    createdAt: Number(row.created_at),
-    completion: row.completion as StepExecution['completion'],
-    claimedAt: num(row.claimed_at),
-    attempts: Number(row.attempts),
-    completedAt: num(row.completed_at),
-    note: row.completion_note,
-  };
 }

@@ -4,18 +4,22 @@
 // OAuth redirect when any workspace may install the app; /healthz, /readyz and /metrics always); and
 // stops it cleanly.
 import { App, ErrorCode as BoltErrorCode, SocketModeReceiver, type AppOptions } from '@slack/bolt';
+import { BackgroundThread, type BackgroundThreadError } from './background/backgroundThread.js';
 import type { Config } from './config.js';
+import { ConfigError } from './errors.js';
 import { healthRoutes } from './http/health.js';
 import { installRoutes } from './http/install.js';
 import { metricsRoutes } from './http/metrics.js';
 import { DEFAULT_HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer, type Route } from './http/server.js';
 import { SlackEventsReceiver } from './http/slackEvents.js';
 import { registerListeners } from './listeners/index.js';
-import { boltLogger, type Logger, type SecretScrubber } from './logger.js';
+import { boltLogger, rawWriter, type Logger, type SecretScrubber } from './logger.js';
 import { measuredReceiver } from './metrics/measuredReceiver.js';
 import { measuredStore } from './metrics/measuredStore.js';
 import { Metrics } from './metrics/metrics.js';
-import { systemClock, type Clock } from './services/clock.js';
+import { SharedClock, systemClock, type Clock } from './services/clock.js';
+import { processOwnerId } from './services/importRunner.js';
+import type { JobSink } from './services/jobs.js';
 import { createServices, type Services } from './services/index.js';
 import { NotInstalledError } from './services/installations.js';
 import { respondVia } from './services/notifier.js';
@@ -41,6 +45,10 @@ export interface BotOptions {
   httpLimits?: Partial<HttpLimits>;
   /** How long the App Home gathers changes before it is published again. */
   homeDebounceMs?: number;
+  /** The background thread's entry (BACKGROUND_THREAD=worker): dist's background/worker.js beside this file by default; tests under ts-jest pass a build. */
+  workerEntry?: URL;
+  /** The background thread keeps dying (see BackgroundThread): the process should stop and exit non-zero. Logged only by default. */
+  onFatal?: (error: BackgroundThreadError) => void;
 }
 
 export interface RunningBot {
@@ -67,6 +75,15 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     install.mode === 'single'
       ? { token: install.botToken, ...(await whoAmI(config, install.botToken, logger)), tokenVerificationEnabled: false }
       : await checkAppCredentials(config, logger).then(() => ({}));
+  // BACKGROUND_THREAD=worker: what runs after an ack is handed to the background thread (started below,
+  // before any request is taken); this thread keeps the ack path: verify, parse, validate, store, enqueue, ack.
+  const inWorker = config.backgroundThread === 'worker';
+  if (inWorker && clock !== systemClock && !(clock instanceof SharedClock)) {
+    throw new ConfigError('BACKGROUND_THREAD=worker: the background thread cannot read this clock (only the system clock or a SharedClock); use BACKGROUND_THREAD=inline');
+  }
+  const owner = processOwnerId();
+  let thread: BackgroundThread | undefined;
+  const toThread: JobSink = { submit: (job) => thread?.submit(job) ?? false };
   const services = createServices({
     config,
     store,
@@ -76,10 +93,20 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     encryptionKey: options.encryptionKey,
     sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
     metrics,
+    owner,
     ...(options.homeDebounceMs === undefined ? {} : { homeDebounceMs: options.homeDebounceMs }),
+    ...(inWorker ? { jobs: toThread, stepAsideWhenBusy: false } : {}),
   });
   const installer = services.tokens.installer;
-  metrics.readFrom({ backlog: () => services.background.size, slots: () => services.background.concurrency, pendingApprovals: () => store.countPending() }, logger);
+  // With a background thread, its queue's series are its own (merged into each scrape, summed): zero here.
+  metrics.readFrom(
+    {
+      backlog: () => (inWorker ? 0 : services.background.size),
+      slots: () => (inWorker ? 0 : services.background.concurrency),
+      pendingApprovals: () => store.countPending(),
+    },
+    logger,
+  );
 
   const socketMode = config.slack.appToken !== undefined;
   // HTTP mode: Bolt's receiver behind our server. Socket Mode: payloads arrive over the WebSocket, and
@@ -130,8 +157,30 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger.error({ err: error, kind: b?.type ?? b?.command }, 'unhandled error in Slack request handling');
   });
 
-  // Imports cut off by the last shutdown or crash are settled before new work arrives.
-  await services.sweeper.recoverAtStart();
+  // Imports cut off by the last shutdown or crash are settled before new work arrives (by the background
+  // thread when there is one: it resolves once it did).
+  if (inWorker) {
+    thread = await BackgroundThread.start({
+      entry: options.workerEntry ?? new URL('./background/worker.js', import.meta.url),
+      setup: {
+        config,
+        encryptionKey: options.encryptionKey,
+        owner,
+        sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
+        homeDebounceMs: options.homeDebounceMs,
+        clock: clock instanceof SharedClock ? clock.buffer : undefined,
+      },
+      logger,
+      scrubber: options.scrubber,
+      writeLine: rawWriter(logger),
+      metrics,
+      onFatal: options.onFatal ?? ((error) => logger.fatal({ err: error }, error.message)),
+    });
+    const running = thread;
+    metrics.mergeFrom(() => running.metricsJson());
+  } else {
+    await services.sweeper.recoverAtStart();
+  }
 
   let stopping = false;
   const routes: Route[] = [
@@ -143,11 +192,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const http: HttpServer = await startHttpServer({ host: config.http.host, port: config.http.port, routes, limits, logger });
   if (socketMode) {
     await connectSocketMode(app, config).catch(async (error: unknown) => {
-      await Promise.allSettled([app.stop(), http.close()]);
+      await Promise.allSettled([app.stop(), http.close(), thread?.drain(0)]);
       throw error;
     });
   }
-  services.sweeper.start();
+  if (thread === undefined) services.sweeper.start();
   logger.info(
     { mode: socketMode ? 'socket' : 'http', install: install.mode, url: http.url, host: config.http.host, botUserId: oneToken.botUserId },
     'simplismart-slack is running',
@@ -165,7 +214,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       http.stopAccepting();
       services.home.stop();
       const closing = app.stop();
-      const drained = await services.background.drain(config.shutdownGraceMs);
+      // The background thread logs what it left itself, closes its store, and ends.
+      const drained = thread === undefined ? await services.background.drain(config.shutdownGraceMs) : await thread.drain(config.shutdownGraceMs).then(() => true);
       if (!drained) logger.warn({ running: services.background.running, queued: services.background.queued }, 'shutdown grace ran out with work in flight; recovery settles it at next start');
       // Nothing waiting starts any more: the store closes next. Each request's work resumes from its row.
       services.background.stop();

@@ -16,6 +16,14 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  */
 export const DEFAULT_BACKGROUND_CONCURRENCY = 4;
 
+/**
+ * Where the work after an ack runs: `worker`, a background thread of its own (src/background/), so
+ * that no ack waits behind it; `inline`, the thread that acks (the design before issue 17, for a
+ * deployment that wants one thread, and for tests that reach into the services with fakes).
+ */
+export const BACKGROUND_THREADS = ['worker', 'inline'] as const;
+export type BackgroundThread = (typeof BACKGROUND_THREADS)[number];
+
 /** `.env` files often hold `NAME=` for "unset"; treat empty strings as absent. */
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
@@ -127,6 +135,7 @@ const envSchema = z
         .min(1, { error: 'must be at least 1' })
         .max(256, { error: 'must be at most 256' }),
     ),
+    BACKGROUND_THREAD: optional(z.enum(BACKGROUND_THREADS, { error: `must be one of ${BACKGROUND_THREADS.join(', ')}` })),
     SLACK_CHANNEL_INTERVAL_MS: optional(milliseconds(0, 60_000)),
     METRICS_TOKEN: optional(
       pasted(
@@ -249,6 +258,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** How many background tasks (imports, thread posts, Home refreshes) run at once; the rest wait in order. */
   backgroundConcurrency: number;
+  /** Where the work after an ack runs (see BACKGROUND_THREADS). */
+  backgroundThread: BackgroundThread;
   /** GET /metrics: the bearer token it requires, or undefined to answer anyone who reaches PORT. */
   metrics: { token: string | undefined };
 }
@@ -316,6 +327,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL ?? 'info',
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? 15_000,
     backgroundConcurrency: e.BACKGROUND_CONCURRENCY ?? DEFAULT_BACKGROUND_CONCURRENCY,
+    backgroundThread: e.BACKGROUND_THREAD ?? 'worker',
     metrics: { token: e.METRICS_TOKEN },
   };
   return Object.freeze(config);

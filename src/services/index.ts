@@ -22,6 +22,7 @@ import { ImportRequests } from './importRequests.js';
 import { ImportRunner, processOwnerId } from './importRunner.js';
 import { ImportThread } from './importThread.js';
 import { Installations } from './installations.js';
+import { inlineJobs, type JobRunners, type JobSink } from './jobs.js';
 import { Notifier } from './notifier.js';
 import { References } from './references.js';
 import { SlackLinks } from './slackLinks.js';
@@ -39,7 +40,10 @@ export interface Services {
   requests: ImportRequests;
   approvals: Approvals;
   notifier: Notifier;
+  /** This thread's queue of post-ack work (idle in the acking thread when a background thread runs it). */
   background: BackgroundWork;
+  /** Where post-ack work is handed: the background thread (BACKGROUND_THREAD=worker), or `background`. */
+  jobs: JobSink;
   sweeper: Sweeper;
   /** The bot token of each workspace (and, when any workspace may install the app, the installer). */
   tokens: BotTokens;
@@ -71,20 +75,33 @@ export function createServices(args: {
   metrics?: Metrics;
   /** Who this process is among replicas, for the leases it holds (import and token refresh); unique by default. */
   owner?: string;
+  /**
+   * Who this thread is when it renews a workspace's bot token (the installation row's refresh lease);
+   * `owner` by default. The background thread has a token cache of its own, so it claims that lease
+   * under a name of its own: with the process's name the lease would let both threads refresh at once.
+   */
+  refreshOwner?: string;
+  /** Where post-ack work goes; this thread's own queue (`background`) by default. */
+  jobs?: JobSink;
+  /** Whether the queue steps down to one slot while this thread's event loop is saturated (the acking thread's). */
+  stepAsideWhenBusy?: boolean;
 }): Services {
   const { config, store, logger, clock } = args;
   const cipher = new TokenCipher(args.encryptionKey);
   const connections = new Connections(store, cipher, config.simplismart.fallback, args.scrubber);
   const installations = new Installations(store, cipher, args.scrubber, clock);
   const owner = args.owner ?? processOwnerId();
-  const tokens = botTokens({ config, store, installations, logger, owner, metrics: args.metrics });
-  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: true });
+  const tokens = botTokens({ config, store, installations, logger, owner: args.refreshOwner ?? owner, metrics: args.metrics });
+  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: args.stepAsideWhenBusy ?? true });
+  // Bound late: the services a job runs with are made below, and some of them hand jobs on.
+  let runners: JobRunners | undefined;
+  const jobs = args.jobs ?? inlineJobs(background, () => runners!);
   const pacing = { limits: new RateLimits(config.slack.channelIntervalMs), waits: background, logger, metrics: args.metrics };
   const clients = new BackgroundClients(config, logger, pacing);
   const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(workspace, await tokens.tokenFor(workspace)));
   const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
   const clusters = new Clusters(store);
-  const home = new AppHome({ store, connections, clusters, slackFor, background, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
+  const home = new AppHome({ store, connections, clusters, slackFor, background, jobs: () => jobs, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
   const notifier = new Notifier({ posterFor, logger });
   const links = new SlackLinks(slackFor, logger);
   const thread = new ImportThread({
@@ -102,7 +119,8 @@ export function createServices(args: {
   const runner = new ImportRunner({ store, connections, simplismart, thread, clock, logger, waits: background, owner });
   const policies = new ApprovalPolicies(store);
   const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });
-  const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });
+  const approvals = new Approvals({ store, requests, thread, runner, jobs: () => jobs, clock, logger });
+  runners = { requests, approvals, runner, notifier, home, slackFor };
   const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), thread, clock, logger, intervalMs: args.sweepIntervalMs });
   const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
   const references = new References(store);
@@ -115,5 +133,5 @@ export function createServices(args: {
   });
   // The runner, the thread and the posters stay inside: people are told through the notifier, and
   // requests move through ImportRequests and Approvals.
-  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references, settings };
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, jobs, sweeper, tokens, uninstalls, home, clusters, references, settings };
 }

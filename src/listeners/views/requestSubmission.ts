@@ -37,6 +37,6 @@ export async function submitRequest(args: SubmissionArgs, services: Services, as
   }, settings.policy);
   await ack({ response_action: 'update', view: submittedModal(request) });
   if (created) {
-    services.background.run(`launch ${asked.kind} request`, () => services.requests.launch(request), { requestId: request.id, teamId: request.teamId });
+    services.jobs.submit({ job: 'launch', request });
   }
 }

@@ -4,7 +4,7 @@
 // OAuth redirect when any workspace may install the app; /healthz, /readyz and /metrics always); and
 // stops it cleanly.
 import { App, ErrorCode as BoltErrorCode, SocketModeReceiver, type AppOptions } from '@slack/bolt';
-import { BackgroundThread, type BackgroundThreadError } from './background/backgroundThread.js';
+import { BackgroundThread, RemoteBackground, remoteSweeper, type BackgroundThreadError } from './background/backgroundThread.js';
 import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
 import { healthRoutes } from './http/health.js';
@@ -84,7 +84,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const owner = processOwnerId();
   let thread: BackgroundThread | undefined;
   const toThread: JobSink = { submit: (job) => thread?.submit(job) ?? false };
-  const services = createServices({
+  const remote = new RemoteBackground();
+  const ownServices = createServices({
     config,
     store,
     logger,
@@ -97,6 +98,8 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     ...(options.homeDebounceMs === undefined ? {} : { homeDebounceMs: options.homeDebounceMs }),
     ...(inWorker ? { jobs: toThread, stepAsideWhenBusy: false } : {}),
   });
+  // The queue and the sweeper the process is seen to have are the background thread's.
+  const services: Services = inWorker ? { ...ownServices, background: remote, sweeper: remoteSweeper(() => thread) } : ownServices;
   const installer = services.tokens.installer;
   // With a background thread, its queue's series are its own (merged into each scrape, summed): zero here.
   metrics.readFrom(
@@ -166,6 +169,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
         config,
         encryptionKey: options.encryptionKey,
         owner,
+        published: remote.buffer,
         sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
         homeDebounceMs: options.homeDebounceMs,
         clock: clock instanceof SharedClock ? clock.buffer : undefined,
@@ -220,6 +224,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       // Nothing waiting starts any more: the store closes next. Each request's work resumes from its row.
       services.background.stop();
       await services.sweeper.stop();
+      if (inWorker) {
+        // This thread's own, never started: its runner holds nothing.
+        ownServices.background.stop();
+        await ownServices.sweeper.stop();
+      }
       await Promise.all([
         http.close(),
         closing.catch((error: unknown) => logger.warn({ err: error }, 'receiver did not stop cleanly')),

@@ -9,7 +9,9 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
 import type { Logger, SecretScrubber } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
+import { PUBLISHED, type BackgroundPriority, type BackgroundQueue } from '../services/backgroundWork.js';
 import type { BackgroundJob, JobSink } from '../services/jobs.js';
+import type { SweeperControl } from '../services/sweeper.js';
 import type { FromWorker, MetricsJson, ToWorker, WorkerSetup } from './protocol.js';
 
 /** A thread that dies more often than this within RESTART_WINDOW_MS is not restarted: the process exits for Kubernetes to restart it. */
@@ -46,6 +48,8 @@ export class BackgroundThread implements JobSink {
   private readonly scrapes = new Map<number, (metrics: MetricsJson) => void>();
   private nextScrape = 0;
   private drained: ((drained: boolean) => void) | undefined;
+  private readonly sweeps = new Map<number, () => void>();
+  private nextSweep = 0;
 
   private constructor(private readonly options: BackgroundThreadOptions) {}
 
@@ -79,6 +83,16 @@ export class BackgroundThread implements JobSink {
         resolve(metrics);
       });
       this.post({ type: 'metrics', id });
+    });
+  }
+
+  /** One pass of the thread's sweeper now (it knows which imports this process is sending). */
+  sweep(): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    const id = this.nextSweep++;
+    return new Promise((resolve) => {
+      this.sweeps.set(id, resolve);
+      this.post({ type: 'sweep', id });
     });
   }
 
@@ -126,6 +140,10 @@ export class BackgroundThread implements JobSink {
             this.scrapes.get(message.id)?.(message.metrics);
             this.scrapes.delete(message.id);
             return;
+          case 'swept':
+            this.sweeps.get(message.id)?.();
+            this.sweeps.delete(message.id);
+            return;
           case 'drained': {
             const answer = this.drained;
             this.drained = undefined;
@@ -162,6 +180,8 @@ export class BackgroundThread implements JobSink {
     while (this.restarts.length > 0 && this.restarts[0]! < now - RESTART_WINDOW_MS) this.restarts.shift();
     for (const [, answer] of this.scrapes) answer([]);
     this.scrapes.clear();
+    for (const [, swept] of this.sweeps) swept();
+    this.sweeps.clear();
     if (this.restarts.length > MAX_RESTARTS) {
       logger.fatal({ code, restarts: this.restarts.length }, 'the background thread keeps dying: stopping the process so that it is restarted');
       this.options.onFatal(new BackgroundThreadError(`The background thread died ${this.restarts.length} times within a minute (last exit code ${code})`));
@@ -173,4 +193,64 @@ export class BackgroundThread implements JobSink {
       this.options.onFatal(error instanceof BackgroundThreadError ? error : new BackgroundThreadError('The background thread could not be restarted', error));
     });
   }
+}
+
+/**
+ * The background thread's queue as the acking thread sees it: its counts, read from the memory the
+ * thread publishes them in (see BackgroundWork's `published`), and a wait until it is idle. Work is
+ * handed to it as jobs (services.jobs), never as closures, which cannot cross threads.
+ */
+export class RemoteBackground implements BackgroundQueue {
+  private readonly cells: Int32Array;
+
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(PUBLISHED.cells * Int32Array.BYTES_PER_ELEMENT)) {
+    this.cells = new Int32Array(buffer);
+  }
+
+  get size(): number {
+    return Atomics.load(this.cells, PUBLISHED.size);
+  }
+
+  get queued(): number {
+    return Atomics.load(this.cells, PUBLISHED.queued);
+  }
+
+  get running(): number {
+    return this.size - this.queued;
+  }
+
+  get parked(): number {
+    return Atomics.load(this.cells, PUBLISHED.parked);
+  }
+
+  get concurrency(): number {
+    return Atomics.load(this.cells, PUBLISHED.concurrency);
+  }
+
+  run(name: string, _task: () => Promise<unknown>, _context?: Record<string, unknown>, _priority?: BackgroundPriority): boolean {
+    throw new Error(`background task ${name}: with BACKGROUND_THREAD=worker, work after an ack is handed to services.jobs as a job (a closure cannot cross threads)`);
+  }
+
+  /** Waits until the thread's queue is empty, for at most `timeoutMs`; true if it was. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.size > 0) {
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return true;
+  }
+
+  /** The thread stops its queue itself when it drains (BackgroundThread.drain). */
+  stop(): void {}
+}
+
+/** The background thread's sweeper as the acking thread sees it: a pass runs there, where the leases are known. */
+export function remoteSweeper(thread: () => BackgroundThread | undefined): SweeperControl {
+  return {
+    start: () => undefined,
+    stop: async () => undefined,
+    recoverAtStart: async () => thread()?.sweep(),
+    sweep: async () => thread()?.sweep(),
+  };
 }

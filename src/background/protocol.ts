@@ -7,6 +7,8 @@ import type { BackgroundJob } from '../services/jobs.js';
 /** The background thread's start-up data (`workerData`). */
 export interface WorkerSetup {
   config: Config;
+  /** Where the thread's queue publishes its counts (BackgroundWork's PUBLISHED cells). */
+  published: SharedArrayBuffer;
   /** The token encryption key (a Buffer arrives as a plain Uint8Array). */
   encryptionKey: Uint8Array;
   /** The process's lease owner id: the imports the thread sends are this process's (see ImportRunner). */
@@ -20,6 +22,8 @@ export interface WorkerSetup {
 export type ToWorker =
   | { type: 'job'; job: BackgroundJob }
   | { type: 'metrics'; id: number }
+  /** One sweeper pass now; answered with `swept` once it ended. */
+  | { type: 'sweep'; id: number }
   /** Finish within `graceMs`, stop, close the store, then answer `drained`. */
   | { type: 'drain'; graceMs: number };
 
@@ -34,4 +38,5 @@ export type FromWorker =
   /** A log line, written and scrubbed by the thread's own logger. */
   | { type: 'log'; line: string }
   | { type: 'metrics'; id: number; metrics: MetricsJson }
+  | { type: 'swept'; id: number }
   | { type: 'drained'; drained: boolean };

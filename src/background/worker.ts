@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     refreshOwner: `${setup.owner}/background`,
     // This thread acks nothing: its queue keeps its slots whatever its own event loop does.
     stepAsideWhenBusy: false,
+    published: setup.published,
     ...(setup.homeDebounceMs === undefined ? {} : { homeDebounceMs: setup.homeDebounceMs }),
   });
   const { background, sweeper, home } = services;
@@ -76,6 +77,9 @@ async function main(): Promise<void> {
             send({ type: 'metrics', id: message.id, metrics: [] });
           },
         );
+        return;
+      case 'sweep':
+        void sweeper.sweep().then(() => send({ type: 'swept', id: message.id }));
         return;
       case 'drain':
         if (draining) return;

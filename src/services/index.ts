@@ -12,7 +12,7 @@ import { RateLimits } from '../slackRateLimits.js';
 import type { Store } from '../store/store.js';
 import { ApprovalPolicies } from './approvalPolicies.js';
 import { Approvals } from './approvals.js';
-import { BackgroundWork } from './backgroundWork.js';
+import { BackgroundWork, type BackgroundQueue } from './backgroundWork.js';
 import { botTokens, type BotTokens } from './botTokens.js';
 import type { Clock } from './clock.js';
 import { Clusters } from './clusters.js';
@@ -27,7 +27,7 @@ import { Notifier } from './notifier.js';
 import { References } from './references.js';
 import { SlackLinks } from './slackLinks.js';
 import { SlackPoster } from './slackPoster.js';
-import { Sweeper } from './sweeper.js';
+import { Sweeper, type SweeperControl } from './sweeper.js';
 import { Uninstalls } from './uninstalls.js';
 import { WorkspaceSettingsReader } from './workspaceSettings.js';
 
@@ -41,10 +41,10 @@ export interface Services {
   approvals: Approvals;
   notifier: Notifier;
   /** This thread's queue of post-ack work (idle in the acking thread when a background thread runs it). */
-  background: BackgroundWork;
+  background: BackgroundQueue;
   /** Where post-ack work is handed: the background thread (BACKGROUND_THREAD=worker), or `background`. */
   jobs: JobSink;
-  sweeper: Sweeper;
+  sweeper: SweeperControl;
   /** The bot token of each workspace (and, when any workspace may install the app, the installer). */
   tokens: BotTokens;
   uninstalls: Uninstalls;
@@ -85,6 +85,8 @@ export function createServices(args: {
   jobs?: JobSink;
   /** Whether the queue steps down to one slot while this thread's event loop is saturated (the acking thread's). */
   stepAsideWhenBusy?: boolean;
+  /** Where the queue's counts are published for another thread (the background thread's queue: see BackgroundWork). */
+  published?: SharedArrayBuffer;
 }): Services {
   const { config, store, logger, clock } = args;
   const cipher = new TokenCipher(args.encryptionKey);
@@ -92,7 +94,7 @@ export function createServices(args: {
   const installations = new Installations(store, cipher, args.scrubber, clock);
   const owner = args.owner ?? processOwnerId();
   const tokens = botTokens({ config, store, installations, logger, owner: args.refreshOwner ?? owner, metrics: args.metrics });
-  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: args.stepAsideWhenBusy ?? true });
+  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: args.stepAsideWhenBusy ?? true, ...(args.published === undefined ? {} : { published: args.published }) });
   // Bound late: the services a job runs with are made below, and some of them hand jobs on.
   let runners: JobRunners | undefined;
   const jobs = args.jobs ?? inlineJobs(background, () => runners!);

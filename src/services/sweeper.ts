@@ -25,7 +25,15 @@ interface LapseSeen {
   since: number;
 }
 
-export class Sweeper {
+/** What the process sees of the sweeper: the sweeper itself, or the background thread's (src/background/). */
+export interface SweeperControl {
+  start(): void;
+  stop(): Promise<void>;
+  recoverAtStart(): Promise<void>;
+  sweep(): Promise<void>;
+}
+
+export class Sweeper implements SweeperControl {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   /** Lapsed leases seen by earlier passes, by request id; only the latest pass's are kept (at most BATCH). */

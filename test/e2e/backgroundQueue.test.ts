@@ -50,7 +50,8 @@ describe('the background queue', () => {
   test('a backlog beyond the limit does not hold up acks; stopped with imports queued, the restarted bot imports each exactly once', async () => {
     const clock = new ManualClock();
     // Two at a time; a short grace so that the bot stops with imports still waiting.
-    const env = { BACKGROUND_CONCURRENCY: '2', SHUTDOWN_GRACE_MS: '200' };
+    // Inline: the test holds the slots with closures of its own, which cannot cross to the background thread.
+    const env = { BACKGROUND_CONCURRENCY: '2', SHUTDOWN_GRACE_MS: '200', BACKGROUND_THREAD: 'inline' };
     await withWorld({ clock, env }, async ({ bot: first, slack, simplismart, startBot, database }) => {
       // Both slots busy (CPU-bound work stands in for an overloaded bot): whatever comes next waits.
       let free = (): void => undefined;
@@ -103,7 +104,7 @@ describe('the background queue', () => {
 
   test('stopped with requests for approval queued, the restarted bot posts each card once', async () => {
     const clock = new ManualClock();
-    const env = { BACKGROUND_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '0' };
+    const env = { BACKGROUND_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '0', BACKGROUND_THREAD: 'inline' };
     await withWorld({ clock, env }, async ({ bot: first, slack, startBot, database }) => {
       await first.store.saveApprovalPolicy(
         TEAM,

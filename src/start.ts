@@ -47,12 +47,12 @@ async function main(): Promise<void> {
       onError: (error) => logger.warn({ err: error }, 'database connection error (it reconnects on the next query)'),
     });
     await store.migrate();
-    let started: { stop(): Promise<void> } | undefined;
+    const started: { bot?: { stop(): Promise<void> } } = {};
     // The background thread keeps dying: stop as on SIGTERM, but exit non-zero so that Kubernetes
     // restarts the pod (the sweeper settles what the thread had in hand).
     const onFatal = (error: Error): void => {
       logger.fatal({ err: error }, 'stopping: the background thread cannot be kept running');
-      void (started?.stop() ?? Promise.resolve())
+      void (started.bot?.stop() ?? Promise.resolve())
         .then(() => store.close())
         .catch((failure: unknown) => logger.error({ err: failure }, 'could not stop cleanly'))
         .finally(() => exit(1));
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       await store.close().catch(() => undefined);
       throw error;
     });
-    started = bot;
+    started.bot = bot;
     onStopSignal(logger, exit, async () => {
       await bot.stop();
       await store.close();

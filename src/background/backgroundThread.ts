@@ -152,7 +152,7 @@ export class BackgroundThread implements JobSink {
           }
         }
       });
-      worker.on('error', (error) => {
+      worker.on('error', (error: Error) => {
         logger.error({ err: error }, 'the background thread threw an error it did not catch');
         if (!ready) reject(new BackgroundThreadError(`The background thread could not start: ${scrubber.scrub(error.message)}`, error));
       });

@@ -96,8 +96,8 @@ export function createServices(args: {
   const tokens = botTokens({ config, store, installations, logger, owner: args.refreshOwner ?? owner, metrics: args.metrics });
   const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: args.stepAsideWhenBusy ?? true, ...(args.published === undefined ? {} : { published: args.published }) });
   // Bound late: the services a job runs with are made below, and some of them hand jobs on.
-  let runners: JobRunners | undefined;
-  const jobs = args.jobs ?? inlineJobs(background, () => runners!);
+  const bound: { runners?: JobRunners } = {};
+  const jobs = args.jobs ?? inlineJobs(background, () => bound.runners!);
   const pacing = { limits: new RateLimits(config.slack.channelIntervalMs), waits: background, logger, metrics: args.metrics };
   const clients = new BackgroundClients(config, logger, pacing);
   const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(workspace, await tokens.tokenFor(workspace)));
@@ -122,8 +122,8 @@ export function createServices(args: {
   const policies = new ApprovalPolicies(store);
   const requests = new ImportRequests({ store, thread, runner, policies, clock, logger });
   const approvals = new Approvals({ store, requests, thread, runner, jobs: () => jobs, clock, logger });
-  runners = { requests, approvals, runner, notifier, home, slackFor };
-  const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), thread, clock, logger, intervalMs: args.sweepIntervalMs });
+  bound.runners = { requests, approvals, runner, notifier, home, slackFor };
+  const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), background, thread, clock, logger, intervalMs: args.sweepIntervalMs });
   const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
   const references = new References(store);
   const settings = new WorkspaceSettingsReader(store);

@@ -55,6 +55,8 @@ export interface RunningBot {
   services: Services;
   /** This bot's series (its own registry), as GET /metrics serves them. */
   metrics: Metrics;
+  /** The background thread (BACKGROUND_THREAD=worker), or undefined when post-ack work runs inline. */
+  backgroundThread: BackgroundThread | undefined;
   /** The HTTP server, as a URL that reaches it: HTTP mode's `<url>/slack/events`; both modes' health routes. */
   url: string;
   /** Stops taking new work, lets in-flight work finish (bounded by SHUTDOWN_GRACE_MS), stops timers. */
@@ -209,6 +211,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   return {
     services,
     metrics,
+    backgroundThread: thread,
     url: http.url,
     stop: async () => {
       if (stopping) return;

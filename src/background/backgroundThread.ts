@@ -113,6 +113,11 @@ export class BackgroundThread implements JobSink {
     return drained;
   }
 
+  /** Ends the thread at once, as a crash would (tests): it is restarted like one. */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   private post(message: ToWorker): void {
     this.worker.postMessage(message);
   }

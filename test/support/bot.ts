@@ -59,6 +59,8 @@ export const WORKER_ENTRY = new URL('../../.jest-build/dist/background/worker.js
 export interface TestBot {
   url: string;
   services: Services;
+  /** The bot's background thread, or undefined when its post-ack work runs inline (BACKGROUND_THREAD). */
+  backgroundThread: RunningBot['backgroundThread'];
   store: Store;
   config: Readonly<Config>;
   clock: ManualClock;
@@ -183,6 +185,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   return {
     url: bot.url,
     services: bot.services,
+    backgroundThread: bot.backgroundThread,
     store,
     config,
     clock,

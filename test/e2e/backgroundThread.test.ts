@@ -1,0 +1,46 @@
+// BACKGROUND_THREAD=worker (the default): what runs after an ack — the import, its thread messages —
+// runs in the background thread, not in the thread that acks; /metrics serves both threads' series as
+// one process's; and a background thread that dies is said, counted and restarted, the bot carrying on.
+import { eventually, openImportModal, requestIdIn, submitModal } from '../support/bot.js';
+import { validImportValues } from '../support/fixtures.js';
+import { scrape, valueOf } from '../support/metrics.js';
+import { useBot } from '../support/world.js';
+
+const { bot, slack, simplismart, settled } = useBot({ env: { BACKGROUND_THREAD: 'worker', BACKGROUND_CONCURRENCY: '3' } });
+
+async function submitImport(name: string): Promise<string> {
+  const view = await openImportModal(bot, slack, { text: 'provider=aws' });
+  return requestIdIn(await submitModal(bot, view, validImportValues({ cluster_name: name, cluster_region: 'us-west-2' })));
+}
+
+const logged = (): Array<Record<string, unknown>> => bot.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+const postsOf = (name: string) => simplismart.importRequests().filter((r) => (JSON.parse(r.body) as { name: string }).name === name);
+
+test('the work after an ack runs in the background thread; /metrics merges both threads’ series', async () => {
+  const id = await submitImport('Off Thread');
+  await settled(id, 'succeeded');
+  const finished = logged().filter((line) => line['requestId'] === id && line['msg'] === 'request finished');
+  expect(finished).toHaveLength(1);
+  expect(finished[0]!['thread']).toBe('background');
+  expect(postsOf('Off Thread')).toHaveLength(1);
+
+  const { samples } = await scrape(bot.url);
+  // Only the background thread posts to channels: its counts reach the acking thread's /metrics.
+  expect(valueOf(samples, 'simplismart_slack_slack_api_calls_total', { method: 'chat.postMessage' })).toBeGreaterThan(0);
+  expect(valueOf(samples, 'simplismart_slack_simplismart_requests_total')).toBeGreaterThanOrEqual(1);
+  // The queue's slots are the background thread's, counted once.
+  expect(valueOf(samples, 'simplismart_slack_background_slots')).toBe(3);
+  expect(valueOf(samples, 'simplismart_slack_acking_thread_cpu_seconds_total')).toBeGreaterThan(0);
+  expect(valueOf(samples, 'simplismart_slack_background_thread_deaths_total')).toBe(0);
+});
+
+test('a background thread that dies is logged, counted and restarted; the next import goes through, once', async () => {
+  await bot.backgroundThread!.kill();
+  await eventually(() => expect(logged().some((line) => line['msg'] === 'the background thread died: restarting it; the work it had in hand resumes from the database (the sweeper)')).toBe(true));
+  const { samples } = await scrape(bot.url);
+  expect(valueOf(samples, 'simplismart_slack_background_thread_deaths_total')).toBe(1);
+
+  const id = await submitImport('After Restart');
+  await settled(id, 'succeeded');
+  expect(postsOf('After Restart')).toHaveLength(1);
+});

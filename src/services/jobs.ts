@@ -33,7 +33,7 @@ export interface JobSink {
 }
 
 /** What BackgroundWork logs the job under, which line it waits in, and how soon it starts. */
-export function describe(job: BackgroundJob): { name: string; context: Record<string, unknown>; priority: BackgroundPriority } {
+export function describeJob(job: BackgroundJob): { name: string; context: Record<string, unknown>; priority: BackgroundPriority } {
   switch (job.job) {
     case 'launch':
       return { name: `launch ${job.request.kind} request`, context: { requestId: job.request.id, teamId: job.request.teamId }, priority: 'request' };
@@ -85,7 +85,7 @@ export async function perform(job: BackgroundJob, on: JobRunners): Promise<void>
 export function inlineJobs(background: BackgroundWork, runners: () => JobRunners): JobSink {
   return {
     submit(job) {
-      const { name, context, priority } = describe(job);
+      const { name, context, priority } = describeJob(job);
       return background.run(name, () => perform(job, runners()), context, priority);
     },
   };

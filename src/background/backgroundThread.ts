@@ -48,6 +48,10 @@ export class BackgroundThread implements JobSink {
   private readonly scrapes = new Map<number, (metrics: MetricsJson) => void>();
   private nextScrape = 0;
   private drained: ((drained: boolean) => void) | undefined;
+  /** The current thread's start: resolved once it is ready. */
+  private starting: Promise<void> = Promise.resolve();
+  /** Whether the current thread is running (false once it exited). */
+  private alive = false;
   private readonly sweeps = new Map<number, () => void>();
   private nextSweep = 0;
 
@@ -58,6 +62,11 @@ export class BackgroundThread implements JobSink {
     const thread = new BackgroundThread(options);
     await thread.spawn();
     return thread;
+  }
+
+  /** Resolves once the current thread (a restarted one too) is ready. */
+  ready(): Promise<void> {
+    return this.starting;
   }
 
   submit(job: BackgroundJob): boolean {
@@ -102,6 +111,7 @@ export class BackgroundThread implements JobSink {
    */
   async drain(graceMs: number): Promise<boolean> {
     this.stopping = true;
+    if (!this.alive) return false;
     const answer = new Promise<boolean>((resolve) => (this.drained = resolve));
     this.post({ type: 'drain', graceMs });
     let timer: NodeJS.Timeout | undefined;
@@ -127,7 +137,8 @@ export class BackgroundThread implements JobSink {
     const { logger, scrubber } = this.options;
     const worker = new Worker(this.options.entry, { workerData: this.options.setup, name: 'background' });
     this.worker = worker;
-    return new Promise((resolve, reject) => {
+    this.alive = true;
+    this.starting = new Promise((resolve, reject) => {
       let ready = false;
       worker.on('message', (message: FromWorker) => {
         switch (message.type) {
@@ -162,6 +173,7 @@ export class BackgroundThread implements JobSink {
         if (!ready) reject(new BackgroundThreadError(`The background thread could not start: ${scrubber.scrub(error.message)}`, error));
       });
       worker.on('exit', (code) => {
+        if (this.worker === worker) this.alive = false;
         if (this.worker !== worker || this.stopping) return;
         if (!ready) {
           reject(new BackgroundThreadError(`The background thread exited (code ${code}) before it was ready`));
@@ -170,6 +182,7 @@ export class BackgroundThread implements JobSink {
         this.died(code);
       });
     });
+    return this.starting;
   }
 
   /**

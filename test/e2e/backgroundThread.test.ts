@@ -44,3 +44,21 @@ test('a background thread that dies is logged, counted and restarted; the next i
   await settled(id, 'succeeded');
   expect(postsOf('After Restart')).toHaveLength(1);
 });
+
+test('a background thread that keeps dying (more than 3 times in a minute) is not restarted again: the process is told to stop', async () => {
+  const deaths = () => logged().filter((line) => String(line['msg']).startsWith('the background thread died')).length;
+  const thread = bot.backgroundThread!;
+  // The test above killed it once; two more deaths are restarted.
+  while (deaths() < 3) {
+    await thread.ready();
+    const before = deaths();
+    await thread.kill();
+    await eventually(() => expect(deaths()).toBe(before + 1));
+  }
+  await thread.ready();
+  await thread.kill();
+  await eventually(() => expect(logged().some((line) => line['msg'] === 'the background thread keeps dying: stopping the process so that it is restarted')).toBe(true));
+  expect(deaths()).toBe(3);
+  const { samples } = await scrape(bot.url);
+  expect(valueOf(samples, 'simplismart_slack_background_thread_deaths_total')).toBe(4);
+});

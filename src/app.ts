@@ -20,6 +20,7 @@ import { Metrics } from './metrics/metrics.js';
 import { SharedClock, systemClock, type Clock } from './services/clock.js';
 import { processOwnerId } from './services/importRunner.js';
 import type { JobSink } from './services/jobs.js';
+import type { WorkspaceScope } from './domain/workspace.js';
 import { createServices, type Services } from './services/index.js';
 import { NotInstalledError } from './services/installations.js';
 import { respondVia } from './services/notifier.js';
@@ -86,7 +87,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const owner = processOwnerId();
   let thread: BackgroundThread | undefined;
   const toThread: JobSink = { submit: (job) => thread?.submit(job) ?? false };
-  const remote = new RemoteBackground();
+  const remote = new RemoteBackground(() => thread?.posted ?? 0);
   const ownServices = createServices({
     config,
     store,
@@ -98,7 +99,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     metrics,
     owner,
     ...(options.homeDebounceMs === undefined ? {} : { homeDebounceMs: options.homeDebounceMs }),
-    ...(inWorker ? { jobs: toThread, stepAsideWhenBusy: false } : {}),
+    ...(inWorker ? { jobs: toThread, stepAsideWhenBusy: false, tokensForgotten: (scope: WorkspaceScope) => thread?.forget(scope) } : {}),
   });
   // The queue and the sweeper the process is seen to have are the background thread's.
   const services: Services = inWorker ? { ...ownServices, background: remote, sweeper: remoteSweeper(() => thread) } : ownServices;

@@ -10,6 +10,7 @@ import { AppError } from '../errors.js';
 import type { Logger, SecretScrubber } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { PUBLISHED, type BackgroundPriority, type BackgroundQueue } from '../services/backgroundWork.js';
+import type { WorkspaceScope } from '../domain/workspace.js';
 import type { BackgroundJob, JobSink } from '../services/jobs.js';
 import type { SweeperControl } from '../services/sweeper.js';
 import type { FromWorker, MetricsJson, ToWorker, WorkerSetup } from './protocol.js';
@@ -53,6 +54,8 @@ export class BackgroundThread implements JobSink {
   /** Whether the current thread is running (false once it exited). */
   private alive = false;
   private readonly sweeps = new Map<number, () => void>();
+  /** Jobs handed to the thread so far (it counts those it took in RemoteBackground's `received` cell). */
+  private postedJobs = 0;
   private nextSweep = 0;
 
   private constructor(private readonly options: BackgroundThreadOptions) {}
@@ -74,8 +77,19 @@ export class BackgroundThread implements JobSink {
       this.options.logger.info({ job: job.job }, `stopping: background job ${job.job} not started; the request’s row says what is left`);
       return false;
     }
+    this.postedJobs += 1;
     this.post({ type: 'job', job });
     return true;
+  }
+
+  /** An uninstall: the thread forgets those workspaces' cached tokens, before any job handed after this. */
+  forget(scope: WorkspaceScope): void {
+    if (!this.stopping) this.post({ type: 'forget', scope });
+  }
+
+  /** Jobs handed to the thread so far. */
+  get posted(): number {
+    return this.postedJobs;
   }
 
   /** The thread's series, for the scrape to merge; none when it does not answer in time. */
@@ -200,6 +214,8 @@ export class BackgroundThread implements JobSink {
     this.scrapes.clear();
     for (const [, swept] of this.sweeps) swept();
     this.sweeps.clear();
+    // Jobs on their way to the dead thread are gone (their rows say what is left): none counted in transit.
+    this.postedJobs = Atomics.load(new Int32Array(this.options.setup.published), PUBLISHED.received);
     if (this.restarts.length > MAX_RESTARTS) {
       logger.fatal({ code, restarts: this.restarts.length }, 'the background thread keeps dying: stopping the process so that it is restarted');
       this.options.onFatal(new BackgroundThreadError(`The background thread died ${this.restarts.length} times within a minute (last exit code ${code})`));
@@ -221,16 +237,25 @@ export class BackgroundThread implements JobSink {
 export class RemoteBackground implements BackgroundQueue {
   private readonly cells: Int32Array;
 
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(PUBLISHED.cells * Int32Array.BYTES_PER_ELEMENT)) {
+  /** `posted`: the jobs handed to the thread so far (BackgroundThread.posted). */
+  constructor(
+    private readonly posted: () => number,
+    readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(PUBLISHED.cells * Int32Array.BYTES_PER_ELEMENT),
+  ) {
     this.cells = new Int32Array(buffer);
   }
 
+  /** Jobs queued or running there, and those on their way to it. */
   get size(): number {
-    return Atomics.load(this.cells, PUBLISHED.size);
+    return Atomics.load(this.cells, PUBLISHED.size) + this.inTransit;
   }
 
   get queued(): number {
-    return Atomics.load(this.cells, PUBLISHED.queued);
+    return Atomics.load(this.cells, PUBLISHED.queued) + this.inTransit;
+  }
+
+  private get inTransit(): number {
+    return Math.max(0, this.posted() - Atomics.load(this.cells, PUBLISHED.received));
   }
 
   get running(): number {

@@ -2,6 +2,7 @@
 // postMessage clones it.
 import type { Registry } from 'prom-client';
 import type { Config } from '../config.js';
+import type { WorkspaceScope } from '../domain/workspace.js';
 import type { BackgroundJob } from '../services/jobs.js';
 
 /** The background thread's start-up data (`workerData`). */
@@ -22,6 +23,8 @@ export interface WorkerSetup {
 export type ToWorker =
   | { type: 'job'; job: BackgroundJob }
   | { type: 'metrics'; id: number }
+  /** An uninstall: forget the cached bot tokens of these workspaces, as the acking thread did. */
+  | { type: 'forget'; scope: WorkspaceScope }
   /** One sweeper pass now; answered with `swept` once it ended. */
   | { type: 'sweep'; id: number }
   /** Finish within `graceMs`, stop, close the store, then answer `drained`. */

@@ -13,6 +13,7 @@ import { configSecrets, keyForms } from '../config.js';
 import { createLogger, SecretScrubber } from '../logger.js';
 import { measuredStore } from '../metrics/measuredStore.js';
 import { Metrics } from '../metrics/metrics.js';
+import { PUBLISHED } from '../services/backgroundWork.js';
 import { SharedClock, systemClock } from '../services/clock.js';
 import { createServices } from '../services/index.js';
 import { openStore } from '../store/openStore.js';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     ...(setup.homeDebounceMs === undefined ? {} : { homeDebounceMs: setup.homeDebounceMs }),
   });
   const { background, sweeper, home } = services;
+  const received = new Int32Array(setup.published);
   // Counted once, here; the acking thread reports zero for both and the scrape sums them.
   metrics.readFrom({ backlog: () => background.size, slots: () => background.concurrency, pendingApprovals: async () => ({}) }, logger);
 
@@ -68,6 +70,8 @@ async function main(): Promise<void> {
     switch (message.type) {
       case 'job':
         services.jobs.submit(message.job);
+        // Counted once it is in the queue: the acking thread's view of the backlog includes jobs on their way.
+        Atomics.add(received, PUBLISHED.received, 1);
         return;
       case 'metrics':
         void metrics.registry.getMetricsAsJSON().then(
@@ -77,6 +81,9 @@ async function main(): Promise<void> {
             send({ type: 'metrics', id: message.id, metrics: [] });
           },
         );
+        return;
+      case 'forget':
+        services.tokens.forget(message.scope);
         return;
       case 'sweep':
         void sweeper.sweep().then(() => send({ type: 'swept', id: message.id }));

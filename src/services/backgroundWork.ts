@@ -79,8 +79,11 @@ type FairPQueue = PQueue<FairQueue, FairQueueOptions>;
 
 const nothing = (): void => undefined;
 
-/** What the queue publishes, cell by cell, where another thread reads it (see `published`). */
-export const PUBLISHED = { size: 0, queued: 1, parked: 2, concurrency: 3, cells: 4 } as const;
+/**
+ * What the queue publishes, cell by cell, where another thread reads it (see `published`); `received`
+ * is the background thread's count of jobs it took (src/background/worker.ts).
+ */
+export const PUBLISHED = { size: 0, queued: 1, parked: 2, concurrency: 3, received: 4, cells: 5 } as const;
 
 /** What callers outside the services see of the queue: its counts, a wait until it is idle, its stop. */
 export interface BackgroundQueue extends BackgroundCounts {

@@ -2,7 +2,7 @@
 // store: every read and write of data goes through a service.
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
-import type { Workspace } from '../domain/workspace.js';
+import type { Workspace, WorkspaceScope } from '../domain/workspace.js';
 import type { Logger, SecretScrubber } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { TokenCipher } from '../secrets/tokenCipher.js';
@@ -81,6 +81,8 @@ export function createServices(args: {
    * under a name of its own: with the process's name the lease would let both threads refresh at once.
    */
   refreshOwner?: string;
+  /** Told when an uninstall made this thread forget workspaces' cached tokens (the background thread forgets them too). */
+  tokensForgotten?: (scope: WorkspaceScope) => void;
   /** Where post-ack work goes; this thread's own queue (`background`) by default. */
   jobs?: JobSink;
   /** Whether the queue steps down to one slot while this thread's event loop is saturated (the acking thread's). */
@@ -124,7 +126,13 @@ export function createServices(args: {
   const approvals = new Approvals({ store, requests, thread, runner, jobs: () => jobs, clock, logger });
   bound.runners = { requests, approvals, runner, notifier, home, slackFor };
   const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), background, thread, clock, logger, intervalMs: args.sweepIntervalMs });
-  const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
+  const forgetting = {
+    forget: (scope: WorkspaceScope) => {
+      tokens.forget(scope);
+      args.tokensForgotten?.(scope);
+    },
+  };
+  const uninstalls = new Uninstalls({ store, installations, tokens: forgetting, clock, logger });
   const references = new References(store);
   const settings = new WorkspaceSettingsReader(store);
   store.watch({

@@ -1,10 +1,13 @@
 // BACKGROUND_THREAD=worker (the default): what runs after an ack — the import, its thread messages —
 // runs in the background thread, not in the thread that acks; /metrics serves both threads' series as
 // one process's; and a background thread that dies is said, counted and restarted, the bot carrying on.
-import { eventually, openImportModal, requestIdIn, submitModal } from '../support/bot.js';
+import { IMPORT_LEASE_MS } from '../../src/services/importRunner.js';
+import { STALLED_APPROVED_MS } from '../../src/services/sweeper.js';
+import { eventually, ManualClock, openImportModal, requestIdIn, submitModal, type TestBot } from '../support/bot.js';
+import type { FakeSlack } from '../support/fakeSlack.js';
 import { validImportValues } from '../support/fixtures.js';
 import { scrape, valueOf } from '../support/metrics.js';
-import { useBot } from '../support/world.js';
+import { useBot, withWorld } from '../support/world.js';
 
 const { bot, slack, simplismart, settled } = useBot({ env: { BACKGROUND_THREAD: 'worker', BACKGROUND_CONCURRENCY: '3' } });
 
@@ -62,3 +65,46 @@ test('a background thread that keeps dying (more than 3 times in a minute) is no
   const { samples } = await scrape(bot.url);
   expect(valueOf(samples, 'simplismart_slack_background_thread_deaths_total')).toBe(4);
 });
+
+test('stopped with imports in flight and queued (no grace left), the background thread says what it left; the restarted bot sends each import at most once and completes those that were queued', async () => {
+  const clock = new ManualClock();
+  // One slot: 8 imports started at most, the rest queued; no grace: the thread stops with both kinds.
+  const env = { BACKGROUND_THREAD: 'worker', BACKGROUND_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '0', SIMPLISMART_TIMEOUT_MS: '5000' };
+  await withWorld({ clock, env }, async ({ bot: first, slack: localSlack, simplismart: local, startBot, database }) => {
+    local.setBehaviour({ kind: 'delay', delayMs: 1500 });
+    const submit = async (target: TestBot, s: FakeSlack, name: string) => {
+      const view = await openImportModal(target, s, { text: 'provider=aws' });
+      return requestIdIn(await submitModal(target, view, validImportValues({ cluster_name: name, cluster_region: 'us-west-2' })));
+    };
+    const ids: string[] = [];
+    for (let i = 1; i <= 12; i += 1) ids.push(await submit(first, localSlack, `Cut ${i}`));
+    await eventually(() => expect(local.importRequests().length).toBeGreaterThanOrEqual(8));
+    const stopLog = first.logs.length;
+    await first.stop();
+    const said = first.logs.slice(stopLog).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const left = said.find((line) => line['msg'] === 'shutdown grace ran out with work in flight; recovery settles it at next start');
+    expect(left?.['thread']).toBe('background');
+    const dropped = said.find((line) => String(line['msg']).startsWith('stopping with background work not started'));
+    expect(dropped?.['thread']).toBe('background');
+    const queued = dropped?.['requests'] as string[];
+    expect(queued.length).toBeGreaterThan(0);
+    const sentBefore = local.importRequests().length;
+    expect(sentBefore + queued.length).toBe(12);
+
+    local.setBehaviour(null);
+    const next = await startBot({ databaseUrl: database.databaseUrl, clock, env });
+    // Queued ones are stalled approved requests after STALLED_APPROVED_MS; those cut in flight are taken
+    // only once their lapsed lease stayed unrenewed a whole lease period (then outcome unknown, not re-sent).
+    clock.advance(Math.max(STALLED_APPROVED_MS, IMPORT_LEASE_MS) + 1);
+    await next.services.sweeper.sweep();
+    clock.advance(IMPORT_LEASE_MS + 1);
+    await next.services.sweeper.sweep();
+    const states = async () => Promise.all(ids.map(async (id) => (await next.store.getRequest(id))?.state));
+    await eventually(async () => expect((await states()).every((s) => s === 'succeeded' || s === 'outcome_unknown')).toBe(true), 15_000);
+    for (const id of queued) expect((await next.store.getRequest(id))?.state).toBe('succeeded');
+    // At most one POST per request; exactly one for each, since every one was sent before or after the restart.
+    const names = local.importRequests().map((r) => (JSON.parse(r.body) as { name: string }).name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toHaveLength(12);
+  });
+}, 60_000);

@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', '.tools/', 'coverage/', 'data/', '.bench-build/'] },
+  { ignores: ['dist/', 'node_modules/', '.tools/', 'coverage/', 'data/', '.bench-build/', '.jest-build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -26,7 +26,7 @@ export default tseslint.config(
   },
   {
     // Plain Node.js scripts (they must run on an old Node to say it is too old).
-    files: ['scripts/**/*.js'],
+    files: ['scripts/**/*.js', 'test/support/buildWorker.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {

@@ -316,6 +316,8 @@ interface SubmitResult {
   sent: number;
   /** CPU time the target spent per submission (user + system), the import it starts included, in ms. */
   cpuMsPerRequest: number;
+  /** CPU time of the target's main thread (the one that parses and acks) per submission, in ms. */
+  ackingCpuMsPerRequest: number;
   ackP50: number;
   ackP99: number;
   errors: number;
@@ -330,12 +332,14 @@ async function submitPhase(target: Target, run: number | string, rate: number, i
   const prepared = submissions(Math.round((rate * PHASE_MS) / 1000), tag);
   if (imports !== undefined) await imports.slack.reset();
   const cpuBefore = cpuMs(target.process.pid);
+  const ackingBefore = cpuMs(target.process.pid, 'main thread');
   const shots = await openLoop(new URL(`${target.url}/slack/events`), rate, prepared);
   // The imports the submissions started finish after the last ack: their CPU counts too. The bot's are
   // waited for (and checked); the peer starts none.
   const check = imports === undefined ? undefined : await checkImports(imports, `${target.name} view_submission run ${run}`, tag, prepared, shots);
   if (imports === undefined) await new Promise((r) => setTimeout(r, 3000));
   const cpuPerRequest = (cpuMs(target.process.pid) - cpuBefore) / shots.length;
+  const ackingPerRequest = (cpuMs(target.process.pid, 'main thread') - ackingBefore) / shots.length;
   const acks = shots.filter((s) => s.status === 200 && s.done !== undefined).map((s) => s.done! - s.fired);
   const late = shots.map((s) => s.fired - s.scheduled);
   process.stdout.write(`${target.name} view_submission: generator lateness p99 ${round(percentile(late, 99))} max ${round(Math.max(...late))} ms\n`);
@@ -345,6 +349,7 @@ async function submitPhase(target: Target, run: number | string, rate: number, i
   return {
     sent: shots.length,
     cpuMsPerRequest: round(cpuPerRequest, 2),
+    ackingCpuMsPerRequest: round(ackingPerRequest, 2),
     ackP50: round(percentile(acks, 50)),
     ackP99: round(percentile(acks, 99)),
     errors: shots.filter((s) => s.status !== 200).length,
@@ -421,6 +426,7 @@ function medianSubmitRun(runs: SubmitResult[]): SubmitResult {
   return {
     sent: runs.reduce((a, r) => a + r.sent, 0),
     cpuMsPerRequest: round(percentile(runs.map((r) => r.cpuMsPerRequest), 50), 2),
+    ackingCpuMsPerRequest: round(percentile(runs.map((r) => r.ackingCpuMsPerRequest), 50), 2),
     ackP50: median((r) => r.ackP50),
     ackP99: median((r) => r.ackP99),
     errors: runs.reduce((a, r) => a + r.errors, 0),
@@ -429,10 +435,14 @@ function medianSubmitRun(runs: SubmitResult[]): SubmitResult {
   };
 }
 
-/** utime + stime of a process, in ms (from /proc; clock ticks are 100 per second on Linux). */
-function cpuMs(pid: number | undefined): number {
+/**
+ * utime + stime of a process, in ms (from /proc; clock ticks are 100 per second on Linux); of its main
+ * thread alone (the one that parses and acks: its thread id is the process id) with 'main thread'.
+ */
+function cpuMs(pid: number | undefined, which: 'process' | 'main thread' = 'process'): number {
   if (pid === undefined) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const file = which === 'process' ? `/proc/${pid}/stat` : `/proc/${pid}/task/${pid}/stat`;
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
@@ -464,8 +474,9 @@ function botEnv(h: Harness): Record<string, string> {
     // Every import of the bench goes to one channel, and its local Slack takes any number of messages a
     // second: paced at Slack's one a second, 3,000 imports would take hours. The bench measures the bot.
     SLACK_CHANNEL_INTERVAL_MS: '0',
-    // The one setting of the bot's worth trying from the bench's command line.
+    // The settings of the bot's worth trying from the bench's command line.
     ...(process.env['BACKGROUND_CONCURRENCY'] === undefined ? {} : { BACKGROUND_CONCURRENCY: process.env['BACKGROUND_CONCURRENCY'] }),
+    ...(process.env['BACKGROUND_THREAD'] === undefined ? {} : { BACKGROUND_THREAD: process.env['BACKGROUND_THREAD'] }),
   };
 }
 
@@ -609,7 +620,7 @@ async function sqlitePhases(h: Harness, results: Record<string, unknown>): Promi
           await quiesce(slack);
           const result = await submitPhase(target, repeat, SUBMIT_RATE, target === bot ? imports : undefined);
           submitRuns[target.name]!.push(result);
-          process.stdout.write(`${target.name} view_submission @${SUBMIT_RATE}/s: ack p99 ${result.ackP99} ms, CPU ${result.cpuMsPerRequest} ms/submission\n`);
+          process.stdout.write(`${target.name} view_submission @${SUBMIT_RATE}/s: ack p99 ${result.ackP99} ms, CPU ${result.cpuMsPerRequest} ms/submission (acking thread ${result.ackingCpuMsPerRequest})\n`);
         }
       }
       for (const name of ['bot', 'peer']) submitResults[name] = medianSubmitRun(submitRuns[name]!);
@@ -937,6 +948,7 @@ function sqliteTable(r: Record<string, unknown>): string[] {
   if (bot !== undefined && peer !== undefined) {
     lines.push(`| view_submission (6 node groups) ack p50 / p99 @${SUBMIT_RATE}/s (ms) | ${bot.ackP50} / ${bot.ackP99} | ${peer.ackP50} / ${peer.ackP99} | ${round(bot.ackP99 / peer.ackP99, 2)} |`);
     lines.push(`| CPU per submission, its import included @${SUBMIT_RATE}/s (ms) | ${bot.cpuMsPerRequest} | ${peer.cpuMsPerRequest} | ${round(bot.cpuMsPerRequest / peer.cpuMsPerRequest, 2)} |`);
+    lines.push(`| CPU per submission on the acking thread @${SUBMIT_RATE}/s (ms) | ${bot.ackingCpuMsPerRequest} | ${peer.ackingCpuMsPerRequest} | ${round(bot.ackingCpuMsPerRequest / peer.ackingCpuMsPerRequest, 2)} |`);
     lines.push(...importRows(`view_submission @${SUBMIT_RATE}/s`, bot.imports));
   }
   const inFlight = r['inFlight'] as { completed: number; totalMs: number; exactlyOnePostEach: boolean } | undefined;

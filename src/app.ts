@@ -4,18 +4,23 @@
 // OAuth redirect when any workspace may install the app; /healthz, /readyz and /metrics always); and
 // stops it cleanly.
 import { App, ErrorCode as BoltErrorCode, SocketModeReceiver, type AppOptions } from '@slack/bolt';
+import { BackgroundThread, RemoteBackground, remoteSweeper, type BackgroundThreadError } from './background/backgroundThread.js';
 import type { Config } from './config.js';
+import { ConfigError } from './errors.js';
 import { healthRoutes } from './http/health.js';
 import { installRoutes } from './http/install.js';
 import { metricsRoutes } from './http/metrics.js';
 import { DEFAULT_HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer, type Route } from './http/server.js';
 import { SlackEventsReceiver } from './http/slackEvents.js';
 import { registerListeners } from './listeners/index.js';
-import { boltLogger, type Logger, type SecretScrubber } from './logger.js';
+import { boltLogger, rawWriter, type Logger, type SecretScrubber } from './logger.js';
 import { measuredReceiver } from './metrics/measuredReceiver.js';
 import { measuredStore } from './metrics/measuredStore.js';
 import { Metrics } from './metrics/metrics.js';
-import { systemClock, type Clock } from './services/clock.js';
+import { SharedClock, systemClock, type Clock } from './services/clock.js';
+import { processOwnerId } from './services/importRunner.js';
+import type { JobSink } from './services/jobs.js';
+import type { WorkspaceScope } from './domain/workspace.js';
 import { createServices, type Services } from './services/index.js';
 import { NotInstalledError } from './services/installations.js';
 import { PolicyFile } from './services/policyFile.js';
@@ -48,12 +53,18 @@ export interface BotOptions {
   homeDebounceMs?: number;
   /** How long the policy file's folder is quiet before a reload (tests shorten it). */
   policyDebounceMs?: number;
+  /** The background thread's entry (BACKGROUND_THREAD=worker): dist's background/worker.js beside this file by default; tests under ts-jest pass a build. */
+  workerEntry?: URL;
+  /** The background thread keeps dying (see BackgroundThread): the process should stop and exit non-zero. Logged only by default. */
+  onFatal?: (error: BackgroundThreadError) => void;
 }
 
 export interface RunningBot {
   services: Services;
   /** This bot's series (its own registry), as GET /metrics serves them. */
   metrics: Metrics;
+  /** The background thread (BACKGROUND_THREAD=worker), or undefined when post-ack work runs inline. */
+  backgroundThread: BackgroundThread | undefined;
   /** The HTTP server, as a URL that reaches it: HTTP mode's `<url>/slack/events`; both modes' health routes. */
   url: string;
   /** Stops taking new work, lets in-flight work finish (bounded by SHUTDOWN_GRACE_MS), stops timers. */
@@ -78,7 +89,17 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       : await checkAppCredentials(config, logger).then(() => ({}));
   // A policy file with any problem stops the start here (PolicyFileError lists each with its line and column).
   const policyFile = config.policyFile === undefined ? undefined : PolicyFile.open(config.policyFile, { logger, clock, metrics });
-  const services = createServices({
+  // BACKGROUND_THREAD=worker: what runs after an ack is handed to the background thread (started below,
+  // before any request is taken); this thread keeps the ack path: verify, parse, validate, store, enqueue, ack.
+  const inWorker = config.backgroundThread === 'worker';
+  if (inWorker && clock !== systemClock && !(clock instanceof SharedClock)) {
+    throw new ConfigError('BACKGROUND_THREAD=worker: the background thread cannot read this clock (only the system clock or a SharedClock); use BACKGROUND_THREAD=inline');
+  }
+  const owner = processOwnerId();
+  let thread: BackgroundThread | undefined;
+  const toThread: JobSink = { submit: (job) => thread?.submit(job) ?? false };
+  const remote = new RemoteBackground(() => thread?.posted ?? 0);
+  const ownServices = createServices({
     config,
     store,
     logger,
@@ -87,11 +108,23 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     encryptionKey: options.encryptionKey,
     sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
     metrics,
+    owner,
     ...(options.homeDebounceMs === undefined ? {} : { homeDebounceMs: options.homeDebounceMs }),
     ...(policyFile === undefined ? {} : { policyFile }),
+    ...(inWorker ? { jobs: toThread, stepAsideWhenBusy: false, tokensForgotten: (scope: WorkspaceScope) => thread?.forget(scope) } : {}),
   });
+  // The queue and the sweeper the process is seen to have are the background thread's.
+  const services: Services = inWorker ? { ...ownServices, background: remote, sweeper: remoteSweeper(() => thread) } : ownServices;
   const installer = services.tokens.installer;
-  metrics.readFrom({ backlog: () => services.background.size, slots: () => services.background.concurrency, pendingApprovals: () => store.countPending() }, logger);
+  // With a background thread, its queue's series are its own (merged into each scrape, summed): zero here.
+  metrics.readFrom(
+    {
+      backlog: () => (inWorker ? 0 : services.background.size),
+      slots: () => (inWorker ? 0 : services.background.concurrency),
+      pendingApprovals: () => store.countPending(),
+    },
+    logger,
+  );
 
   const socketMode = config.slack.appToken !== undefined;
   // HTTP mode: Bolt's receiver behind our server. Socket Mode: payloads arrive over the WebSocket, and
@@ -147,8 +180,31 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
     logger.error({ err: error, kind: b?.type ?? b?.command }, 'unhandled error in Slack request handling');
   });
 
-  // Imports cut off by the last shutdown or crash are settled before new work arrives.
-  await services.sweeper.recoverAtStart();
+  // Imports cut off by the last shutdown or crash are settled before new work arrives (by the background
+  // thread when there is one: it resolves once it did).
+  if (inWorker) {
+    thread = await BackgroundThread.start({
+      entry: options.workerEntry ?? new URL('./background/worker.js', import.meta.url),
+      setup: {
+        config,
+        encryptionKey: options.encryptionKey,
+        owner,
+        published: remote.buffer,
+        sweepIntervalMs: options.sweepIntervalMs ?? 15_000,
+        homeDebounceMs: options.homeDebounceMs,
+        clock: clock instanceof SharedClock ? clock.buffer : undefined,
+      },
+      logger,
+      scrubber: options.scrubber,
+      writeLine: rawWriter(logger),
+      metrics,
+      onFatal: options.onFatal ?? ((error) => logger.fatal({ err: error }, error.message)),
+    });
+    const running = thread;
+    metrics.mergeFrom(() => running.metricsJson());
+  } else {
+    await services.sweeper.recoverAtStart();
+  }
 
   let stopping = false;
   const routes: Route[] = [
@@ -160,11 +216,11 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   const http: HttpServer = await startHttpServer({ host: config.http.host, port: config.http.port, routes, limits, logger });
   if (socketMode) {
     await connectSocketMode(app, config).catch(async (error: unknown) => {
-      await Promise.allSettled([app.stop(), http.close()]);
+      await Promise.allSettled([app.stop(), http.close(), thread?.drain(0)]);
       throw error;
     });
   }
-  services.sweeper.start();
+  if (thread === undefined) services.sweeper.start();
   policyFile?.watch(options.policyDebounceMs);
   logger.info(
     { mode: socketMode ? 'socket' : 'http', install: install.mode, url: http.url, host: config.http.host, botUserId: oneToken.botUserId },
@@ -174,6 +230,7 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
   return {
     services,
     metrics,
+    backgroundThread: thread,
     url: http.url,
     reloadPolicy: (trigger) => policyFile?.reload(trigger) ?? false,
     stop: async () => {
@@ -185,11 +242,22 @@ export async function startBot(options: BotOptions): Promise<RunningBot> {
       services.home.stop();
       policyFile?.stop();
       const closing = app.stop();
-      const drained = await services.background.drain(config.shutdownGraceMs);
+      // The background thread logs what it left itself, closes its store, and ends.
+      // This thread's own queue runs what cannot cross threads even so (a Home opened, a form being
+      // filled from a file it is reading, a Workflow Builder step's completion after a Cancel): drained too.
+      const drained =
+        thread === undefined
+          ? await services.background.drain(config.shutdownGraceMs)
+          : (await Promise.all([thread.drain(config.shutdownGraceMs), ownServices.background.drain(config.shutdownGraceMs)]))[1];
       if (!drained) logger.warn({ running: services.background.running, queued: services.background.queued }, 'shutdown grace ran out with work in flight; recovery settles it at next start');
       // Nothing waiting starts any more: the store closes next. Each request's work resumes from its row.
       services.background.stop();
       await services.sweeper.stop();
+      if (inWorker) {
+        // This thread's own queue (drained above); its sweeper never started.
+        ownServices.background.stop();
+        await ownServices.sweeper.stop();
+      }
       await Promise.all([
         http.close(),
         closing.catch((error: unknown) => logger.warn({ err: error }, 'receiver did not stop cleanly')),

@@ -16,6 +16,14 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  */
 export const DEFAULT_BACKGROUND_CONCURRENCY = 4;
 
+/**
+ * Where the work after an ack runs: `worker`, a background thread of its own (src/background/), so
+ * that no ack waits behind it; `inline`, the thread that acks (the design before issue 17, for a
+ * deployment that wants one thread, and for tests that reach into the services with fakes).
+ */
+export const BACKGROUND_THREADS = ['worker', 'inline'] as const;
+export type BackgroundThread = (typeof BACKGROUND_THREADS)[number];
+
 /** `.env` files often hold `NAME=` for "unset"; treat empty strings as absent. */
 const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankAsUnset, schema.optional());
@@ -170,12 +178,17 @@ const envSchema = z
       DEFAULT_BACKGROUND_CONCURRENCY,
     ).meta(
       doc(
-        'How many tasks after an ack — imports, thread messages, card updates, Home refreshes — run at once while the process has CPU to spare; the rest wait in a queue. While the event loop is saturated the bot uses one, whatever this says.',
+        'How many tasks after an ack — imports, thread messages, card updates, Home refreshes — run at once while the process has CPU to spare; the rest wait in a queue. With `BACKGROUND_THREAD=inline`, while the event loop is saturated the bot uses one, whatever this says.',
       ),
     ),
     SLACK_CHANNEL_INTERVAL_MS: withDefault(milliseconds(0, 60_000), DEFAULT_CHANNEL_INTERVAL_MS).meta(
       doc(
         'Least time between two messages the bot posts to one channel: Slack takes about one a second per channel. `0` turns pacing off — only for a Slack that does not limit, as the tests’ and the bench’s local one.',
+      ),
+    ),
+    BACKGROUND_THREAD: withDefault(z.enum(BACKGROUND_THREADS, { error: `must be one of ${BACKGROUND_THREADS.join(', ')}` }), 'worker').meta(
+      doc(
+        'Where the work after an ack runs: `worker`, a background thread of its own, so that no ack waits behind an import (docs/background-thread.md); `inline`, the thread that acks, as before (one thread; a saturated event loop steps the queue down to one slot).',
       ),
     ),
     METRICS_TOKEN: optional(
@@ -310,6 +323,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** How many background tasks (imports, thread posts, Home refreshes) run at once; the rest wait in order. */
   backgroundConcurrency: number;
+  /** Where the work after an ack runs (see BACKGROUND_THREADS). */
+  backgroundThread: BackgroundThread;
   /** GET /metrics: the bearer token it requires, or undefined to answer anyone who reaches PORT. */
   metrics: { token: string | undefined };
   /**
@@ -382,6 +397,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     backgroundConcurrency: e.BACKGROUND_CONCURRENCY,
+    backgroundThread: e.BACKGROUND_THREAD,
     metrics: { token: e.METRICS_TOKEN },
     policyFile: e.POLICY_FILE,
   };

@@ -73,6 +73,16 @@ export function createLogger(options: LoggerOptions): Logger {
   );
 }
 
+/**
+ * Writes lines another logger made (the background thread's: already redacted and scrubbed) where
+ * `logger` writes its own, in their order.
+ */
+export function rawWriter(logger: Logger): (line: string) => void {
+  const stream = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
+  if (stream === undefined) throw new Error('rawWriter: the logger has no stream');
+  return (line) => stream.write(line);
+}
+
 /** Bolt and the Slack SDK log through this, so their lines get the same redaction as ours. */
 export function boltLogger(logger: Logger): BoltLogger {
   const child = logger.child({ component: 'bolt' });

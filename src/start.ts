@@ -47,10 +47,21 @@ async function main(): Promise<void> {
       onError: (error) => logger.warn({ err: error }, 'database connection error (it reconnects on the next query)'),
     });
     await store.migrate();
-    const bot = await startBot({ config, logger, scrubber, store, encryptionKey: key }).catch(async (error: unknown) => {
+    const started: { bot?: { stop(): Promise<void> } } = {};
+    // The background thread keeps dying: stop as on SIGTERM, but exit non-zero so that Kubernetes
+    // restarts the pod (the sweeper settles what the thread had in hand).
+    const onFatal = (error: Error): void => {
+      logger.fatal({ err: error }, 'stopping: the background thread cannot be kept running');
+      void (started.bot?.stop() ?? Promise.resolve())
+        .then(() => store.close())
+        .catch((failure: unknown) => logger.error({ err: failure }, 'could not stop cleanly'))
+        .finally(() => exit(1));
+    };
+    const bot = await startBot({ config, logger, scrubber, store, encryptionKey: key, onFatal }).catch(async (error: unknown) => {
       await store.close().catch(() => undefined);
       throw error;
     });
+    started.bot = bot;
     // SIGHUP: read POLICY_FILE again (a bad file is refused and logged; the last good policy stays).
     // Only with a file: without one SIGHUP keeps its default (the process ends), as before.
     if (config.policyFile !== undefined) process.on('SIGHUP', () => bot.reloadPolicy('SIGHUP'));

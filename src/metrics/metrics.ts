@@ -2,7 +2,7 @@
 // in one test process, or a library that registers its own, would collide), with Node's process
 // metrics beside them. Recording a sample is a counter or histogram update: nothing on the ack path
 // waits for anything. What needs the store (pending approvals) is read when Prometheus scrapes.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestState } from '../domain/importRequest.js';
 import { REQUEST_KINDS, type RequestKind } from '../domain/requestKinds.js';
 import type { Logger } from '../logger.js';
@@ -57,6 +57,9 @@ export class Metrics {
   private readonly policyReloadFailures: Counter;
   private readonly policyLoadedAt: Gauge;
   private readonly policyReloadFailing: Gauge;
+  private readonly backgroundThreadDeaths: Counter;
+  /** Another thread's series, merged into each scrape (the background thread's: src/background/). */
+  private others: (() => Promise<Awaited<ReturnType<Registry['getMetricsAsJSON']>>>) | undefined;
   private sources: MetricSources | undefined;
   private logger: Logger | undefined;
   /** The store's count still being read (a slow store is asked once, not once per scrape). */
@@ -197,6 +200,38 @@ export class Metrics {
       registers,
     });
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    this.backgroundThreadDeaths = new Counter({
+      name: `${p}background_thread_deaths_total`,
+      help: 'Times the background thread (BACKGROUND_THREAD=worker) ended while the process ran; it is restarted, and the process exits after more than 3 in a minute.',
+      registers,
+    });
+    if (options.processMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry });
+      // The thread that parses and acks Slack's requests (this one, where the process metrics are made):
+      // its own CPU, apart from the background thread's, which process_cpu_seconds_total adds in.
+      let counted = 0;
+      const ackingCpu: Counter = new Counter({
+        name: `${p}acking_thread_cpu_seconds_total`,
+        help: 'CPU time (user + system) of the thread that parses and acks Slack’s requests, in seconds (process.threadCpuUsage).',
+        registers,
+        collect: () => {
+          const { user, system } = process.threadCpuUsage();
+          const total = (user + system) / 1e6;
+          ackingCpu.inc(Math.max(0, total - counted));
+          counted = total;
+        },
+      });
+    }
+  }
+
+  /** Merges another thread's series into every scrape (summed where both threads have one). */
+  mergeFrom(others: () => Promise<Awaited<ReturnType<Registry['getMetricsAsJSON']>>>): void {
+    this.others = others;
+  }
+
+  /** The background thread ended while the process ran. */
+  backgroundThreadDied(): void {
+    this.backgroundThreadDeaths.inc();
   }
 
   policyDecided(kind: string, outcome: 'allow' | 'require' | 'deny'): void {
@@ -267,7 +302,9 @@ export class Metrics {
   async scrape(): Promise<string> {
     // Before the text is written, so that a failure to read is counted in the same scrape.
     await this.readPending();
-    return this.registry.metrics();
+    if (this.others === undefined) return this.registry.metrics();
+    const [own, others] = await Promise.all([this.registry.getMetricsAsJSON(), this.others()]);
+    return AggregatorRegistry.aggregate([own, others]).metrics();
   }
 
   get contentType(): string {

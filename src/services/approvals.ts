@@ -10,11 +10,11 @@ import { decisionLine } from '../views/approvalCard.js';
 import { clip, escapeMrkdwn, userMention } from '../views/blocks.js';
 import { approversText, progressText } from '../views/importMessages.js';
 import { wordsOf } from '../views/requestKinds.js';
-import type { BackgroundWork } from './backgroundWork.js';
 import type { Clock } from './clock.js';
 import type { ImportRequests } from './importRequests.js';
 import type { ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
+import type { JobSink } from './jobs.js';
 import { groupMembers } from './slackDirectory.js';
 
 /** What the person who clicked is told (ephemerally). */
@@ -30,7 +30,8 @@ export class Approvals {
       requests: ImportRequests;
       thread: ImportThread;
       runner: ImportRunner;
-      background: BackgroundWork;
+      /** Where the import after the last approval is handed. */
+      jobs: () => JobSink;
       clock: Clock;
       logger: Logger;
     },
@@ -68,7 +69,7 @@ export class Approvals {
     await thread.reply(approved, 'approved', `:white_check_mark: Approved by ${names}.`);
     await thread.refresh(requestId);
     // The API call can take its whole timeout; the approver hears back now, the thread tells the rest.
-    this.deps.background.run('import', () => this.deps.runner.run(requestId, userId), { requestId, teamId: approved.teamId });
+    this.deps.jobs().submit({ job: 'import', requestId, teamId: approved.teamId, userId });
     return { ok: true, text: `Approved: the ${wordsOf(approved).noun} is running. Follow it in the request’s thread.` };
   }
 

@@ -79,7 +79,29 @@ type FairPQueue = PQueue<FairQueue, FairQueueOptions>;
 
 const nothing = (): void => undefined;
 
-export class BackgroundWork {
+/**
+ * What the queue publishes, cell by cell, where another thread reads it (see `published`); `received`
+ * is the background thread's count of jobs it took (src/background/worker.ts).
+ */
+export const PUBLISHED = { size: 0, queued: 1, parked: 2, concurrency: 3, received: 4, cells: 5 } as const;
+
+/** What callers outside the services see of the queue: its counts, a wait until it is idle, its stop. */
+export interface BackgroundQueue extends BackgroundCounts {
+  run(name: string, task: () => Promise<unknown>, context?: Record<string, unknown>, priority?: BackgroundPriority): boolean;
+  drain(timeoutMs: number): Promise<boolean>;
+  stop(): void;
+}
+
+/** The counts of a BackgroundWork, as another thread reads them. */
+export interface BackgroundCounts {
+  readonly size: number;
+  readonly queued: number;
+  readonly running: number;
+  readonly parked: number;
+  readonly concurrency: number;
+}
+
+export class BackgroundWork implements BackgroundQueue {
   /** The slots: tasks doing work in this process. */
   private readonly queue: FairPQueue;
   /** Admission: tasks started and not ended, in a slot or waiting outside one. */
@@ -105,15 +127,20 @@ export class BackgroundWork {
   /** Steps the slots down to one while the event loop is saturated (none when built without it). */
   private readonly load: EventLoopLoad | undefined;
 
+  /** Where the counts are written as they change, for the acking thread to read (src/background/). */
+  private readonly published: Int32Array | undefined;
+
   constructor(
     private readonly logger: Logger,
-    options: { concurrency?: number; stepAsideWhenBusy?: boolean } = {},
+    options: { concurrency?: number; stepAsideWhenBusy?: boolean; published?: SharedArrayBuffer } = {},
   ) {
+    this.published = options.published === undefined ? undefined : new Int32Array(options.published);
     const concurrency = options.concurrency ?? DEFAULT_BACKGROUND_CONCURRENCY;
     // Both wait in one line per workspace, served in turn (FairQueue): a flood from one workspace
     // delays another's work by a task, not by the flood.
     this.queue = new PQueue({ concurrency, queueClass: FairQueue });
     this.admitted = new PQueue({ concurrency: concurrency * STARTED_PER_SLOT, queueClass: FairQueue });
+    this.publish();
     if (options.stepAsideWhenBusy === true) {
       this.load = new EventLoopLoad((busy) => this.stepAside(busy, concurrency));
       this.load.start();
@@ -131,6 +158,7 @@ export class BackgroundWork {
     this.queue.concurrency = slots;
     // Answers arriving for tasks waiting outside their slots are parsed outside them too: fewer started.
     this.admitted.concurrency = slots * STARTED_PER_SLOT;
+    this.publish();
     this.logger.info(
       { slots: this.queue.concurrency, backlog: this.size },
       busy ? 'event loop saturated: background work down to one slot so that acks keep their time' : 'event loop calm again: background work back to its slots',
@@ -218,8 +246,22 @@ export class BackgroundWork {
       }
     })();
     this.tasks.add(tracked);
-    void tracked.finally(() => this.tasks.delete(tracked));
+    this.publish();
+    void tracked.finally(() => {
+      this.tasks.delete(tracked);
+      this.publish();
+    });
     return true;
+  }
+
+  /** Writes the counts where another thread reads them (a few integer stores; nothing when unshared). */
+  private publish(): void {
+    const cells = this.published;
+    if (cells === undefined) return;
+    Atomics.store(cells, PUBLISHED.size, this.tasks.size);
+    Atomics.store(cells, PUBLISHED.queued, this.waiting.size);
+    Atomics.store(cells, PUBLISHED.parked, this.parkedCount);
+    Atomics.store(cells, PUBLISHED.concurrency, this.queue.concurrency);
   }
 
   /**
@@ -308,6 +350,7 @@ export class BackgroundWork {
     const count = (this.waitingBy.get(tenant) ?? 0) + change;
     if (count <= 0) this.waitingBy.delete(tenant);
     else this.waitingBy.set(tenant, count);
+    this.publish();
   }
 
   /**

@@ -14,6 +14,7 @@ import type { BackgroundWork } from './backgroundWork.js';
 import type { Clock } from './clock.js';
 import type { Clusters } from './clusters.js';
 import type { Connections } from './connections.js';
+import type { JobSink } from './jobs.js';
 import { HOME_SECTIONS, homeReader } from './homeSections.js';
 import { NotInstalledError } from './installations.js';
 import { groupMembers } from './slackDirectory.js';
@@ -52,6 +53,8 @@ export class AppHome {
       /** The background client of a workspace (its own bot token). */
       slackFor: (workspace: Workspace) => Promise<WebClient>;
       background: BackgroundWork;
+      /** Where a refresh asked for by this thread is handed (the background thread's, or this one's queue). */
+      jobs: () => JobSink;
       clock: Clock;
       logger: Logger;
       /** How long changes are gathered before a Home is published. */
@@ -67,21 +70,19 @@ export class AppHome {
 
   /** The person changed what their Home shows (connection, policy): their Home, if they use it. */
   refreshFor(workspace: Workspace, userId: string): void {
-    this.deps.background.run(
-      'refresh a Home tab',
-      async () => {
-        const viewers = await this.deps.store.homeViewers(workspace.teamId, [userId], this.deps.clock.now() - HOME_VIEWER_MS);
-        if (viewers.length > 0) this.schedule(workspace, userId);
-      },
-      { teamId: workspace.teamId },
-      'refresh',
-    );
+    this.deps.jobs().submit({ job: 'homeFor', workspace, userId });
   }
 
   /** A request appeared or moved: the Home of its requester and of the people who may approve it, for those who use Home. */
   requestChanged(request: ImportRequest): void {
     if (this.stopped) return;
-    this.deps.background.run('refresh the Home tabs a request is on', () => this.refreshPeopleOf(request), { requestId: request.id, teamId: request.teamId }, 'refresh');
+    this.deps.jobs().submit({ job: 'homeRequest', request });
+  }
+
+  /** The `homeFor` job, in its background slot. */
+  async refreshNow(workspace: Workspace, userId: string): Promise<void> {
+    const viewers = await this.deps.store.homeViewers(workspace.teamId, [userId], this.deps.clock.now() - HOME_VIEWER_MS);
+    if (viewers.length > 0) this.schedule(workspace, userId);
   }
 
   /** No publish starts after this (the process is stopping); those in progress finish. */
@@ -100,7 +101,8 @@ export class AppHome {
     await client.views.publish({ user_id: userId, view: wireView(homeView(sections)) });
   }
 
-  private async refreshPeopleOf(request: ImportRequest): Promise<void> {
+  /** The `homeRequest` job, in its background slot. */
+  async refreshPeopleOf(request: ImportRequest): Promise<void> {
     const { store, clock, logger } = this.deps;
     const workspace = workspaceOf(request);
     const people = new Set([request.requesterId]);

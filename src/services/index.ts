@@ -2,7 +2,7 @@
 // store: every read and write of data goes through a service.
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config.js';
-import type { Workspace } from '../domain/workspace.js';
+import type { Workspace, WorkspaceScope } from '../domain/workspace.js';
 import { boltLogger, type Logger, type SecretScrubber } from '../logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { TokenCipher } from '../secrets/tokenCipher.js';
@@ -12,7 +12,7 @@ import { RateLimits } from '../slackRateLimits.js';
 import type { Store } from '../store/store.js';
 import { ApprovalPolicies } from './approvalPolicies.js';
 import { Approvals } from './approvals.js';
-import { BackgroundWork } from './backgroundWork.js';
+import { BackgroundWork, type BackgroundQueue } from './backgroundWork.js';
 import { botTokens, type BotTokens } from './botTokens.js';
 import type { Clock } from './clock.js';
 import { Clusters } from './clusters.js';
@@ -22,13 +22,14 @@ import { ImportRequests } from './importRequests.js';
 import { ImportRunner, processOwnerId } from './importRunner.js';
 import { ImportThread } from './importThread.js';
 import { Installations } from './installations.js';
+import { inlineJobs, type JobRunners, type JobSink } from './jobs.js';
 import { Notifier } from './notifier.js';
 import type { PolicyFile } from './policyFile.js';
 import { References } from './references.js';
 import { RequestPolicy } from './requestPolicy.js';
 import { SlackLinks } from './slackLinks.js';
 import { SlackPoster } from './slackPoster.js';
-import { Sweeper } from './sweeper.js';
+import { Sweeper, type SweeperControl } from './sweeper.js';
 import { Uninstalls } from './uninstalls.js';
 import { WorkspaceSettingsReader } from './workspaceSettings.js';
 import { WorkflowSteps } from './workflowSteps.js';
@@ -42,8 +43,17 @@ export interface Services {
   requests: ImportRequests;
   approvals: Approvals;
   notifier: Notifier;
-  background: BackgroundWork;
-  sweeper: Sweeper;
+  /** This thread's queue of post-ack work (idle in the acking thread when a background thread runs it). */
+  background: BackgroundQueue;
+  /**
+   * This thread's own queue, whatever BACKGROUND_THREAD says: for work that continues something already
+   * running in this thread and cannot cross to another (a file being read for a form). The rest goes to
+   * `jobs`.
+   */
+  nearby: BackgroundWork;
+  /** Where post-ack work is handed: the background thread (BACKGROUND_THREAD=worker), or `background`. */
+  jobs: JobSink;
+  sweeper: SweeperControl;
   /** The bot token of each workspace (and, when any workspace may install the app, the installer). */
   tokens: BotTokens;
   uninstalls: Uninstalls;
@@ -80,20 +90,37 @@ export function createServices(args: {
   owner?: string;
   /** The policy file read at start (POLICY_FILE); none: the policy set in Slack decides. */
   policyFile?: PolicyFile;
+  /**
+   * Who this thread is when it renews a workspace's bot token (the installation row's refresh lease);
+   * `owner` by default. The background thread has a token cache of its own, so it claims that lease
+   * under a name of its own: with the process's name the lease would let both threads refresh at once.
+   */
+  refreshOwner?: string;
+  /** Told when an uninstall made this thread forget workspaces' cached tokens (the background thread forgets them too). */
+  tokensForgotten?: (scope: WorkspaceScope) => void;
+  /** Where post-ack work goes; this thread's own queue (`background`) by default. */
+  jobs?: JobSink;
+  /** Whether the queue steps down to one slot while this thread's event loop is saturated (the acking thread's). */
+  stepAsideWhenBusy?: boolean;
+  /** Where the queue's counts are published for another thread (the background thread's queue: see BackgroundWork). */
+  published?: SharedArrayBuffer;
 }): Services {
   const { config, store, logger, clock } = args;
   const cipher = new TokenCipher(args.encryptionKey);
   const connections = new Connections(store, cipher, config.simplismart.fallback, args.scrubber);
   const installations = new Installations(store, cipher, args.scrubber, clock);
   const owner = args.owner ?? processOwnerId();
-  const tokens = botTokens({ config, store, installations, logger, owner, metrics: args.metrics });
-  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: true });
+  const tokens = botTokens({ config, store, installations, logger, owner: args.refreshOwner ?? owner, metrics: args.metrics });
+  const background = new BackgroundWork(logger, { concurrency: config.backgroundConcurrency, stepAsideWhenBusy: args.stepAsideWhenBusy ?? true, ...(args.published === undefined ? {} : { published: args.published }) });
+  // Bound late: the services a job runs with are made below, and some of them hand jobs on.
+  const bound: { runners?: JobRunners } = {};
+  const jobs = args.jobs ?? inlineJobs(background, () => bound.runners!);
   const pacing = { limits: new RateLimits(config.slack.channelIntervalMs), waits: background, logger, metrics: args.metrics };
   const clients = new BackgroundClients(config, logger, pacing);
   const slackFor = args.slackFor ?? (async (workspace: Workspace) => clients.for(workspace, await tokens.tokenFor(workspace)));
   const posterFor = (workspace: Workspace) => new SlackPoster(() => slackFor(workspace), logger);
   const clusters = new Clusters(store);
-  const home = new AppHome({ store, connections, clusters, slackFor, background, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
+  const home = new AppHome({ store, connections, clusters, slackFor, background, jobs: () => jobs, clock, logger, debounceMs: args.homeDebounceMs ?? 300 });
   const notifier = new Notifier({ posterFor, logger });
   const links = new SlackLinks(slackFor, logger);
   const steps = new WorkflowSteps({
@@ -125,9 +152,16 @@ export function createServices(args: {
   const policies = new ApprovalPolicies(store, args.policyFile);
   const decisions = new RequestPolicy({ file: args.policyFile, clusters, slackFor, clock, logger, metrics: args.metrics });
   const requests = new ImportRequests({ store, thread, runner, policies, decisions, clock, logger });
-  const approvals = new Approvals({ store, requests, thread, runner, background, clock, logger });
-  const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), thread, steps, clock, logger, intervalMs: args.sweepIntervalMs });
-  const uninstalls = new Uninstalls({ store, installations, tokens, clock, logger });
+  const approvals = new Approvals({ store, requests, thread, runner, jobs: () => jobs, clock, logger });
+  bound.runners = { requests, approvals, runner, notifier, home, slackFor };
+  const sweeper = new Sweeper({ store, approvals, runner, launch: (request) => requests.launch(request), background, thread, steps, clock, logger, intervalMs: args.sweepIntervalMs });
+  const forgetting = {
+    forget: (scope: WorkspaceScope) => {
+      tokens.forget(scope);
+      args.tokensForgotten?.(scope);
+    },
+  };
+  const uninstalls = new Uninstalls({ store, installations, tokens: forgetting, clock, logger });
   const references = new References(store);
   const settings = new WorkspaceSettingsReader(store);
   store.watch({
@@ -138,5 +172,5 @@ export function createServices(args: {
   });
   // The runner, the thread and the posters stay inside: people are told through the notifier, and
   // requests move through ImportRequests and Approvals.
-  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, sweeper, tokens, uninstalls, home, clusters, references, settings, steps, decisions };
+  return { config, logger, clock, connections, policies, requests, approvals, notifier, background, nearby: background, jobs, sweeper, tokens, uninstalls, home, clusters, references, settings, steps, decisions };
 }

@@ -5,9 +5,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { ImportRequest } from '../domain/importRequest.js';
 import type { ApprovalPolicies } from './approvalPolicies.js';
-import type { BackgroundWork } from './backgroundWork.js';
 import type { Connections } from './connections.js';
 import type { ImportRequests, Submission } from './importRequests.js';
+import type { JobSink } from './jobs.js';
 import { RequestDeniedError } from './requestPolicy.js';
 import type { WorkspaceSettingsReader } from './workspaceSettings.js';
 
@@ -16,7 +16,7 @@ export interface IntakeServices {
   connections: Connections;
   policies: ApprovalPolicies;
   requests: ImportRequests;
-  background: BackgroundWork;
+  jobs: JobSink;
 }
 
 export type Intake =
@@ -48,5 +48,5 @@ export async function intake(services: IntakeServices, client: WebClient, submis
 
 /** After the ack: the stored request launched (once: only the delivery that created it launches it). */
 export function launchStored(services: IntakeServices, request: ImportRequest): void {
-  services.background.run(`launch ${request.kind} request`, () => services.requests.launch(request), { requestId: request.id, teamId: request.teamId });
+  services.jobs.submit({ job: 'launch', request });
 }

@@ -7,6 +7,7 @@ import type { ImportLease, ImportOutcome, ImportRequest } from '../domain/import
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import type { Approvals } from './approvals.js';
+import { MAX_WAITING, type BackgroundWork } from './backgroundWork.js';
 import type { Clock } from './clock.js';
 import { IMPORT_LEASE_MS, type ImportRunner } from './importRunner.js';
 import type { ImportThread } from './importThread.js';
@@ -18,6 +19,14 @@ import type { ImportThread } from './importThread.js';
  */
 export const STALLED_APPROVED_MS = 60_000;
 const BATCH = 50;
+/**
+ * Stalled requests (their work overflowed the queue, or a process stopped with it queued) handed back
+ * to the queue per pass at most. They run there as the queue allows — many at once, each import waiting
+ * on Simplismart outside its slot — instead of one after the other inside the pass.
+ */
+export const HAND_BACK_BATCH = 500;
+/** Rows read per pass at most to find requests not handed back yet (those handed back come first: oldest). */
+const HAND_BACK_READ = 2000;
 
 /** A lapsed lease as recovery first saw it. */
 interface LapseSeen {
@@ -26,13 +35,27 @@ interface LapseSeen {
   since: number;
 }
 
-export class Sweeper {
+/** What the process sees of the sweeper: the sweeper itself, or the background thread's (src/background/). */
+export interface SweeperControl {
+  start(): void;
+  stop(): Promise<void>;
+  recoverAtStart(): Promise<void>;
+  sweep(): Promise<void>;
+}
+
+export class Sweeper implements SweeperControl {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   /** Lapsed leases seen by earlier passes, by request id; only the latest pass's are kept (at most BATCH). */
   private lapses = new Map<string, LapseSeen>();
   /** Whether the last pass failed: a store outage is logged once, not every pass. */
   private failing = false;
+  /**
+   * Requests handed back to the queue whose task has not ended, so that a later pass does not queue them
+   * twice. Bound: each is a task in the queue, which holds MAX_WAITING at most (and refuses more); each
+   * leaves when its task ends or is dropped at shutdown.
+   */
+  private readonly handedBack = new Set<string>();
 
   constructor(
     private readonly deps: {
@@ -41,6 +64,8 @@ export class Sweeper {
       runner: ImportRunner;
       /** Launches a request whose launch never ran: its thread, its card or its import. */
       launch: (request: ImportRequest) => Promise<void>;
+      /** Where stalled requests' work is handed back: this thread's queue. */
+      background: BackgroundWork;
       thread: ImportThread;
       /** Workflow Builder steps whose request ended while nobody completed them (a restart between the two). */
       steps?: { completeOverdue(): Promise<void> };
@@ -95,12 +120,23 @@ export class Sweeper {
       for (const request of await this.takeLapsed(now)) {
         await this.guard('recover', request.id, () => this.recover(request));
       }
-      for (const request of await store.listStalledApproved(now - STALLED_APPROVED_MS, BATCH)) {
+      // Handed back to the queue in a batch (bounded as the queue is: it refuses past its bounds, and the
+      // rest wait for a later pass), not run here one after the other.
+      const room = (): number => Math.min(HAND_BACK_READ, HAND_BACK_BATCH + this.handedBack.size);
+      let handed = 0;
+      for (const request of await store.listStalledApproved(now - STALLED_APPROVED_MS, room())) {
+        if (handed >= HAND_BACK_BATCH) break;
         // Without a thread its launch never ran (an import needing no approval): launch it whole.
-        await this.guard('resume', request.id, () => (request.thread === null ? this.deps.launch(request) : this.deps.runner.run(request.id, null)));
+        const step = request.thread === null ? () => this.deps.launch(request) : () => this.deps.runner.run(request.id, null);
+        const taken = this.handBack('resume', request, step);
+        if (taken === 'full') break;
+        if (taken === 'queued') handed += 1;
       }
-      for (const request of await store.listUnlaunchedPending(now - STALLED_APPROVED_MS, BATCH)) {
-        await this.guard('launch', request.id, () => this.deps.launch(request));
+      for (const request of await store.listUnlaunchedPending(now - STALLED_APPROVED_MS, room())) {
+        if (handed >= HAND_BACK_BATCH) break;
+        const taken = this.handBack('launch', request, () => this.deps.launch(request));
+        if (taken === 'full') break;
+        if (taken === 'queued') handed += 1;
       }
       await this.deps.steps?.completeOverdue();
       if (this.failing) logger.info('sweeps work again');
@@ -157,6 +193,27 @@ export class Sweeper {
       'the process importing this request stopped (its lease lapsed and stayed unrenewed) before saving the outcome; marked outcome_unknown, not re-sent',
     );
     await this.deps.thread.announceOutcome(recovered);
+  }
+
+  /** Queues a stalled request's work, unless it is queued already or the queue is full. */
+  private handBack(what: string, request: ImportRequest, step: () => Promise<unknown>): 'queued' | 'already' | 'full' {
+    if (this.handedBack.has(request.id)) return 'already';
+    if (this.handedBack.size >= MAX_WAITING) return 'full';
+    this.handedBack.add(request.id);
+    const queued = this.deps.background.run(
+      `${what} a stalled request`,
+      async () => {
+        try {
+          await this.guard(what, request.id, step);
+        } finally {
+          this.handedBack.delete(request.id);
+        }
+      },
+      { requestId: request.id, teamId: request.teamId },
+      'request',
+    );
+    if (!queued) this.handedBack.delete(request.id);
+    return queued ? 'queued' : 'full';
   }
 
   private async guard(what: string, requestId: string, task: () => Promise<unknown>): Promise<void> {

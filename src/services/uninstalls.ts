@@ -25,7 +25,8 @@ export class Uninstalls {
     private readonly deps: {
       store: Store;
       installations: Installations;
-      tokens: BotTokens;
+      /** Only `forget` is used: the cached tokens of the uninstalled workspaces are dropped. */
+      tokens: Pick<BotTokens, 'forget'>;
       clock: Clock;
       logger: Logger;
     },

@@ -93,6 +93,9 @@ test('a bot that stops holding an unsaved answer: the next one’s recovery tell
     simplismart.nextResponse(simplismartFaults.slow(300));
     const id = requestIdIn(await submitModal(first, view, validImportValues({ cluster_region: 'us-west-2' })));
     await simplismart.waitForRequest(undefined, { timeoutMs: 5000 });
+    // The thread's place saved before the store goes: with a background thread, the import's POST and
+    // that save run beside the test, not before it as on one thread; the answer is what must go unsaved.
+    await eventually(async () => expect((await first.store.getRequest(id))?.thread).not.toBeNull(), 5000);
     await outage.breakIt();
     const uuid = () => simplismart.clusters[0]!.uuid;
     await eventually(() => expect(everythingTold(slack)).toContain('Saving is delayed'), 10_000);

@@ -50,7 +50,8 @@ describe('the background queue', () => {
   test('a backlog beyond the limit does not hold up acks; stopped with imports queued, the restarted bot imports each exactly once', async () => {
     const clock = new ManualClock();
     // Two at a time; a short grace so that the bot stops with imports still waiting.
-    const env = { BACKGROUND_CONCURRENCY: '2', SHUTDOWN_GRACE_MS: '200' };
+    // Inline: the test holds the slots with closures of its own, which cannot cross to the background thread.
+    const env = { BACKGROUND_CONCURRENCY: '2', SHUTDOWN_GRACE_MS: '200', BACKGROUND_THREAD: 'inline' };
     await withWorld({ clock, env }, async ({ bot: first, slack, simplismart, startBot, database }) => {
       // Both slots busy (CPU-bound work stands in for an overloaded bot): whatever comes next waits.
       let free = (): void => undefined;
@@ -103,7 +104,7 @@ describe('the background queue', () => {
 
   test('stopped with requests for approval queued, the restarted bot posts each card once', async () => {
     const clock = new ManualClock();
-    const env = { BACKGROUND_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '0' };
+    const env = { BACKGROUND_CONCURRENCY: '1', SHUTDOWN_GRACE_MS: '0', BACKGROUND_THREAD: 'inline' };
     await withWorld({ clock, env }, async ({ bot: first, slack, startBot, database }) => {
       await first.store.saveApprovalPolicy(
         TEAM,
@@ -147,4 +148,41 @@ describe('the background queue', () => {
       expect(slack.callsTo('chat.postMessage')).toHaveLength(posted);
     });
   }, 30_000);
+
+  test('requests left stalled are handed back to the queue in a batch, not resumed one after the other: a dozen slow imports take about one import’s time, each sent once', async () => {
+    const clock = new ManualClock();
+    const env = { BACKGROUND_CONCURRENCY: '2', SHUTDOWN_GRACE_MS: '0', BACKGROUND_THREAD: 'inline' };
+    const COUNT = 12;
+    await withWorld({ clock, env }, async ({ bot: first, slack, simplismart, startBot, database }) => {
+      let free = (): void => undefined;
+      const busy = new Promise<void>((resolve) => {
+        free = resolve;
+      });
+      first.services.background.run('busy', () => busy);
+      first.services.background.run('busy', () => busy);
+      const ids: string[] = [];
+      for (let i = 1; i <= COUNT; i++) ids.push((await submitImport(first, slack, `Stalled ${i}`)).id);
+      await first.stop();
+      free();
+      expect(simplismart.importRequests()).toHaveLength(0);
+
+      // The next bot as production runs it (its sweeper in the background thread); Simplismart takes a second per import.
+      simplismart.setBehaviour({ kind: 'delay', delayMs: 1000 });
+      const next = await startBot({ databaseUrl: database.databaseUrl, clock, env: { ...env, BACKGROUND_THREAD: 'worker' } });
+      clock.advance(STALLED_APPROVED_MS + 1);
+      const started = Date.now();
+      await next.services.sweeper.sweep();
+      const states = async () => Promise.all(ids.map(async (id) => (await next.store.getRequest(id))?.state));
+      await eventually(async () => expect(await states()).toEqual(Array(COUNT).fill('succeeded')), 20_000);
+      // One after the other: at least COUNT seconds. Handed back together, they wait on Simplismart at once.
+      expect(Date.now() - started).toBeLessThan(COUNT * 1000 / 2);
+      const posts = simplismart.importRequests().map((r) => (JSON.parse(r.body) as { name: string }).name).sort();
+      expect(posts).toEqual(ids.map((_, i) => `Stalled ${i + 1}`).sort());
+      // Another pass hands nothing back.
+      clock.advance(STALLED_APPROVED_MS + 1);
+      await next.services.sweeper.sweep();
+      await next.services.background.drain(5000);
+      expect(simplismart.importRequests()).toHaveLength(COUNT);
+    });
+  }, 60_000);
 });

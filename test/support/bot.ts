@@ -10,7 +10,7 @@ import { startBot, type RunningBot } from '../../src/app.js';
 import { configSecrets, loadConfig, type Config } from '../../src/config.js';
 import type { HttpLimits } from '../../src/http/server.js';
 import { createLogger, SecretScrubber } from '../../src/logger.js';
-import type { Clock } from '../../src/services/clock.js';
+import { SharedClock } from '../../src/services/clock.js';
 import type { Services } from '../../src/services/index.js';
 import { openSqlDriver, openStore } from '../../src/store/openStore.js';
 import type { SqlParams } from '../../src/store/sqlDriver.js';
@@ -31,31 +31,36 @@ export const BOT_TOKEN = 'xoxb-1111111111-2222222222-testbottokenvalue';
 /** Random per test file: a key of one repeated byte would hide a leak of part of it, or match by chance. */
 export const ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
-/** Time that tests move by hand. */
-export class ManualClock implements Clock {
-  constructor(private current = T0) {}
-  now(): number {
-    return this.current;
+/** Time that tests move by hand; shared with the bot's background thread (SharedClock). */
+export class ManualClock extends SharedClock {
+  constructor(current = T0) {
+    super();
+    this.set(current, false);
   }
   advance(ms: number): void {
-    this.current += ms;
+    this.set(this.offset + ms, false);
   }
 }
 
 /** Real time, for tests where leases must lapse as they do in production; `advance` moves it ahead. */
 export class WallClock extends ManualClock {
-  private ahead = 0;
-  override now(): number {
-    return Date.now() + this.ahead;
+  constructor() {
+    super(0);
+    this.set(0, true);
   }
   override advance(ms: number): void {
-    this.ahead += ms;
+    this.set(this.offset + ms, true);
   }
 }
+
+/** The background thread as jest's globalSetup built it (test/support/buildWorker.js): a worker thread runs plain Node, not ts-jest. */
+export const WORKER_ENTRY = new URL('../../.jest-build/dist/background/worker.js', import.meta.url);
 
 export interface TestBot {
   url: string;
   services: Services;
+  /** The bot's background thread, or undefined when its post-ack work runs inline (BACKGROUND_THREAD). */
+  backgroundThread: RunningBot['backgroundThread'];
   store: Store;
   config: Readonly<Config>;
   clock: ManualClock;
@@ -119,6 +124,10 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
     // The local Slack takes any number of messages a second: tests do not wait for a channel's turn
     // unless they say so (test/e2e/slackRateLimits.test.ts keeps Slack's one a second).
     SLACK_CHANNEL_INTERVAL_MS: '0',
+    // Post-ack work in the background thread, as in production, whenever it can open the database
+    // itself; a bot given only another's store object runs it inline. BACKGROUND_THREAD in the tests'
+    // environment overrides (BACKGROUND_THREAD=inline npm test runs every test the old way).
+    BACKGROUND_THREAD: process.env.BACKGROUND_THREAD ?? (databaseUrl === undefined ? 'inline' : 'worker'),
     ...options.env,
   });
   const logs: string[] = [];
@@ -145,6 +154,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       encryptionKey: Buffer.from(ENCRYPTION_KEY, 'base64'),
       clock,
       sweepIntervalMs: options.sweepIntervalMs ?? 60_000,
+      workerEntry: WORKER_ENTRY,
       ...(options.httpLimits === undefined ? {} : { httpLimits: options.httpLimits }),
       policyDebounceMs: 50,
     });
@@ -179,6 +189,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   return {
     url: bot.url,
     services: bot.services,
+    backgroundThread: bot.backgroundThread,
     store,
     config,
     clock,

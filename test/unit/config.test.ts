@@ -54,6 +54,7 @@ describe('defaults', () => {
       logLevel: 'info',
       shutdownGraceMs: 15_000,
       backgroundConcurrency: 4,
+      backgroundThread: 'worker',
       metrics: { token: undefined },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -127,6 +128,7 @@ describe('one line per missing or malformed variable, naming it and what it expe
     ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: '0' }, /at least 1/],
     ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: 'many' }, /number of tasks/],
     ['BACKGROUND_CONCURRENCY', { BACKGROUND_CONCURRENCY: '2.5' }, /whole number of tasks/],
+    ['BACKGROUND_THREAD', { BACKGROUND_THREAD: 'pool' }, /must be one of worker, inline/],
     ['SLACK_CHANNEL_INTERVAL_MS', { SLACK_CHANNEL_INTERVAL_MS: '-1' }, /at least 0 ms/],
     ['SLACK_CHANNEL_INTERVAL_MS', { SLACK_CHANNEL_INTERVAL_MS: '1s' }, /number of milliseconds/],
     ['METRICS_TOKEN', { METRICS_TOKEN: 'Zqx7-short' }, /at least 16 letters, digits or -\._~\+\/ \(openssl rand -hex 32\)/],

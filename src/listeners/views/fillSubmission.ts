@@ -77,7 +77,8 @@ export async function fillSubmission(args: SubmissionArgs, services: Services): 
   await ack();
   // Where the command that opened the form ran (ephemeral), else the app's DM with the person.
   const recipient = { teamId, enterpriseId: tenantOf(args).enterpriseId, userId: body.user.id, responseUrl: responseUrlOf(meta) };
-  services.background.run(
+  // The reading is under way in this thread: what follows it stays here (services.nearby).
+  services.nearby.run(
     'fill a form from nodes',
     async () => {
       const result = done ?? (await reading);

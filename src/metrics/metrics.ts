@@ -199,7 +199,6 @@ export class Metrics {
       help: '1 while the policy file on disk has problems and the last good policy is kept; 0 otherwise.',
       registers,
     });
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
     this.backgroundThreadDeaths = new Counter({
       name: `${p}background_thread_deaths_total`,
       help: 'Times the background thread (BACKGROUND_THREAD=worker) ended while the process ran; it is restarted, and the process exits after more than 3 in a minute.',

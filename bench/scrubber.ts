@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SecretScrubber } from '../src/secretScrubber.js';
+import { SecretScrubber } from '../src/process/secretScrubber.js';
 import { fakeJwt } from '../test/support/fixtures.js';
 import { round } from './load.js';
 import { describeMachine, loadAverage, machineLine, resultFileName, type Machine } from './machine.js';

@@ -5,7 +5,7 @@
 // stops it cleanly.
 import { App, ErrorCode as BoltErrorCode, SocketModeReceiver, type AppOptions } from '@slack/bolt';
 import { BackgroundThread, RemoteBackground, remoteSweeper, type BackgroundThreadError } from './background/backgroundThread.js';
-import type { Config } from './config.js';
+import type { Config } from './process/config.js';
 import { ConfigError } from './errors.js';
 import { healthRoutes } from './http/health.js';
 import { installRoutes } from './http/install.js';
@@ -13,7 +13,7 @@ import { metricsRoutes } from './http/metrics.js';
 import { DEFAULT_HTTP_LIMITS, startHttpServer, type HttpLimits, type HttpServer, type Route } from './http/server.js';
 import { SlackEventsReceiver } from './http/slackEvents.js';
 import { registerListeners } from './listeners/index.js';
-import { boltLogger, rawWriter, type Logger, type SecretScrubber } from './logger.js';
+import { boltLogger, rawWriter, type Logger, type SecretScrubber } from './process/logger.js';
 import { measuredReceiver } from './metrics/measuredReceiver.js';
 import { measuredStore } from './metrics/measuredStore.js';
 import { Metrics } from './metrics/metrics.js';
@@ -26,9 +26,9 @@ import { NotInstalledError } from './services/installations.js';
 import { PolicyFile } from './services/policyFile.js';
 import { respondVia } from './services/notifier.js';
 import { TokenRefreshError } from './services/tokenRefresh.js';
-import { boundBoltClients } from './slackClientPool.js';
-import { apiUrlOption, interactiveClientOptions } from './slackClients.js';
-import { checkAppCredentials, connectSocketMode, whoAmI } from './slackStartup.js';
+import { boundBoltClients } from './slack/clientPool.js';
+import { apiUrlOption, interactiveClientOptions } from './slack/clients.js';
+import { checkAppCredentials, connectSocketMode, whoAmI } from './slack/startup.js';
 import type { Store } from './store/store.js';
 import { tokenRefreshFailedMessage } from './views/commandReplies.js';
 

@@ -7,7 +7,7 @@
 // per-workspace lines (BackgroundWork) — which must live in one place to stay fair and bounded.
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../errors.js';
-import type { Logger, SecretScrubber } from '../logger.js';
+import type { Logger, SecretScrubber } from '../process/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { PUBLISHED, type BackgroundPriority, type BackgroundQueue } from '../services/backgroundWork.js';
 import type { WorkspaceScope } from '../domain/workspace.js';

@@ -1,7 +1,7 @@
 // What the acking thread and the background thread (worker.ts) say to each other: plain data only, as
 // postMessage clones it.
 import type { Registry } from 'prom-client';
-import type { Config } from '../config.js';
+import type { Config } from '../process/config.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import type { BackgroundJob } from '../services/jobs.js';
 

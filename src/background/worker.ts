@@ -11,8 +11,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, threadName, workerData } from 'node:worker_threads';
-import { configSecrets, keyForms } from '../config.js';
-import { createLogger, SecretScrubber } from '../logger.js';
+import { configSecrets, keyForms } from '../process/config.js';
+import { createLogger, SecretScrubber } from '../process/logger.js';
 import { measuredStore } from '../metrics/measuredStore.js';
 import { Metrics } from '../metrics/metrics.js';
 import { PUBLISHED } from '../services/backgroundWork.js';

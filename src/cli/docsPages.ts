@@ -5,7 +5,7 @@
 // at the next `npm run docs`, with what it says of itself.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ENV_SCHEMA } from '../config.js';
+import { ENV_SCHEMA } from '../process/config.js';
 import { LABEL_VALUES } from '../metrics/labelValues.js';
 import { Metrics } from '../metrics/metrics.js';
 import { helpMessage } from '../views/commandReplies.js';
@@ -60,10 +60,10 @@ function defaultOf(schema: z.ZodType, meta: VariableMeta): string {
 export function configurationPage(schema: Readonly<Record<string, z.ZodType>> = ENV_SCHEMA): DocPage {
   const rows = Object.entries(schema).map(([name, variable]) => {
     const meta = (variable.meta() ?? {}) as VariableMeta;
-    return [code(name), defaultOf(variable, meta), allowedValues(variable) ?? '', meta.description ?? '(no description: add one with .meta() in src/config.ts)'];
+    return [code(name), defaultOf(variable, meta), allowedValues(variable) ?? '', meta.description ?? '(no description: add one with .meta() in src/process/config.ts)'];
   });
   const text = [
-    GENERATED('the environment schema in src/config.ts'),
+    GENERATED('the environment schema in src/process/config.ts'),
     '',
     '# Configuration',
     '',

@@ -1,6 +1,6 @@
 // Token-shaped strings removed from text that came from elsewhere (an API's error message) before a
 // person sees it: a proxy that echoes a header must not put a token into a Slack channel. The log
-// scrubber (src/secretScrubber.ts) removes the same shapes from every log line, so that a token of a
+// scrubber (src/process/secretScrubber.ts) removes the same shapes from every log line, so that a token of a
 // known shape is caught without the process having to remember it.
 
 /**

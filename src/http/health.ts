@@ -1,9 +1,9 @@
 // GET /healthz (the process answers) and GET /readyz (the store takes a write, and the bot is not
 // stopping), in both modes.
 import type { ServerResponse } from 'node:http';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { Store } from '../store/store.js';
-import { withTimeout } from '../withTimeout.js';
+import { withTimeout } from '../process/withTimeout.js';
 import type { Route } from './server.js';
 
 /** A store that does not answer within this long is as good as down for readiness. */

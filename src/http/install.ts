@@ -3,7 +3,7 @@
 // sends the browser back: the state and cookie checked, the code exchanged through oauth.v2.access, the
 // installation stored), both handled by @slack/oauth's InstallProvider.
 import type { InstallProvider } from '@slack/oauth';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import { installedPage, installFailedPage } from '../views/installPages.js';
 import type { Route } from './server.js';
 

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ConfigError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 
 export interface Route {
   method: 'GET' | 'POST';

@@ -10,7 +10,7 @@ import { emptyForm, type ImportForm } from '../domain/importForm.js';
 import type { NodeProposal } from '../domain/nodes/proposal.js';
 import { toNodeGroupForms } from '../domain/nodes/proposal.js';
 import type { Services } from '../services/index.js';
-import { slackErrorCode } from '../slackErrors.js';
+import { slackErrorCode } from '../slack/errors.js';
 import { SLACK_LIMITS } from '../views/blocks.js';
 import { fillFindingBlocks, fillNotes, type FillMeta } from '../views/fillFromNodes.js';
 import { renderImportModal } from '../views/importModal.js';

@@ -2,7 +2,7 @@
 // trigger), the person is told what happened and to try again, instead of seeing nothing.
 import type { View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { rateLimited, slackErrorCode } from '../slackErrors.js';
+import { rateLimited, slackErrorCode } from '../slack/errors.js';
 import type { SlackMessage } from '../views/message.js';
 import { slackBusyMessage, triggerExpiredMessage } from '../views/commandReplies.js';
 import { wireView } from '../views/wire.js';

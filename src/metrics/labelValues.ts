@@ -2,7 +2,7 @@
 // `npm run docs`). The values come from the same constants the code maps its labels onto (labels.ts),
 // so a value added there is in the reference at the next `npm run docs`.
 import { ENDPOINT_TEMPLATES, REQUEST_KINDS } from '../domain/requestKinds.js';
-import { SLACK_TIERS } from '../slackRateLimits.js';
+import { SLACK_TIERS } from '../slack/rateLimits.js';
 import { OTHER, SLACK_ERRORS, SLACK_METHODS, SLACK_PARK_REASONS, SLACK_RESULTS } from './labels.js';
 import { APPROVAL_DECISIONS, FINAL_STATES } from './metrics.js';
 

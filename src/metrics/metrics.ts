@@ -5,10 +5,10 @@
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RequestState } from '../domain/importRequest.js';
 import { REQUEST_KINDS, type RequestKind } from '../domain/requestKinds.js';
-import type { Logger } from '../logger.js';
-import { withTimeout } from '../withTimeout.js';
+import type { Logger } from '../process/logger.js';
+import { withTimeout } from '../process/withTimeout.js';
 import { kindLabel, type SlackParkReason } from './labels.js';
-import type { SlackTier } from '../slackRateLimits.js';
+import type { SlackTier } from '../slack/rateLimits.js';
 
 export const METRIC_PREFIX = 'simplismart_slack_';
 

@@ -3,8 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Config } from '../config.js';
-import { decodeKey } from '../config.js';
+import type { Config } from '../process/config.js';
+import { decodeKey } from '../process/config.js';
 import { ConfigError } from '../errors.js';
 
 export const KEY_FILE = 'encryption.key';

@@ -4,7 +4,7 @@
 import type { WebClient } from '@slack/web-api';
 import { checkApprover, describeExpiry, quorumReached } from '../domain/approvalPolicy.js';
 import type { ImportRequest } from '../domain/importRequest.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { Store } from '../store/store.js';
 import { decisionLine } from '../views/approvalCard.js';
 import { clip, escapeMrkdwn, userMention } from '../views/blocks.js';

@@ -25,9 +25,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import PQueue from 'p-queue';
 import { FairQueue, type FairQueueOptions } from './fairQueue.js';
-import { DEFAULT_BACKGROUND_CONCURRENCY } from '../config.js';
+import { DEFAULT_BACKGROUND_CONCURRENCY } from '../process/config.js';
 import { isAppError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import { EventLoopLoad } from './eventLoopLoad.js';
 
 /**

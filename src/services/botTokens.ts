@@ -6,11 +6,11 @@
 import type { AuthorizeResult, AuthorizeSourceData } from '@slack/bolt';
 import { ErrorCode, InstallProvider } from '@slack/oauth';
 import { WebClient } from '@slack/web-api';
-import type { Config } from '../config.js';
+import type { Config } from '../process/config.js';
 import type { Workspace, WorkspaceScope } from '../domain/workspace.js';
-import { boltLogger, type Logger } from '../logger.js';
+import { boltLogger, type Logger } from '../process/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { apiUrlOption, boundedFetch } from '../slackClients.js';
+import { apiUrlOption, boundedFetch } from '../slack/clients.js';
 import type { Store } from '../store/store.js';
 import { installPage } from '../views/installPages.js';
 import { NotInstalledError, type Installations } from './installations.js';

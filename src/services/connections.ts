@@ -2,7 +2,7 @@
 // only when needed) or the single-workspace fallback from the environment; and connecting/disconnecting.
 import type { Workspace } from '../domain/workspace.js';
 import { inspectToken, maskToken, type WorkspaceConnection } from '../domain/workspaceConnection.js';
-import type { SecretScrubber } from '../logger.js';
+import type { SecretScrubber } from '../process/logger.js';
 import type { TokenCipher } from '../secrets/tokenCipher.js';
 import type { Store } from '../store/store.js';
 

@@ -6,7 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ImportRequest } from '../domain/importRequest.js';
 import type { Workspace } from '../domain/workspace.js';
 import { workspaceOf } from '../domain/workspace.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { Store } from '../store/store.js';
 import { homeView } from '../views/home.js';
 import { wireView } from '../views/wire.js';

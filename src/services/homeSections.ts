@@ -6,7 +6,7 @@ import type { WebClient } from '@slack/web-api';
 import { checkApprover } from '../domain/approvalPolicy.js';
 import type { ImportRequest } from '../domain/importRequest.js';
 import type { Workspace } from '../domain/workspace.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { Store } from '../store/store.js';
 import { clustersHomeSection } from '../views/clustersHome.js';
 import type { ConnectionStatus } from '../views/commandReplies.js';

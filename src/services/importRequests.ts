@@ -6,7 +6,7 @@ import type { AddNodeGroupsBody, ImportClusterBody } from '../domain/clusterImpo
 import type { ApprovalRequirement, ClusterTarget, ImportRequest, RequestEvent } from '../domain/importRequest.js';
 import { newRequestId } from '../domain/requestId.js';
 import type { NewStepExecution } from '../domain/stepExecution.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { Store } from '../store/store.js';
 import type { ApprovalPolicies } from './approvalPolicies.js';
 import type { Clock } from './clock.js';

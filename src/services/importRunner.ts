@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ImportOutcome, ImportRequest, RequestState } from '../domain/importRequest.js';
 import { StoreUnavailableError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import { TokenDecryptionError } from '../secrets/tokenCipher.js';
 import type { SimplismartClient } from '../simplismart/client.js';
 import type { Store } from '../store/store.js';

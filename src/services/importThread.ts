@@ -15,9 +15,9 @@ import { threadTsOf, type ImportRequest, type MessageRef, type RequestSnapshot, 
 import { hasEnded } from '../domain/stepExecution.js';
 import { workspaceOf, type Workspace } from '../domain/workspace.js';
 import { AppError, StoreUnavailableError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { CALL_WAIT_BUDGET_MS, type Parking } from '../rateLimitedClient.js';
-import { slackMayHaveActed } from '../slackErrors.js';
+import type { Logger } from '../process/logger.js';
+import { CALL_WAIT_BUDGET_MS, type Parking } from '../slack/rateLimitedClient.js';
+import { slackMayHaveActed } from '../slack/errors.js';
 import type { MessageClaim, Store } from '../store/store.js';
 import { approvalCard } from '../views/approvalCard.js';
 import { describeOutcome, SAVING_DELAYED_LINE, type OutcomeContext, type OutcomeDescription } from '../views/importOutcome.js';

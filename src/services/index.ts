@@ -1,14 +1,14 @@
 // Wires the services together once per process; listeners receive this object and nothing else — no
 // store: every read and write of data goes through a service.
 import { WebClient } from '@slack/web-api';
-import type { Config } from '../config.js';
+import type { Config } from '../process/config.js';
 import type { Workspace, WorkspaceScope } from '../domain/workspace.js';
-import { boltLogger, type Logger, type SecretScrubber } from '../logger.js';
+import { boltLogger, type Logger, type SecretScrubber } from '../process/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { TokenCipher } from '../secrets/tokenCipher.js';
 import { SimplismartClient } from '../simplismart/client.js';
-import { apiUrlOption, BackgroundClients } from '../slackClients.js';
-import { RateLimits } from '../slackRateLimits.js';
+import { apiUrlOption, BackgroundClients } from '../slack/clients.js';
+import { RateLimits } from '../slack/rateLimits.js';
 import type { Store } from '../store/store.js';
 import { ApprovalPolicies } from './approvalPolicies.js';
 import { Approvals } from './approvals.js';

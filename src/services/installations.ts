@@ -7,7 +7,7 @@ import type { Installation, InstallationQuery, InstallationStore } from '@slack/
 import { installationKey, type InstalledTokens, type SlackInstallation } from '../domain/installation.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
 import { AppError } from '../errors.js';
-import type { SecretScrubber } from '../logger.js';
+import type { SecretScrubber } from '../process/logger.js';
 import { TokenDecryptionError, type TokenCipher } from '../secrets/tokenCipher.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';

@@ -2,7 +2,7 @@
 // payload's response_url (ephemeral, where they acted), else by DM when there is none or it no longer
 // works (valid 30 minutes and 5 uses). The DM goes out through the poster of the payload's workspace.
 import type { Workspace } from '../domain/workspace.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { SlackMessage } from '../views/message.js';
 import type { SlackPoster } from './slackPoster.js';
 

@@ -11,7 +11,7 @@ import { readPolicy } from '../domain/policyFile/read.js';
 import { shortHash } from '../domain/policyFile/record.js';
 import type { Problem } from '../domain/policyFile/yamlPositions.js';
 import { AppError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Clock } from './clock.js';
 

@@ -7,7 +7,7 @@
 // card go nowhere (a channel), which the file's reviewers fix.
 import type { WebClient } from '@slack/web-api';
 import type { Policy, Rule } from '../domain/policyFile/policy.js';
-import { slackErrorCode } from '../slackErrors.js';
+import { slackErrorCode } from '../slack/errors.js';
 
 /** At most this many channels are asked about (conversations.info is tier 3: one call each). */
 const MAX_CHANNELS = 30;

@@ -20,7 +20,7 @@ import { describeEvaluation } from '../domain/policyFile/words.js';
 import type { Workspace } from '../domain/workspace.js';
 import { evaluationMrkdwn, POLICY_PENDING_NOTE } from '../views/policyRule.js';
 import { AppError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Clock } from './clock.js';
 import type { Clusters } from './clusters.js';

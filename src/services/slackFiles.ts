@@ -6,7 +6,7 @@
 import type { WebClient } from '@slack/web-api';
 import { AppError } from '../errors.js';
 import { readCappedText } from '../simplismart/cappedBody.js';
-import { slackErrorCode } from '../slackErrors.js';
+import { slackErrorCode } from '../slack/errors.js';
 import { FILL_FILE_TYPES, megabytes } from '../views/fillFromNodes.js';
 
 export type FileRefusalCode = 'not_found' | 'no_scope' | 'other_workspace' | 'too_large' | 'file_type' | 'unreadable';

@@ -5,7 +5,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { MessageRef, RequestThread } from '../domain/importRequest.js';
 import type { Workspace } from '../domain/workspace.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 
 /** `https://acme.slack.com/archives/C123/p1700000000000100`, with `?thread_ts=…&cid=…` for a reply. */
 export function messagePermalink(workspaceUrl: string, ref: MessageRef & Pick<RequestThread, 'root'>): string {

@@ -2,9 +2,9 @@
 // people rely on: a channel closed to the bot (private, DM, archived) falls back to a DM with the requester.
 import type { WebClient } from '@slack/web-api';
 import type { MessageRef } from '../domain/importRequest.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { SlackMessage } from '../views/message.js';
-import { isChannelClosed, slackErrorCode } from '../slackErrors.js';
+import { isChannelClosed, slackErrorCode } from '../slack/errors.js';
 import { wireBlocks } from '../views/wire.js';
 
 /** The background client of one workspace: found when a call is made (its token may have been refreshed or revoked since). */

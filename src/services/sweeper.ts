@@ -4,7 +4,7 @@
 // are what lasts): approved requests nobody picked up, pending ones nobody was asked to approve, and
 // Workflow Builder steps whose request ended while nobody completed them (WorkflowSteps).
 import type { ImportLease, ImportOutcome, ImportRequest } from '../domain/importRequest.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { Store } from '../store/store.js';
 import type { Approvals } from './approvals.js';
 import { MAX_WAITING, type BackgroundWork } from './backgroundWork.js';

@@ -8,8 +8,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackInstallation } from '../domain/installation.js';
 import { AppError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import { slackErrorCode } from '../slackErrors.js';
+import type { Logger } from '../process/logger.js';
+import { slackErrorCode } from '../slack/errors.js';
 import type { Store } from '../store/store.js';
 import { NotInstalledError, type Installations } from './installations.js';
 

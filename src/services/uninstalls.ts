@@ -4,7 +4,7 @@
 // left as they are: no token is left to update them. The history stays. Redelivered events change nothing.
 import { installationKey } from '../domain/installation.js';
 import type { WorkspaceScope } from '../domain/workspace.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { Store } from '../store/store.js';
 import type { BotTokens } from './botTokens.js';
 import type { Clock } from './clock.js';

@@ -12,9 +12,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { ImportRequest } from '../domain/importRequest.js';
 import { hasEnded, stepResult, type StepExecution } from '../domain/stepExecution.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../process/logger.js';
 import type { TokenCipher } from '../secrets/tokenCipher.js';
-import { slackErrorCode } from '../slackErrors.js';
+import { slackErrorCode } from '../slack/errors.js';
 import type { Store } from '../store/store.js';
 import type { Clock } from './clock.js';
 

@@ -2,7 +2,7 @@
 // (its configuration schema and its ways to run, its secrets, its Slack endpoint and install pages)
 // rather than values typed again here. Each broken rule is one line naming the object and what to change.
 import { EVENTS_PATH } from '../../src/app.js';
-import { configSecrets, ENV_VARIABLES, FALLBACK_VARIABLES, INSTALL_MODE_VARIABLES, loadConfig, type Config, type SlackInstallMode } from '../../src/config.js';
+import { configSecrets, ENV_VARIABLES, FALLBACK_VARIABLES, INSTALL_MODE_VARIABLES, loadConfig, type Config, type SlackInstallMode } from '../../src/process/config.js';
 import { INSTALL_PATH, REDIRECT_PATH } from '../../src/http/install.js';
 import type { KubernetesObject } from '../support/kustomize.js';
 
@@ -211,7 +211,7 @@ function deploymentProblems(d: Deployment, objects: KubernetesObject[], expected
   for (const v of env) {
     if (seen.has(v.name)) problems.push(`env ${v.name} is set twice`);
     seen.add(v.name);
-    if (!ENV_VARIABLES.includes(v.name)) problems.push(`env ${v.name} is not a variable the app reads (src/config.ts)`);
+    if (!ENV_VARIABLES.includes(v.name)) problems.push(`env ${v.name} is not a variable the app reads (src/process/config.ts)`);
     const ref = v.valueFrom?.secretKeyRef;
     if (secretNames.includes(v.name) && ref === undefined) problems.push(`env ${v.name} is a secret: take it from the Secret (valueFrom.secretKeyRef), never a plain value`);
     if (ref !== undefined) {

@@ -3,7 +3,7 @@
 // that stay a fixed, small set whoever sends whatever (no team, user, cluster name or message in them).
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { DEFAULT_BACKGROUND_CONCURRENCY } from '../../src/config.js';
+import { DEFAULT_BACKGROUND_CONCURRENCY } from '../../src/process/config.js';
 import type { ImportRequest } from '../../src/domain/importRequest.js';
 import { eventually, findButton, openImportModal, requestIdIn, runCommand, submitAndWaitForCard, submitModal, type TestBot } from '../support/bot.js';
 import { simplismartFaults } from '../support/fakeSimplismart.js';

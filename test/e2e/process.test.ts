@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import { nodeTooOld } from '../../src/nodeVersion.js';
+import { nodeTooOld } from '../../src/process/nodeVersion.js';
 import { openSqlDriver } from '../../src/store/openStore.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../support/bot.js';
 import { fakeNodeVersion, NODE, ownLines, processEnv, Processes, ROOT, run, waitUntilReady, within, type Exit, type Spawned } from '../support/builtBot.js';

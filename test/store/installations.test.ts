@@ -6,7 +6,7 @@
 import type { Installation } from '@slack/oauth';
 import type { SlackInstallation } from '../../src/domain/installation.js';
 import type { WorkspaceConnection } from '../../src/domain/workspaceConnection.js';
-import { SecretScrubber } from '../../src/logger.js';
+import { SecretScrubber } from '../../src/process/logger.js';
 import { TokenCipher } from '../../src/secrets/tokenCipher.js';
 import { Installations, NotInstalledError } from '../../src/services/installations.js';
 import type { NewImportRequest } from '../../src/store/store.js';

@@ -2,7 +2,7 @@
 // ever in a message, and `.env.example` in step with the schema.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { configSecrets, decodeKey, ENV_VARIABLES, keyForms, loadConfig } from '../../src/config.js';
+import { configSecrets, decodeKey, ENV_VARIABLES, keyForms, loadConfig } from '../../src/process/config.js';
 import { ConfigError } from '../../src/errors.js';
 
 // Distinctive values: if any of them shows up in an error message, a secret leaked.

@@ -3,8 +3,8 @@
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
-import { ensureDataDirWritable, usesDataDir } from '../../src/dataDir.js';
+import { loadConfig } from '../../src/process/config.js';
+import { ensureDataDirWritable, usesDataDir } from '../../src/process/dataDir.js';
 import { ConfigError } from '../../src/errors.js';
 
 const base = { SLACK_SIGNING_SECRET: 'signing-secret-value', SLACK_BOT_TOKEN: 'xoxb-1-2-bot', DATA_DIR: '/srv/bot-data' };

@@ -3,7 +3,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/process/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { KEY_FILE, resolveEncryptionKey } from '../../src/secrets/encryptionKey.js';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandsPage, configurationPage, generatedPages, metricsPage } from '../../src/cli/docsPages.js';
-import { ENV_SCHEMA, ENV_VARIABLES } from '../../src/config.js';
+import { ENV_SCHEMA, ENV_VARIABLES } from '../../src/process/config.js';
 import { SUBCOMMANDS } from '../../src/listeners/commands/simplismart.js';
 import { LABEL_VALUES } from '../../src/metrics/labelValues.js';
 import { Counter } from 'prom-client';
@@ -34,7 +34,7 @@ describe.each(generatedPages().map((page) => [page.path, page] as const))('%s', 
 });
 
 describe('what the pages are made of', () => {
-  it('every variable has a description in src/config.ts', () => {
+  it('every variable has a description in src/process/config.ts', () => {
     const undescribed = ENV_VARIABLES.filter((name) => typeof ENV_SCHEMA[name]?.meta()?.description !== 'string');
     expect(undescribed).toEqual([]);
     expect(configurationPage().text).not.toContain('no description');
@@ -82,7 +82,7 @@ describe('what is added later (another branch’s variable, series or command) i
       NEW_FLAG: z.preprocess(blank, z.literal(['on', 'off']).optional()),
     }).text;
     expect(page).toContain('| `NEW_MODE` | `a` | `a`, `b` | Picks a mode. |');
-    expect(page).toContain('| `NEW_FLAG` | unset | `on`, `off` | (no description: add one with .meta() in src/config.ts) |');
+    expect(page).toContain('| `NEW_FLAG` | unset | `on`, `off` | (no description: add one with .meta() in src/process/config.ts) |');
   });
 
   it('a series, its unknown label named without values', () => {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogSink } from '../../src/logSink.js';
+import { LogSink } from '../../src/process/logSink.js';
 
 let dir: string;
 

@@ -1,7 +1,7 @@
 // Logging never writes a secret: known secret values, token-shaped strings and the `kubeconfig` /
 // `authorization` fields are removed from every line, whatever logged it and however deep it sits.
 // The scrubber on its own: secretScrubber.test.ts.
-import { boltLogger, createLogger, SecretScrubber, type Logger } from '../../src/logger.js';
+import { boltLogger, createLogger, SecretScrubber, type Logger } from '../../src/process/logger.js';
 
 const SIGNING_SECRET = 'signing-secret-4d9f1b2c7a';
 const DECRYPTED_TOKEN = 'plain-api-token-Q7w8E9r0';

@@ -7,7 +7,7 @@ import { measuredStore, operationOf } from '../../src/metrics/measuredStore.js';
 import { OTHER, payloadTypeLabel, slackBodyResult, slackMethodLabel, statusClass } from '../../src/metrics/labels.js';
 import { Metrics, SCRAPE_STORE_TIMEOUT_MS } from '../../src/metrics/metrics.js';
 import { StoreUnavailableError } from '../../src/errors.js';
-import { createLogger, SecretScrubber } from '../../src/logger.js';
+import { createLogger, SecretScrubber } from '../../src/process/logger.js';
 import type { Store } from '../../src/store/store.js';
 import { parseMetrics, valueOf } from '../support/metrics.js';
 

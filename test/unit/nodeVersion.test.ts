@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MINIMUM_NODE, nodeTooOld } from '../../src/nodeVersion.js';
+import { MINIMUM_NODE, nodeTooOld } from '../../src/process/nodeVersion.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- package.json and the lockfile are free-form JSON. */
 type Json = any;

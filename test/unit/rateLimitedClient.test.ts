@@ -4,10 +4,10 @@
 // counted per tier.
 import { ErrorCode } from '@slack/web-api';
 import { SlackRateLimitedError } from '../../src/errors.js';
-import { createLogger, SecretScrubber } from '../../src/logger.js';
+import { createLogger, SecretScrubber } from '../../src/process/logger.js';
 import { Metrics } from '../../src/metrics/metrics.js';
-import { CALL_WAIT_BUDGET_MS, callWithinLimits, MAX_RATE_LIMITED, type SlackPacing } from '../../src/rateLimitedClient.js';
-import { RateLimits } from '../../src/slackRateLimits.js';
+import { CALL_WAIT_BUDGET_MS, callWithinLimits, MAX_RATE_LIMITED, type SlackPacing } from '../../src/slack/rateLimitedClient.js';
+import { RateLimits } from '../../src/slack/rateLimits.js';
 import { parseMetrics, valueOf } from '../support/metrics.js';
 
 /** What the SDK throws for a 429 with rejectRateLimitedCalls. */

@@ -2,7 +2,7 @@
 // secrets pinned, other secrets kept in a bounded set of the most recent. Its cost is kept bounded by
 // what it retains (size), checked here; how fast a line is scrubbed is measured by bench/scrubber.ts.
 import { randomBytes } from 'node:crypto';
-import { RECENT_SECRETS_LIMIT, SecretScrubber } from '../../src/secretScrubber.js';
+import { RECENT_SECRETS_LIMIT, SecretScrubber } from '../../src/process/secretScrubber.js';
 import { fakeJwt } from '../support/fixtures.js';
 
 const SIGNING_SECRET = 'signing-secret-4d9f1b2c7a';

@@ -7,11 +7,11 @@ import { App, LogLevel, type Receiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { loadConfig } from '../../src/config.js';
-import { createLogger, SecretScrubber } from '../../src/logger.js';
-import { boundBoltClients, ClientsByWorkspace } from '../../src/slackClientPool.js';
-import { BackgroundClients } from '../../src/slackClients.js';
-import { RateLimits } from '../../src/slackRateLimits.js';
+import { loadConfig } from '../../src/process/config.js';
+import { createLogger, SecretScrubber } from '../../src/process/logger.js';
+import { boundBoltClients, ClientsByWorkspace } from '../../src/slack/clientPool.js';
+import { BackgroundClients } from '../../src/slack/clients.js';
+import { RateLimits } from '../../src/slack/rateLimits.js';
 import { startFakeSlack, type FakeSlack } from '../support/fakeSlack.js';
 
 setFlagsFromString('--expose-gc');
@@ -152,7 +152,7 @@ describe('Bolt’s payload clients', () => {
     await drive(app);
     const refs = received.map((r) => new WeakRef(r.client));
     received.length = 0;
-    // If this fails, Bolt no longer keeps a client per token: the bound in src/slackClientPool.ts may be dropped.
+    // If this fails, Bolt no longer keeps a client per token: the bound in src/slack/clientPool.ts may be dropped.
     expect(await stillAlive(refs)).toBe(TEAMS * ROTATIONS);
   });
 

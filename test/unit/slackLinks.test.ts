@@ -1,7 +1,7 @@
 // Links to the bot's messages, built as Slack's permalinks read — one auth.test per workspace, not
 // one chat.getPermalink per message.
 import type { WebClient } from '@slack/web-api';
-import { createLogger, SecretScrubber } from '../../src/logger.js';
+import { createLogger, SecretScrubber } from '../../src/process/logger.js';
 import { messagePermalink, SlackLinks } from '../../src/services/slackLinks.js';
 
 test('a message, and a reply in a thread, as chat.getPermalink answers them', () => {

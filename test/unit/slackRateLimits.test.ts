@@ -1,8 +1,8 @@
 // Slack's rate limits as the bot keeps them, on times the test gives: a 429 closes one method in one
 // workspace until its Retry-After; a channel takes a message a second, in the order they ask; both
 // forget what has passed and keep a bounded number of entries.
-import { Deadlines } from '../../src/deadlines.js';
-import { RateLimits, tierOf } from '../../src/slackRateLimits.js';
+import { Deadlines } from '../../src/slack/deadlines.js';
+import { RateLimits, tierOf } from '../../src/slack/rateLimits.js';
 
 describe('RateLimits', () => {
   test('a 429 closes that method in that workspace until its Retry-After — not the method elsewhere, nor its other methods', () => {

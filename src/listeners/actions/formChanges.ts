@@ -7,7 +7,7 @@ import { buildImportBody, type ImportForm } from '../../domain/importForm.js';
 import { buildNodeGroupsBody, type NodeGroupsForm } from '../../domain/nodeGroupsForm.js';
 import type { Asked } from '../../services/importRequests.js';
 import type { Services } from '../../services/index.js';
-import { slackErrorCode } from '../../slackErrors.js';
+import { slackErrorCode } from '../../slack/errors.js';
 import { CALLBACK } from '../../views/ids.js';
 import { renderImportModal } from '../../views/importModal.js';
 import { decodeMeta, withMoreSettings } from '../../views/importModalMeta.js';

@@ -12,7 +12,7 @@
 // wait on it.
 import { proposeNodeGroups, type NodeInputRefusal, type NodeProposal } from '../../domain/nodes/proposal.js';
 import type { Services } from '../../services/index.js';
-import { fileClient } from '../../slackClients.js';
+import { fileClient } from '../../slack/clients.js';
 import { checkSlackFile, downloadSlackFile, fileOrigins, SlackFileRefusedError, type CheckedFile } from '../../services/slackFiles.js';
 import { decodeFillMeta, FILL_FILE_MAX_BYTES, FILL_MAX_FILES, FILL_TEXT_MAX, fillRefusalNote, provenanceLine, readFillInputs, type FillMeta } from '../../views/fillFromNodes.js';
 import { FILL_BLOCK } from '../../views/ids.js';

@@ -1,7 +1,7 @@
 // The background queue on its own: at most `concurrency` tasks hold a slot, the rest wait in priority
 // order; a wait outside the slot frees it; drain waits for queued and running tasks; stop drops what
 // has not started and lets what has started finish.
-import { createLogger, SecretScrubber } from '../../../src/logger.js';
+import { createLogger, SecretScrubber } from '../../../src/process/logger.js';
 import { BackgroundWork, MAX_WAITING, MAX_WAITING_PER_WORKSPACE, STARTED_PER_SLOT } from '../../../src/services/backgroundWork.js';
 
 function aQueue(concurrency: number) {

@@ -2,7 +2,7 @@
 // response_url; by DM when there is none or Slack no longer takes it — the DM sent by the poster of the
 // payload's own workspace. A courtesy note (orDm: false) goes through the response_url or not at all.
 import { Writable } from 'node:stream';
-import { createLogger, SecretScrubber } from '../../../src/logger.js';
+import { createLogger, SecretScrubber } from '../../../src/process/logger.js';
 import { Notifier } from '../../../src/services/notifier.js';
 import type { SlackPoster } from '../../../src/services/slackPoster.js';
 import { message } from '../../../src/views/message.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import type { ImportClusterBody } from '../../../src/domain/clusterImport.js';
-import { createLogger, SecretScrubber } from '../../../src/logger.js';
+import { createLogger, SecretScrubber } from '../../../src/process/logger.js';
 import type { Clusters } from '../../../src/services/clusters.js';
 import { PolicyFile, PolicyFileError } from '../../../src/services/policyFile.js';
 import { namedInPolicy } from '../../../src/services/policyNames.js';

@@ -4,7 +4,7 @@
 // with words that say what to do; an uninstall or a re-install while Slack answers wins over the refresh.
 import type { WebClient } from '@slack/web-api';
 import type { SlackInstallation } from '../../../src/domain/installation.js';
-import { createLogger, SecretScrubber } from '../../../src/logger.js';
+import { createLogger, SecretScrubber } from '../../../src/process/logger.js';
 import { TokenCipher } from '../../../src/secrets/tokenCipher.js';
 import { systemClock } from '../../../src/services/clock.js';
 import { Installations, NotInstalledError } from '../../../src/services/installations.js';

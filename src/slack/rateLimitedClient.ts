@@ -10,12 +10,12 @@
 // (an update, a publish, a read). A message whose answer was lost is not posted again here: its caller
 // decides (ImportThread keys its messages).
 import { WebClient, type WebAPICallResult, type WebClientOptions } from '@slack/web-api';
-import { SlackRateLimitedError } from './errors.js';
-import type { Logger } from './logger.js';
-import type { SlackParkReason } from './metrics/labels.js';
-import type { Metrics } from './metrics/metrics.js';
-import { rateLimited, slackMayHaveActed, slackNeverReached } from './slackErrors.js';
-import { PACED_METHOD, tierOf, type RateLimits } from './slackRateLimits.js';
+import { SlackRateLimitedError } from '../errors.js';
+import type { Logger } from '../process/logger.js';
+import type { SlackParkReason } from '../metrics/labels.js';
+import type { Metrics } from '../metrics/metrics.js';
+import { rateLimited, slackMayHaveActed, slackNeverReached } from './errors.js';
+import { PACED_METHOD, tierOf, type RateLimits } from './rateLimits.js';
 
 /** Where a call waits: outside its background slot, its place among the started tasks given back (BackgroundWork.park). */
 export interface Parking {

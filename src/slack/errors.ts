@@ -2,7 +2,7 @@
 // services, the listeners): the platform's error code, a rate limit and how long it asks to wait, and
 // whether the bot simply cannot post where it tried.
 import { ErrorCode } from '@slack/web-api';
-import { SlackRateLimitedError } from './errors.js';
+import { SlackRateLimitedError } from '../errors.js';
 
 /** Errors meaning "the bot cannot post here", as opposed to Slack being down or the message being bad. */
 const CHANNEL_CLOSED = new Set([

@@ -74,7 +74,7 @@ export function boundBoltClients(app: App, pool: ClientsByWorkspace = new Client
   if (!Object.hasOwn(app, 'clients') || typeof current !== 'object' || current === null || Object.keys(current).length > 0) {
     throw new Error(
       'Bolt no longer keeps its per-workspace Web API clients in a fresh App.clients object: the bot cannot bound them, and ' +
-        'every token refresh would keep a client forever. See src/slackClientPool.ts and test/unit/slackClientPool.test.ts.',
+        'every token refresh would keep a client forever. See src/slack/clientPool.ts and test/unit/slackClientPool.test.ts.',
     );
   }
   const views = new Proxy(Object.create(null) as Record<string, BoltPool>, {

@@ -3,12 +3,12 @@
 // app, its client id and secret (oauth.v2.access); and the Socket Mode connection.
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { Config } from './config.js';
-import { ConfigError } from './errors.js';
-import { boltLogger, type Logger } from './logger.js';
-import { slackErrorCode } from './slackErrors.js';
-import { apiUrlOption, boundedFetch } from './slackClients.js';
-import { withTimeout } from './withTimeout.js';
+import type { Config } from '../process/config.js';
+import { ConfigError } from '../errors.js';
+import { boltLogger, type Logger } from '../process/logger.js';
+import { slackErrorCode } from './errors.js';
+import { apiUrlOption, boundedFetch } from './clients.js';
+import { withTimeout } from '../process/withTimeout.js';
 
 /** auth.test at start, retries included: an unreachable Slack is told within this long, not after minutes. */
 const AUTH_TEST_DEADLINE_MS = 10_000;

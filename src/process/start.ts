@@ -2,14 +2,14 @@
 // taking work, let in-flight imports finish (bounded), close the store and exit 0. Loaded by main.ts
 // once the Node.js version is known to be new enough.
 import { config as loadDotenv } from 'dotenv';
-import { startBot } from './app.js';
+import { startBot } from '../app.js';
 import { configSecrets, keyForms, loadConfig, type Config } from './config.js';
 import { ensureDataDirWritable } from './dataDir.js';
-import { AppError, ConfigError } from './errors.js';
+import { AppError, ConfigError } from '../errors.js';
 import { createLogger, SecretScrubber, type Logger } from './logger.js';
 import { LogSink } from './logSink.js';
-import { resolveEncryptionKey } from './secrets/encryptionKey.js';
-import { openStore } from './store/openStore.js';
+import { resolveEncryptionKey } from '../secrets/encryptionKey.js';
+import { openStore } from '../store/openStore.js';
 
 /** How long the last log lines may take to leave before the process exits without them. */
 const LOG_DRAIN_MS = 1000;

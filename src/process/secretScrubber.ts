@@ -4,7 +4,7 @@
 // process's own secrets and for a bounded number of recent secrets without a shape: remembering every
 // token ever decrypted made each line cost more as tokens rotated (issue 16: 0.25 ms a line with 3k
 // remembered, 9.7 ms with 100k). The cost of a line now depends on the line, not on what was seen.
-import { isTokenShaped, redactTokens, TOKEN_SHAPE_SOURCE } from './domain/redact.js';
+import { isTokenShaped, redactTokens, TOKEN_SHAPE_SOURCE } from '../domain/redact.js';
 
 const REDACTED = '[REDACTED]';
 

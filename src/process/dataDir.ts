@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Config } from './config.js';
-import { ConfigError } from './errors.js';
-import { parseDatabaseUrl } from './store/openStore.js';
+import { ConfigError } from '../errors.js';
+import { parseDatabaseUrl } from '../store/openStore.js';
 
 /** Whether anything goes into DATA_DIR: the generated key, or the SQLite file (the default database). */
 export function usesDataDir(config: Config): boolean {

@@ -3,13 +3,13 @@
 // gives up after its own timeout. Background clients are kept per workspace (its latest bot token's), a
 // bounded number at once.
 import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
-import type { Config } from './config.js';
-import type { Workspace } from './domain/workspace.js';
-import { boltLogger, type Logger } from './logger.js';
-import { SLACK_RESULTS, slackBodyResult, slackMethodLabel } from './metrics/labels.js';
-import type { Metrics } from './metrics/metrics.js';
+import type { Config } from '../process/config.js';
+import type { Workspace } from '../domain/workspace.js';
+import { boltLogger, type Logger } from '../process/logger.js';
+import { SLACK_RESULTS, slackBodyResult, slackMethodLabel } from '../metrics/labels.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { RateLimitedClient, type SlackPacing } from './rateLimitedClient.js';
-import { ClientsByWorkspace, CLIENTS_PER_POOL } from './slackClientPool.js';
+import { ClientsByWorkspace, CLIENTS_PER_POOL } from './clientPool.js';
 
 /** Where the Web API is, for the SDK: Slack's own unless SLACK_API_URL says otherwise. */
 export function apiUrlOption(config: Config): { slackApiUrl?: string } {

@@ -1,8 +1,8 @@
 // The environment, validated once at start into one frozen Config; a bad variable stops the bot with
 // one line that names it and says what it expects, never its value.
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
-import { DEFAULT_CHANNEL_INTERVAL_MS } from './slackRateLimits.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_CHANNEL_INTERVAL_MS } from '../slack/rateLimits.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -1,6 +1,7 @@
-// What run.ts hands a phase kept in a module of its own (neighbour.ts, soak.ts, formPeerPhase.ts): the local
-// servers, launching and stopping targets, waiting for quiet, checking that imports ended. Types only,
-// besides the helpers a phase's figures are made of.
+// What run.ts hands the phases that take their tools from it (neighbour.ts, soak.ts): the local servers,
+// launching and stopping targets, waiting for quiet, checking that imports ended; and the types every
+// phase shares (sqlitePhases.ts, postgresPhase.ts and formPeerPhase.ts import their tools directly). Types
+// only, besides the helpers a phase's figures are made of.
 import type { ChildProcess } from 'node:child_process';
 import type { Prepared, Shot } from './load.js';
 import { percentile, round } from './load.js';

@@ -33,6 +33,7 @@ import { runScrubberBench } from './scrubber.js';
 import { BENCH_OAUTH_APP, now, SINGLE_WORKSPACE } from './slackServer.js';
 import { neighbourPhase, neighbourTable, type NeighbourResult } from './neighbour.js';
 import { soakPhase, soakTable, type SoakResult } from './soak.js';
+import { rateLimitedPhase, rateLimitedTable, type RateLimitedResult } from './rateLimited.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BOT_TOKEN = SINGLE_WORKSPACE.token;
@@ -63,7 +64,7 @@ const ONLY = process.env['BENCH_ONLY'];
  * `formpeer`: commands against the second peer (the bot's own form); `neighbour`: one workspace's
  * imports while another floods (neighbour.ts); `soak`: thousands of workspaces for minutes (soak.ts).
  */
-const ONLY_CHOICES = ['commands', 'submit', 'postgres', 'scrubber', 'formpeer', 'neighbour', 'soak', 'nodes'];
+const ONLY_CHOICES = ['commands', 'submit', 'postgres', 'scrubber', 'formpeer', 'neighbour', 'soak', 'nodes', 'ratelimited'];
 /** The second peer's phase: commands at this rate, the bot against a bare Bolt app opening the bot's own form. */
 const FORM_PEER_RATE = Number(process.env['BENCH_FORM_PEER_RATE'] ?? 300);
 /** Target: the bot's views.open p99 at most this many times the second peer's. */
@@ -876,6 +877,7 @@ async function main(): Promise<void> {
     if (wanted('postgres')) results['postgres'] = await postgresPhase(harness);
     if (wanted('formpeer')) results['formPeer'] = await formPeerPhase(harness);
     if (wanted('neighbour')) results['neighbour'] = await neighbourPhase(tools);
+    if (wanted('ratelimited')) results['rateLimited'] = await rateLimitedPhase(tools);
     if (wanted('soak')) results['soak'] = await soakPhase(tools);
   } finally {
     slack.process.kill('SIGTERM');
@@ -913,6 +915,8 @@ function printReport(r: Record<string, unknown>): void {
   if (formPeer !== undefined) lines.push(...formPeerTable(formPeer));
   const neighbour = r['neighbour'] as NeighbourResult | undefined;
   if (neighbour !== undefined) lines.push(...neighbourTable(neighbour));
+  const rateLimited = r['rateLimited'] as RateLimitedResult | undefined;
+  if (rateLimited !== undefined) lines.push(...rateLimitedTable(rateLimited));
   const soak = r['soak'] as SoakResult | undefined;
   if (soak !== undefined) lines.push(...soakTable(soak));
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -39,6 +39,8 @@ const REPEATS = Number(process.env['BENCH_RATELIMITED_REPEATS'] ?? 1);
 const TARGET_RATIO = 2;
 /** Target: A's messages go again within the Retry-After (and this much more) once Slack reopens. */
 const RESUME_MARGIN_MS = 1000;
+/** The bot reads a 429 after Slack sent it: its next call comes a Retry-After later or more, within this on the clocks' agreement. */
+const CLOCK_TOLERANCE_MS = 50;
 const LIMITED_METHOD = 'chat.postMessage';
 
 type Who = 'a' | 'b';
@@ -47,6 +49,8 @@ export interface RateLimitedRun {
   /** baseline: no limit; limited: A's chat.postMessage answered 429 for the first LIMIT_MS. */
   kind: 'baseline' | 'limited';
   repeat: number;
+  /** A's submissions; each must have its outcome reply (a.n). */
+  aSubmitted: number;
   /** Submission ack → outcome reply in its thread (ms), per workspace. */
   a: Spread;
   b: Spread;
@@ -210,6 +214,7 @@ export async function rateLimitedPhase(t: PhaseTools): Promise<RateLimitedResult
         const run: RateLimitedRun = {
           kind,
           repeat,
+          aSubmitted: shotsA.length,
           a: spread(ofA.waits),
           b: spread(ofB.waits),
           aDuringLimit: spread(duringLimit.flatMap(({ s, at }) => (at === undefined ? [] : [at - atSlack(s)]))),
@@ -299,7 +304,9 @@ function summarise(runs: readonly RateLimitedRun[], about: { expected: number; r
           r.aDuringLimit.n > 0 &&
           r.aResumedAfterMs !== null &&
           r.aResumedAfterMs <= resumeLimit &&
+          r.a.n === r.aSubmitted &&
           r.aNextAfterLast429Ms !== null &&
+          r.aNextAfterLast429Ms >= RETRY_AFTER_S * 1000 - CLOCK_TOLERANCE_MS &&
           r.aNextAfterLast429Ms <= resumeLimit &&
           r.aAfterReopen.max <= resumeLimit + IMPORT_MS,
       ),

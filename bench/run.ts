@@ -27,6 +27,7 @@ import { postgresPhase, postgresTable, type PostgresResult } from './postgresPha
 import { benchPids, clockSkewMs, cpuMs, launch, nodeFlags, oauthBotEnv, peakRssMb, startRemoteSimplismart, startRemoteSlack, stop } from './processes.js';
 import { runScrubberBench } from './scrubber.js';
 import { ONLY, ONLY_CHOICES, PHASE_MS, REPEATS, ROOT } from './settings.js';
+import { rateLimitedPhase, rateLimitedTable, type RateLimitedResult } from './rateLimited.js';
 import { soakPhase, soakTable, type SoakResult } from './soak.js';
 import { sqlitePhases, sqliteTable } from './sqlitePhases.js';
 
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
     if (wanted('postgres')) results['postgres'] = await postgresPhase(harness);
     if (wanted('formpeer')) results['formPeer'] = await formPeerPhase(harness);
     if (wanted('neighbour')) results['neighbour'] = await neighbourPhase(tools);
+    if (wanted('ratelimited')) results['rateLimited'] = await rateLimitedPhase(tools);
     if (wanted('soak')) results['soak'] = await soakPhase(tools);
   } finally {
     slack.process.kill('SIGTERM');
@@ -115,6 +117,8 @@ function printReport(r: Record<string, unknown>): void {
   if (formPeer !== undefined) lines.push(...formPeerTable(formPeer));
   const neighbour = r['neighbour'] as NeighbourResult | undefined;
   if (neighbour !== undefined) lines.push(...neighbourTable(neighbour));
+  const rateLimited = r['rateLimited'] as RateLimitedResult | undefined;
+  if (rateLimited !== undefined) lines.push(...rateLimitedTable(rateLimited));
   const soak = r['soak'] as SoakResult | undefined;
   if (soak !== undefined) lines.push(...soakTable(soak));
   process.stdout.write(`${lines.join('\n')}\n`);

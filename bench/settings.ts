@@ -35,7 +35,7 @@ export const ONLY = process.env['BENCH_ONLY'];
  * `formpeer`: commands against the second peer (the bot's own form); `neighbour`: one workspace's
  * imports while another floods (neighbour.ts); `soak`: thousands of workspaces for minutes (soak.ts).
  */
-export const ONLY_CHOICES = ['commands', 'submit', 'postgres', 'scrubber', 'formpeer', 'neighbour', 'soak', 'nodes'];
+export const ONLY_CHOICES = ['commands', 'submit', 'postgres', 'scrubber', 'formpeer', 'neighbour', 'soak', 'nodes', 'ratelimited'];
 /** The second peer's phase: commands at this rate, the bot against a bare Bolt app opening the bot's own form. */
 export const FORM_PEER_RATE = Number(process.env['BENCH_FORM_PEER_RATE'] ?? 300);
 /** Target: the bot's views.open p99 at most this many times the second peer's. */

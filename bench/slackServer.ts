@@ -5,6 +5,9 @@
 // side of installing an app (the authorize page and oauth.v2.access, test/support/slackOAuth.ts): each
 // workspace gets a token of its own, auth.test names the workspace a token belongs to, and calls made
 // with a token this Slack never issued are counted (a crossed or made-up token shows in the results).
+// For the rate-limited phase (rateLimited.ts) it can limit one method in one workspace for a while, as
+// Slack does: HTTP 429 with a Retry-After, the call not carried out (test/support/fakeSlack.ts has the
+// same for the tests), and it keeps every message it did post, with its workspace and thread.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SlackOAuth } from '../test/support/slackOAuth.js';
@@ -15,6 +18,25 @@ export const BENCH_OAUTH_APP = { clientId: '1111111111.2222222222', clientSecret
 export const SINGLE_WORKSPACE = { token: 'xoxb-1-2-benchtoken', teamId: 'TBENCH' } as const;
 /** People whose id starts with this are workspace admins (users.info): who may connect and set a policy. */
 export const ADMIN_PREFIX = 'UADM';
+
+/** A message this Slack posted (chat.postMessage answered ok): when, with whose token, in which thread (none: a new one). */
+export interface PostedMessage {
+  at: number;
+  team: string;
+  text: string;
+  thread?: string;
+}
+
+/** Slack limiting a method in a workspace: every call of it with that workspace's tokens answered 429 until `until` (now()). */
+interface Limit {
+  method: string;
+  team: string;
+  retryAfterSeconds: number;
+  until: number;
+}
+
+/** A call within this long after a 429 to its workspace and method may have been sent before its caller read that 429. */
+const IN_FLIGHT_GRACE_MS = 250;
 
 /** A reply posted in a thread: when it arrived, what it said, and the workspace of the token it came with. */
 export interface ThreadReply {
@@ -59,6 +81,16 @@ export async function startBenchSlack(): Promise<BenchSlack> {
   let openedBytes = 0;
   let ts = 0;
   let view = 0;
+  /** Every message posted (answered ok), in arrival order. */
+  const messages: PostedMessage[] = [];
+  let limits: Limit[] = [];
+  /** Per `team method`: 429s answered, calls that came before the last 429's Retry-After ran out (past the in-flight grace), and until when that was. */
+  const limited = new Map<string, { answered: number; early: number; lastAt: number; closedUntil: number }>();
+  const limitedNow = (method: string, team: string | undefined, at: number): Limit | undefined => {
+    if (team === undefined || limits.length === 0) return undefined;
+    limits = limits.filter((l) => l.until > at);
+    return limits.find((l) => l.method === method && l.team === team);
+  };
   const teamOf = (token: string | undefined): string | undefined => {
     if (token === undefined) return undefined;
     if (token === SINGLE_WORKSPACE.token) return SINGLE_WORKSPACE.teamId;
@@ -88,6 +120,23 @@ export async function startBenchSlack(): Promise<BenchSlack> {
         res.end(page.text);
         return;
       }
+      if (team !== undefined && path.startsWith('/api/')) {
+        const at = now();
+        const seen = limited.get(`${team} ${method}`);
+        if (seen !== undefined && at > seen.lastAt + IN_FLIGHT_GRACE_MS && at < seen.closedUntil) seen.early += 1;
+        const limit = limitedNow(method, team, at);
+        if (limit !== undefined) {
+          // Slack did nothing: the caller is to wait Retry-After seconds and call again.
+          const entry = seen ?? { answered: 0, early: 0, lastAt: at, closedUntil: at };
+          entry.answered += 1;
+          entry.lastAt = at;
+          entry.closedUntil = Math.max(entry.closedUntil, at + limit.retryAfterSeconds * 1000);
+          limited.set(`${team} ${method}`, entry);
+          res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(limit.retryAfterSeconds) });
+          res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+          return;
+        }
+      }
       switch (method) {
         case 'auth.test': {
           // The workspace's URL, as Slack gives it: the bot builds its thread links from it.
@@ -115,6 +164,7 @@ export async function startBenchSlack(): Promise<BenchSlack> {
           ts += 1;
           posts.push(String(params['text'] ?? ''));
           if (params['thread_ts'] !== undefined) replies.push({ at: now(), text: String(params['text'] ?? ''), team: team ?? '' });
+          messages.push({ at: now(), team: team ?? '', text: String(params['text'] ?? ''), ...(params['thread_ts'] === undefined ? {} : { thread: String(params['thread_ts']) }) });
           return answer({ ok: true, channel: params['channel'], ts: `1700000000.${String(ts).padStart(6, '0')}` });
         case 'chat.update':
           return answer({ ok: true, channel: params['channel'], ts: params['ts'] });
@@ -131,6 +181,21 @@ export async function startBenchSlack(): Promise<BenchSlack> {
           const q = new URLSearchParams(query).get('q') ?? '';
           return answer(replies.filter((r) => r.text.includes(q)));
         }
+        case '__messages': {
+          // Messages posted whose text contains `q`, with their workspace and thread.
+          const q = new URLSearchParams(query).get('q') ?? '';
+          return answer(messages.filter((m) => m.text.includes(q)));
+        }
+        case '__ratelimit': {
+          // Limits `method` in workspace `team` for `forMs` from now: answered with `until` (now()).
+          const q = new URLSearchParams(query);
+          const limit = { method: q.get('method') ?? '', team: q.get('team') ?? '', retryAfterSeconds: Number(q.get('retryAfter') ?? 1), until: now() + Number(q.get('forMs') ?? 0) };
+          limits.push(limit);
+          return answer({ ok: true, from: now(), until: limit.until });
+        }
+        case '__limited':
+          // `team method` → 429s answered, calls made before the Retry-After ran out, when the last 429 was (now()).
+          return answer(Object.fromEntries([...limited].map(([k, v]) => [k, { answered: v.answered, early: v.early, lastAt: v.lastAt }])));
         case '__redirect':
           // The app's redirect URL (its oauth_config), known once the bot has a port.
           oauth.app!.redirectUri = new URLSearchParams(query).get('uri') ?? undefined;
@@ -142,6 +207,9 @@ export async function startBenchSlack(): Promise<BenchSlack> {
           calls.clear();
           unknownTokens = 0;
           openedBytes = 0;
+          messages.length = 0;
+          limits = [];
+          limited.clear();
           return answer({ ok: true });
         case '__now':
           return answer({ now: now() });
